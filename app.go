@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; a
+// `go install ...@v1.2.3` build reports its module version instead.
+var version = ""
+
+func appVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// run runs zoomqos with args and returns the exit status. Tests call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return 0
+	}
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		fmt.Fprintf(stderr, "zoomqos: %s\n", line)
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	}
+	return 1
+}
+
+// newApp builds the command-line application: global flags, then one
+// command per file.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	usageErr := func(c *cli.Context, err error, _ bool) error {
+		name := "zoomqos"
+		if c.Command != nil && c.Command.Name != "" {
+			name += " " + c.Command.Name
+		}
+		return usageError{fmt.Errorf("%w (see '%s --help')", err, name)}
+	}
+	app := &cli.App{
+		Name:    "zoomqos",
+		Usage:   "understand Zoom call quality after the fact",
+		Version: appVersion(),
+		Description: `zoomqos keeps Zoom meeting participants' per-minute QoS samples (bitrate,
+latency, jitter, packet loss, resolution, frame rate, CPU per audio, video and
+screen-share stream) in a local database, so that "the call was bad" can be
+answered after the meeting is over.
+
+Examples:
+   zoomqos import --meeting 85012345678 saved-qos-page*.json
+   zoomqos meetings
+   zoomqos dump --meeting 85012345678 --format csv -o qos.csv`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:    "db",
+				Usage:   "database file",
+				EnvVars: []string{"ZOOMQOS_DB"},
+				Value:   defaultDBPath(),
+			},
+			&cli.StringFlag{
+				Name:    "log-level",
+				Usage:   "log detail on stderr: debug, info, warn or error",
+				EnvVars: []string{"ZOOMQOS_LOG_LEVEL"},
+				Value:   "info",
+			},
+		},
+		Commands: []*cli.Command{
+			importCommand(),
+			meetingsCommand(),
+			dumpCommand(),
+			reparseCommand(),
+		},
+		Before: func(c *cli.Context) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+				return usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))}
+			}
+			c.App.Metadata["log"] = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
+			return nil
+		},
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Metadata:        map[string]any{},
+		HideHelpCommand: true,
+		OnUsageError:    usageErr,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		CommandNotFound: func(c *cli.Context, name string) {
+			c.App.Metadata["notfound"] = name
+		},
+		Action: func(c *cli.Context) error {
+			if name, ok := c.App.Metadata["notfound"].(string); ok {
+				return usageError{fmt.Errorf("no command %q (see 'zoomqos --help')", name)}
+			}
+			if c.Args().Present() {
+				return usageError{fmt.Errorf("no command %q (see 'zoomqos --help')", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = usageErr
+	}
+	return app
+}
+
+// logger returns the logger set up from --log-level.
+func logger(c *cli.Context) *slog.Logger {
+	if l, ok := c.App.Metadata["log"].(*slog.Logger); ok {
+		return l
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// openStore opens the database named by --db: read-only commands take a
+// shared lock and need the file to exist.
+func openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
+	path := c.String("db")
+	if path == "" {
+		return nil, usageError{errors.New("no database: give --db PATH or set ZOOMQOS_DB")}
+	}
+	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly})
+	if err != nil {
+		return nil, err
+	}
+	logger(c).Debug("opened database", "path", path, "read_only", readOnly)
+	return db, nil
+}
+
+// defaultDBPath is qos.db in the user's data directory: $XDG_DATA_HOME or
+// ~/.local/share on Unix, ~/Library/Application Support on macOS,
+// %LocalAppData% on Windows.
+func defaultDBPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if !filepath.IsAbs(dir) {
+		dir = ""
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		switch {
+		case runtime.GOOS == "windows" && os.Getenv("LocalAppData") != "":
+			dir = os.Getenv("LocalAppData")
+		case err != nil:
+			return ""
+		case runtime.GOOS == "darwin":
+			dir = filepath.Join(home, "Library", "Application Support")
+		default:
+			dir = filepath.Join(home, ".local", "share")
+		}
+	}
+	return filepath.Join(dir, "zoomqos", "qos.db")
+}
+
+// requireMeeting returns --meeting, or a usage error when it is missing.
+func requireMeeting(c *cli.Context) (string, error) {
+	id := strings.TrimSpace(c.String("meeting"))
+	if id == "" {
+		return "", usageError{fmt.Errorf("%s needs --meeting ID", c.Command.Name)}
+	}
+	return id, nil
+}

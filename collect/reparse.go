@@ -1,0 +1,26 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Reparse rebuilds a meeting's sessions and samples from the raw responses
+// kept in the store, with this version's parser: what an older parser did
+// not understand is read again, and nothing Zoom sent is lost. The meeting
+// changes all at once or not at all.
+func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.RebuildResult, Problems, error) {
+	p := NewParser()
+	var probs Problems
+	res, err := db.Rebuild(ctx, meetingID, func(doc store.RawDoc) ([]store.SessionSamples, error) {
+		probs.Where = fmt.Sprintf("meeting %s document %d (from %s)", meetingID, doc.Seq, doc.Source)
+		page, err := p.Parse(doc.Data, &probs)
+		if err != nil {
+			return nil, err
+		}
+		return page.Participants, nil
+	})
+	return res, probs, err
+}

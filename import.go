@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func importCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "import",
+		Usage:     "load saved Zoom QoS API responses into the database",
+		ArgsUsage: "FILE... (- reads standard input)",
+		Description: `Loads responses of GET /metrics/meetings/{id}/participants/qos (list pages)
+and GET /metrics/meetings/{id}/participants/{participantId}/qos (one
+participant), as saved from the API: one JSON document per file, several
+concatenated, NDJSON, or a JSON array of them; gzip-compressed files too.
+Importing the same data again adds nothing; a newer copy of a sample replaces
+the older one. Values zoomqos cannot read are skipped and listed; the
+responses are kept as received, so 'zoomqos reparse' can read them again.
+
+Examples:
+   zoomqos import --meeting 85012345678 qos-page-1.json qos-page-2.json
+   curl -s -H "Authorization: Bearer $TOKEN" \
+     "https://api.zoom.us/v2/metrics/meetings/85012345678/participants/qos?type=past&page_size=10" \
+     | zoomqos import --meeting 85012345678 -`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` or UUID the responses belong to (required)"},
+			&cli.StringFlag{Name: "type", Value: store.Past, Usage: "how the responses were fetched: past or live"},
+		},
+		Action: func(c *cli.Context) error {
+			id, err := requireMeeting(c)
+			if err != nil {
+				return err
+			}
+			typ := c.String("type")
+			if typ != store.Past && typ != store.Live {
+				return usageError{fmt.Errorf("--type %q: use past or live", typ)}
+			}
+			if c.NArg() == 0 {
+				return usageError{errors.New("import needs at least one FILE (or - for standard input)")}
+			}
+			db, err := openStore(c, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: logger(c)}
+			err = importFiles(c.Context, im, c.Args().Slice(), c.App.Reader)
+			printImport(c.App.Writer, im)
+			return err
+		},
+	}
+}
+
+// importFiles imports each file in turn; a bad file does not stop the rest.
+func importFiles(ctx context.Context, im *collect.Importer, names []string, stdin io.Reader) error {
+	var errs []error
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: what was imported before stays; run the same import again to continue: %w", err)
+		}
+		err := importFile(ctx, im, name, stdin)
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted while importing %s: what was imported before stays; run the same import again to continue: %w", name, err)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func importFile(ctx context.Context, im *collect.Importer, name string, stdin io.Reader) error {
+	if name == "-" {
+		return im.File(ctx, "standard input", stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	return im.File(ctx, name, f)
+}
+
+func printImport(w io.Writer, im *collect.Importer) {
+	r := &im.Report
+	fmt.Fprintf(w, "meeting %s (%s): %s, %s (%d new)\n", im.Meeting.ID, im.Meeting.Type,
+		plural(r.Files, "file"), plural(r.Documents, "document"), r.RawNew)
+	fmt.Fprintf(w, "  participants  %d\n", r.Participants)
+	fmt.Fprintf(w, "  sessions      %d (%d new)\n", r.Sessions, r.NewSessions)
+	fmt.Fprintf(w, "  samples       %d added, %d already present, %d replaced by a newer copy\n", r.Added, r.Present, r.Replaced)
+	printProblems(w, &r.Problems)
+}
+
+func printProblems(w io.Writer, p *collect.Problems) {
+	if p.Count > 0 {
+		fmt.Fprintf(w, "  not understood %s (left absent):\n", plural(p.Count, "value"))
+		for _, x := range p.First {
+			fmt.Fprintf(w, "    %s\n", x)
+		}
+		if more := p.Count - len(p.First); more > 0 {
+			fmt.Fprintf(w, "    ... and %d more\n", more)
+		}
+	}
+	if len(p.Unknown) > 0 {
+		fields := p.UnknownFields()
+		for i, f := range fields {
+			fields[i] = fmt.Sprintf("%s (%d)", f, p.Unknown[f])
+		}
+		fmt.Fprintf(w, "  unknown fields, kept in the raw copy: %s\n", strings.Join(fields, ", "))
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

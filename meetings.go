@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func meetingsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "meetings",
+		Usage: "list the meetings in the database",
+		Description: `Lists every stored meeting: id, type (past or live), the time span of its
+samples, and how many participants, sessions (joins) and samples it has.
+
+Examples:
+   zoomqos meetings
+   zoomqos meetings --json | jq '.[] | select(.samples > 1000) | .id'`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "write JSON instead of a table"},
+		},
+		Action: func(c *cli.Context) error {
+			db, err := openStore(c, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			list, err := db.Meetings(c.Context)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(c.App.Writer, list)
+			}
+			return printMeetings(c.App.Writer, list)
+		},
+	}
+}
+
+func printMeetings(w io.Writer, list []store.MeetingSummary) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, "no meetings stored yet: import or collect some")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MEETING\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES")
+	for _, m := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", m.ID, m.Type, clock(m.Start), clock(m.End),
+			m.Participants, m.Sessions, m.Samples)
+	}
+	return tw.Flush()
+}
+
+// clock writes a time for a table: RFC 3339 UTC, "-" when unknown.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/collect"
+)
+
+func reparseCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "reparse",
+		Usage: "rebuild stored samples from the raw API responses kept in the database",
+		Description: `zoomqos keeps every API response it stored, compressed, as Zoom sent it.
+After an upgrade that reads more of Zoom's fields or value shapes, reparse
+rebuilds the sessions and samples from those responses. Each meeting is
+rebuilt in one transaction: it changes completely or not at all.
+
+Examples:
+   zoomqos reparse
+   zoomqos reparse --meeting 85012345678`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "meeting", Usage: "only this meeting `ID` (default: all)"},
+		},
+		Action: func(c *cli.Context) error {
+			db, err := openStore(c, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ids := []string{c.String("meeting")}
+			if ids[0] == "" {
+				list, err := db.Meetings(c.Context)
+				if err != nil {
+					return err
+				}
+				ids = ids[:0]
+				for _, m := range list {
+					ids = append(ids, m.ID)
+				}
+			}
+			w := c.App.Writer
+			for _, id := range ids {
+				res, probs, err := collect.Reparse(c.Context, db, id)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "meeting %s: %s reparsed; sessions %d -> %d, samples %d -> %d\n",
+					id, plural(res.Documents, "document"), res.SessionsBefore, res.SessionsAfter,
+					res.SamplesBefore, res.SamplesAfter)
+				printProblems(w, &probs)
+			}
+			if len(ids) == 0 {
+				fmt.Fprintln(w, "no meetings stored yet: nothing to reparse")
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,32 @@
+// Package store holds the model every zoomqos package shares (meeting,
+// participant session, sample, stream, metric) and keeps it in a bbolt file.
+//
+// The bucket tree:
+//
+//	meta/
+//	    app      "zoomqos": marks the file as ours
+//	    schema   uint32 big-endian schema version (see migrations.go)
+//	meetings/
+//	    <meeting id>/                 one bucket per meeting instance
+//	        info      JSON Meeting
+//	        sessions/
+//	            <session key>/        join time key + participant id (keys.go)
+//	                info      JSON Session (participant fields)
+//	                samples/
+//	                    <time key> -> encoded Sample values (sample_codec.go)
+//	        raw/
+//	            <seq key> -> raw record: every response document as Zoom
+//	                         sent it, zstd-compressed (raw.go)
+//	        rawsum/
+//	            <sha-256 of the document> -> seq key, so that importing the
+//	                         same response twice keeps one copy
+//
+// A sample is identified by meeting, session and time. Writing a page of
+// samples is one write transaction; a sample already stored with the same
+// values counts as present, one with other values is replaced by the newer
+// copy. The raw documents are what `zoomqos reparse` rebuilds the sessions
+// and samples from when the parser learns something new.
+//
+// Every public method of DB runs in one bbolt transaction and copies what it
+// returns out of it: bytes from bbolt are only valid inside the transaction.
+package store

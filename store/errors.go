@@ -1,0 +1,20 @@
+package store
+
+import "errors"
+
+// Errors callers branch on. Each is returned wrapped in a message that names
+// the database file.
+var (
+	// ErrLocked: another process holds the database open for writing.
+	ErrLocked = errors.New("in use by another zoomqos process")
+	// ErrNotDatabase: the file is not a zoomqos database, or is damaged.
+	ErrNotDatabase = errors.New("not a zoomqos database, or damaged")
+	// ErrNewerSchema: the database was written by a newer zoomqos.
+	ErrNewerSchema = errors.New("written by a newer zoomqos")
+	// ErrNoDatabase: a read-only open found no file.
+	ErrNoDatabase = errors.New("no database")
+	// ErrNotFound: the meeting is not in the database.
+	ErrNotFound = errors.New("not found")
+	// ErrReadOnly: a write was attempted on a database opened read-only.
+	ErrReadOnly = errors.New("database opened read-only")
+)

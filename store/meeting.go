@@ -1,0 +1,238 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// timeFormat is how zoomqos writes times: RFC 3339 in UTC.
+const timeFormat = time.RFC3339
+
+// putMeeting creates or updates a meeting's info and returns its bucket.
+// Past data is final, so a meeting once stored as past stays past.
+func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) {
+	all := tx.Bucket(bucketMeetings)
+	mb, err := all.CreateBucketIfNotExists([]byte(m.ID))
+	if err != nil {
+		return nil, fmt.Errorf("meeting bucket: %w", err)
+	}
+	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
+	if v := mb.Get(keyInfo); v != nil {
+		if err := json.Unmarshal(v, &info); err != nil {
+			return nil, fmt.Errorf("meeting info: %w", err)
+		}
+		if m.Type == Past {
+			info.Type = Past
+		}
+	}
+	info.Webinar = info.Webinar || m.Webinar
+	if m.Topic != "" {
+		info.Topic = m.Topic
+	}
+	info.LastStored = now
+	v, err := json.Marshal(&info)
+	if err != nil {
+		return nil, err
+	}
+	return mb, mb.Put(keyInfo, v)
+}
+
+// meetingBucket returns a stored meeting's bucket, or ErrNotFound.
+func meetingBucket(tx *bbolt.Tx, id string) (*bbolt.Bucket, error) {
+	mb := tx.Bucket(bucketMeetings).Bucket([]byte(id))
+	if mb == nil {
+		return nil, fmt.Errorf("meeting %q: %w", id, ErrNotFound)
+	}
+	return mb, nil
+}
+
+// Meetings lists the stored meetings, earliest first sample first.
+func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
+	var out []MeetingSummary
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
+			s, err := db.summarize(tx, string(k))
+			out = append(out, s)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortSummaries(out)
+	return out, nil
+}
+
+// Meeting returns one stored meeting's summary, or ErrNotFound.
+func (db *DB) Meeting(ctx context.Context, id string) (MeetingSummary, error) {
+	var s MeetingSummary
+	err := db.view(ctx, func(tx *bbolt.Tx) (err error) {
+		s, err = db.summarize(tx, id)
+		return err
+	})
+	return s, err
+}
+
+func (db *DB) summarize(tx *bbolt.Tx, id string) (MeetingSummary, error) {
+	mb, err := meetingBucket(tx, id)
+	if err != nil {
+		return MeetingSummary{}, err
+	}
+	s := MeetingSummary{}
+	if err := json.Unmarshal(mb.Get(keyInfo), &s.Meeting); err != nil {
+		return s, db.damaged("meeting "+id+" info", err)
+	}
+	if raw := mb.Bucket(bucketRaw); raw != nil {
+		s.Documents = raw.Stats().KeyN
+	}
+	participants := map[string]struct{}{}
+	err = forEachSession(mb, func(key SessionKey, b *bbolt.Bucket) error {
+		s.Sessions++
+		participants[key.Participant] = struct{}{}
+		samples := b.Bucket(bucketSamples)
+		if samples == nil {
+			return nil
+		}
+		s.Samples += samples.Stats().KeyN
+		c := samples.Cursor()
+		if k, _ := c.First(); k != nil {
+			if t, err := parseTimeKey(k); err == nil && (s.Start.IsZero() || t.Before(s.Start)) {
+				s.Start = t
+			}
+		}
+		if k, _ := c.Last(); k != nil {
+			if t, err := parseTimeKey(k); err == nil && t.After(s.End) {
+				s.End = t
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return s, db.damaged("meeting "+id, err)
+	}
+	s.Participants = len(participants)
+	return s, nil
+}
+
+// forEachSession calls fn with each session bucket of a meeting, in join
+// order.
+func forEachSession(mb *bbolt.Bucket, fn func(SessionKey, *bbolt.Bucket) error) error {
+	sb := mb.Bucket(bucketSessions)
+	if sb == nil {
+		return nil
+	}
+	return sb.ForEachBucket(func(k []byte) error {
+		key, err := parseSessionKey(k)
+		if err != nil {
+			return err
+		}
+		return fn(key, sb.Bucket(k))
+	})
+}
+
+// Sessions returns a meeting's sessions in join order.
+func (db *DB) Sessions(ctx context.Context, meetingID string) ([]Session, error) {
+	var out []Session
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return db.walk(ctx, tx, meetingID, func(s *Session) error {
+			out = append(out, *s)
+			return nil
+		}, nil)
+	})
+	return out, err
+}
+
+// ForEachSample calls fn with every sample of a meeting, session by session
+// in join order and in time order within a session. The Session and Sample
+// passed to fn are reused for the next call: copy what you keep.
+func (db *DB) ForEachSample(ctx context.Context, meetingID string, fn func(*Session, *Sample) error) error {
+	return db.view(ctx, func(tx *bbolt.Tx) error {
+		return db.walk(ctx, tx, meetingID, nil, fn)
+	})
+}
+
+// Load returns all sessions of a meeting, samples included, in join order.
+func (db *DB) Load(ctx context.Context, meetingID string) ([]SessionSamples, error) {
+	var out []SessionSamples
+	var arena []Value
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return db.walk(ctx, tx, meetingID,
+			func(s *Session) error {
+				out = append(out, SessionSamples{Session: *s})
+				return nil
+			},
+			func(_ *Session, smp *Sample) error {
+				if cap(arena)-len(arena) < len(smp.Values) {
+					arena = make([]Value, 0, max(4096, len(smp.Values)))
+				}
+				arena = append(arena, smp.Values...)
+				cur := &out[len(out)-1]
+				cur.Samples = append(cur.Samples, Sample{Time: smp.Time, Values: arena[len(arena)-len(smp.Values) : len(arena) : len(arena)]})
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walk visits a meeting's sessions in join order and, when sample is not
+// nil, each session's samples in time order, reusing one Sample.
+func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session func(*Session) error, sample func(*Session, *Sample) error) error {
+	mb, err := meetingBucket(tx, meetingID)
+	if err != nil {
+		return err
+	}
+	var smp Sample
+	n := 0
+	return forEachSession(mb, func(_ SessionKey, b *bbolt.Bucket) error {
+		var sess Session
+		if err := json.Unmarshal(b.Get(keyInfo), &sess); err != nil {
+			return db.damaged("meeting "+meetingID+" session info", err)
+		}
+		if session != nil {
+			if err := session(&sess); err != nil {
+				return err
+			}
+		}
+		samples := b.Bucket(bucketSamples)
+		if sample == nil || samples == nil {
+			return nil
+		}
+		c := samples.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if smp.Time, err = parseTimeKey(k); err != nil {
+				return db.damaged("meeting "+meetingID+" sample key", err)
+			}
+			if smp.Values, err = decodeSample(smp.Values[:0], v); err != nil {
+				return db.damaged(fmt.Sprintf("meeting %s sample of %s at %s", meetingID, sess.Participant, smp.Time.Format(timeFormat)), err)
+			}
+			if err := sample(&sess, &smp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// sortSummaries orders meetings by their first sample, then by id.
+func sortSummaries(s []MeetingSummary) {
+	slices.SortFunc(s, func(a, b MeetingSummary) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+)
+
+// Page is what one response document holds, ready to store: the sessions it
+// reports with their samples, and the document itself.
+type Page struct {
+	Meeting  Meeting // ID and Type are required; Webinar and Topic are kept if set
+	Source   string  // where the document came from, kept with the raw copy
+	Raw      []byte  // the document as received; nil stores no raw copy
+	Sessions []SessionSamples
+}
+
+// SessionSamples is a session and samples of it.
+type SessionSamples struct {
+	Session Session
+	Samples []Sample
+}
+
+// PageResult says what storing a page changed.
+type PageResult struct {
+	Sessions    int  // sessions in the page
+	NewSessions int  // of which the store did not have before
+	Added       int  // samples the store did not have
+	Present     int  // samples stored before with the same values
+	Replaced    int  // samples stored before with other values, now replaced
+	RawStored   bool // the raw document was new
+}
+
+// encodedSession is a session with its samples encoded, prepared outside the
+// write transaction.
+type encodedSession struct {
+	key     []byte
+	session *Session
+	times   [][]byte
+	values  [][]byte
+}
+
+// PutPage stores a page in one write transaction: the meeting, the raw
+// document (once, however often it is stored), the sessions and samples.
+func (db *DB) PutPage(ctx context.Context, p *Page) (PageResult, error) {
+	if err := validMeeting(&p.Meeting); err != nil {
+		return PageResult{}, err
+	}
+	enc, err := encodeSessions(p.Sessions)
+	if err != nil {
+		return PageResult{}, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
+	}
+	now := db.Now().UTC()
+	var raw *rawRecord
+	if p.Raw != nil {
+		r := db.packRaw(p.Meeting.Type, p.Source, p.Raw, now)
+		raw = &r
+	}
+	var res PageResult
+	err = db.update(ctx, func(tx *bbolt.Tx) error {
+		res = PageResult{}
+		mb, err := putMeeting(tx, &p.Meeting, now)
+		if err != nil {
+			return err
+		}
+		if raw != nil {
+			if res.RawStored, err = putRaw(mb, *raw); err != nil {
+				return err
+			}
+		}
+		sb, err := mb.CreateBucketIfNotExists(bucketSessions)
+		if err != nil {
+			return err
+		}
+		return putSessions(sb, enc, &res)
+	})
+	if err != nil {
+		return PageResult{}, fmt.Errorf("store meeting %s: %w", p.Meeting.ID, err)
+	}
+	return res, nil
+}
+
+func validMeeting(m *Meeting) error {
+	if m.ID == "" {
+		return errors.New("store: meeting id is empty")
+	}
+	if m.Type != Past && m.Type != Live {
+		return fmt.Errorf("store: meeting type %q is neither %q nor %q", m.Type, Past, Live)
+	}
+	return nil
+}
+
+func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
+	out := make([]encodedSession, len(in))
+	for i := range in {
+		s := &in[i].Session
+		if !representable(s.JoinTime) || !representable(s.LeaveTime) {
+			return nil, fmt.Errorf("participant %s: join or leave time out of range", s.Participant)
+		}
+		e := encodedSession{key: sessionKey(s.Key()), session: s,
+			times: make([][]byte, len(in[i].Samples)), values: make([][]byte, len(in[i].Samples))}
+		for j := range in[i].Samples {
+			smp := &in[i].Samples[j]
+			if smp.Time.IsZero() || !representable(smp.Time) {
+				return nil, fmt.Errorf("participant %s: sample time %s out of range", s.Participant, smp.Time)
+			}
+			smp.Normalize()
+			v, err := appendSample(nil, smp.Values)
+			if err != nil {
+				return nil, fmt.Errorf("participant %s at %s: %w", s.Participant, smp.Time.UTC().Format(timeFormat), err)
+			}
+			e.times[j], e.values[j] = timeKey(smp.Time), v
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// putSessions writes encoded sessions into a meeting's sessions bucket.
+func putSessions(sb *bbolt.Bucket, enc []encodedSession, res *PageResult) error {
+	for i := range enc {
+		e := &enc[i]
+		res.Sessions++
+		bkt := sb.Bucket(e.key)
+		merged := *e.session
+		if bkt == nil {
+			var err error
+			if bkt, err = sb.CreateBucket(e.key); err != nil {
+				return err
+			}
+			res.NewSessions++
+		} else {
+			var old Session
+			if err := json.Unmarshal(bkt.Get(keyInfo), &old); err != nil {
+				return fmt.Errorf("session %s: %w", e.session.Participant, err)
+			}
+			old.merge(e.session)
+			merged = old
+		}
+		info, err := json.Marshal(&merged)
+		if err != nil {
+			return err
+		}
+		if err := bkt.Put(keyInfo, info); err != nil {
+			return err
+		}
+		samples, err := bkt.CreateBucketIfNotExists(bucketSamples)
+		if err != nil {
+			return err
+		}
+		samples.FillPercent = 0.9 // samples mostly arrive in time order
+		for j, k := range e.times {
+			old := samples.Get(k)
+			switch {
+			case old == nil:
+				res.Added++
+			case bytes.Equal(old, e.values[j]):
+				res.Present++
+				continue
+			default:
+				res.Replaced++
+			}
+			if err := samples.Put(k, e.values[j]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// A sample's values are stored compactly, because a long meeting has
+// hundreds of thousands of samples and reading them back is the hot path of
+// every analysis:
+//
+//	byte     format version (1)
+//	per stream present, in stream order:
+//	  byte     the Stream
+//	  byte     which of the stream kind's metrics follow (bit i = Kind().Metrics()[i])
+//	  per metric present, in that order, one value:
+//	    uvarint  u; k = u&7. For k < 7 the value is the decimal m/10^k with
+//	             m = zigzag(u>>3): the values Zoom sends ("27.15 kbps",
+//	             "0.3%") take one to three bytes and decode to the same
+//	             float64 as parsing their text. For k = 7 the next 8 bytes
+//	             are the float64's bits, little-endian.
+
+const sampleFormat = 1
+
+var errSampleFormat = errors.New("unknown sample encoding")
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6}
+
+// streamSlot[s][m] is metric m's position in stream s's metric list, or -1.
+var streamSlot = func() (t [NumStreams][NumMetrics]int8) {
+	for s := range t {
+		for m := range t[s] {
+			t[s][m] = -1
+		}
+		for i, m := range Stream(s).Metrics() {
+			t[s][m] = int8(i)
+		}
+	}
+	return t
+}()
+
+// appendSample appends the encoding of values, which must be ordered by
+// stream and metric (Sample.Normalize) and belong to their streams.
+func appendSample(b []byte, values []Value) ([]byte, error) {
+	b = append(b, sampleFormat)
+	for i := 0; i < len(values); {
+		st := values[i].Stream
+		if st >= NumStreams {
+			return nil, fmt.Errorf("encode sample: unknown stream %d", st)
+		}
+		j := i
+		var mask byte
+		for ; j < len(values) && values[j].Stream == st; j++ {
+			slot := streamSlot[st][values[j].Metric%NumMetrics]
+			if values[j].Metric >= NumMetrics || slot < 0 {
+				return nil, fmt.Errorf("encode sample: %s has no metric %s", st, values[j].Metric)
+			}
+			bit := byte(1) << slot
+			if mask >= bit {
+				return nil, fmt.Errorf("encode sample: %s values out of order", st)
+			}
+			mask |= bit
+		}
+		if i > 0 && values[i-1].Stream > st {
+			return nil, fmt.Errorf("encode sample: streams out of order")
+		}
+		b = append(b, byte(st), mask)
+		for _, v := range values[i:j] {
+			b = appendValue(b, v.V)
+		}
+		i = j
+	}
+	return b, nil
+}
+
+// appendValue encodes one value as a short decimal when it is one.
+func appendValue(b []byte, v float64) []byte {
+	for k, p := range pow10 {
+		m := math.Round(v * p)
+		if math.Abs(m) < 1<<53 && m/p == v && !(m == 0 && math.Signbit(v)) {
+			i := int64(m)
+			z := uint64(i<<1) ^ uint64(i>>63)
+			return binary.AppendUvarint(b, z<<3|uint64(k))
+		}
+	}
+	b = binary.AppendUvarint(b, 7)
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+}
+
+// decodeSample appends the values encoded in b to dst.
+func decodeSample(dst []Value, b []byte) ([]Value, error) {
+	if len(b) == 0 || b[0] != sampleFormat {
+		return dst, errSampleFormat
+	}
+	b = b[1:]
+	for len(b) > 0 {
+		if len(b) < 2 || b[0] >= byte(NumStreams) {
+			return dst, errSampleFormat
+		}
+		st := Stream(b[0])
+		mask := b[1]
+		b = b[2:]
+		metrics := kindMetrics[st.Kind()]
+		if mask>>len(metrics) != 0 {
+			return dst, errSampleFormat
+		}
+		for i, m := range metrics {
+			if mask&(1<<i) == 0 {
+				continue
+			}
+			u, n := binary.Uvarint(b)
+			if n <= 0 {
+				return dst, errSampleFormat
+			}
+			b = b[n:]
+			var v float64
+			if k := u & 7; k < 7 {
+				z := u >> 3
+				v = float64(int64(z>>1)^-int64(z&1)) / pow10[k]
+			} else {
+				if len(b) < 8 {
+					return dst, errSampleFormat
+				}
+				v = math.Float64frombits(binary.LittleEndian.Uint64(b))
+				b = b[8:]
+			}
+			dst = append(dst, Value{Stream: st, Metric: m, V: v})
+		}
+	}
+	return dst, nil
+}
+
+// Normalize orders the values by stream and metric, as the store keeps
+// them, and keeps the last of any duplicates.
+func (s *Sample) Normalize() {
+	ordered := true
+	for i := 1; i < len(s.Values); i++ {
+		if !valueLess(s.Values[i-1], s.Values[i]) {
+			ordered = false
+			break
+		}
+	}
+	if ordered {
+		return
+	}
+	slices.SortStableFunc(s.Values, func(a, b Value) int {
+		switch {
+		case valueLess(a, b):
+			return -1
+		case valueLess(b, a):
+			return 1
+		}
+		return 0
+	})
+	out := s.Values[:0]
+	for i, v := range s.Values {
+		if i+1 < len(s.Values) && !valueLess(v, s.Values[i+1]) {
+			continue // a later duplicate wins
+		}
+		out = append(out, v)
+	}
+	s.Values = out
+}
+
+func valueLess(a, b Value) bool {
+	return a.Stream < b.Stream || (a.Stream == b.Stream && a.Metric < b.Metric)
+}
