@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -74,6 +75,7 @@ func Open(ctx context.Context, path string, opts Options) (db *DB, err error) {
 			db, err = nil, fmt.Errorf("%s is %w (%v)", path, ErrNotDatabase, r)
 		}
 	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	b, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout:      opts.LockTimeout,
 		ReadOnly:     opts.ReadOnly,
@@ -121,12 +123,14 @@ func (db *DB) Close() error {
 }
 
 // view runs fn in a read transaction, turning a panic from bbolt (its answer
-// to a damaged page) into an error that names the file.
+// to a damaged page) or a fault reading a page beyond the mapped file into an
+// error that names the file.
 func (db *DB) view(ctx context.Context, fn func(tx *bbolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	defer db.recoverDamage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.bolt.View(fn)
 }
 
@@ -139,6 +143,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *bbolt.Tx) error) (err erro
 		return fmt.Errorf("%s: %w", db.path, ErrReadOnly)
 	}
 	defer db.recoverDamage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.bolt.Update(fn)
 }
 

@@ -1,0 +1,456 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// MustOpenDB opens a new database in a temporary directory and closes it
+// when the test ends.
+func MustOpenDB(tb testing.TB) *DB {
+	tb.Helper()
+	return MustOpenDBAt(tb, filepath.Join(tb.TempDir(), "qos.db"))
+}
+
+// MustOpenDBAt opens the database at path for writing.
+func MustOpenDBAt(tb testing.TB, path string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+var (
+	t0   = time.Date(2022, 3, 1, 10, 15, 0, 0, time.UTC)
+	ctx0 = context.Background()
+)
+
+// testPage builds a page: per participant id, a session joined at join
+// with n one-minute samples.
+func testPage(meeting, typ string, raw string, sessions ...SessionSamples) *Page {
+	return &Page{Meeting: Meeting{ID: meeting, Type: typ}, Source: "test", Raw: []byte(raw), Sessions: sessions}
+}
+
+func session(participant string, join time.Time, n int, latency float64) SessionSamples {
+	s := SessionSamples{Session: Session{Participant: participant, JoinTime: join, UserName: "name of " + participant}}
+	for i := range n {
+		s.Samples = append(s.Samples, Sample{
+			Time: join.Add(time.Duration(i+1) * time.Minute),
+			Values: []Value{
+				{AudioInput, Bitrate, 27.15}, {AudioInput, Latency, latency + float64(i)},
+				{VideoInput, Width, 1280}, {VideoInput, Height, 720}, {CPUUsage, SystemMaxCPU, 40},
+			},
+		})
+	}
+	return s
+}
+
+func TestPutPageRoundTrip(t *testing.T) {
+	db := MustOpenDB(t)
+	a := session("alice", t0, 3, 100)
+	b := session("bob", t0.Add(30*time.Second), 2, 200)
+	b.Session.LeaveTime = t0.Add(5 * time.Minute)
+	raw := `{"participants":[]}`
+	res, err := db.PutPage(ctx0, testPage("m1", Past, raw, a, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 5 || res.Present != 0 || res.NewSessions != 2 || !res.RawStored {
+		t.Errorf("result = %+v", res)
+	}
+	got, err := db.Load(ctx0, "m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("loaded %d sessions, want 2", len(got))
+	}
+	for i, want := range []SessionSamples{a, b} {
+		if got[i].Session.Participant != want.Session.Participant || !got[i].Session.JoinTime.Equal(want.Session.JoinTime) ||
+			got[i].Session.UserName != want.Session.UserName || !got[i].Session.LeaveTime.Equal(want.Session.LeaveTime) {
+			t.Errorf("session %d = %+v, want %+v", i, got[i].Session, want.Session)
+		}
+		if len(got[i].Samples) != len(want.Samples) {
+			t.Fatalf("session %d has %d samples, want %d", i, len(got[i].Samples), len(want.Samples))
+		}
+		for j := range want.Samples {
+			g, w := got[i].Samples[j], want.Samples[j]
+			if !g.Time.Equal(w.Time) || len(g.Values) != len(w.Values) {
+				t.Fatalf("sample %d/%d = %+v, want %+v", i, j, g, w)
+			}
+			for k := range w.Values {
+				if g.Values[k] != w.Values[k] {
+					t.Errorf("sample %d/%d value %d = %+v, want %+v", i, j, k, g.Values[k], w.Values[k])
+				}
+			}
+		}
+	}
+	sum, err := db.Meeting(ctx0, "m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Participants != 2 || sum.Sessions != 2 || sum.Samples != 5 || sum.Documents != 1 ||
+		!sum.Start.Equal(t0.Add(time.Minute)) || !sum.End.Equal(t0.Add(3*time.Minute)) || sum.Type != Past {
+		t.Errorf("summary = %+v", sum)
+	}
+	var docs []RawDoc
+	if err := db.RawDocs(ctx0, "m1", func(d RawDoc) error { docs = append(docs, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || string(docs[0].Data) != raw || docs[0].Source != "test" || docs[0].Type != Past {
+		t.Errorf("raw docs = %+v", docs)
+	}
+}
+
+func TestPutPageIdempotent(t *testing.T) {
+	db := MustOpenDB(t)
+	page := testPage("m1", Past, `{"x":1}`, session("alice", t0, 4, 100))
+	if _, err := db.PutPage(ctx0, page); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.PutPage(ctx0, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 0 || res.Present != 4 || res.Replaced != 0 || res.NewSessions != 0 || res.RawStored {
+		t.Errorf("second import = %+v, want everything present", res)
+	}
+	sum, _ := db.Meeting(ctx0, "m1")
+	if sum.Samples != 4 || sum.Documents != 1 {
+		t.Errorf("after two imports: %d samples, %d documents; want 4 and 1", sum.Samples, sum.Documents)
+	}
+}
+
+func TestPutPageNewerCopyReplaces(t *testing.T) {
+	db := MustOpenDB(t)
+	if _, err := db.PutPage(ctx0, testPage("m1", Live, `{"poll":1}`, session("alice", t0, 2, 100))); err != nil {
+		t.Fatal(err)
+	}
+	// The next poll: the second sample changed, a third is new.
+	res, err := db.PutPage(ctx0, testPage("m1", Live, `{"poll":2}`, session("alice", t0, 3, 100)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 1 || res.Present != 2 {
+		t.Errorf("result = %+v, want 1 added, 2 present", res)
+	}
+	newer := session("alice", t0, 2, 500)
+	res, err = db.PutPage(ctx0, testPage("m1", Past, `{"final":1}`, newer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Replaced != 2 || res.Added != 0 {
+		t.Errorf("result = %+v, want 2 replaced", res)
+	}
+	got, _ := db.Load(ctx0, "m1")
+	if v, _ := got[0].Samples[1].Get(AudioInput, Latency); v != 501 {
+		t.Errorf("latency after replacement = %v, want the newer 501", v)
+	}
+	if sum, _ := db.Meeting(ctx0, "m1"); sum.Type != Past || sum.Documents != 3 {
+		t.Errorf("summary = %+v, want type past and 3 documents", sum)
+	}
+	// Live data arriving after past data does not make the meeting live.
+	db.PutPage(ctx0, testPage("m1", Live, `{"late":1}`, session("alice", t0, 1, 100)))
+	if sum, _ := db.Meeting(ctx0, "m1"); sum.Type != Past {
+		t.Errorf("type = %s after late live data, want past", sum.Type)
+	}
+}
+
+func TestRejoinIsAnotherSession(t *testing.T) {
+	db := MustOpenDB(t)
+	first := session("ada", t0, 2, 100)
+	rejoin := session("ada", t0.Add(10*time.Minute), 2, 100)
+	if _, err := db.PutPage(ctx0, testPage("m1", Past, "{}", first, rejoin)); err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := db.Meeting(ctx0, "m1")
+	if sum.Participants != 1 || sum.Sessions != 2 || sum.Samples != 4 {
+		t.Errorf("summary = %+v, want 1 participant, 2 sessions, 4 samples", sum)
+	}
+}
+
+func TestSessionFieldsMerge(t *testing.T) {
+	db := MustOpenDB(t)
+	live := session("ada", t0, 1, 100)
+	live.Session.Location = "London (GB)"
+	db.PutPage(ctx0, testPage("m1", Live, "{}", live))
+	past := session("ada", t0, 1, 100)
+	past.Session.UserName = "" // a response without the name must not erase it
+	past.Session.LeaveTime = t0.Add(time.Hour)
+	past.Session.DataCenter = "Frankfurt (DE)"
+	db.PutPage(ctx0, testPage("m1", Past, "{}", past))
+	ss, err := db.Sessions(ctx0, "m1")
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("sessions = %v, %v", ss, err)
+	}
+	s := ss[0]
+	if s.UserName != "name of ada" || s.Location != "London (GB)" || s.DataCenter != "Frankfurt (DE)" || !s.LeaveTime.Equal(t0.Add(time.Hour)) {
+		t.Errorf("merged session = %+v", s)
+	}
+}
+
+func TestPutPageRejectsBadInput(t *testing.T) {
+	db := MustOpenDB(t)
+	for name, p := range map[string]*Page{
+		"no id":    testPage("", Past, "{}"),
+		"bad type": testPage("m", "yesterday", "{}"),
+		"no time":  testPage("m", Past, "{}", SessionSamples{Session: Session{Participant: "x"}, Samples: []Sample{{}}}),
+	} {
+		if _, err := db.PutPage(ctx0, p); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if list, _ := db.Meetings(ctx0); len(list) != 0 {
+		t.Errorf("rejected pages left meetings: %+v", list)
+	}
+}
+
+func TestMeetingNotFound(t *testing.T) {
+	db := MustOpenDB(t)
+	if _, err := db.Meeting(ctx0, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Meeting: %v, want ErrNotFound", err)
+	}
+	if err := db.ForEachSample(ctx0, "nope", func(*Session, *Sample) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ForEachSample: %v, want ErrNotFound", err)
+	}
+}
+
+func TestFileModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "zoomqos")
+	path := filepath.Join(dir, "qos.db")
+	MustOpenDBAt(t, path)
+	for p, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, path: 0o600} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode() & (os.ModeDir | os.ModePerm); got != want {
+			t.Errorf("%s mode = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestLockTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	MustOpenDBAt(t, path)
+	for _, ro := range []bool{false, true} {
+		_, err := Open(ctx0, path, Options{ReadOnly: ro, LockTimeout: 200 * time.Millisecond})
+		if !errors.Is(err, ErrLocked) {
+			t.Fatalf("second open (read-only %v): %v, want ErrLocked", ro, err)
+		}
+		if want := path + " is in use by another zoomqos process"; err.Error() != want {
+			t.Errorf("message = %q, want %q", err, want)
+		}
+	}
+}
+
+func TestReadersShareTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	db := MustOpenDBAt(t, path)
+	db.Close()
+	r1, err := Open(ctx0, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r1.Close()
+	r2, err := Open(ctx0, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("second reader: %v", err)
+	}
+	r2.Close()
+	if _, err := r1.PutPage(ctx0, testPage("m", Past, "{}")); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("write through a read-only handle: %v", err)
+	}
+}
+
+func TestReadOnlyNeedsAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing.db")
+	_, err := Open(ctx0, path, Options{ReadOnly: true})
+	if !errors.Is(err, ErrNoDatabase) || !strings.Contains(err.Error(), path) {
+		t.Errorf("error = %v, want ErrNoDatabase naming %s", err, path)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("read-only open created the file")
+	}
+}
+
+func fileSum(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+func TestNewerSchemaIsRefusedAndLeftAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	db := MustOpenDBAt(t, path)
+	db.PutPage(ctx0, testPage("m1", Past, "{}", session("a", t0, 1, 1)))
+	db.Close()
+	b, _ := bbolt.Open(path, 0o600, nil)
+	b.Update(func(tx *bbolt.Tx) error { return putSchema(tx, SchemaVersion+1) })
+	b.Close()
+	before := fileSum(t, path)
+	for _, ro := range []bool{false, true} {
+		_, err := Open(ctx0, path, Options{ReadOnly: ro})
+		if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "upgrade zoomqos") {
+			t.Errorf("open (read-only %v): %v, want ErrNewerSchema naming the file", ro, err)
+		}
+	}
+	if fileSum(t, path) != before {
+		t.Error("refused database was rewritten")
+	}
+}
+
+func TestNotAZoomqosFile(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, bytes.Repeat([]byte("not a database\n"), 1000), 0o600)
+	other := filepath.Join(dir, "other.db")
+	b, _ := bbolt.Open(other, 0o600, nil)
+	b.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+	b.Close()
+	short := filepath.Join(dir, "short.db")
+	os.WriteFile(short, []byte("zoomqos?"), 0o600)
+	for _, path := range []string{text, other, short} {
+		before := fileSum(t, path)
+		for _, ro := range []bool{false, true} {
+			_, err := Open(ctx0, path, Options{ReadOnly: ro})
+			if !errors.Is(err, ErrNotDatabase) || !strings.Contains(err.Error(), path) {
+				t.Errorf("open %s (read-only %v): %v, want ErrNotDatabase naming it", filepath.Base(path), ro, err)
+			}
+		}
+		if fileSum(t, path) != before {
+			t.Errorf("%s was modified", path)
+		}
+	}
+}
+
+// A file damaged after it was written: opening or reading it gives an
+// error naming the file, never a crash.
+func TestDamagedFile(t *testing.T) {
+	build := func(t *testing.T) string {
+		path := filepath.Join(t.TempDir(), "qos.db")
+		db := MustOpenDBAt(t, path)
+		for i := range 20 {
+			db.PutPage(ctx0, testPage("m1", Past, strings.Repeat("x", i*500), session(string(rune('a'+i)), t0, 200, float64(i))))
+		}
+		db.Close()
+		return path
+	}
+	wantDamaged := func(t *testing.T, path string, err error) {
+		t.Helper()
+		t.Log(err)
+		if !errors.Is(err, ErrNotDatabase) || !strings.Contains(err.Error(), path) {
+			t.Errorf("error = %v, want ErrNotDatabase naming %s", err, path)
+		}
+	}
+
+	t.Run("every page but the meta pages", func(t *testing.T) {
+		path := build(t)
+		data, _ := os.ReadFile(path)
+		for i := 2 * os.Getpagesize(); i < len(data); i += 7 {
+			data[i] ^= 0x5a
+		}
+		os.WriteFile(path, data, 0o600)
+		_, err := Open(ctx0, path, Options{ReadOnly: true})
+		wantDamaged(t, path, err)
+	})
+
+	t.Run("one samples page", func(t *testing.T) {
+		path := build(t)
+		// Find the root page of one session's samples and wreck it.
+		b, err := bbolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page int
+		b.View(func(tx *bbolt.Tx) error {
+			sessions := tx.Bucket(bucketMeetings).Bucket([]byte("m1")).Bucket(bucketSessions)
+			k, _ := sessions.Cursor().Last()
+			page = int(sessions.Bucket(k).Bucket(bucketSamples).Root())
+			return nil
+		})
+		size := b.Info().PageSize
+		b.Close()
+		data, _ := os.ReadFile(path)
+		for i := page * size; i < (page+1)*size; i++ {
+			data[i] = 0xff
+		}
+		os.WriteFile(path, data, 0o600)
+
+		db, err := Open(ctx0, path, Options{ReadOnly: true})
+		if err != nil {
+			t.Fatalf("open: %v (the damage is in one samples page)", err)
+		}
+		defer db.Close()
+		_, err = db.Load(ctx0, "m1")
+		wantDamaged(t, path, err)
+		_, err = db.Meetings(ctx0)
+		wantDamaged(t, path, err)
+	})
+}
+
+func TestRebuild(t *testing.T) {
+	db := MustOpenDB(t)
+	db.PutPage(ctx0, testPage("m1", Past, `{"doc":1}`, session("a", t0, 3, 100)))
+	db.PutPage(ctx0, testPage("m1", Past, `{"doc":2}`, session("b", t0, 2, 100)))
+	var seen []string
+	res, err := db.Rebuild(ctx0, "m1", func(d RawDoc) ([]SessionSamples, error) {
+		seen = append(seen, string(d.Data))
+		return []SessionSamples{session("c"+string(d.Data[7]), t0, 4, 1)}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(seen, " ") != `{"doc":1} {"doc":2}` {
+		t.Errorf("documents seen in order %v", seen)
+	}
+	if res.Documents != 2 || res.SessionsBefore != 2 || res.SamplesBefore != 5 || res.SessionsAfter != 2 || res.SamplesAfter != 8 {
+		t.Errorf("result = %+v", res)
+	}
+	ss, _ := db.Sessions(ctx0, "m1")
+	if len(ss) != 2 || ss[0].Participant != "c1" || ss[1].Participant != "c2" {
+		t.Errorf("sessions after rebuild = %+v", ss)
+	}
+
+	// A failing parse changes nothing.
+	_, err = db.Rebuild(ctx0, "m1", func(d RawDoc) ([]SessionSamples, error) {
+		if d.Seq == 2 {
+			return nil, errors.New("boom")
+		}
+		return nil, nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("Rebuild error = %v", err)
+	}
+	if sum, _ := db.Meeting(ctx0, "m1"); sum.Samples != 8 {
+		t.Errorf("failed rebuild left %d samples, want the 8 from before", sum.Samples)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx, cancel := context.WithCancel(ctx0)
+	cancel()
+	if _, err := db.PutPage(ctx, testPage("m1", Past, "{}", session("a", t0, 1, 1))); !errors.Is(err, context.Canceled) {
+		t.Errorf("PutPage on a canceled context: %v", err)
+	}
+	if _, err := db.Meetings(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Meetings on a canceled context: %v", err)
+	}
+}
