@@ -3,6 +3,7 @@ package collect
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"time"
 
@@ -11,14 +12,15 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// decodeOptions make the decoder lenient where Zoom's data may be untidy;
-// whatever it accepts is also kept byte for byte in the raw copy.
+// decodeOptions make the tokenizer in Documents lenient where Zoom's data
+// may be untidy; whatever it accepts is also kept byte for byte in the raw
+// copy.
 var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // Parser turns Zoom QoS response documents into Pages. It reuses its
 // buffers from one document to the next; it is not safe for concurrent use.
 type Parser struct {
-	dec   *jsontext.Decoder
+	s     scanner
 	probs *Problems
 	unq   []byte // unquoted string scratch
 	arena []store.Value
@@ -36,21 +38,26 @@ type Parser struct {
 }
 
 // NewParser returns a Parser.
-func NewParser() *Parser {
-	return &Parser{dec: jsontext.NewDecoder(bytes.NewReader(nil), decodeOptions...)}
-}
+func NewParser() *Parser { return &Parser{} }
 
 // Parse parses one JSON document. Values it cannot read are absent and
 // added to probs; a document that is not a QoS response gets an error
-// wrapping ErrNotQoS. The Page does not share memory with doc.
+// wrapping ErrNotQoS, and malformed JSON another error. The Page does not
+// share memory with doc.
 func (p *Parser) Parse(doc []byte, probs *Problems) (Page, error) {
-	p.dec.Reset(bytes.NewBuffer(doc), decodeOptions...)
+	p.s.reset(doc)
 	p.probs = probs
 	p.list, p.pi, p.si, p.strm, p.field = false, 0, 0, "", ""
 	p.arena = nil
 	page, err := p.document()
+	if p.s.err != nil {
+		return Page{}, p.s.err
+	}
 	if err != nil {
 		return Page{}, err
+	}
+	if p.s.peek() != 0 {
+		return Page{}, fmt.Errorf("malformed JSON at byte %d: more after the document", p.s.i)
 	}
 	return page, nil
 }
@@ -58,19 +65,14 @@ func (p *Parser) Parse(doc []byte, probs *Problems) (Page, error) {
 // document reads the top-level object of either shape.
 func (p *Parser) document() (Page, error) {
 	var page Page
-	if k := p.dec.PeekKind(); k != '{' {
+	if k := p.s.peek(); k != '{' {
 		return page, fmt.Errorf("%w: the document is %s, not an object", ErrNotQoS, kindName(k))
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return page, err
-	}
+	p.s.open('{')
 	var single wireParticipant
 	var code, message string
-	for p.dec.PeekKind() != '}' {
-		name, err := p.name()
-		if err != nil {
-			return page, err
-		}
+	for first := true; p.s.more('}', first); first = false {
+		name := p.name()
 		switch string(name) {
 		case "participants":
 			page.List = true
@@ -79,32 +81,25 @@ func (p *Parser) document() (Page, error) {
 				return page, err
 			}
 		case "next_page_token":
-			page.NextPageToken, err = p.str("next_page_token")
+			page.NextPageToken = p.str("next_page_token")
 		case "page_count":
-			page.PageCount, err = p.integer("page_count")
+			page.PageCount = p.integer("page_count")
 		case "page_size":
-			page.PageSize, err = p.integer("page_size")
+			page.PageSize = p.integer("page_size")
 		case "total_records":
-			page.TotalRecords, err = p.integer("total_records")
+			page.TotalRecords = p.integer("total_records")
 		case "code":
-			code, err = p.str("code")
+			code = p.str("code")
 		case "message":
-			message, err = p.str("message")
+			message = p.str("message")
 		case "from", "to":
-			err = p.dec.SkipValue()
+			p.s.value()
 		default:
-			var known bool
-			if known, err = p.participantField(&single, name); err == nil && !known {
+			if !p.participantField(&single, name) {
 				p.probs.unknown(string(name))
-				err = p.dec.SkipValue()
+				p.s.value()
 			}
 		}
-		if err != nil {
-			return page, err
-		}
-	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return page, err
 	}
 	switch {
 	case page.List:
@@ -119,47 +114,35 @@ func (p *Parser) document() (Page, error) {
 }
 
 func (p *Parser) participants(page *Page) error {
-	if p.dec.PeekKind() == 'n' {
-		return p.dec.SkipValue()
-	}
-	if k := p.dec.PeekKind(); k != '[' {
+	switch k := p.s.peek(); k {
+	case 'n':
+		p.s.value()
+		return nil
+	case '[':
+	default:
 		return fmt.Errorf("%w: participants is %s, not an array", ErrNotQoS, kindName(k))
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
-	}
-	for p.pi = 0; p.dec.PeekKind() != ']'; p.pi++ {
-		if k := p.dec.PeekKind(); k != '{' {
-			p.probs.add(func() string { return fmt.Sprintf("participants[%d]", p.pi) }, p.skip())
+	p.s.open('[')
+	p.pi = 0
+	for first := true; p.s.more(']', first); first = false {
+		if p.s.peek() != '{' {
+			p.probs.add(func() string { return fmt.Sprintf("participants[%d]", p.pi) }, p.s.value())
+			p.pi++
 			continue
 		}
 		var w wireParticipant
-		if _, err := p.dec.ReadToken(); err != nil {
-			return err
-		}
-		for p.dec.PeekKind() != '}' {
-			name, err := p.name()
-			if err != nil {
-				return err
-			}
-			known, err := p.participantField(&w, name)
-			if err != nil {
-				return err
-			}
-			if !known {
+		p.s.open('{')
+		for first := true; p.s.more('}', first); first = false {
+			name := p.name()
+			if !p.participantField(&w, name) {
 				p.probs.unknown("participants[]." + string(name))
-				if err := p.dec.SkipValue(); err != nil {
-					return err
-				}
+				p.s.value()
 			}
-		}
-		if _, err := p.dec.ReadToken(); err != nil {
-			return err
 		}
 		page.Participants = append(page.Participants, p.session(&w))
+		p.pi++
 	}
-	_, err := p.dec.ReadToken()
-	return err
+	return nil
 }
 
 // wireParticipant is a participant object as read, before it becomes a
@@ -167,27 +150,26 @@ func (p *Parser) participants(page *Page) error {
 type wireParticipant struct {
 	seen      bool
 	s         store.Session
-	joinText  []byte
-	leaveText []byte
+	joinText  string
+	leaveText string
 	samples   []store.Sample
 }
 
 // session turns a participant object into a session and its samples.
 func (p *Parser) session(w *wireParticipant) store.SessionSamples {
 	s := w.s
-	p.field = ""
-	if len(w.joinText) > 0 {
-		if t, ok := parseTime(w.joinText); ok {
+	if w.joinText != "" {
+		if t, ok := parseTime([]byte(w.joinText)); ok {
 			s.JoinTime = t
 		} else {
-			p.probs.add(func() string { return p.participantPath() + "join_time" }, w.joinText)
+			p.probs.add(func() string { return p.participantPath() + "join_time" }, quote(w.joinText))
 		}
 	}
-	if len(w.leaveText) > 0 {
-		if t, ok := parseTime(w.leaveText); ok {
+	if w.leaveText != "" {
+		if t, ok := parseTime([]byte(w.leaveText)); ok {
 			s.LeaveTime = t
 		} else {
-			p.probs.add(func() string { return p.participantPath() + "leave_time" }, w.leaveText)
+			p.probs.add(func() string { return p.participantPath() + "leave_time" }, quote(w.leaveText))
 		}
 	}
 	for _, id := range []string{s.ID, s.UserID, s.ParticipantUUID, s.UserName} {
@@ -203,6 +185,8 @@ func (p *Parser) session(w *wireParticipant) store.SessionSamples {
 	return store.SessionSamples{Session: s, Samples: w.samples}
 }
 
+func quote(s string) []byte { return []byte(`"` + s + `"`) }
+
 func (p *Parser) participantPath() string {
 	if p.list {
 		return fmt.Sprintf("participants[%d].", p.pi)
@@ -212,26 +196,27 @@ func (p *Parser) participantPath() string {
 
 // participantField reads one member of a participant object into w. It
 // returns false, having read nothing, for a name it does not know.
-func (p *Parser) participantField(w *wireParticipant, name []byte) (bool, error) {
+func (p *Parser) participantField(w *wireParticipant, name []byte) bool {
 	s := &w.s
 	var dst *string
 	switch string(name) {
 	case "user_qos":
 		w.seen = true
-		return true, p.userQoS(w)
+		p.userQoS(w)
+		return true
 	case "join_time":
 		w.seen = true
-		v, err := p.str("join_time")
-		w.joinText = []byte(v)
-		return true, err
+		w.joinText = p.str("join_time")
+		return true
 	case "leave_time":
-		v, err := p.str("leave_time")
-		w.leaveText = []byte(v)
-		return true, err
+		w.leaveText = p.str("leave_time")
+		return true
 	case "internal_ip_addresses":
-		return true, p.strings(&s.InternalIPAddresses, "internal_ip_addresses")
+		s.InternalIPAddresses = p.strings("internal_ip_addresses")
+		return true
 	case "issue_list":
-		return true, p.strings(&s.IssueList, "issue_list")
+		s.IssueList = p.strings("issue_list")
+		return true
 	case "id":
 		dst = &s.ID
 	case "user_id":
@@ -281,39 +266,32 @@ func (p *Parser) participantField(w *wireParticipant, name []byte) (bool, error)
 	case "meeting_number":
 		dst = &s.MeetingNumber
 	default:
-		return false, nil
+		return false
 	}
 	w.seen = true
-	v, err := p.str(string(name))
-	*dst = v
-	return true, err
+	*dst = p.str(string(name))
+	return true
 }
 
 // userQoS reads a participant's user_qos array.
-func (p *Parser) userQoS(w *wireParticipant) error {
-	switch k := p.dec.PeekKind(); k {
+func (p *Parser) userQoS(w *wireParticipant) {
+	switch p.s.peek() {
 	case 'n':
-		return p.dec.SkipValue()
+		p.s.value()
+		return
 	case '[':
 	default:
-		p.field = ""
-		p.probs.add(func() string { return p.participantPath() + "user_qos" }, p.skip())
-		return nil
+		p.probs.add(func() string { return p.participantPath() + "user_qos" }, p.s.value())
+		return
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
-	}
-	for p.si = 0; p.dec.PeekKind() != ']'; p.si++ {
-		smp, ok, err := p.sample()
-		if err != nil {
-			return err
-		}
-		if ok {
+	p.s.open('[')
+	p.si = 0
+	for first := true; p.s.more(']', first); first = false {
+		if smp, ok := p.sample(); ok {
 			w.samples = append(w.samples, smp)
 		}
+		p.si++
 	}
-	_, err := p.dec.ReadToken()
-	return err
 }
 
 func (p *Parser) samplePath() string {
@@ -321,60 +299,42 @@ func (p *Parser) samplePath() string {
 }
 
 // sample reads one user_qos entry. ok is false when it has no readable time.
-func (p *Parser) sample() (smp store.Sample, ok bool, err error) {
-	if k := p.dec.PeekKind(); k != '{' {
-		p.probs.add(p.samplePath, p.skip())
-		return smp, false, nil
+func (p *Parser) sample() (smp store.Sample, ok bool) {
+	if p.s.peek() != '{' {
+		p.probs.add(p.samplePath, p.s.value())
+		return smp, false
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return smp, false, err
-	}
+	p.s.open('{')
 	p.mask = [store.NumStreams]uint32{}
-	var timeText []byte
-	timeSeen := false
-	for p.dec.PeekKind() != '}' {
-		name, err := p.name()
-		if err != nil {
-			return smp, false, err
-		}
+	var timeRaw []byte
+	for first := true; p.s.more('}', first); first = false {
+		name := p.name()
 		if string(name) == "date_time" {
-			timeSeen = true
-			v, err := p.dec.ReadValue()
-			if err != nil {
-				return smp, false, err
-			}
-			timeText = append(timeText[:0], v...)
+			timeRaw = p.s.value()
 			continue
 		}
-		st, known := streamByName[string(name)]
+		st, known := streamByName(name)
 		if !known {
 			p.probs.unknown(p.participantPattern() + "user_qos[]." + string(name))
-			if err := p.dec.SkipValue(); err != nil {
-				return smp, false, err
-			}
+			p.s.value()
 			continue
 		}
-		if err := p.stream(st); err != nil {
-			return smp, false, err
-		}
-	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return smp, false, err
+		p.stream(st)
 	}
 	datePath := func() string { return p.samplePath() + ".date_time" }
-	if !timeSeen {
+	if timeRaw == nil {
 		p.probs.add(datePath, []byte("(missing)"))
-		return smp, false, nil
+		return smp, false
 	}
-	text, isStr := p.text(timeText)
+	text, isStr := p.text(timeRaw)
 	t, tok := parseTime(text)
 	if !isStr || !tok {
-		p.probs.add(datePath, timeText)
-		return smp, false, nil
+		p.probs.add(datePath, timeRaw)
+		return smp, false
 	}
 	smp.Time = t
 	smp.Values = p.emit()
-	return smp, true, nil
+	return smp, true
 }
 
 func (p *Parser) participantPattern() string {
@@ -389,46 +349,140 @@ func (p *Parser) participantPattern() string {
 func (p *Parser) emit() []store.Value {
 	n := 0
 	for _, m := range p.mask {
-		for ; m != 0; m &= m - 1 {
-			n++
-		}
+		n += bits.OnesCount32(m)
 	}
 	if cap(p.arena)-len(p.arena) < n {
 		p.arena = make([]store.Value, 0, max(n, 2048))
 	}
 	start := len(p.arena)
 	for st, m := range p.mask {
-		for metric := 0; m != 0; metric, m = metric+1, m>>1 {
-			if m&1 != 0 {
-				p.arena = append(p.arena, store.Value{Stream: store.Stream(st), Metric: store.Metric(metric), V: p.vals[st][metric]})
-			}
+		for m != 0 {
+			metric := bits.TrailingZeros32(m)
+			m &= m - 1
+			p.arena = append(p.arena, store.Value{Stream: store.Stream(st), Metric: store.Metric(metric), V: p.vals[st][metric]})
 		}
 	}
 	return p.arena[start:len(p.arena):len(p.arena)]
 }
 
-// streamByName maps Zoom's stream keys to streams.
-var streamByName = func() map[string]store.Stream {
-	m := map[string]store.Stream{}
-	for _, st := range store.Streams() {
-		m[st.String()] = st
+// streamByName returns the stream with Zoom's key name.
+func streamByName(name []byte) (store.Stream, bool) {
+	switch string(name) {
+	case "audio_input":
+		return store.AudioInput, true
+	case "audio_output":
+		return store.AudioOutput, true
+	case "video_input":
+		return store.VideoInput, true
+	case "video_output":
+		return store.VideoOutput, true
+	case "as_input":
+		return store.ASInput, true
+	case "as_output":
+		return store.ASOutput, true
+	case "audio_device_from_crc":
+		return store.AudioDeviceFromCRC, true
+	case "audio_device_to_crc":
+		return store.AudioDeviceToCRC, true
+	case "audio_device_from_rwg":
+		return store.AudioDeviceFromRWG, true
+	case "audio_device_to_rwg":
+		return store.AudioDeviceToRWG, true
+	case "video_device_from_crc":
+		return store.VideoDeviceFromCRC, true
+	case "video_device_to_crc":
+		return store.VideoDeviceToCRC, true
+	case "video_device_from_rwg":
+		return store.VideoDeviceFromRWG, true
+	case "video_device_to_rwg":
+		return store.VideoDeviceToRWG, true
+	case "as_device_from_crc":
+		return store.ASDeviceFromCRC, true
+	case "as_device_to_crc":
+		return store.ASDeviceToCRC, true
+	case "as_device_from_rwg":
+		return store.ASDeviceFromRWG, true
+	case "as_device_to_rwg":
+		return store.ASDeviceToRWG, true
+	case "cpu_usage":
+		return store.CPUUsage, true
+	case "wifi_rssi":
+		return store.WiFiRSSI, true
+	case "cpu_pressure_level":
+		return store.CPUPressure, true
 	}
-	return m
-}()
+	return 0, false
+}
 
-// streamFields maps a stream object's field names to metrics and how to
-// read them, per stream kind.
-var streamFields = [...]map[string]store.Metric{
-	store.KindAudio: {"bitrate": store.Bitrate, "latency": store.Latency, "jitter": store.Jitter,
-		"avg_loss": store.AvgLoss, "max_loss": store.MaxLoss},
-	store.KindVideo: {"bitrate": store.Bitrate, "latency": store.Latency, "jitter": store.Jitter,
-		"avg_loss": store.AvgLoss, "max_loss": store.MaxLoss, "frame_rate": store.FrameRate,
-		"resolution": store.Width},
-	store.KindCPU: {"zoom_min_cpu_usage": store.ZoomMinCPU, "zoom_avg_cpu_usage": store.ZoomAvgCPU,
-		"zoom_max_cpu_usage": store.ZoomMaxCPU, "system_max_cpu_usage": store.SystemMaxCPU},
-	store.KindRSSI: {"min_rssi": store.RSSIMin, "avg_rssi": store.RSSIAvg, "max_rssi": store.RSSIMax},
-	store.KindPressure: {"system_min_cpu_pressure_level": store.PressureMin,
-		"system_avg_cpu_pressure_level": store.PressureAvg, "system_max_cpu_pressure_level": store.PressureMax},
+// fieldMetric maps a field of a stream object to its metric; "resolution"
+// maps to Width and also fills Height.
+func fieldMetric(k store.StreamKind, name []byte) (store.Metric, bool) {
+	switch k {
+	case store.KindAudio, store.KindVideo:
+		switch string(name) {
+		case "bitrate":
+			return store.Bitrate, true
+		case "latency":
+			return store.Latency, true
+		case "jitter":
+			return store.Jitter, true
+		case "avg_loss":
+			return store.AvgLoss, true
+		case "max_loss":
+			return store.MaxLoss, true
+		}
+		if k == store.KindVideo {
+			switch string(name) {
+			case "frame_rate":
+				return store.FrameRate, true
+			case "resolution":
+				return store.Width, true
+			}
+		}
+	case store.KindCPU:
+		switch string(name) {
+		case "zoom_min_cpu_usage":
+			return store.ZoomMinCPU, true
+		case "zoom_avg_cpu_usage":
+			return store.ZoomAvgCPU, true
+		case "zoom_max_cpu_usage":
+			return store.ZoomMaxCPU, true
+		case "system_max_cpu_usage":
+			return store.SystemMaxCPU, true
+		}
+	case store.KindRSSI:
+		switch string(name) {
+		case "min_rssi":
+			return store.RSSIMin, true
+		case "avg_rssi":
+			return store.RSSIAvg, true
+		case "max_rssi":
+			return store.RSSIMax, true
+		}
+	case store.KindPressure:
+		switch string(name) {
+		case "system_min_cpu_pressure_level":
+			return store.PressureMin, true
+		case "system_avg_cpu_pressure_level":
+			return store.PressureAvg, true
+		case "system_max_cpu_pressure_level":
+			return store.PressureMax, true
+		}
+	}
+	return 0, false
+}
+
+// wireName is each metric's field name in Zoom's stream objects, for
+// problem paths.
+var wireName = [store.NumMetrics]string{
+	store.Bitrate: "bitrate", store.Latency: "latency", store.Jitter: "jitter",
+	store.AvgLoss: "avg_loss", store.MaxLoss: "max_loss", store.FrameRate: "frame_rate",
+	store.Width: "resolution", store.Height: "resolution",
+	store.ZoomMinCPU: "zoom_min_cpu_usage", store.ZoomAvgCPU: "zoom_avg_cpu_usage",
+	store.ZoomMaxCPU: "zoom_max_cpu_usage", store.SystemMaxCPU: "system_max_cpu_usage",
+	store.RSSIMin: "min_rssi", store.RSSIAvg: "avg_rssi", store.RSSIMax: "max_rssi",
+	store.PressureMin: "system_min_cpu_pressure_level", store.PressureAvg: "system_avg_cpu_pressure_level",
+	store.PressureMax: "system_max_cpu_pressure_level",
 }
 
 var metricQuantity = [store.NumMetrics]quantity{
@@ -445,61 +499,45 @@ func (p *Parser) fieldPath() string  { return p.streamPath() + "." + p.field }
 
 // stream reads one stream object of a sample into the sample being
 // assembled.
-func (p *Parser) stream(st store.Stream) error {
+func (p *Parser) stream(st store.Stream) {
 	p.strm = st.String()
-	switch k := p.dec.PeekKind(); k {
+	switch p.s.peek() {
 	case 'n':
-		return p.dec.SkipValue()
+		p.s.value()
+		return
 	case '{':
 	default:
-		p.probs.add(p.streamPath, p.skip())
-		return nil
+		p.probs.add(p.streamPath, p.s.value())
+		return
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
-	}
-	fields := streamFields[st.Kind()]
+	p.s.open('{')
+	kind := st.Kind()
 	var unit []byte
-	for p.dec.PeekKind() != '}' {
-		name, err := p.name()
-		if err != nil {
-			return err
-		}
-		if st == store.WiFiRSSI && string(name) == "rssi_unit" {
-			v, err := p.dec.ReadValue()
-			if err != nil {
-				return err
-			}
-			unit = append(unit[:0], v...)
+	for first := true; p.s.more('}', first); first = false {
+		name := p.name()
+		if kind == store.KindRSSI && string(name) == "rssi_unit" {
+			unit = p.s.value()
 			continue
 		}
-		m, known := fields[string(name)]
+		m, known := fieldMetric(kind, name)
 		if !known {
 			p.probs.unknown(p.participantPattern() + "user_qos[]." + p.strm + "." + string(name))
-			if err := p.dec.SkipValue(); err != nil {
-				return err
-			}
+			p.s.value()
 			continue
 		}
-		p.field = string(name)
-		if err := p.metric(st, m); err != nil {
-			return err
-		}
-	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
+		p.field = wireName[m]
+		p.metric(st, m)
 	}
 	if unit != nil {
 		p.checkRSSIUnit(unit)
 	}
-	return nil
 }
 
 // checkRSSIUnit drops the RSSI values of a sample whose rssi_unit is not
 // dBm, the only unit Zoom documents.
 func (p *Parser) checkRSSIUnit(raw []byte) {
 	text, isStr := p.text(raw)
-	if t := trimSpace(text); (isStr && (len(t) == 0 || equalFold(t, "dbm"))) || string(raw) == "null" {
+	if t := trimSpace(text); (isStr && (len(t) == 0 || equalFold(t, "dbm"))) || kind(raw) == 'n' {
 		return
 	}
 	if p.mask[store.WiFiRSSI] != 0 {
@@ -510,22 +548,19 @@ func (p *Parser) checkRSSIUnit(raw []byte) {
 }
 
 // metric reads one metric value.
-func (p *Parser) metric(st store.Stream, m store.Metric) error {
-	raw, err := p.dec.ReadValue()
-	if err != nil {
-		return err
-	}
+func (p *Parser) metric(st store.Stream, m store.Metric) {
+	raw := p.s.value()
 	var text []byte
-	switch raw.Kind() {
+	switch kind(raw) {
 	case 'n':
-		return nil // null: absent
+		return // null: absent
 	case '"':
 		text, _ = p.text(raw)
 	case '0':
 		text = raw
 	default:
 		p.probs.add(p.fieldPath, raw)
-		return nil
+		return
 	}
 	if m == store.Width {
 		w, h, stat := parseResolution(text)
@@ -536,7 +571,7 @@ func (p *Parser) metric(st store.Stream, m store.Metric) error {
 		case valueBad:
 			p.probs.add(p.fieldPath, raw)
 		}
-		return nil
+		return
 	}
 	v, stat := parseQuantity(text, metricQuantity[m])
 	switch stat {
@@ -545,7 +580,6 @@ func (p *Parser) metric(st store.Stream, m store.Metric) error {
 	case valueBad:
 		p.probs.add(p.fieldPath, raw)
 	}
-	return nil
 }
 
 func (p *Parser) set(st store.Stream, m store.Metric, v float64) {
@@ -554,14 +588,10 @@ func (p *Parser) set(st store.Stream, m store.Metric, v float64) {
 }
 
 // name reads an object member name, unquoted. The bytes are valid until the
-// next read.
-func (p *Parser) name() ([]byte, error) {
-	v, err := p.dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	text, _ := p.text(v)
-	return text, nil
+// next name or string is unquoted.
+func (p *Parser) name() []byte {
+	text, _ := p.text(p.s.name())
+	return text
 }
 
 // text returns the contents of a raw JSON string without allocating when it
@@ -581,81 +611,55 @@ func (p *Parser) text(raw []byte) (text []byte, isStr bool) {
 
 // str reads a string value. A number is taken as its text (some fields
 // arrive as numbers); null is empty; anything else is a problem.
-func (p *Parser) str(field string) (string, error) {
-	raw, err := p.dec.ReadValue()
-	if err != nil {
-		return "", err
-	}
-	switch raw.Kind() {
+func (p *Parser) str(field string) string {
+	raw := p.s.value()
+	switch kind(raw) {
 	case '"':
 		t, _ := p.text(raw)
-		return string(t), nil
+		return string(t)
 	case '0':
-		return string(raw), nil
-	case 'n':
-		return "", nil
+		return string(raw)
+	case 'n', 0:
+		return ""
 	}
 	p.probs.add(func() string { return p.participantPath() + field }, raw)
-	return "", nil
+	return ""
 }
 
 // strings reads an array of strings; a single string is taken as one.
-func (p *Parser) strings(dst *[]string, field string) error {
-	if p.dec.PeekKind() != '[' {
-		v, err := p.str(field)
-		if v != "" {
-			*dst = []string{v}
+func (p *Parser) strings(field string) []string {
+	if p.s.peek() != '[' {
+		if v := p.str(field); v != "" {
+			return []string{v}
 		}
-		return err
+		return nil
 	}
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
-	}
-	*dst = nil
-	for p.dec.PeekKind() != ']' {
-		v, err := p.str(field)
-		if err != nil {
-			return err
-		}
-		if v != "" {
-			*dst = append(*dst, v)
+	p.s.open('[')
+	var out []string
+	for first := true; p.s.more(']', first); first = false {
+		if v := p.str(field); v != "" {
+			out = append(out, v)
 		}
 	}
-	_, err := p.dec.ReadToken()
-	return err
+	return out
 }
 
 // integer reads a count such as page_count.
-func (p *Parser) integer(field string) (int, error) {
-	raw, err := p.dec.ReadValue()
-	if err != nil {
-		return 0, err
+func (p *Parser) integer(field string) int {
+	raw := p.s.value()
+	if kind(raw) == 'n' {
+		return 0
 	}
 	text, _ := p.text(raw)
-	if raw.Kind() == 'n' {
-		return 0, nil
-	}
 	n, err := strconv.Atoi(string(trimSpace(text)))
 	if err != nil {
 		p.probs.add(func() string { return field }, raw)
-		return 0, nil
+		return 0
 	}
-	return n, nil
+	return n
 }
 
-// skip skips a value and returns a copy of its text for a problem report.
-func (p *Parser) skip() []byte {
-	v, err := p.dec.ReadValue()
-	if err != nil {
-		return nil
-	}
-	if len(v) > 80 {
-		v = v[:80]
-	}
-	return bytes.Clone(v)
-}
-
-func kindName(k jsontext.Kind) string {
+func kindName(k byte) string {
 	switch k {
 	case '{':
 		return "an object"
@@ -663,14 +667,14 @@ func kindName(k jsontext.Kind) string {
 		return "an array"
 	case '"':
 		return "a string"
-	case '0':
-		return "a number"
 	case 'n':
 		return "null"
 	case 't', 'f':
 		return "a boolean"
+	case 0:
+		return "empty"
 	}
-	return "empty"
+	return "a number"
 }
 
 // parseTime parses the timestamps Zoom sends: RFC 3339 with or without

@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 )
@@ -34,17 +33,53 @@ const (
 	qCount                    // a plain non-negative number (width, height)
 )
 
-// units maps a quantity's accepted units (lower case) to the power of ten
-// that converts them to the quantity's unit. The empty unit is the default.
-var units = [...]map[string]int{
-	qBitrate: {"": 0, "kbps": 0, "kb/s": 0, "kbit/s": 0, "bps": -3, "b/s": -3, "bit/s": -3,
-		"mbps": 3, "mb/s": 3, "mbit/s": 3, "gbps": 6, "gb/s": 6, "gbit/s": 6},
-	qDuration: {"": 0, "ms": 0, "msec": 0, "s": 3, "sec": 3, "us": -3, "µs": -3, "μs": -3},
-	qPercent:  {"": 0, "%": 0},
-	qFPS:      {"": 0, "fps": 0, "f/s": 0},
-	qRSSI:     {"": 0, "dbm": 0},
-	qPressure: {"": 0},
-	qCount:    {"": 0},
+// unitShift returns the power of ten that converts a value in unit (any
+// case) to its quantity's unit; the empty unit is the quantity's own.
+func unitShift(unit []byte, q quantity) (int, bool) {
+	var buf [8]byte
+	if len(unit) > len(buf) {
+		return 0, false
+	}
+	lower := buf[:len(unit)]
+	for i, c := range unit {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	u := string(lower)
+	if u == "" {
+		return 0, true
+	}
+	switch q {
+	case qBitrate:
+		switch u {
+		case "kbps", "kb/s", "kbit/s":
+			return 0, true
+		case "bps", "b/s", "bit/s":
+			return -3, true
+		case "mbps", "mb/s", "mbit/s":
+			return 3, true
+		case "gbps", "gb/s", "gbit/s":
+			return 6, true
+		}
+	case qDuration:
+		switch u {
+		case "ms", "msec":
+			return 0, true
+		case "s", "sec":
+			return 3, true
+		case "us", "µs", "μs":
+			return -3, true
+		}
+	case qPercent:
+		return 0, u == "%"
+	case qFPS:
+		return 0, u == "fps" || u == "f/s"
+	case qRSSI:
+		return 0, u == "dbm"
+	}
+	return 0, false
 }
 
 // isAbsent reports whether a trimmed value text means "no value".
@@ -139,24 +174,6 @@ func isRangeErr(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
-// unitShift looks a unit up case-insensitively, without allocating for the
-// short units Zoom uses.
-func unitShift(unit []byte, q quantity) (int, bool) {
-	var buf [8]byte
-	if len(unit) > len(buf) {
-		return 0, false
-	}
-	lower := buf[:len(unit)]
-	for i, c := range unit {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
-	shift, ok := units[q][string(lower)]
-	return shift, ok
-}
-
 // scanDecimal reads a decimal number ([-+]digits[.digits][e[-+]digits]) from
 // the front of b. It returns the digits as an integer m and a power of ten
 // exp (the number is m·10^exp), whether it is negative, how many bytes it
@@ -247,14 +264,18 @@ func parseResolution(text []byte) (w, h float64, st status) {
 	if isAbsent(b) {
 		return 0, 0, valueAbsent
 	}
-	sep, size := -1, 0
-	for _, s := range [...]string{"*", "x", "X", "×"} {
-		if j := bytes.Index(b, []byte(s)); j > 0 {
-			sep, size = j, len(s)
+	sep, size := -1, 1
+	for i, c := range b {
+		if c == '*' || c == 'x' || c == 'X' {
+			sep = i
+			break
+		}
+		if c == 0xc3 && i+1 < len(b) && b[i+1] == 0x97 { // ×
+			sep, size = i, 2
 			break
 		}
 	}
-	if sep < 0 {
+	if sep <= 0 {
 		return 0, 0, valueBad
 	}
 	w, st1 := parseQuantity(b[:sep], qCount)

@@ -7,11 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
 	"go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -45,8 +43,6 @@ type DB struct {
 	path     string
 	bolt     *bbolt.DB
 	readOnly bool
-	zenc     *zstd.Encoder
-	zdec     *zstd.Decoder
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -95,17 +91,6 @@ func Open(ctx context.Context, path string, opts Options) (db *DB, err error) {
 		b.Close()
 		return nil, err
 	}
-	db.zenc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
-		zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("set up compression: %w", err)
-	}
-	db.zdec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)))
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("set up decompression: %w", err)
-	}
 	return db, nil
 }
 
@@ -114,8 +99,6 @@ func (db *DB) Path() string { return db.path }
 
 // Close releases the file.
 func (db *DB) Close() error {
-	db.zenc.Close()
-	db.zdec.Close()
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", db.path, err)
 	}

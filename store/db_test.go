@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -452,5 +453,62 @@ func TestCanceledContext(t *testing.T) {
 	}
 	if _, err := db.Meetings(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Meetings on a canceled context: %v", err)
+	}
+}
+
+// ForEachSample decodes on several cores but calls back in order: session
+// by session in join order, samples in time order, across chunk edges.
+func TestForEachSampleOrder(t *testing.T) {
+	db := MustOpenDB(t)
+	var sessions []SessionSamples
+	for i := range 7 {
+		sessions = append(sessions, session(fmt.Sprintf("p%d", i), t0.Add(time.Duration(i)*time.Second), chunkSize*i/3+1, float64(i)))
+	}
+	empty := SessionSamples{Session: Session{Participant: "silent", JoinTime: t0.Add(time.Hour)}}
+	sessions = append(sessions, empty)
+	if _, err := db.PutPage(ctx0, testPage("m", Past, "{}", sessions...)); err != nil {
+		t.Fatal(err)
+	}
+	i, j := 0, 0
+	err := db.ForEachSample(ctx0, "m", func(s *Session, smp *Sample) error {
+		for j == len(sessions[i].Samples) {
+			i, j = i+1, 0
+		}
+		want := sessions[i].Samples[j]
+		if s.Participant != sessions[i].Session.Participant || !smp.Time.Equal(want.Time) {
+			return fmt.Errorf("got %s at %s, want %s at %s", s.Participant, smp.Time, sessions[i].Session.Participant, want.Time)
+		}
+		if v, _ := smp.Get(AudioInput, Latency); v != float64(i+j) {
+			return fmt.Errorf("%s sample %d latency %v, want %d", s.Participant, j, v, i+j)
+		}
+		j++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i != 6 || j != len(sessions[6].Samples) {
+		t.Errorf("stopped at session %d sample %d", i, j)
+	}
+	ss, err := db.Sessions(ctx0, "m")
+	if err != nil || len(ss) != 8 || ss[7].Participant != "silent" {
+		t.Errorf("sessions = %d, %v; want 8 ending with the one without samples", len(ss), err)
+	}
+	loaded, err := db.Load(ctx0, "m")
+	if err != nil || len(loaded) != 8 || len(loaded[7].Samples) != 0 || len(loaded[6].Samples) != len(sessions[6].Samples) {
+		t.Errorf("Load = %d sessions, %v", len(loaded), err)
+	}
+
+	// An error from the callback stops the walk and comes back as it is.
+	stop := errors.New("enough")
+	n := 0
+	err = db.ForEachSample(ctx0, "m", func(*Session, *Sample) error {
+		if n++; n == chunkSize+3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != chunkSize+3 {
+		t.Errorf("callback error: %v after %d calls", err, n)
 	}
 }

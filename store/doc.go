@@ -16,7 +16,7 @@
 //	                    <time key> -> encoded Sample values (sample_codec.go)
 //	        raw/
 //	            <seq key> -> raw record: every response document as Zoom
-//	                         sent it, zstd-compressed (raw.go)
+//	                         sent it, s2-compressed (raw.go)
 //	        rawsum/
 //	            <sha-256 of the document> -> seq key, so that importing the
 //	                         same response twice keeps one copy

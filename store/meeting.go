@@ -183,50 +183,6 @@ func (db *DB) Load(ctx context.Context, meetingID string) ([]SessionSamples, err
 	return out, nil
 }
 
-// walk visits a meeting's sessions in join order and, when sample is not
-// nil, each session's samples in time order, reusing one Sample.
-func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session func(*Session) error, sample func(*Session, *Sample) error) error {
-	mb, err := meetingBucket(tx, meetingID)
-	if err != nil {
-		return err
-	}
-	var smp Sample
-	n := 0
-	return forEachSession(mb, func(_ SessionKey, b *bbolt.Bucket) error {
-		var sess Session
-		if err := json.Unmarshal(b.Get(keyInfo), &sess); err != nil {
-			return db.damaged("meeting "+meetingID+" session info", err)
-		}
-		if session != nil {
-			if err := session(&sess); err != nil {
-				return err
-			}
-		}
-		samples := b.Bucket(bucketSamples)
-		if sample == nil || samples == nil {
-			return nil
-		}
-		c := samples.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if n++; n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if smp.Time, err = parseTimeKey(k); err != nil {
-				return db.damaged("meeting "+meetingID+" sample key", err)
-			}
-			if smp.Values, err = decodeSample(smp.Values[:0], v); err != nil {
-				return db.damaged(fmt.Sprintf("meeting %s sample of %s at %s", meetingID, sess.Participant, smp.Time.Format(timeFormat)), err)
-			}
-			if err := sample(&sess, &smp); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // sortSummaries orders meetings by their first sample, then by id.
 func sortSummaries(s []MeetingSummary) {
 	slices.SortFunc(s, func(a, b MeetingSummary) int {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.etcd.io/bbolt"
 )
@@ -44,31 +45,48 @@ type encodedSession struct {
 	values  [][]byte
 }
 
-// PutPage stores a page in one write transaction: the meeting, the raw
-// document (once, however often it is stored), the sessions and samples.
-func (db *DB) PutPage(ctx context.Context, p *Page) (PageResult, error) {
+// PreparedPage is a page encoded and compressed, ready for PutPrepared.
+// Preparing is the CPU-heavy part of storing a page and needs no
+// transaction, so an importer can prepare pages on every core while one
+// goroutine commits them in order.
+type PreparedPage struct {
+	meeting  Meeting
+	sessions []encodedSession
+	raw      *rawRecord
+	at       time.Time
+}
+
+// PreparePage validates, encodes and compresses a page. It is safe to call
+// from several goroutines at once.
+func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err := validMeeting(&p.Meeting); err != nil {
-		return PageResult{}, err
+		return nil, err
 	}
 	enc, err := encodeSessions(p.Sessions)
 	if err != nil {
-		return PageResult{}, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
+		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
-	now := db.Now().UTC()
-	var raw *rawRecord
+	pp := &PreparedPage{meeting: p.Meeting, sessions: enc, at: db.Now().UTC()}
 	if p.Raw != nil {
-		r := db.packRaw(p.Meeting.Type, p.Source, p.Raw, now)
-		raw = &r
+		r := packRaw(p.Meeting.Type, p.Source, p.Raw, pp.at)
+		pp.raw = &r
 	}
+	return pp, nil
+}
+
+// PutPrepared stores a prepared page in one write transaction: the
+// meeting, the raw document (once, however often it is stored), the
+// sessions and samples.
+func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, error) {
 	var res PageResult
-	err = db.update(ctx, func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = PageResult{}
-		mb, err := putMeeting(tx, &p.Meeting, now)
+		mb, err := putMeeting(tx, &pp.meeting, pp.at)
 		if err != nil {
 			return err
 		}
-		if raw != nil {
-			if res.RawStored, err = putRaw(mb, *raw); err != nil {
+		if pp.raw != nil {
+			if res.RawStored, err = putRaw(mb, *pp.raw); err != nil {
 				return err
 			}
 		}
@@ -76,12 +94,21 @@ func (db *DB) PutPage(ctx context.Context, p *Page) (PageResult, error) {
 		if err != nil {
 			return err
 		}
-		return putSessions(sb, enc, &res)
+		return putSessions(sb, pp.sessions, &res)
 	})
 	if err != nil {
-		return PageResult{}, fmt.Errorf("store meeting %s: %w", p.Meeting.ID, err)
+		return PageResult{}, fmt.Errorf("store meeting %s: %w", pp.meeting.ID, err)
 	}
 	return res, nil
+}
+
+// PutPage prepares and stores a page: see PreparePage and PutPrepared.
+func (db *DB) PutPage(ctx context.Context, p *Page) (PageResult, error) {
+	pp, err := db.PreparePage(p)
+	if err != nil {
+		return PageResult{}, err
+	}
+	return db.PutPrepared(ctx, pp)
 }
 
 func validMeeting(m *Meeting) error {

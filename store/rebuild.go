@@ -49,7 +49,7 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 				return err
 			}
 			seq := binary.BigEndian.Uint64(k)
-			doc, err := db.unpackRaw(seq, v)
+			doc, err := unpackRaw(seq, v)
 			if err != nil {
 				return db.damaged(fmt.Sprintf("meeting %s raw document %d", meetingID, seq), err)
 			}

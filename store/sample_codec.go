@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -41,6 +42,21 @@ var streamSlot = func() (t [NumStreams][NumMetrics]int8) {
 	}
 	return t
 }()
+
+// streamMetricTable and streamMetricCount are Stream.Metrics as fixed-size
+// tables, so that the decoder's inner loop needs no bounds checks.
+var (
+	streamMetricTable [NumStreams][8]Metric
+	streamMetricCount [NumStreams]uint
+)
+
+func init() {
+	for st := range NumStreams {
+		ms := st.Metrics()
+		copy(streamMetricTable[st][:], ms)
+		streamMetricCount[st] = uint(len(ms))
+	}
+}
 
 // appendSample appends the encoding of values, which must be ordered by
 // stream and metric (Sample.Normalize) and belong to their streams.
@@ -90,44 +106,62 @@ func appendValue(b []byte, v float64) []byte {
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 }
 
-// decodeSample appends the values encoded in b to dst.
+// decodeSample appends the values encoded in b to dst. It is the hot loop
+// of every read: it grows dst once per stream and reads one-byte varints
+// without a call.
 func decodeSample(dst []Value, b []byte) ([]Value, error) {
 	if len(b) == 0 || b[0] != sampleFormat {
 		return dst, errSampleFormat
 	}
-	b = b[1:]
-	for len(b) > 0 {
-		if len(b) < 2 || b[0] >= byte(NumStreams) {
+	i := 1
+	for i < len(b) {
+		if i+2 > len(b) || b[i] >= byte(NumStreams) {
 			return dst, errSampleFormat
 		}
-		st := Stream(b[0])
-		mask := b[1]
-		b = b[2:]
-		metrics := kindMetrics[st.Kind()]
-		if mask>>len(metrics) != 0 {
+		st := Stream(b[i])
+		mask := uint(b[i+1])
+		i += 2
+		if mask>>streamMetricCount[st] != 0 {
 			return dst, errSampleFormat
 		}
-		for i, m := range metrics {
-			if mask&(1<<i) == 0 {
-				continue
-			}
-			u, n := binary.Uvarint(b)
-			if n <= 0 {
-				return dst, errSampleFormat
-			}
-			b = b[n:]
-			var v float64
-			if k := u & 7; k < 7 {
-				z := u >> 3
-				v = float64(int64(z>>1)^-int64(z&1)) / pow10[k]
+		metrics := &streamMetricTable[st]
+		n := len(dst)
+		cnt := bits.OnesCount(mask)
+		dst = slices.Grow(dst, cnt)[:n+cnt]
+		out := dst[n:]
+		for o := range out {
+			slot := bits.TrailingZeros(mask) & 7
+			mask &= mask - 1
+			var u uint64
+			if i+1 < len(b) && b[i] < 0x80 {
+				u = uint64(b[i])
+				i++
+			} else if i+1 < len(b) && b[i+1] < 0x80 {
+				u = uint64(b[i]&0x7f) | uint64(b[i+1])<<7
+				i += 2
 			} else {
-				if len(b) < 8 {
-					return dst, errSampleFormat
+				var w int
+				u, w = binary.Uvarint(b[i:])
+				if w <= 0 {
+					return dst[:n], errSampleFormat
 				}
-				v = math.Float64frombits(binary.LittleEndian.Uint64(b))
-				b = b[8:]
+				i += w
 			}
-			dst = append(dst, Value{Stream: st, Metric: m, V: v})
+			k := u & 7
+			z := u >> 3
+			v := float64(int64(z>>1) ^ -int64(z&1))
+			if k != 0 {
+				if k == 7 {
+					if i+8 > len(b) {
+						return dst[:n], errSampleFormat
+					}
+					v = math.Float64frombits(binary.LittleEndian.Uint64(b[i:]))
+					i += 8
+				} else {
+					v /= pow10[k]
+				}
+			}
+			out[o] = Value{Stream: st, Metric: metrics[slot], V: v}
 		}
 	}
 	return dst, nil

@@ -1,0 +1,192 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func openDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "qos.db"), store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func importString(t *testing.T, im *Importer, name, data string) error {
+	t.Helper()
+	return im.File(context.Background(), name, strings.NewReader(data))
+}
+
+func TestImportIdempotent(t *testing.T) {
+	db := openDB(t)
+	list, single := string(readTestdata(t, "list-page.json")), string(readTestdata(t, "participant-qos.json"))
+	im := &Importer{DB: db, Meeting: store.Meeting{ID: "85012345678", Type: store.Past}}
+	if err := importString(t, im, "list-page.json", list); err != nil {
+		t.Fatal(err)
+	}
+	if err := importString(t, im, "participant-qos.json", single); err != nil {
+		t.Fatal(err)
+	}
+	r := im.Report
+	if r.Files != 2 || r.Documents != 2 || r.RawNew != 2 || r.Participants != 3 || r.Sessions != 4 ||
+		r.NewSessions != 4 || r.Added != 7 || r.Present != 0 || r.Problems.Count != 1 {
+		t.Errorf("first import = %+v", r)
+	}
+
+	again := &Importer{DB: db, Meeting: im.Meeting}
+	importString(t, again, "list-page.json", list)
+	importString(t, again, "participant-qos.json", single)
+	r = again.Report
+	if r.Added != 0 || r.Present != 7 || r.Replaced != 0 || r.RawNew != 0 || r.NewSessions != 0 {
+		t.Errorf("second import = %+v, want all present", r)
+	}
+	sum, _ := db.Meeting(context.Background(), "85012345678")
+	if sum.Samples != 7 || sum.Sessions != 4 || sum.Participants != 3 || sum.Documents != 2 {
+		t.Errorf("stored = %+v", sum)
+	}
+}
+
+func TestImportMalformedKeepsWhatCameBefore(t *testing.T) {
+	db := openDB(t)
+	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
+	good := `{"user_id":"1","join_time":"2022-03-01T10:00:00Z","user_qos":[{"date_time":"2022-03-01T10:01:00Z","audio_input":{"latency":"20 ms"}}]}`
+	other := strings.Replace(good, `"user_id":"1"`, `"user_id":"2"`, 1)
+	err := importString(t, im, "broken.ndjson", good+"\n"+other+"\n"+`{"user_id":"3",`)
+	if err == nil {
+		t.Fatal("malformed input accepted")
+	}
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Offset != int64(2*len(good)+2+len(`{"user_id":"3",`)) {
+		t.Errorf("error = %v, want a syntax error at the end of the input", err)
+	}
+	for _, want := range []string{"broken.ndjson", "invalid JSON at byte", "2 document(s) before it were imported"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if err := importString(t, im, "ok.json", strings.Replace(good, `"1"`, `"4"`, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := db.Meeting(context.Background(), "m"); sum.Sessions != 3 || sum.Samples != 3 {
+		t.Errorf("stored %d sessions, %d samples; want 3 and 3", sum.Sessions, sum.Samples)
+	}
+}
+
+func TestImportRejectsWhatIsNotQoS(t *testing.T) {
+	db := openDB(t)
+	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
+	err := importString(t, im, "token-error.json", `{"user_id":"1","user_qos":[]}`+"\n"+`{"code":124,"message":"Invalid access token."}`)
+	if !errors.Is(err, ErrNotQoS) || !strings.Contains(err.Error(), "token-error.json") || !strings.Contains(err.Error(), "byte 30") {
+		t.Errorf("error = %v, want ErrNotQoS naming the file and byte 30", err)
+	}
+	if err := importString(t, im, "empty.json", "  \n"); !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "empty.json") {
+		t.Errorf("empty input: %v", err)
+	}
+}
+
+// cancelingReader cancels a context once n bytes have been read: Ctrl-C in
+// the middle of a file.
+type cancelingReader struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelingReader) Read(p []byte) (int, error) {
+	if len(p) > 256 {
+		p = p[:256]
+	}
+	n, err := c.r.Read(p)
+	if c.n -= n; c.n <= 0 {
+		c.cancel()
+	}
+	return n, err
+}
+
+func TestImportInterruptedThenResumed(t *testing.T) {
+	db := openDB(t)
+	var all bytes.Buffer
+	pages := genPages(20, 2, 5, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
+	for _, p := range pages {
+		all.Write(p)
+		all.WriteByte('\n')
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
+	err := im.File(ctx, "pages.ndjson", &cancelingReader{r: bytes.NewReader(all.Bytes()), n: all.Len() / 2, cancel: cancel})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: %v, want context.Canceled", err)
+	}
+	first := im.Report.Added
+	if first == 0 || first >= 20*2*5 {
+		t.Fatalf("interrupted import stored %d samples; want some but not all", first)
+	}
+	again := &Importer{DB: db, Meeting: im.Meeting}
+	if err := again.File(context.Background(), "pages.ndjson", bytes.NewReader(all.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if again.Report.Present != first || again.Report.Added != 200-first {
+		t.Errorf("resumed import: %d present, %d added; want %d and %d", again.Report.Present, again.Report.Added, first, 200-first)
+	}
+}
+
+// Reparse rebuilds samples from the raw copies: wipe them, reparse, and
+// everything is back.
+func TestReparseRebuildsFromRaw(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
+	importString(t, im, "list-page.json", string(readTestdata(t, "list-page.json")))
+	var before bytes.Buffer
+	dumpAll(t, db, &before)
+
+	if _, err := db.Rebuild(ctx, "m", func(store.RawDoc) ([]store.SessionSamples, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := db.Meeting(ctx, "m"); sum.Samples != 0 {
+		t.Fatalf("wipe left %d samples", sum.Samples)
+	}
+	res, probs, err := Reparse(ctx, db, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Documents != 1 || res.SamplesAfter != 6 || res.SessionsAfter != 3 || probs.Count != 1 {
+		t.Errorf("reparse = %+v, problems %d", res, probs.Count)
+	}
+	var after bytes.Buffer
+	dumpAll(t, db, &after)
+	if before.String() != after.String() {
+		t.Errorf("reparsed data differs:\n%s\nwant\n%s", after.String(), before.String())
+	}
+}
+
+func dumpAll(t *testing.T, db *store.DB, w io.Writer) {
+	t.Helper()
+	err := db.ForEachSample(context.Background(), "m", func(s *store.Session, smp *store.Sample) error {
+		_, err := io.WriteString(w, s.Participant+" "+s.UserName+" "+smp.Time.String()+" "+formatValues(smp.Values)+"\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func formatValues(vs []store.Value) string {
+	var b strings.Builder
+	for _, v := range vs {
+		fmt.Fprintf(&b, "%s.%s=%v ", v.Stream, v.Metric, v.V)
+	}
+	return b.String()
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+
+	"go.etcd.io/bbolt"
+)
+
+// chunkSize is how many samples one decoding job holds.
+const chunkSize = 512
+
+// chunk is a run of one session's samples: the encoded bytes, which point
+// into bbolt's memory map and stay valid while the read transaction is
+// open, and the decoded samples.
+type chunk struct {
+	sess    *Session
+	first   bool // the session's first chunk: announce the session
+	keys    [][]byte
+	vals    [][]byte
+	samples []Sample
+	arena   []Value
+	err     error
+	done    chan struct{}
+}
+
+// decode turns the chunk's bytes into samples.
+func (c *chunk) decode() {
+	c.samples = c.samples[:0]
+	c.arena = c.arena[:0]
+	for i, k := range c.keys {
+		t, err := parseTimeKey(k)
+		if err != nil {
+			c.err = fmt.Errorf("sample key: %w", err)
+			return
+		}
+		start := len(c.arena)
+		c.arena, err = decodeSample(c.arena, c.vals[i])
+		if err != nil {
+			c.err = fmt.Errorf("sample of %s at %s: %w", c.sess.Participant, t.Format(timeFormat), err)
+			return
+		}
+		// If the arena grows later, earlier samples keep pointing at the old
+		// array, which nothing writes to any more.
+		c.samples = append(c.samples, Sample{Time: t, Values: c.arena[start:len(c.arena):len(c.arena)]})
+	}
+}
+
+// walk visits a meeting's sessions in join order and, when sample is not
+// nil, each session's samples in time order. Samples are decoded on every
+// core while the calling goroutine walks the cursor and calls back in
+// order, so that reading back a long meeting is not bound by one core. The
+// Sample passed to sample, and its Values, are reused: copy what you keep.
+func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session func(*Session) error, sample func(*Session, *Sample) error) error {
+	mb, err := meetingBucket(tx, meetingID)
+	if err != nil {
+		return err
+	}
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan *chunk, workers)
+	defer close(work)
+	for range workers {
+		go func() {
+			for c := range work {
+				c.decode()
+				close(c.done)
+			}
+		}()
+	}
+	var pending []*chunk // dispatched, in order
+	var free []*chunk
+	failed := false
+	var cbErr error
+
+	// deliver waits for the oldest pending chunk and calls back with it.
+	deliver := func() {
+		c := pending[0]
+		pending = pending[1:]
+		<-c.done
+		switch {
+		case failed:
+		case c.err != nil:
+			cbErr, failed = db.damaged("meeting "+meetingID, c.err), true
+		default:
+			if c.first && session != nil {
+				if err := session(c.sess); err != nil {
+					cbErr, failed = err, true
+					break
+				}
+			}
+			for i := range c.samples {
+				if err := sample(c.sess, &c.samples[i]); err != nil {
+					cbErr, failed = err, true
+					break
+				}
+			}
+		}
+		free = append(free, c)
+	}
+	newChunk := func(s *Session, first bool) *chunk {
+		var c *chunk
+		if n := len(free); n > 0 {
+			c, free = free[n-1], free[:n-1]
+		} else {
+			c = &chunk{}
+		}
+		c.sess, c.first, c.err = s, first, nil
+		c.keys, c.vals = c.keys[:0], c.vals[:0]
+		c.done = make(chan struct{})
+		return c
+	}
+	dispatch := func(c *chunk) {
+		for len(pending) > workers {
+			deliver()
+		}
+		pending = append(pending, c)
+		work <- c
+	}
+
+	err = forEachSession(mb, func(_ SessionKey, b *bbolt.Bucket) error {
+		if failed {
+			return cbErr
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sess := new(Session)
+		if err := json.Unmarshal(b.Get(keyInfo), sess); err != nil {
+			return db.damaged("meeting "+meetingID+" session info", err)
+		}
+		samples := b.Bucket(bucketSamples)
+		if sample == nil || samples == nil {
+			if session != nil {
+				for len(pending) > 0 {
+					deliver()
+				}
+				if failed {
+					return cbErr
+				}
+				return session(sess)
+			}
+			return nil
+		}
+		c := newChunk(sess, true)
+		cur := samples.Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			c.keys, c.vals = append(c.keys, k), append(c.vals, v)
+			if len(c.keys) == chunkSize {
+				dispatch(c)
+				if failed {
+					return cbErr
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				c = newChunk(sess, false)
+			}
+		}
+		if len(c.keys) > 0 || c.first {
+			dispatch(c)
+		}
+		return nil
+	})
+	for len(pending) > 0 {
+		deliver()
+	}
+	if failed {
+		return cbErr
+	}
+	return err
+}
