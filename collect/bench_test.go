@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -15,7 +16,7 @@ import (
 // a new database, as `zoomqos import` does. samples/s is the figure
 // docs/PERFORMANCE.md tracks.
 func BenchmarkImport(b *testing.B) {
-	pages := genPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
+	pages := fakezoom.ListPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
 	var input bytes.Buffer
 	for _, p := range pages {
 		input.Write(p)
@@ -47,7 +48,7 @@ func BenchmarkImport(b *testing.B) {
 
 // BenchmarkParse is the parser alone on the same pages.
 func BenchmarkParse(b *testing.B) {
-	pages := genPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
+	pages := fakezoom.ListPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
 	n := 0
 	for _, p := range pages {
 		n += len(p)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -118,7 +119,7 @@ func (c *cancelingReader) Read(p []byte) (int, error) {
 func TestImportInterruptedThenResumed(t *testing.T) {
 	db := openDB(t)
 	var all bytes.Buffer
-	pages := genPages(20, 2, 5, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
+	pages := fakezoom.ListPages(20, 2, 5, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
 	for _, p := range pages {
 		all.Write(p)
 		all.WriteByte('\n')

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -156,8 +158,11 @@ func formatTime(t time.Time) string {
 }
 
 // appendField appends a text field: CSV-quoted when needed, or as a JSON
-// string (null when empty, for JSON).
+// string (null when empty, for JSON). Invalid UTF-8 becomes U+FFFD in both.
 func appendField(b []byte, s string, csv bool) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if !csv {
 		if s == "" {
 			return append(b, "null"...)

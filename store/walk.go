@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 
 	"go.etcd.io/bbolt"
 )
@@ -24,6 +25,18 @@ type chunk struct {
 	arena   []Value
 	err     error
 	done    chan struct{}
+}
+
+// safeDecode decodes, turning a panic or a fault on a damaged page into the
+// chunk's error.
+func (c *chunk) safeDecode() {
+	defer func() {
+		if r := recover(); r != nil {
+			c.err = fmt.Errorf("%v", r)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	c.decode()
 }
 
 // decode turns the chunk's bytes into samples.
@@ -60,17 +73,25 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 	}
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *chunk, workers)
-	defer close(work)
 	for range workers {
 		go func() {
 			for c := range work {
-				c.decode()
+				c.safeDecode()
 				close(c.done)
 			}
 		}()
 	}
 	var pending []*chunk // dispatched, in order
 	var free []*chunk
+	// The chunks point into the memory map, which goes away with the
+	// transaction: whatever happens (even a panic on a damaged page),
+	// wait for every dispatched chunk before returning.
+	defer func() {
+		for _, c := range pending {
+			<-c.done
+		}
+		close(work)
+	}()
 	failed := false
 	var cbErr error
 

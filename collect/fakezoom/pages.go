@@ -1,4 +1,6 @@
-package collect
+// Package fakezoom makes Zoom QoS API data for tests, benchmarks and demos:
+// responses in Zoom's wire format, with values in the shapes Zoom sends.
+package fakezoom
 
 import (
 	"fmt"
@@ -9,11 +11,11 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// genPages makes list-endpoint pages in Zoom's wire format, each with
-// `participants` participants of `samples` one-minute samples carrying every
-// stream, with values in the shapes Zoom sends. Tests and benchmarks use it
-// for data too big to commit.
-func genPages(pages, participants, samples int, start time.Time) [][]byte {
+// ListPages makes pages of the list endpoint
+// (GET /metrics/meetings/{id}/participants/qos), each with `participants`
+// participants of `samples` one-minute samples that carry every stream, with
+// values in the shapes Zoom sends. The same arguments give the same bytes.
+func ListPages(pages, participants, samples int, start time.Time) [][]byte {
 	r := rand.New(rand.NewPCG(uint64(pages), uint64(samples)))
 	out := make([][]byte, pages)
 	for p := range pages {
@@ -34,7 +36,7 @@ func genPages(pages, participants, samples int, start time.Time) [][]byte {
 				if k > 0 {
 					b.WriteByte(',')
 				}
-				genSample(&b, r, join.Truncate(time.Minute).Add(time.Duration(k+1)*time.Minute))
+				sample(&b, r, join.Truncate(time.Minute).Add(time.Duration(k+1)*time.Minute))
 			}
 			b.WriteString(`]}`)
 		}
@@ -44,7 +46,7 @@ func genPages(pages, participants, samples int, start time.Time) [][]byte {
 	return out
 }
 
-func genSample(b *strings.Builder, r *rand.Rand, t time.Time) {
+func sample(b *strings.Builder, r *rand.Rand, t time.Time) {
 	fmt.Fprintf(b, `{"date_time":"%s"`, t.Format(time.RFC3339))
 	for _, st := range store.Streams() {
 		fmt.Fprintf(b, `,"%s":{`, st)
