@@ -67,11 +67,7 @@ func TestParseSharedSample(t *testing.T) {
 		t.Fatalf("samples = %+v, want one at %s", smps, join)
 	}
 	smp := smps[0]
-	checks := []struct {
-		st   store.Stream
-		m    store.Metric
-		want float64
-	}{
+	checkValues(t, smp, []valueCheck{
 		{store.AudioInput, store.Bitrate, 23}, {store.AudioInput, store.Latency, 126},
 		{store.AudioInput, store.Jitter, 6}, {store.AudioInput, store.AvgLoss, 0.3},
 		{store.AudioInput, store.MaxLoss, 1.9}, {store.AudioOutput, store.Bitrate, 63},
@@ -82,18 +78,29 @@ func TestParseSharedSample(t *testing.T) {
 		{store.ASOutput, store.Latency, 135},
 		{store.CPUUsage, store.ZoomMinCPU, 8}, {store.CPUUsage, store.ZoomAvgCPU, 12},
 		{store.CPUUsage, store.ZoomMaxCPU, 18}, {store.CPUUsage, store.SystemMaxCPU, 40},
-	}
-	for _, c := range checks {
-		if got := get(t, smp, c.st, c.m); got != c.want {
-			t.Errorf("%s %s = %v, want %v", c.st, c.m, got, c.want)
-		}
-	}
+	})
 	// "frame_rate": "" is absent, not 0.
 	if v, ok := smp.Get(store.ASInput, store.FrameRate); ok {
 		t.Errorf("as_input frame_rate = %v, want absent", v)
 	}
 	if got, want := len(smp.Values), 5+5+8+8+7+7+4; got != want {
 		t.Errorf("values = %d, want %d", got, want)
+	}
+}
+
+// valueCheck is one value a parsed sample must hold.
+type valueCheck struct {
+	st   store.Stream
+	m    store.Metric
+	want float64
+}
+
+func checkValues(t *testing.T, smp store.Sample, checks []valueCheck) {
+	t.Helper()
+	for _, c := range checks {
+		if got := get(t, smp, c.st, c.m); got != c.want {
+			t.Errorf("%s %s = %v, want %v", c.st, c.m, got, c.want)
+		}
 	}
 }
 
@@ -151,11 +158,7 @@ func TestParseListPage(t *testing.T) {
 			t.Errorf("stream %s missing from the full sample", st)
 		}
 	}
-	checks := []struct {
-		st   store.Stream
-		m    store.Metric
-		want float64
-	}{
+	checkValues(t, smp, []valueCheck{
 		{store.AudioInput, store.Bitrate, 27.15}, {store.AudioOutput, store.Bitrate, 23},
 		{store.AudioOutput, store.Jitter, 6}, {store.VideoInput, store.Bitrate, 1200},
 		{store.VideoOutput, store.Bitrate, 673}, {store.AudioInput, store.AvgLoss, 0.03},
@@ -163,12 +166,7 @@ func TestParseListPage(t *testing.T) {
 		{store.VideoDeviceFromCRC, store.Width, 1280},
 		{store.WiFiRSSI, store.RSSIMin, -75}, {store.WiFiRSSI, store.RSSIAvg, -69}, {store.WiFiRSSI, store.RSSIMax, -35},
 		{store.CPUPressure, store.PressureMin, 0}, {store.CPUPressure, store.PressureAvg, 1}, {store.CPUPressure, store.PressureMax, 2},
-	}
-	for _, c := range checks {
-		if got := get(t, smp, c.st, c.m); got != c.want {
-			t.Errorf("%s %s = %v, want %v", c.st, c.m, got, c.want)
-		}
-	}
+	})
 	for _, m := range []store.Metric{store.Bitrate, store.Latency, store.Jitter, store.AvgLoss, store.MaxLoss, store.FrameRate} {
 		if v, ok := smp.Get(store.ASInput, m); ok {
 			t.Errorf("as_input %s = %v from an empty string, want absent", m, v)

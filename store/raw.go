@@ -112,23 +112,30 @@ func (db *DB) RawDocs(ctx context.Context, meetingID string, fn func(RawDoc) err
 		if err != nil {
 			return err
 		}
-		raw := mb.Bucket(bucketRaw)
-		if raw == nil {
-			return nil
-		}
-		c := raw.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			d, err := unpackRaw(binary.BigEndian.Uint64(k), v)
-			if err != nil {
-				return db.damaged(fmt.Sprintf("meeting %s raw document %d", meetingID, binary.BigEndian.Uint64(k)), err)
-			}
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.forEachRaw(ctx, mb, meetingID, fn)
 	})
+}
+
+// forEachRaw calls fn with each raw document in a meeting bucket, in
+// storage order.
+func (db *DB) forEachRaw(ctx context.Context, mb *bbolt.Bucket, meetingID string, fn func(RawDoc) error) error {
+	raw := mb.Bucket(bucketRaw)
+	if raw == nil {
+		return nil
+	}
+	c := raw.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		seq := binary.BigEndian.Uint64(k)
+		d, err := unpackRaw(seq, v)
+		if err != nil {
+			return db.damaged(fmt.Sprintf("meeting %s raw document %d", meetingID, seq), err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 
 	"go.etcd.io/bbolt"
@@ -39,32 +38,20 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 		if err != nil {
 			return err
 		}
-		raw := mb.Bucket(bucketRaw)
-		if raw == nil {
-			return nil
-		}
-		c := raw.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			seq := binary.BigEndian.Uint64(k)
-			doc, err := unpackRaw(seq, v)
-			if err != nil {
-				return db.damaged(fmt.Sprintf("meeting %s raw document %d", meetingID, seq), err)
-			}
+		err = db.forEachRaw(ctx, mb, meetingID, func(doc RawDoc) error {
 			sessions, err := parse(doc)
 			if err != nil {
-				return fmt.Errorf("raw document %d (from %s): %w", seq, doc.Source, err)
+				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
 			enc, err := encodeSessions(sessions)
 			if err != nil {
-				return fmt.Errorf("raw document %d (from %s): %w", seq, doc.Source, err)
-			}
-			if err := putSessions(sb, enc, &PageResult{}); err != nil {
-				return err
+				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
 			res.Documents++
+			return putSessions(sb, enc, &PageResult{})
+		})
+		if err != nil {
+			return err
 		}
 		res.SessionsAfter, res.SamplesAfter = countSessions(mb)
 		return nil
