@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/bits"
 	"strconv"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -194,85 +193,6 @@ func (p *Parser) participantPath() string {
 	return ""
 }
 
-// participantField reads one member of a participant object into w. It
-// returns false, having read nothing, for a name it does not know.
-func (p *Parser) participantField(w *wireParticipant, name []byte) bool {
-	s := &w.s
-	var dst *string
-	switch string(name) {
-	case "user_qos":
-		w.seen = true
-		p.userQoS(w)
-		return true
-	case "join_time":
-		w.seen = true
-		w.joinText = p.str("join_time")
-		return true
-	case "leave_time":
-		w.leaveText = p.str("leave_time")
-		return true
-	case "internal_ip_addresses":
-		s.InternalIPAddresses = p.strings("internal_ip_addresses")
-		return true
-	case "issue_list":
-		s.IssueList = p.strings("issue_list")
-		return true
-	case "id":
-		dst = &s.ID
-	case "user_id":
-		dst = &s.UserID
-	case "participant_uuid":
-		dst = &s.ParticipantUUID
-	case "user_name":
-		dst = &s.UserName
-	case "email":
-		dst = &s.Email
-	case "device":
-		dst = &s.Device
-	case "ip_address":
-		dst = &s.IPAddress
-	case "location":
-		dst = &s.Location
-	case "pc_name":
-		dst = &s.PCName
-	case "domain":
-		dst = &s.Domain
-	case "mac_addr":
-		dst = &s.MACAddr
-	case "harddisk_id":
-		dst = &s.HarddiskID
-	case "version":
-		dst = &s.Version
-	case "client":
-		dst = &s.Client
-	case "os":
-		dst = &s.OS
-	case "os_version":
-		dst = &s.OSVersion
-	case "network_type":
-		dst = &s.NetworkType
-	case "data_center":
-		dst = &s.DataCenter
-	case "full_data_center":
-		dst = &s.FullDataCenter
-	case "connection_type":
-		dst = &s.ConnectionType
-	case "video_connection_type":
-		dst = &s.VideoConnectionType
-	case "as_connection_type":
-		dst = &s.ASConnectionType
-	case "health":
-		dst = &s.Health
-	case "meeting_number":
-		dst = &s.MeetingNumber
-	default:
-		return false
-	}
-	w.seen = true
-	*dst = p.str(string(name))
-	return true
-}
-
 // userQoS reads a participant's user_qos array.
 func (p *Parser) userQoS(w *wireParticipant) {
 	switch p.s.peek() {
@@ -363,135 +283,6 @@ func (p *Parser) emit() []store.Value {
 		}
 	}
 	return p.arena[start:len(p.arena):len(p.arena)]
-}
-
-// streamByName returns the stream with Zoom's key name.
-func streamByName(name []byte) (store.Stream, bool) {
-	switch string(name) {
-	case "audio_input":
-		return store.AudioInput, true
-	case "audio_output":
-		return store.AudioOutput, true
-	case "video_input":
-		return store.VideoInput, true
-	case "video_output":
-		return store.VideoOutput, true
-	case "as_input":
-		return store.ASInput, true
-	case "as_output":
-		return store.ASOutput, true
-	case "audio_device_from_crc":
-		return store.AudioDeviceFromCRC, true
-	case "audio_device_to_crc":
-		return store.AudioDeviceToCRC, true
-	case "audio_device_from_rwg":
-		return store.AudioDeviceFromRWG, true
-	case "audio_device_to_rwg":
-		return store.AudioDeviceToRWG, true
-	case "video_device_from_crc":
-		return store.VideoDeviceFromCRC, true
-	case "video_device_to_crc":
-		return store.VideoDeviceToCRC, true
-	case "video_device_from_rwg":
-		return store.VideoDeviceFromRWG, true
-	case "video_device_to_rwg":
-		return store.VideoDeviceToRWG, true
-	case "as_device_from_crc":
-		return store.ASDeviceFromCRC, true
-	case "as_device_to_crc":
-		return store.ASDeviceToCRC, true
-	case "as_device_from_rwg":
-		return store.ASDeviceFromRWG, true
-	case "as_device_to_rwg":
-		return store.ASDeviceToRWG, true
-	case "cpu_usage":
-		return store.CPUUsage, true
-	case "wifi_rssi":
-		return store.WiFiRSSI, true
-	case "cpu_pressure_level":
-		return store.CPUPressure, true
-	}
-	return 0, false
-}
-
-// fieldMetric maps a field of a stream object to its metric; "resolution"
-// maps to Width and also fills Height.
-func fieldMetric(k store.StreamKind, name []byte) (store.Metric, bool) {
-	switch k {
-	case store.KindAudio, store.KindVideo:
-		switch string(name) {
-		case "bitrate":
-			return store.Bitrate, true
-		case "latency":
-			return store.Latency, true
-		case "jitter":
-			return store.Jitter, true
-		case "avg_loss":
-			return store.AvgLoss, true
-		case "max_loss":
-			return store.MaxLoss, true
-		}
-		if k == store.KindVideo {
-			switch string(name) {
-			case "frame_rate":
-				return store.FrameRate, true
-			case "resolution":
-				return store.Width, true
-			}
-		}
-	case store.KindCPU:
-		switch string(name) {
-		case "zoom_min_cpu_usage":
-			return store.ZoomMinCPU, true
-		case "zoom_avg_cpu_usage":
-			return store.ZoomAvgCPU, true
-		case "zoom_max_cpu_usage":
-			return store.ZoomMaxCPU, true
-		case "system_max_cpu_usage":
-			return store.SystemMaxCPU, true
-		}
-	case store.KindRSSI:
-		switch string(name) {
-		case "min_rssi":
-			return store.RSSIMin, true
-		case "avg_rssi":
-			return store.RSSIAvg, true
-		case "max_rssi":
-			return store.RSSIMax, true
-		}
-	case store.KindPressure:
-		switch string(name) {
-		case "system_min_cpu_pressure_level":
-			return store.PressureMin, true
-		case "system_avg_cpu_pressure_level":
-			return store.PressureAvg, true
-		case "system_max_cpu_pressure_level":
-			return store.PressureMax, true
-		}
-	}
-	return 0, false
-}
-
-// wireName is each metric's field name in Zoom's stream objects, for
-// problem paths.
-var wireName = [store.NumMetrics]string{
-	store.Bitrate: "bitrate", store.Latency: "latency", store.Jitter: "jitter",
-	store.AvgLoss: "avg_loss", store.MaxLoss: "max_loss", store.FrameRate: "frame_rate",
-	store.Width: "resolution", store.Height: "resolution",
-	store.ZoomMinCPU: "zoom_min_cpu_usage", store.ZoomAvgCPU: "zoom_avg_cpu_usage",
-	store.ZoomMaxCPU: "zoom_max_cpu_usage", store.SystemMaxCPU: "system_max_cpu_usage",
-	store.RSSIMin: "min_rssi", store.RSSIAvg: "avg_rssi", store.RSSIMax: "max_rssi",
-	store.PressureMin: "system_min_cpu_pressure_level", store.PressureAvg: "system_avg_cpu_pressure_level",
-	store.PressureMax: "system_max_cpu_pressure_level",
-}
-
-var metricQuantity = [store.NumMetrics]quantity{
-	store.Bitrate: qBitrate, store.Latency: qDuration, store.Jitter: qDuration,
-	store.AvgLoss: qPercent, store.MaxLoss: qPercent, store.FrameRate: qFPS,
-	store.Width: qCount, store.Height: qCount,
-	store.ZoomMinCPU: qPercent, store.ZoomAvgCPU: qPercent, store.ZoomMaxCPU: qPercent, store.SystemMaxCPU: qPercent,
-	store.RSSIMin: qRSSI, store.RSSIAvg: qRSSI, store.RSSIMax: qRSSI,
-	store.PressureMin: qPressure, store.PressureAvg: qPressure, store.PressureMax: qPressure,
 }
 
 func (p *Parser) streamPath() string { return p.samplePath() + "." + p.strm }
@@ -675,22 +466,4 @@ func kindName(k byte) string {
 		return "empty"
 	}
 	return "a number"
-}
-
-// parseTime parses the timestamps Zoom sends: RFC 3339 with or without
-// fractional seconds of any length and with Z or a numeric offset
-// ("2021-06-24T20:00:00Z", "2022-03-01T10:16:00.0000000+00:00"). It also
-// takes a space for the T and a missing zone, which is UTC. The result is
-// in UTC.
-func parseTime(b []byte) (time.Time, bool) {
-	s := string(trimSpace(b))
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true
-	}
-	for _, layout := range [...]string{"2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }

@@ -3,6 +3,7 @@ package collect
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // Zoom sends every metric as a string with or without a unit ("23 kbps",
@@ -299,4 +300,22 @@ func pressureLevel(b []byte) (float64, bool) {
 		return 3, true
 	}
 	return 0, false
+}
+
+// parseTime parses the timestamps Zoom sends: RFC 3339 with or without
+// fractional seconds of any length and with Z or a numeric offset
+// ("2021-06-24T20:00:00Z", "2022-03-01T10:16:00.0000000+00:00"). It also
+// takes a space for the T and a missing zone, which is UTC. The result is
+// in UTC.
+func parseTime(b []byte) (time.Time, bool) {
+	s := string(trimSpace(b))
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range [...]string{"2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
