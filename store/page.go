@@ -56,8 +56,9 @@ type PreparedPage struct {
 	at       time.Time
 }
 
-// PreparePage validates, encodes and compresses a page. It is safe to call
-// from several goroutines at once.
+// PreparePage validates, encodes and compresses a page; it orders each
+// sample's values as the store keeps them (Sample.Normalize). It is safe to
+// call from several goroutines at once, for different pages.
 func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err := validMeeting(&p.Meeting); err != nil {
 		return nil, err
