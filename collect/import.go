@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
-	"sync"
 
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -41,17 +39,6 @@ type ImportReport struct {
 	Problems     Problems
 }
 
-// importJob is one document on its way through the pipeline.
-type importJob struct {
-	off   int64
-	doc   []byte
-	page  Page
-	pp    *store.PreparedPage
-	probs Problems
-	err   error
-	done  chan struct{} // closed when the job is parsed and prepared, or failed
-}
-
 // File imports every document of one input; name is used in messages. The
 // documents are parsed and compressed on every core and committed in input
 // order, each in its own transaction. Malformed JSON, or a document that is
@@ -66,73 +53,22 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 		im.Log = slog.New(slog.DiscardHandler)
 	}
 	im.Report.Files++
-
-	parent := ctx
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan *importJob, workers)
-	order := make(chan *importJob, 2*workers)
-
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := NewParser()
-			for j := range jobs {
-				im.prepare(p, name, j)
-				close(j.done)
-			}
-		}()
-	}
-
 	committed := 0
-	writeErr := make(chan error, 1)
-	go func() {
-		var err error
-		for j := range order {
-			<-j.done
-			if err != nil {
-				continue // drain
-			}
-			if j.err == nil {
-				j.err = im.commit(ctx, name, j)
-			}
-			if j.err != nil {
-				err = j.err
-				cancel(err)
-				continue
-			}
-			committed++
-		}
-		writeErr <- err
-	}()
-
-	readErr := Documents(r, func(off int64, doc []byte) error {
-		j := &importJob{off: off, doc: bytes.Clone(doc), done: make(chan struct{})}
-		select {
-		case order <- j:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-		select {
-		case jobs <- j:
-			return nil
-		case <-ctx.Done():
-			j.err = context.Cause(ctx)
-			close(j.done)
-			return j.err
-		}
+	p := newPipeline(ctx, im.DB, func(j *job) {
+		committed++
+		im.count(name, j)
 	})
-	close(jobs)
-	wg.Wait()
-	close(order)
-	err := <-writeErr
-
+	readErr := Documents(r, func(off int64, data []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return p.add(ctx, doc{meeting: im.Meeting, source: name, where: fmt.Sprintf("%s (byte %d)", name, off),
+			what: fmt.Sprintf("document at byte %d", off), data: bytes.Clone(data)})
+	})
+	err := p.close()
 	switch {
-	case parent.Err() != nil:
-		err = parent.Err()
+	case ctx.Err() != nil:
+		err = ctx.Err()
 	case err == nil:
 		err = readErr
 	}
@@ -147,32 +83,11 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// prepare parses a document and encodes it for the store.
-func (im *Importer) prepare(p *Parser, name string, j *importJob) {
-	j.probs.Where = fmt.Sprintf("%s (byte %d)", name, j.off)
-	page, err := p.Parse(j.doc, &j.probs)
-	if err != nil {
-		j.err = fmt.Errorf("document at byte %d: %w", j.off, err)
-		return
-	}
-	j.page = page
-	j.pp, j.err = im.DB.PreparePage(&store.Page{
-		Meeting:  im.Meeting,
-		Source:   name,
-		Raw:      j.doc,
-		Sessions: page.Participants,
-	})
-}
-
-// commit stores a prepared document and counts it.
-func (im *Importer) commit(ctx context.Context, name string, j *importJob) error {
-	res, err := im.DB.PutPrepared(ctx, j.pp)
-	if err != nil {
-		return err
-	}
+// count adds a committed document to the report.
+func (im *Importer) count(name string, j *job) {
 	r := &im.Report
 	r.Documents++
-	if res.RawStored {
+	if j.res.RawStored {
 		r.RawNew++
 	}
 	for i := range j.page.Participants {
@@ -181,12 +96,11 @@ func (im *Importer) commit(ctx context.Context, name string, j *importJob) error
 		im.sess[s.Key()] = struct{}{}
 	}
 	r.Participants, r.Sessions = len(im.parts), len(im.sess)
-	r.NewSessions += res.NewSessions
-	r.Added += res.Added
-	r.Present += res.Present
-	r.Replaced += res.Replaced
+	r.NewSessions += j.res.NewSessions
+	r.Added += j.res.Added
+	r.Present += j.res.Present
+	r.Replaced += j.res.Replaced
 	r.Problems.Merge(&j.probs)
-	im.Log.Debug("imported document", "file", name, "offset", j.off,
-		"participants", len(j.page.Participants), "added", res.Added, "present", res.Present)
-	return nil
+	im.Log.Debug("imported document", "where", j.where,
+		"participants", len(j.page.Participants), "added", j.res.Added, "present", j.res.Present)
 }

@@ -512,3 +512,25 @@ func TestForEachSampleOrder(t *testing.T) {
 		t.Errorf("callback error: %v after %d calls", err, n)
 	}
 }
+
+func TestMarkCollected(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.MarkCollected(ctx0, "m1", t0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("marking an unknown meeting: %v", err)
+	}
+	p := testPage("m1", Past, "{}", session("a", t0, 1, 1))
+	p.Meeting.Topic, p.Meeting.Number = "Weekly sync", "85012345678"
+	db.PutPage(ctx0, p)
+	if m, _ := db.MeetingInfo(ctx0, "m1"); !m.Collected.IsZero() || m.Topic != "Weekly sync" || m.Number != "85012345678" {
+		t.Errorf("before marking: %+v", m)
+	}
+	if err := db.MarkCollected(ctx0, "m1", t0); err != nil {
+		t.Fatal(err)
+	}
+	// A later page without topic or number keeps them and the mark.
+	db.PutPage(ctx0, testPage("m1", Past, "{}", session("a", t0, 2, 1)))
+	m, err := db.MeetingInfo(ctx0, "m1")
+	if err != nil || !m.Collected.Equal(t0) || m.Topic != "Weekly sync" || m.Number != "85012345678" {
+		t.Errorf("after marking: %+v, %v", m, err)
+	}
+}

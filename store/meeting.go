@@ -35,12 +35,57 @@ func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) 
 	if m.Topic != "" {
 		info.Topic = m.Topic
 	}
+	if m.Number != "" {
+		info.Number = m.Number
+	}
 	info.LastStored = now
 	v, err := json.Marshal(&info)
 	if err != nil {
 		return nil, err
 	}
 	return mb, mb.Put(keyInfo, v)
+}
+
+// MarkCollected records that a meeting's past data was collected in full at
+// t, so that discovery can skip it next time.
+func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		mb, err := meetingBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		var info Meeting
+		if err := json.Unmarshal(mb.Get(keyInfo), &info); err != nil {
+			return db.damaged("meeting "+id+" info", err)
+		}
+		info.Collected = t.UTC()
+		v, err := json.Marshal(&info)
+		if err != nil {
+			return err
+		}
+		return mb.Put(keyInfo, v)
+	})
+	if err != nil {
+		return fmt.Errorf("mark meeting %s collected: %w", id, err)
+	}
+	return nil
+}
+
+// MeetingInfo returns a stored meeting's info without counting its data,
+// or ErrNotFound.
+func (db *DB) MeetingInfo(ctx context.Context, id string) (Meeting, error) {
+	var m Meeting
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		mb, err := meetingBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(mb.Get(keyInfo), &m); err != nil {
+			return db.damaged("meeting "+id+" info", err)
+		}
+		return nil
+	})
+	return m, err
 }
 
 // meetingBucket returns a stored meeting's bucket, or ErrNotFound.

@@ -239,6 +239,10 @@ type Meeting struct {
 	Type    string `json:"type"` // Past once any past data was stored, else Live
 	Webinar bool   `json:"webinar,omitempty"`
 	Topic   string `json:"topic,omitempty"`
+	Number  string `json:"number,omitempty"` // the meeting number, when ID is an instance UUID
+	// Collected is when every participant's past data was last collected
+	// in full; zero until then. Discovery skips such meetings.
+	Collected time.Time `json:"collected,omitzero"`
 	// FirstStored and LastStored are when data for the meeting was first and
 	// last written.
 	FirstStored time.Time `json:"first_stored"`

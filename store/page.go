@@ -14,10 +14,13 @@ import (
 // Page is what one response document holds, ready to store: the sessions it
 // reports with their samples, and the document itself.
 type Page struct {
-	Meeting  Meeting // ID and Type are required; Webinar and Topic are kept if set
-	Source   string  // where the document came from, kept with the raw copy
-	Raw      []byte  // the document as received; nil stores no raw copy
-	Sessions []SessionSamples
+	Meeting Meeting // ID and Type are required; Webinar and Topic are kept if set
+	Source  string  // where the document came from, kept with the raw copy
+	Raw     []byte  // the document as received; nil stores no raw copy
+	// RawIfChanged keeps the raw copy only if the page added or replaced a
+	// sample: a live poll that brought nothing new is not worth keeping.
+	RawIfChanged bool
+	Sessions     []SessionSamples
 }
 
 // SessionSamples is a session and samples of it.
@@ -53,6 +56,7 @@ type PreparedPage struct {
 	meeting  Meeting
 	sessions []encodedSession
 	raw      *rawRecord
+	rawIf    bool
 	at       time.Time
 }
 
@@ -67,7 +71,7 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
-	pp := &PreparedPage{meeting: p.Meeting, sessions: enc, at: db.Now().UTC()}
+	pp := &PreparedPage{meeting: p.Meeting, sessions: enc, rawIf: p.RawIfChanged, at: db.Now().UTC()}
 	if p.Raw != nil {
 		r := packRaw(p.Meeting.Type, p.Source, p.Raw, pp.at)
 		pp.raw = &r
@@ -86,16 +90,19 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 		if err != nil {
 			return err
 		}
-		if pp.raw != nil {
-			if res.RawStored, err = putRaw(mb, *pp.raw); err != nil {
-				return err
-			}
-		}
 		sb, err := mb.CreateBucketIfNotExists(bucketSessions)
 		if err != nil {
 			return err
 		}
-		return putSessions(sb, pp.sessions, &res)
+		if err := putSessions(sb, pp.sessions, &res); err != nil {
+			return err
+		}
+		if pp.raw != nil && (!pp.rawIf || res.Added+res.Replaced > 0) {
+			if res.RawStored, err = putRaw(mb, *pp.raw); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return PageResult{}, fmt.Errorf("store meeting %s: %w", pp.meeting.ID, err)

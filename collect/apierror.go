@@ -1,0 +1,124 @@
+package collect
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Zoom's error codes that collect acts on.
+const (
+	CodeInvalidToken = 124   // 401: the access token is expired or revoked
+	CodeNotAvailable = 3001  // 404: wrong id, past data of a running meeting, or a live meeting that ended
+	CodeYearAgo      = 12702 // 400: the meeting is more than a year old
+	CodeBadPageToken = 300   // next_page_token invalid or expired (also other bad parameters)
+)
+
+// APIError is an answer from Zoom other than success: it names the meeting
+// and endpoint, says in plain words what went wrong, and quotes Zoom's
+// tracking id, which Zoom support asks for.
+type APIError struct {
+	Status     int    // HTTP status
+	Code       int    // Zoom's code from the body, 0 if none
+	Message    string // Zoom's message
+	TrackingID string // the x-zm-trackingid header
+	Endpoint   string // such as "GET /metrics/meetings/{meetingId}/participants/qos"
+	Meeting    string // the meeting or webinar it was about, if any
+	hint       string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Meeting != "" {
+		fmt.Fprintf(&b, "meeting %s: ", e.Meeting)
+	}
+	fmt.Fprintf(&b, "%s: %s (HTTP %d", e.Endpoint, e.plain(), e.Status)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, ", Zoom code %d", e.Code)
+	}
+	if e.TrackingID != "" {
+		fmt.Fprintf(&b, ", tracking id %s", e.TrackingID)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// plain says what the answer means for the user.
+func (e *APIError) plain() string {
+	switch {
+	case e.hint != "":
+		return e.hint
+	case e.NotAvailable():
+		return "Zoom has no QoS data for it: the ID is wrong, or the meeting has not ended yet (past data), or it is over (live data)"
+	case e.Code == CodeYearAgo:
+		return "Zoom keeps QoS data for a year, and this meeting is older"
+	case e.Status == http.StatusUnauthorized:
+		return "Zoom refused the access token even after getting a new one (" + e.Message + "); check the app's scopes (dashboard_meetings:read:admin)"
+	case e.Status == http.StatusForbidden:
+		return "Zoom refused access (" + e.Message + "); the account needs a Business plan or higher with the Dashboard, and the app the dashboard_meetings:read:admin scope"
+	case e.Code == CodeBadPageToken && strings.Contains(strings.ToLower(e.Message), "token"):
+		return "Zoom refused the next_page_token (it expires after 15 minutes)"
+	case e.Status >= 500:
+		return "Zoom's servers failed (" + strings.TrimSpace(e.Message) + ")"
+	case e.Message != "":
+		return "Zoom says: " + e.Message
+	}
+	return http.StatusText(e.Status)
+}
+
+// withHint replaces the plain-language part for a case the status alone
+// does not tell.
+func (e *APIError) withHint(h string) *APIError {
+	e.hint = h
+	return e
+}
+
+// NotAvailable reports Zoom's 404 code 3001.
+func (e *APIError) NotAvailable() bool { return e.Code == CodeNotAvailable }
+
+// newAPIError reads Zoom's error body ({"code":..., "message":...}).
+func newAPIError(resp *http.Response, body []byte, endpoint, meeting string) *APIError {
+	e := &APIError{Status: resp.StatusCode, TrackingID: resp.Header.Get("X-Zm-Trackingid"), Endpoint: endpoint, Meeting: meeting}
+	var zb struct {
+		Code    json.Number `json:"code"`
+		Message string      `json:"message"`
+	}
+	if json.Unmarshal(body, &zb) == nil {
+		if n, err := zb.Code.Int64(); err == nil {
+			e.Code = int(n)
+		}
+		e.Message = zb.Message
+	}
+	if e.Message == "" {
+		e.Message = strings.TrimSpace(firstLine(string(body), 200))
+	}
+	return e
+}
+
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > n {
+		s = s[:n]
+	}
+	return s
+}
+
+// DailyLimitError means the account used up its daily allowance of Heavy
+// requests: retrying before ResumeAt only burns more of nothing.
+type DailyLimitError struct {
+	ResumeAt   time.Time
+	TrackingID string
+	Endpoint   string
+	Meeting    string
+}
+
+func (e *DailyLimitError) Error() string {
+	s := fmt.Sprintf("Zoom's daily limit for Heavy API requests is used up; what was collected is kept; requests may resume at %s (%s from now): run the same command again then",
+		e.ResumeAt.UTC().Format(time.RFC3339), time.Until(e.ResumeAt).Round(time.Minute))
+	if e.TrackingID != "" {
+		s += " (tracking id " + e.TrackingID + ")"
+	}
+	return s
+}

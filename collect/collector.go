@@ -1,0 +1,490 @@
+package collect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Mode is what a collection does.
+type Mode int
+
+const (
+	// ModeMeeting: every participant of one meeting, through the list
+	// endpoint, page after page.
+	ModeMeeting Mode = iota
+	// ModeParticipant: one participant through the single-participant
+	// endpoint.
+	ModeParticipant
+	// ModePast: discover the past meetings in a date range and collect each.
+	ModePast
+	// ModeLive: collect live meetings (one, or all running), once or until
+	// they end.
+	ModeLive
+)
+
+// Target is a meeting or webinar: a number (its latest instance) or an
+// instance UUID.
+type Target struct {
+	ID      string
+	Webinar bool
+	Topic   string // from discovery
+	Number  string // from discovery, when ID is a UUID
+}
+
+func (t Target) kind() string {
+	if t.Webinar {
+		return "webinars"
+	}
+	return "meetings"
+}
+
+func (t Target) what() string {
+	if t.Webinar {
+		return "webinar"
+	}
+	return "meeting"
+}
+
+// Plan says what to collect.
+type Plan struct {
+	Mode        Mode
+	Target      Target    // ModeMeeting, ModeParticipant; ModeLive: empty for every live meeting
+	Type        string    // store.Past or store.Live, for ModeMeeting and ModeParticipant
+	Participant string    // ModeParticipant: a user_id or participant id
+	From, To    time.Time // ModePast: the dates, both included
+	Webinars    bool      // ModePast, and ModeLive without a target: discover webinars, not meetings
+	Refresh     bool      // ModePast: collect meetings already collected in full, too
+	Watch       bool      // ModeLive: poll until the meetings end
+	Interval    time.Duration
+	Concurrency int // meetings collected at once, within the rate limit (default 4)
+}
+
+// Progress is a snapshot for a progress display.
+type Progress struct {
+	MeetingsDone, MeetingsTotal int
+	Pages                       int
+	Added, Present              int
+	Client                      ClientStats
+}
+
+// CollectReport says what a collection did.
+type CollectReport struct {
+	Meetings     int     // meetings with pages stored
+	Skipped      int     // past meetings skipped: collected in full before
+	Ended        int     // live meetings seen ending
+	Failed       []error // meetings that could not be collected; the others were
+	Pages        int     // documents stored
+	Participants int     // distinct participants
+	Sessions     int     // distinct sessions
+	NewSessions  int
+	Added        int
+	Present      int
+	Replaced     int
+	Problems     Problems
+	Client       ClientStats
+	Elapsed      time.Duration
+}
+
+// Collector collects QoS samples from the Zoom API into the store. Each
+// page is committed as it arrives, so an interruption, a crash or the daily
+// limit loses at most the page in flight, and a re-run adds only what is
+// missing.
+type Collector struct {
+	Client     *Client
+	DB         *store.DB
+	Log        *slog.Logger
+	OnProgress func(Progress) // called after each stored page; may be nil
+
+	Report CollectReport
+
+	mu       sync.Mutex
+	pipe     *pipeline
+	done     int
+	total    int
+	meetings map[string]bool
+	parts    map[string]struct{}
+	sess     map[string]struct{}
+}
+
+// Run carries out a plan. Problems with single meetings of a discovery are
+// reported in Report.Failed and at the end as an error, after the rest was
+// collected; the daily limit and Ctrl-C stop the run with what was
+// collected kept.
+func (c *Collector) Run(ctx context.Context, plan Plan) error {
+	start := time.Now()
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if plan.Concurrency <= 0 {
+		plan.Concurrency = 4
+	}
+	if plan.Interval <= 0 {
+		plan.Interval = time.Minute
+	}
+	c.meetings, c.parts, c.sess = map[string]bool{}, map[string]struct{}{}, map[string]struct{}{}
+	c.pipe = newPipeline(ctx, c.DB, c.commit)
+	var err error
+	switch plan.Mode {
+	case ModeMeeting:
+		c.setTotal(1)
+		err = c.meeting(ctx, plan.Target, plan.Type)
+		c.meetingDone()
+	case ModeParticipant:
+		c.setTotal(1)
+		err = c.participant(ctx, plan.Target, plan.Type, plan.Participant)
+		c.meetingDone()
+	case ModePast:
+		err = c.past(ctx, plan)
+	case ModeLive:
+		err = c.live(ctx, plan)
+	default:
+		err = fmt.Errorf("unknown collection mode %d", plan.Mode)
+	}
+	perr := c.pipe.close()
+	c.Report.Client = c.Client.Stats()
+	c.Report.Elapsed = time.Since(start)
+	switch {
+	case perr != nil && (err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.Cause(c.pipe.ctx))):
+		return perr
+	case err != nil:
+		return err
+	case len(c.Report.Failed) > 0:
+		return fmt.Errorf("%d of %d meetings could not be collected (the rest were): %w",
+			len(c.Report.Failed), c.total, errors.Join(c.Report.Failed...))
+	}
+	return nil
+}
+
+// commit counts a stored page; the pipeline calls it in order.
+func (c *Collector) commit(j *job) {
+	c.mu.Lock()
+	r := &c.Report
+	if j.complete {
+		c.mu.Unlock()
+		return
+	}
+	r.Pages++
+	if !c.meetings[j.meeting.ID] {
+		c.meetings[j.meeting.ID] = true
+		r.Meetings++
+	}
+	for i := range j.page.Participants {
+		s := &j.page.Participants[i].Session
+		c.parts[j.meeting.ID+"\x00"+s.Participant] = struct{}{}
+		c.sess[j.meeting.ID+"\x00"+s.Participant+"\x00"+s.JoinTime.String()] = struct{}{}
+	}
+	r.Participants, r.Sessions = len(c.parts), len(c.sess)
+	r.NewSessions += j.res.NewSessions
+	r.Added += j.res.Added
+	r.Present += j.res.Present
+	r.Replaced += j.res.Replaced
+	r.Problems.Merge(&j.probs)
+	p := c.progressLocked()
+	c.mu.Unlock()
+	if c.OnProgress != nil {
+		c.OnProgress(p)
+	}
+}
+
+func (c *Collector) progressLocked() Progress {
+	return Progress{MeetingsDone: c.done, MeetingsTotal: c.total, Pages: c.Report.Pages,
+		Added: c.Report.Added, Present: c.Report.Present, Client: c.Client.Stats()}
+}
+
+func (c *Collector) setTotal(n int) {
+	c.mu.Lock()
+	c.total = n
+	c.mu.Unlock()
+}
+
+func (c *Collector) meetingDone() {
+	c.mu.Lock()
+	c.done++
+	p := c.progressLocked()
+	c.mu.Unlock()
+	if c.OnProgress != nil {
+		c.OnProgress(p)
+	}
+}
+
+func (c *Collector) fail(err error) {
+	c.mu.Lock()
+	c.Report.Failed = append(c.Report.Failed, err)
+	c.mu.Unlock()
+}
+
+// meeting collects every participant of a meeting through the list
+// endpoint (page_size 10, Zoom's maximum), committing each page as it
+// comes; past data is then marked collected in full.
+func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
+	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/qos"
+	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/qos",
+		Endpoint: endpoint, Meeting: t.ID, Query: url.Values{"type": {typ}, "page_size": {"10"}}}
+	m := store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar, Topic: t.Topic, Number: t.Number}
+	restarts := 0
+	for page := 1; ; page++ {
+		body, err := c.Client.Get(ctx, req)
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Code == CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
+			// The page token expired (they last 15 minutes): start over;
+			// the pages stored already are recognised as present.
+			c.Log.Warn("page token refused; starting the meeting over", "meeting", t.ID)
+			restarts++
+			page = 0
+			req.Query.Del("next_page_token")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		where := fmt.Sprintf("%s %s page %d", t.what(), t.ID, page)
+		err = c.pipe.add(ctx, doc{meeting: m, source: fmt.Sprintf("%s?type=%s page %d", strings.Replace(endpoint, "{"+t.what()+"Id}", t.ID, 1), typ, page),
+			where: where, what: "page " + fmt.Sprint(page), data: body, liveCopy: typ == store.Live})
+		if err != nil {
+			return err
+		}
+		next := topLevelString(body, "next_page_token")
+		if next == "" {
+			break
+		}
+		req.Query.Set("next_page_token", next)
+	}
+	if typ == store.Past {
+		return c.pipe.add(ctx, doc{meeting: m, complete: true})
+	}
+	return nil
+}
+
+// participant collects one participant through the single-participant
+// endpoint: the request this project started from.
+func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) error {
+	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/{participantId}/qos"
+	body, err := c.Client.Get(ctx, Request{
+		Path:     "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
+		Query:    url.Values{"type": {typ}},
+		Endpoint: endpoint, Meeting: t.ID,
+	})
+	if err != nil {
+		return err
+	}
+	return c.pipe.add(ctx, doc{meeting: store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar},
+		source: fmt.Sprintf("GET /metrics/%s/%s/participants/%s/qos?type=%s", t.kind(), t.ID, pid, typ),
+		where:  fmt.Sprintf("%s %s participant %s", t.what(), t.ID, pid), what: "participant " + pid,
+		data: body, liveCopy: typ == store.Live})
+}
+
+// discover lists the meetings (or webinars) of a type through
+// GET /metrics/meetings: for past ones, one call per month of the range
+// (Zoom's limit), each paginated.
+func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars bool) ([]Target, error) {
+	kind := "meetings"
+	if webinars {
+		kind = "webinars"
+	}
+	type span struct{ from, to time.Time }
+	spans := []span{{}}
+	if typ == store.Past {
+		spans = spans[:0]
+		for s := from; !s.After(to); {
+			e := s.AddDate(0, 1, -1)
+			if e.After(to) {
+				e = to
+			}
+			spans = append(spans, span{s, e})
+			s = e.AddDate(0, 0, 1)
+		}
+	}
+	seen := map[string]bool{}
+	var out []Target
+	for _, sp := range spans {
+		q := url.Values{"type": {typ}, "page_size": {"300"}}
+		if typ == store.Past {
+			q.Set("from", sp.from.Format(time.DateOnly))
+			q.Set("to", sp.to.Format(time.DateOnly))
+		}
+		for {
+			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: "GET /metrics/" + kind})
+			if err != nil {
+				return out, err
+			}
+			var page struct {
+				Next     string        `json:"next_page_token"`
+				Meetings []listMeeting `json:"meetings"`
+				Webinars []listMeeting `json:"webinars"`
+			}
+			if err := json.Unmarshal(body, &page); err != nil {
+				return out, fmt.Errorf("GET /metrics/%s: unreadable answer: %w", kind, err)
+			}
+			for _, m := range append(page.Meetings, page.Webinars...) {
+				id := m.UUID
+				if id == "" {
+					id = m.ID.String()
+				}
+				if id == "" || seen[id] {
+					continue
+				}
+				seen[id] = true
+				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String()})
+			}
+			if page.Next == "" {
+				break
+			}
+			q.Set("next_page_token", page.Next)
+		}
+	}
+	return out, nil
+}
+
+// listMeeting is an entry of GET /metrics/meetings.
+type listMeeting struct {
+	UUID  string      `json:"uuid"`
+	ID    json.Number `json:"id"`
+	Topic string      `json:"topic"`
+}
+
+// past discovers the past meetings of the range and collects those not
+// collected in full before (all with Refresh), several at once.
+func (c *Collector) past(ctx context.Context, plan Plan) error {
+	targets, err := c.discover(ctx, store.Past, plan.From, plan.To, plan.Webinars)
+	if err != nil {
+		return err
+	}
+	var todo []Target
+	for _, t := range targets {
+		if !plan.Refresh {
+			if m, err := c.DB.MeetingInfo(ctx, t.ID); err == nil && !m.Collected.IsZero() {
+				c.Report.Skipped++
+				continue
+			}
+		}
+		todo = append(todo, t)
+	}
+	c.Log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
+		"found", len(targets), "to collect", len(todo), "skipped", c.Report.Skipped)
+	c.setTotal(len(todo))
+	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
+		err := c.meeting(ctx, t, store.Past)
+		if err == nil {
+			c.Log.Info("collected", t.what(), t.ID, "topic", t.Topic)
+		}
+		return err
+	})
+}
+
+// each runs fn for the targets, n at once. A daily limit, a failed commit
+// or ctx's end stops everything; other errors are kept in Report.Failed.
+func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(context.Context, Target) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan Target)
+	var wg sync.WaitGroup
+	for range min(n, max(1, len(targets))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				err := fn(ctx, t)
+				c.meetingDone()
+				var dl *DailyLimitError
+				switch {
+				case err == nil:
+				case errors.As(err, &dl), ctx.Err() != nil, c.pipe.ctx.Err() != nil:
+					cancel(err)
+				default:
+					c.Log.Warn("could not collect", t.what(), t.ID, "error", err)
+					c.fail(err)
+				}
+			}
+		}()
+	}
+	for _, t := range targets {
+		select {
+		case work <- t:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+// live collects live meetings: the target, or every meeting running. With
+// Watch it polls every Interval until they end (404 code 3001 on a watched
+// meeting means it is over), appending only new samples.
+func (c *Collector) live(ctx context.Context, plan Plan) error {
+	ended := map[string]bool{}
+	for round := 1; ; round++ {
+		var targets []Target
+		if plan.Target.ID != "" {
+			targets = []Target{plan.Target}
+		} else {
+			found, err := c.discover(ctx, store.Live, time.Time{}, time.Time{}, plan.Webinars)
+			if err != nil {
+				return err
+			}
+			for _, t := range found {
+				if !ended[t.ID] {
+					targets = append(targets, t)
+				}
+			}
+		}
+		if len(targets) == 0 {
+			c.Log.Info("no live meetings", "round", round)
+			return nil
+		}
+		c.setTotal(c.total + len(targets))
+		var mu sync.Mutex
+		err := c.each(ctx, targets, plan.Concurrency, func(ctx context.Context, t Target) error {
+			err := c.meeting(ctx, t, store.Live)
+			var ae *APIError
+			if errors.As(err, &ae) && ae.NotAvailable() {
+				c.Log.Info("live meeting ended", t.what(), t.ID)
+				mu.Lock()
+				ended[t.ID] = true
+				c.Report.Ended++
+				mu.Unlock()
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !plan.Watch {
+			return nil
+		}
+		if plan.Target.ID != "" && ended[plan.Target.ID] {
+			return nil
+		}
+		if len(c.Report.Failed) > 0 {
+			return nil
+		}
+		live := slices.ContainsFunc(targets, func(t Target) bool { return !ended[t.ID] })
+		if !live && plan.Target.ID != "" {
+			return nil
+		}
+		t := time.NewTimer(plan.Interval)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+}

@@ -1,0 +1,465 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// account starts a fake Zoom account and a client for it, with quick
+// retries so that fault tests run fast.
+func account(t *testing.T, o fakezoom.Options, tune ...func(*ClientConfig)) (*fakezoom.Running, *Client) {
+	t.Helper()
+	fz := fakezoom.Start(o)
+	t.Cleanup(fz.Close)
+	opts := fz.Options()
+	cfg := ClientConfig{
+		Credentials: Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
+		APIURL:      fz.APIURL, TokenURL: fz.TokenURL,
+		Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fz, c
+}
+
+// fixedClock is a settable clock for the fake.
+type fixedClock struct{ t atomic.Int64 }
+
+func newClock(t time.Time) *fixedClock {
+	c := &fixedClock{}
+	c.t.Store(t.UnixNano())
+	return c
+}
+func (c *fixedClock) Now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
+func (c *fixedClock) Add(d time.Duration) { c.t.Add(int64(d)) }
+func (c *fixedClock) Set(t time.Time)     { c.t.Store(t.UnixNano()) }
+
+var epoch = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+func pastOnly(n, people int) fakezoom.Options {
+	clock := newClock(epoch)
+	return fakezoom.Options{Seed: 42, Clock: clock.Now, PastMeetings: n, Participants: people}
+}
+
+// dumpMeeting renders a meeting's sessions and samples for comparisons.
+func dumpMeeting(t *testing.T, db *store.DB, id string) string {
+	t.Helper()
+	var b strings.Builder
+	err := db.ForEachSample(context.Background(), id, func(s *store.Session, smp *store.Sample) error {
+		fmt.Fprintf(&b, "%s %s %s %s %s\n", s.Participant, s.JoinTime.Format(time.RFC3339), s.UserName, smp.Time.Format(time.RFC3339), formatValues(smp.Values))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestCollectMeeting(t *testing.T) {
+	fz, client := account(t, pastOnly(3, 23))
+	db := openDB(t)
+	for _, m := range fz.Meetings() {
+		c := &Collector{Client: client, DB: db}
+		if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+			t.Fatalf("meeting %s: %v", m.UUID, err)
+		}
+		sum, err := db.Meeting(context.Background(), m.UUID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Sessions != m.Sessions || sum.Participants < m.Participants*6/7 || sum.Samples == 0 || sum.Collected.IsZero() {
+			t.Errorf("meeting %s stored %+v, want %d sessions", m.UUID, sum, m.Sessions)
+		}
+		if want := (m.Sessions + 9) / 10; c.Report.Pages != want {
+			t.Errorf("meeting %s: %d pages, want %d (page_size 10)", m.UUID, c.Report.Pages, want)
+		}
+		if c.Report.Added != sum.Samples || c.Report.Present != 0 {
+			t.Errorf("report %+v for %d stored samples", c.Report, sum.Samples)
+		}
+	}
+	// UUIDs beginning with "/" and holding "//" were among them: the
+	// double encoding worked. Single encoding does not, as with Zoom.
+	slashed := fz.Meetings()[1].UUID
+	if !strings.HasPrefix(slashed, "/") {
+		t.Fatalf("fixture changed: %s", slashed)
+	}
+	_, err := client.Get(context.Background(), Request{Path: "/metrics/meetings/" + strings.ReplaceAll(slashed, "/", "%2F") + "/participants/qos",
+		Endpoint: "GET /metrics/meetings/{meetingId}/participants/qos", Meeting: slashed})
+	var ae *APIError
+	if !errors.As(err, &ae) || !ae.NotAvailable() {
+		t.Errorf("single-encoded UUID with a leading slash: %v, want 404 code 3001", err)
+	}
+
+	// Collecting again adds nothing.
+	m := fz.Meetings()[0]
+	c := &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Report.Added != 0 || c.Report.Present == 0 {
+		t.Errorf("second collection: %+v", c.Report)
+	}
+}
+
+func TestCollectByMeetingNumber(t *testing.T) {
+	fz, client := account(t, pastOnly(2, 8))
+	db := openDB(t)
+	m := fz.Meetings()[0]
+	id := fmt.Sprint(m.ID)
+	c := &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := db.Meeting(context.Background(), id); err != nil || sum.Sessions != m.Sessions {
+		t.Errorf("by number: %+v, %v", sum, err)
+	}
+}
+
+func TestCollectParticipant(t *testing.T) {
+	fz, client := account(t, pastOnly(1, 5))
+	db := openDB(t)
+	m := fz.Meetings()[0]
+	c := &Collector{Client: client, DB: db}
+	err := c.Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "16778244"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, _ := db.Sessions(context.Background(), m.UUID)
+	if len(ss) != 1 || ss[0].UserID != "16778244" || c.Report.Added == 0 {
+		t.Errorf("sessions %+v, report %+v", ss, c.Report)
+	}
+	err = (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "nobody"})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
+		t.Errorf("unknown participant: %v", err)
+	}
+}
+
+func TestErrorsSpeakPlainly(t *testing.T) {
+	clock := newClock(epoch)
+	old := fakezoom.MeetingSpec{UUID: "old-instance", ID: 81111111111, Start: epoch.AddDate(-2, 0, 0), Duration: time.Hour, Participants: 3}
+	_, client := account(t, fakezoom.Options{Clock: clock.Now, Meetings: []fakezoom.MeetingSpec{old}})
+	db := openDB(t)
+	for _, tc := range []struct {
+		id    string
+		words []string
+	}{
+		{"99999999999", []string{"meeting 99999999999", "GET /metrics/meetings/{meetingId}/participants/qos", "the ID is wrong", "HTTP 404", "Zoom code 3001", "tracking id v=2.0;clid=fake;rid="}},
+		{"old-instance", []string{"meeting old-instance", "Zoom keeps QoS data for a year", "Zoom code 12702", "tracking id"}},
+	} {
+		err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: tc.id}, Type: store.Past})
+		for _, w := range tc.words {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("error %v does not say %q", err, w)
+			}
+		}
+	}
+}
+
+func TestDiscoverPast(t *testing.T) {
+	o := pastOnly(6, 6)
+	o.Webinars = 2
+	fz, client := account(t, o)
+	db := openDB(t)
+	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -40), To: epoch, Concurrency: 3}
+	c := &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	meetings := 0
+	for _, m := range fz.Meetings() {
+		if m.Webinar {
+			continue
+		}
+		meetings++
+		sum, err := db.Meeting(context.Background(), m.UUID)
+		if err != nil || sum.Sessions != m.Sessions || sum.Topic != m.Topic || sum.Number != fmt.Sprint(m.ID) {
+			t.Errorf("meeting %s: %+v, %v", m.UUID, sum, err)
+		}
+	}
+	if c.Report.Meetings != meetings {
+		t.Errorf("collected %d meetings, want %d", c.Report.Meetings, meetings)
+	}
+	// 40 days: two month-long discovery calls, then the pages.
+	pages := 0
+	for _, m := range fz.Meetings() {
+		if !m.Webinar {
+			pages += (m.Sessions + 9) / 10
+		}
+	}
+	if got, want := c.Report.Client.Requests, int64(2+pages); got != want {
+		t.Errorf("%d requests, want %d (2 discovery calls, %d pages)", got, want, pages)
+	}
+
+	// Again: everything is skipped; with Refresh, collected again.
+	again := &Collector{Client: client, DB: db}
+	if err := again.Run(context.Background(), plan); err != nil || again.Report.Skipped != meetings || again.Report.Pages != 0 {
+		t.Errorf("second discovery: %+v, %v", again.Report, err)
+	}
+	plan.Refresh = true
+	fresh := &Collector{Client: client, DB: db}
+	if err := fresh.Run(context.Background(), plan); err != nil || fresh.Report.Meetings != meetings || fresh.Report.Added != 0 {
+		t.Errorf("refresh: %+v, %v", fresh.Report, err)
+	}
+
+	// Webinars the same way.
+	plan.Webinars = true
+	web := &Collector{Client: client, DB: db}
+	if err := web.Run(context.Background(), plan); err != nil || web.Report.Meetings != 2 {
+		t.Errorf("webinars: %+v, %v", web.Report, err)
+	}
+	for _, m := range fz.Meetings() {
+		if m.Webinar {
+			if info, err := db.MeetingInfo(context.Background(), m.UUID); err != nil || !info.Webinar {
+				t.Errorf("webinar %s: %+v %v", m.UUID, info, err)
+			}
+		}
+	}
+}
+
+func TestFaultsAreRetried(t *testing.T) {
+	for name, o := range map[string]func(*fakezoom.Options){
+		"429 bursts, ISO Retry-After": func(o *fakezoom.Options) { o.Faults.Burst429Every, o.Faults.Burst429Len = 5, 1 },
+		"429 bursts, seconds": func(o *fakezoom.Options) {
+			o.Faults.Burst429Every, o.Faults.Burst429Len, o.RetryAfter = 5, 1, "seconds"
+		},
+		"429 bursts, no Retry-After": func(o *fakezoom.Options) { o.Faults.Burst429Every, o.RetryAfter = 4, "none" },
+		"per-second limit":           func(o *fakezoom.Options) { o.QPS = 5 },
+		"5xx":                        func(o *fakezoom.Options) { o.Faults.ServerErrors = 3 },
+		"truncated bodies":           func(o *fakezoom.Options) { o.Faults.TruncateEvery = 2 },
+		"slow answers":               func(o *fakezoom.Options) { o.Faults.SlowEvery, o.Faults.Slow = 3, 300*time.Millisecond },
+		"tokens expiring mid-run":    func(o *fakezoom.Options) { o.Faults.ExpireTokens = 5 },
+		"everything at once": func(o *fakezoom.Options) {
+			o.Faults, _ = fakezoom.ParseFaults("429=9x1,5xx=5,truncate=6,expire=11,slow=7x100ms")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := pastOnly(2, 25)
+			o(&opts)
+			var logbuf bytes.Buffer
+			fz, client := account(t, opts, func(c *ClientConfig) {
+				c.Log = slog.New(slog.NewTextHandler(&logbuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				c.HTTP = &http.Client{Timeout: 200 * time.Millisecond}
+				if opts.RetryAfter == "seconds" {
+					c.MaxBackoff = 2 * time.Second
+				}
+			})
+			db := openDB(t)
+			c := &Collector{Client: client, DB: db}
+			if err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {
+				t.Log(logbuf.String())
+				t.Fatal(err)
+			}
+			for _, m := range fz.Meetings() {
+				if sum, err := db.Meeting(context.Background(), m.UUID); err != nil || sum.Sessions != m.Sessions {
+					t.Errorf("meeting %s: %+v, %v", m.UUID, sum, err)
+				}
+			}
+			if c.Report.Client.Retries == 0 {
+				t.Errorf("no retries counted: %+v", c.Report.Client)
+			}
+		})
+	}
+}
+
+func TestGivesUpWithAClearError(t *testing.T) {
+	opts := pastOnly(1, 5)
+	opts.Faults.ServerErrors = 1
+	fz, client := account(t, opts)
+	err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
+		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+	for _, w := range []string{"meeting " + fz.Meetings()[0].UUID, "Zoom's servers failed", "gave up after 6 tries", "tracking id"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v does not say %q", err, w)
+		}
+	}
+
+	opts = pastOnly(1, 5)
+	opts.Faults.Burst429Every, opts.Faults.Burst429Len, opts.RetryAfter = 1, 1000, "none"
+	fz, client = account(t, opts)
+	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
+		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+	if err == nil || !strings.Contains(err.Error(), "lower --rate") {
+		t.Errorf("429 storm: %v", err)
+	}
+}
+
+// The daily limit stops the run with what was collected kept and the time
+// it may resume; the next day the same command finishes the job, and the
+// store ends up as an uninterrupted run leaves it.
+func TestDailyLimitThenResume(t *testing.T) {
+	clock := newClock(epoch)
+	var specs []fakezoom.MeetingSpec
+	for i := range 3 {
+		specs = append(specs, fakezoom.MeetingSpec{Start: epoch.AddDate(0, 0, -3-i), Duration: 40 * time.Minute, Participants: 20, NoRejoins: true})
+	}
+	// Seven requests do it all: one discovery, two pages a meeting. The
+	// limit lets five through a day.
+	opts := fakezoom.Options{Seed: 7, Clock: clock.Now, Meetings: specs, DailyLimit: 5}
+	fz, client := account(t, opts)
+	db := openDB(t)
+	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 1}
+	c := &Collector{Client: client, DB: db}
+	err := c.Run(context.Background(), plan)
+	var dl *DailyLimitError
+	if !errors.As(err, &dl) {
+		t.Fatalf("run into the daily limit: %v", err)
+	}
+	if want := epoch.Truncate(24 * time.Hour).Add(24 * time.Hour); !dl.ResumeAt.Equal(want) {
+		t.Errorf("resume at %s, want %s", dl.ResumeAt, want)
+	}
+	if !strings.Contains(err.Error(), "what was collected is kept") || c.Report.Pages != 4 {
+		t.Errorf("error %q after %d pages, want 4 stored", err, c.Report.Pages)
+	}
+
+	clock.Add(24 * time.Hour)
+	again := &Collector{Client: client, DB: db}
+	if err := again.Run(context.Background(), plan); err != nil {
+		t.Fatalf("the next day: %v", err)
+	}
+	if again.Report.Skipped != 2 || again.Report.Pages != 2 {
+		t.Errorf("the next day: %+v, want 2 meetings skipped and 2 pages", again.Report)
+	}
+
+	// An uninterrupted run into another store.
+	opts.DailyLimit = 0
+	opts.Clock = newClock(epoch).Now
+	_, client2 := account(t, opts)
+	ref := openDB(t)
+	if err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range fz.Meetings() {
+		if got, want := dumpMeeting(t, db, m.UUID), dumpMeeting(t, ref, m.UUID); got != want || got == "" {
+			t.Errorf("meeting %s differs from an uninterrupted collection", m.UUID)
+		}
+	}
+}
+
+// Ctrl-C in the middle: every page received is stored; running again
+// continues and ends with the same store as an uninterrupted run.
+func TestInterruptedThenResumed(t *testing.T) {
+	opts := pastOnly(4, 40)
+	fz, client := account(t, opts)
+	db := openDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Collector{Client: client, DB: db, OnProgress: func(p Progress) {
+		if p.Pages == 7 {
+			cancel()
+		}
+	}}
+	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 2}
+	err := c.Run(ctx, plan)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	if c.Report.Pages < 7 {
+		t.Errorf("%d pages stored before the interruption", c.Report.Pages)
+	}
+	if err := (&Collector{Client: client, DB: db}).Run(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	ref := openDB(t)
+	_, client2 := account(t, opts)
+	if err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range fz.Meetings() {
+		if got, want := dumpMeeting(t, db, m.UUID), dumpMeeting(t, ref, m.UUID); got != want || got == "" {
+			t.Errorf("meeting %s differs from an uninterrupted collection", m.UUID)
+		}
+	}
+}
+
+// An expired page token (they last 15 minutes) starts the meeting over.
+func TestExpiredPageToken(t *testing.T) {
+	clock := newClock(epoch)
+	opts := fakezoom.Options{Seed: 3, Clock: clock.Now, PastMeetings: 1, Participants: 35}
+	fz, client := account(t, opts)
+	db := openDB(t)
+	// Zoom's answer to an expired token, page by page through the client.
+	m := fz.Meetings()[0]
+	req := Request{Path: "/metrics/meetings/" + EscapeID(m.UUID) + "/participants/qos", Endpoint: "GET qos", Meeting: m.UUID,
+		Query: map[string][]string{"type": {"past"}, "page_size": {"10"}}}
+	body, err := client.Get(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Query.Set("next_page_token", topLevelString(body, "next_page_token"))
+	clock.Add(16 * time.Minute)
+	_, err = client.Get(context.Background(), req)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Code != CodeBadPageToken || !strings.Contains(err.Error(), "expires after 15 minutes") {
+		t.Fatalf("expired page token: %v", err)
+	}
+	// The collector recovers from it by starting over.
+	var once sync.Once
+	c := &Collector{Client: client, DB: db, OnProgress: func(Progress) { once.Do(func() { clock.Add(16 * time.Minute) }) }}
+	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Sessions != m.Sessions {
+		t.Errorf("%d sessions, want %d", sum.Sessions, m.Sessions)
+	}
+}
+
+// Live meetings are polled until they end, appending only new samples.
+func TestLiveWatch(t *testing.T) {
+	start := time.Now()
+	// Ten fake minutes pass each real second.
+	clock := func() time.Time { return epoch.Add(time.Since(start) * 600) }
+	opts := fakezoom.Options{Seed: 9, Clock: clock, Epoch: epoch,
+		Meetings: []fakezoom.MeetingSpec{
+			{UUID: "live-a", Start: epoch.Add(-3 * time.Minute), Duration: 8 * time.Minute, Participants: 12},
+			{UUID: "live-b", Start: epoch.Add(-2 * time.Minute), Duration: 5 * time.Minute, Participants: 4},
+		}}
+	_, client := account(t, opts)
+	db := openDB(t)
+	var logs bytes.Buffer
+	c := &Collector{Client: client, DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	err := c.Run(context.Background(), Plan{Mode: ModeLive, Watch: true, Interval: 60 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"live-a", "live-b"} {
+		sum, err := db.Meeting(context.Background(), id)
+		if err != nil || sum.Type != store.Live || sum.Samples < 3 {
+			t.Errorf("%s: %+v, %v", id, sum, err)
+		}
+	}
+	if c.Report.Present == 0 || c.Report.Added == 0 {
+		t.Errorf("polls should have found old and new samples: %+v", c.Report)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("watching took %s; the meetings end after about 0.5 s", elapsed)
+	}
+
+	// One meeting, watched until Zoom says it is over (404, code 3001).
+	start = time.Now()
+	opts.Meetings = []fakezoom.MeetingSpec{{UUID: "live-c", Start: epoch.Add(-time.Minute), Duration: 4 * time.Minute, Participants: 3}}
+	_, client = account(t, opts)
+	c = &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-c"}, Watch: true, Interval: 50 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Report.Ended != 1 {
+		t.Errorf("report %+v, want the meeting seen ending", c.Report)
+	}
+}

@@ -1,0 +1,224 @@
+package fakezoom
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// listMeetings is GET /metrics/meetings (or /metrics/webinars): type past
+// needs from and to (yyyy-mm-dd), at most a month apart and within the last
+// six months; type live lists what is running now.
+func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
+	now := s.opts.Clock().UTC()
+	typ := q.Get("type")
+	if typ == "" {
+		typ = "live"
+	}
+	var from, to time.Time
+	switch typ {
+	case "past", "pastOne":
+		var err1, err2 error
+		from, err1 = time.Parse(time.DateOnly, q.Get("from"))
+		to, err2 = time.Parse(time.DateOnly, q.Get("to"))
+		switch {
+		case err1 != nil || err2 != nil:
+			return http.StatusBadRequest, zoomError(300, "The from and to dates are required, as yyyy-mm-dd.")
+		case to.Before(from):
+			return http.StatusBadRequest, zoomError(300, "The to date must not be before the from date.")
+		case to.Sub(from) > 31*24*time.Hour:
+			return http.StatusBadRequest, zoomError(300, "The date range must be within one month.")
+		case from.Before(now.AddDate(0, -6, 0).Truncate(24 * time.Hour)):
+			return http.StatusBadRequest, zoomError(300, "The date range must be within the last six months.")
+		}
+	case "live":
+	default:
+		return http.StatusBadRequest, zoomError(300, "Invalid type: use past, pastOne or live.")
+	}
+	var list []*meeting
+	for _, m := range s.world.meetings {
+		if m.Webinar != webinars {
+			continue
+		}
+		day := m.Start.Truncate(24 * time.Hour)
+		if typ == "live" && m.live(now) || typ != "live" && m.ended(now) && !day.Before(from) && !day.After(to) {
+			list = append(list, m)
+		}
+	}
+	key := fmt.Sprintf("list:%v:%s:%s:%s", webinars, typ, q.Get("from"), q.Get("to"))
+	off, bad := s.offset(q, key)
+	if bad != nil {
+		return 300, bad
+	}
+	size := pageSize(q, 30, 300)
+	end := min(off+size, len(list))
+	off = min(off, end)
+
+	b := []byte(`{`)
+	if typ != "live" {
+		b = field(b, true, "from", q.Get("from"))
+		b = field(b, false, "to", q.Get("to"))
+		b = append(b, ',')
+	}
+	b = s.pageHeader(b, key, len(list), size, end)
+	if webinars {
+		b = append(b, `,"webinars":[`...)
+	} else {
+		b = append(b, `,"meetings":[`...)
+	}
+	for i, m := range list[off:end] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = s.appendMeeting(b, m, now)
+	}
+	return http.StatusOK, append(b, "]}"...)
+}
+
+// pageHeader appends page_count, page_size, total_records and
+// next_page_token.
+func (s *Server) pageHeader(b []byte, key string, total, size, end int) []byte {
+	b = append(b, `"page_count":`...)
+	b = strconv.AppendInt(b, int64((total+size-1)/size), 10)
+	b = append(b, `,"page_size":`...)
+	b = strconv.AppendInt(b, int64(size), 10)
+	b = append(b, `,"total_records":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	next := ""
+	if end < total {
+		next = s.issueToken(key, end)
+	}
+	return field(b, false, "next_page_token", next)
+}
+
+func (s *Server) appendMeeting(b []byte, m *meeting, now time.Time) []byte {
+	m.build()
+	b = append(b, '{')
+	b = field(b, true, "uuid", m.UUID)
+	b = append(b, `,"id":`...)
+	b = strconv.AppendInt(b, m.ID, 10)
+	b = field(b, false, "topic", m.Topic)
+	b = field(b, false, "host", "Fake Host")
+	b = field(b, false, "email", "host@example.com")
+	b = field(b, false, "user_type", "Licensed")
+	b = append(b, `,"start_time":"`...)
+	b = m.Start.AppendFormat(b, time.RFC3339)
+	b = append(b, '"')
+	d := now.Sub(m.Start)
+	if m.ended(now) {
+		b = append(b, `,"end_time":"`...)
+		b = m.end.AppendFormat(b, time.RFC3339)
+		b = append(b, '"')
+		d = m.Duration
+	}
+	b = field(b, false, "duration", fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60))
+	b = append(b, `,"participants":`...)
+	b = strconv.AppendInt(b, int64(m.Participants), 10)
+	hasPSTN, hasSIP := false, false
+	for i := range m.people {
+		hasPSTN = hasPSTN || m.people[i].device == "Phone"
+		hasSIP = hasSIP || m.people[i].device == "H.323/SIP"
+	}
+	b = fmt.Appendf(b, `,"has_pstn":%v,"has_voip":true,"has_3rd_party_audio":false,"has_video":true,"has_screen_share":true,"has_recording":false,"has_sip":%v`, hasPSTN, hasSIP)
+	return append(b, '}')
+}
+
+// meetingFor finds the meeting of a QoS request and checks that the type
+// fits its state, answering Zoom's errors if not.
+func (s *Server) meetingFor(webinar bool, id string, q url.Values) (*meeting, string, int, []byte) {
+	now := s.opts.Clock().UTC()
+	typ := q.Get("type")
+	if typ == "" {
+		typ = "live"
+	}
+	what := "meeting"
+	if webinar {
+		what = "webinar"
+	}
+	m := s.world.lookup(webinar, id)
+	switch {
+	case typ != "past" && typ != "live":
+		return nil, "", http.StatusBadRequest, zoomError(300, "Invalid type: use past or live.")
+	case m == nil:
+		return nil, "", http.StatusNotFound, zoomError(3001, fmt.Sprintf("This %s's detail info is not available.", what))
+	case m.end.Before(now.AddDate(-1, 0, 0)):
+		return nil, "", http.StatusBadRequest, zoomError(12702, fmt.Sprintf("Can not access a %s a year ago.", what))
+	case typ == "past" && !m.ended(now), typ == "live" && !m.live(now):
+		return nil, "", http.StatusNotFound, zoomError(3001, fmt.Sprintf("This %s's detail info is not available.", what))
+	}
+	m.build()
+	return m, typ, http.StatusOK, nil
+}
+
+// visible returns the sessions a request of the type sees at now: all of
+// them once the meeting is over, only those in the meeting while it runs.
+func (m *meeting) visible(typ string, now time.Time) []*session {
+	var out []*session
+	for i := range m.sessions {
+		s := &m.sessions[i]
+		if typ == "past" || (!s.join.After(now) && now.Before(s.leave)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// listQoS is GET /metrics/meetings/{id}/participants/qos: page_size
+// default 1, at most 10.
+func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
+	m, typ, status, body := s.meetingFor(webinar, id, q)
+	if m == nil {
+		return status, body
+	}
+	now := s.opts.Clock().UTC()
+	sessions := m.visible(typ, now)
+	key := fmt.Sprintf("qos:%s:%s", m.UUID, typ)
+	off, bad := s.offset(q, key)
+	if bad != nil {
+		return 300, bad
+	}
+	size := pageSize(q, 1, 10)
+	end := min(off+size, len(sessions))
+	off = min(off, end)
+	until := m.end
+	if typ == "live" {
+		until = now
+	}
+	b := make([]byte, 0, 64<<10)
+	b = append(b, '{')
+	b = s.pageHeader(b, key, len(sessions), size, end)
+	b = append(b, `,"participants":[`...)
+	for i, ss := range sessions[off:end] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = m.appendParticipant(b, ss, until, typ == "past")
+	}
+	return http.StatusOK, append(b, "]}"...)
+}
+
+// participantQoS is GET /metrics/meetings/{id}/participants/{pid}/qos: pid
+// is a session's user_id, or a participant id (its latest session).
+func (s *Server) participantQoS(webinar bool, id, pid string, q url.Values) (int, []byte) {
+	m, typ, status, body := s.meetingFor(webinar, id, q)
+	if m == nil {
+		return status, body
+	}
+	now := s.opts.Clock().UTC()
+	var found *session
+	for _, ss := range m.visible(typ, now) {
+		if ss.userID == pid || (pid != "" && m.people[ss.person].id == pid) {
+			found = ss
+		}
+	}
+	if found == nil {
+		return http.StatusNotFound, zoomError(3001, "This participant's detail info is not available.")
+	}
+	until := m.end
+	if typ == "live" {
+		until = now
+	}
+	return http.StatusOK, m.appendParticipant(nil, found, until, typ == "past")
+}

@@ -1,0 +1,157 @@
+package fakezoom
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options describe a fake Zoom account: its credentials, its meetings, its
+// limits and the faults it should show. The zero value is usable: defaults
+// fill in what is not set.
+type Options struct {
+	// Seed makes the generated data; the same seed and Epoch give the same
+	// meetings, participants and samples.
+	Seed uint64
+	// Epoch anchors the schedule: past meetings end before it, live ones
+	// are running at it. Default: the clock's time when the server starts,
+	// to the minute.
+	Epoch time.Time
+	// Clock is the server's time, which decides what is live, what has
+	// ended and when tokens and page tokens expire. Default: time.Now.
+	Clock func() time.Time
+
+	AccountID    string // default "fake-account"
+	ClientID     string // default "fake-client"
+	ClientSecret string // default "fake-secret"
+	// TokenTTL is how long an access token lives. Default: one hour, as Zoom's.
+	TokenTTL time.Duration
+
+	// PastMeetings and LiveMeetings are how many of each the account has
+	// (defaults 12 and 2); Webinars how many past webinars (default 2).
+	// Participants is the typical number of people in a meeting (default
+	// 25); each meeting has between half and one and a half times as many.
+	PastMeetings, LiveMeetings, Webinars, Participants int
+	// Meetings, when set, replaces the generated schedule.
+	Meetings []MeetingSpec
+
+	// QPS limits Heavy requests per second (0: no limit); DailyLimit limits
+	// Heavy and Resource-intensive requests per day (0: no limit).
+	QPS, DailyLimit int
+	// RetryAfter is the form of the Retry-After header on per-second 429s:
+	// "iso" (Zoom's documented form, the default), "seconds" or "none".
+	RetryAfter string
+
+	Faults Faults
+}
+
+// MeetingSpec is one meeting of a fake account.
+type MeetingSpec struct {
+	UUID         string // default: generated, some beginning with "/" or holding "//"
+	ID           int64  // the meeting number; default generated
+	Topic        string
+	Webinar      bool
+	Start        time.Time
+	Duration     time.Duration
+	Participants int  // people; about one in eight rejoins once...
+	NoRejoins    bool // ...unless this is set: then sessions = people
+}
+
+// Faults switches on misbehaviour, counted over API requests so that a test
+// sees the same faults every run. Zero values switch a fault off.
+type Faults struct {
+	Burst429Every int           // every Nth request starts a burst of 429s (per-second limit)...
+	Burst429Len   int           // ...this many long (default 3)
+	ServerErrors  int           // every Nth request fails with 500, 502 or 503
+	SlowEvery     int           // every Nth request is answered after Slow
+	Slow          time.Duration // default 2s
+	TruncateEvery int           // every Nth successful answer is cut off halfway
+	ExpireTokens  int           // every Nth request, all tokens issued so far expire
+}
+
+// ParseFaults reads faults from text such as
+// "429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50": each item is the
+// fault, "=", and how often (every Nth request), with an optional "x" and
+// the burst length or the delay.
+func ParseFaults(s string) (Faults, error) {
+	var f Faults
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(item, "=")
+		if !ok {
+			return f, fmt.Errorf("fault %q: want name=every", item)
+		}
+		everyText, extra, _ := strings.Cut(val, "x")
+		every, err := strconv.Atoi(everyText)
+		if err != nil || every <= 0 {
+			return f, fmt.Errorf("fault %q: %q is not a positive whole number", item, everyText)
+		}
+		switch name {
+		case "429":
+			f.Burst429Every = every
+			if extra != "" {
+				if f.Burst429Len, err = strconv.Atoi(extra); err != nil || f.Burst429Len <= 0 {
+					return f, fmt.Errorf("fault %q: burst length %q", item, extra)
+				}
+			}
+		case "5xx":
+			f.ServerErrors = every
+		case "slow":
+			f.SlowEvery = every
+			if extra != "" {
+				if f.Slow, err = time.ParseDuration(extra); err != nil {
+					return f, fmt.Errorf("fault %q: %v", item, err)
+				}
+			}
+		case "truncate":
+			f.TruncateEvery = every
+		case "expire":
+			f.ExpireTokens = every
+		default:
+			return f, fmt.Errorf("fault %q: unknown (429, 5xx, slow, truncate, expire)", name)
+		}
+	}
+	return f, nil
+}
+
+func (o *Options) defaults() {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Epoch.IsZero() {
+		o.Epoch = o.Clock().UTC().Truncate(time.Minute)
+	}
+	if o.AccountID == "" {
+		o.AccountID = "fake-account"
+	}
+	if o.ClientID == "" {
+		o.ClientID = "fake-client"
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = "fake-secret"
+	}
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = time.Hour
+	}
+	if o.Meetings == nil {
+		if o.PastMeetings == 0 && o.LiveMeetings == 0 && o.Webinars == 0 {
+			o.PastMeetings, o.LiveMeetings, o.Webinars = 12, 2, 2
+		}
+		if o.Participants <= 0 {
+			o.Participants = 25
+		}
+	}
+	if o.RetryAfter == "" {
+		o.RetryAfter = "iso"
+	}
+	if o.Faults.Burst429Every > 0 && o.Faults.Burst429Len <= 0 {
+		o.Faults.Burst429Len = 3
+	}
+	if o.Faults.SlowEvery > 0 && o.Faults.Slow <= 0 {
+		o.Faults.Slow = 2 * time.Second
+	}
+}

@@ -1,0 +1,352 @@
+package fakezoom
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Server is a fake Zoom account behind Zoom's API: the Server-to-Server
+// OAuth token endpoint and the /metrics endpoints, with Zoom's pagination,
+// error bodies and codes, rate limits and headers. Use it as an
+// http.Handler, or Start one on loopback.
+type Server struct {
+	opts  Options
+	world *world
+
+	mu          sync.Mutex
+	tokens      map[string]time.Time // access token -> expiry (Clock time)
+	windowStart time.Time            // the current one-second window (real time)
+	windowCount int
+	day         string // Clock's UTC date of dayCount
+	dayCount    int
+	burstLeft   int
+
+	requests      atomic.Int64 // API requests, answered or not
+	tokenRequests atomic.Int64
+	served        atomic.Int64 // 200 answers
+}
+
+// NewServer makes a fake account from the options.
+func NewServer(o Options) *Server {
+	o.defaults()
+	return &Server{opts: o, world: newWorld(o), tokens: map[string]time.Time{}}
+}
+
+// Options returns the options in effect, defaults filled in.
+func (s *Server) Options() Options { return s.opts }
+
+// Requests counts API requests received, TokenRequests token requests.
+func (s *Server) Requests() int64      { return s.requests.Load() }
+func (s *Server) TokenRequests() int64 { return s.tokenRequests.Load() }
+
+// MeetingInfo describes one meeting of the fake account.
+type MeetingInfo struct {
+	UUID         string
+	ID           int64
+	Topic        string
+	Webinar      bool
+	Start, End   time.Time
+	Participants int // people
+	Sessions     int // joins: people plus rejoins
+}
+
+// Meetings lists the account's meetings in schedule order.
+func (s *Server) Meetings() []MeetingInfo {
+	var out []MeetingInfo
+	for _, m := range s.world.meetings {
+		m.build()
+		out = append(out, MeetingInfo{UUID: m.UUID, ID: m.ID, Topic: m.Topic, Webinar: m.Webinar,
+			Start: m.Start, End: m.end, Participants: m.Participants, Sessions: len(m.sessions)})
+	}
+	return out
+}
+
+// Running is a Server listening on loopback.
+type Running struct {
+	*Server
+	URL      string // the server's root
+	APIURL   string // URL + "/v2", what the client calls Zoom's base URL
+	TokenURL string // URL + "/oauth/token"
+	ts       *httptest.Server
+}
+
+// Start serves a new fake account on a loopback port until Close.
+func Start(o Options) *Running {
+	s := NewServer(o)
+	ts := httptest.NewServer(s)
+	return &Running{Server: s, URL: ts.URL, APIURL: ts.URL + "/v2", TokenURL: ts.URL + "/oauth/token", ts: ts}
+}
+
+// Close stops the server.
+func (r *Running) Close() { r.ts.Close() }
+
+var (
+	routeList   = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)$`)
+	routeOne    = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/([^/]+)/qos$`)
+	routeQoS    = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/qos$`)
+	doubleSlash = regexp.MustCompile(`/{2,}`)
+)
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/oauth/token" {
+		s.token(w, r)
+		return
+	}
+	n := s.requests.Add(1)
+	w.Header().Set("X-Zm-Trackingid", fmt.Sprintf("v=2.0;clid=fake;rid=%d", n))
+	if r.Method != http.MethodGet {
+		s.fail(w, http.StatusMethodNotAllowed, 405, "Method not allowed.")
+		return
+	}
+	if !s.authorized(r, n) {
+		s.fail(w, http.StatusUnauthorized, 124, "Invalid access token.")
+		return
+	}
+	if s.limited(w, n) {
+		return
+	}
+	f := s.opts.Faults
+	if f.ServerErrors > 0 && n%int64(f.ServerErrors) == 0 {
+		code := []int{500, 502, 503}[(n/int64(f.ServerErrors))%3]
+		http.Error(w, http.StatusText(code), code)
+		return
+	}
+	if f.SlowEvery > 0 && n%int64(f.SlowEvery) == 0 {
+		select {
+		case <-time.After(f.Slow):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	status, body := s.route(r)
+	if status != http.StatusOK {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(status)
+		w.Write(body)
+		return
+	}
+	s.served.Add(1)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if t := f.TruncateEvery; t > 0 && s.served.Load()%int64(t) == 0 {
+		// Declare the whole length, send half: the connection drops.
+		w.WriteHeader(http.StatusOK)
+		w.Write(body[:len(body)/2])
+		return
+	}
+	w.Write(body)
+}
+
+// route answers an authorized, unlimited API request. Zoom's router sees
+// the path decoded once, with repeated slashes collapsed, and matches the
+// meeting id greedily: that is why a UUID beginning with "/" or holding
+// "//" must be double-encoded, and why a single "/" inside one need not be.
+func (s *Server) route(r *http.Request) (int, []byte) {
+	path, err := url.PathUnescape(r.URL.EscapedPath())
+	if err != nil {
+		return notFound()
+	}
+	path = doubleSlash.ReplaceAllString(path, "/")
+	q := r.URL.Query()
+	if m := routeList.FindStringSubmatch(path); m != nil {
+		return s.listMeetings(m[1] == "webinars", q)
+	}
+	if m := routeOne.FindStringSubmatch(path); m != nil {
+		id, err1 := url.PathUnescape(m[2])
+		pid, err2 := url.PathUnescape(m[3])
+		if err1 != nil || err2 != nil {
+			return notFound()
+		}
+		return s.participantQoS(m[1] == "webinars", id, pid, q)
+	}
+	if m := routeQoS.FindStringSubmatch(path); m != nil {
+		id, err := url.PathUnescape(m[2])
+		if err != nil {
+			return notFound()
+		}
+		return s.listQoS(m[1] == "webinars", id, q)
+	}
+	return http.StatusNotFound, zoomError(404, "Not found.")
+}
+
+func notFound() (int, []byte) {
+	return http.StatusNotFound, zoomError(3001, "This meeting's detail info is not available.")
+}
+
+func zoomError(code int, msg string) []byte {
+	b, _ := json.Marshal(map[string]any{"code": code, "message": msg})
+	return b
+}
+
+func (s *Server) fail(w http.ResponseWriter, status, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	w.Write(zoomError(code, msg))
+}
+
+// authorized checks the bearer token; the expire fault revokes every token
+// issued so far.
+func (s *Server) authorized(r *http.Request, n int64) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.opts.Faults.ExpireTokens; e > 0 && n%int64(e) == 0 {
+		clear(s.tokens)
+	}
+	exp, known := s.tokens[tok]
+	return ok && known && s.opts.Clock().Before(exp)
+}
+
+// limited answers 429 when a limit or the burst fault says so.
+func (s *Server) limited(w http.ResponseWriter, n int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Clock().UTC()
+	if day := now.Format(time.DateOnly); day != s.day {
+		s.day, s.dayCount = day, 0
+	}
+	s.dayCount++
+	if lim := s.opts.DailyLimit; lim > 0 && s.dayCount > lim {
+		reset := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+		h := w.Header()
+		h.Set("X-RateLimit-Category", "Heavy")
+		h.Set("X-RateLimit-Type", "Daily-limit")
+		h.Set("X-RateLimit-Limit", strconv.Itoa(lim))
+		h.Set("X-RateLimit-Remaining", "0")
+		h.Set("Retry-After", reset.Format(time.RFC3339))
+		s.writeLimited(w, fmt.Sprintf("You have exceeded the daily rate limit (%d) of Heavy level APIs for this account. "+
+			"You may resume these requests at GMT 00:00:00.", lim))
+		return true
+	}
+	f := s.opts.Faults
+	if f.Burst429Every > 0 && n%int64(f.Burst429Every) == 0 {
+		s.burstLeft = f.Burst429Len
+	}
+	real := time.Now()
+	if real.Sub(s.windowStart) >= time.Second {
+		s.windowStart, s.windowCount = real.Truncate(time.Second), 0
+	}
+	s.windowCount++
+	over := s.opts.QPS > 0 && s.windowCount > s.opts.QPS
+	if s.burstLeft > 0 || over {
+		if s.burstLeft > 0 {
+			s.burstLeft--
+		}
+		h := w.Header()
+		h.Set("X-RateLimit-Category", "Heavy")
+		h.Set("X-RateLimit-Type", "QPS")
+		h.Set("X-RateLimit-Limit", strconv.Itoa(max(s.opts.QPS, 1)))
+		h.Set("X-RateLimit-Remaining", "0")
+		switch s.opts.RetryAfter {
+		case "iso":
+			h.Set("Retry-After", s.windowStart.Add(time.Second).UTC().Format(time.RFC3339))
+		case "seconds":
+			h.Set("Retry-After", "1")
+		}
+		s.writeLimited(w, "You have reached the maximum per-second rate limit for this API. Try again later.")
+		return true
+	}
+	return false
+}
+
+func (s *Server) writeLimited(w http.ResponseWriter, msg string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write(zoomError(429, msg))
+}
+
+// token is the Server-to-Server OAuth endpoint: Basic client credentials,
+// grant_type=account_credentials and the account id, in the form body or
+// the query.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	s.tokenRequests.Add(1)
+	oauthErr := func(status int, code, reason string) {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{"reason": reason, "error": code})
+	}
+	if r.Method != http.MethodPost {
+		oauthErr(http.StatusMethodNotAllowed, "invalid_request", "Use POST.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		oauthErr(http.StatusBadRequest, "invalid_request", "Unreadable form.")
+		return
+	}
+	id, secret, ok := r.BasicAuth()
+	if !ok || id != s.opts.ClientID || secret != s.opts.ClientSecret {
+		oauthErr(http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
+		return
+	}
+	if g := r.Form.Get("grant_type"); g != "account_credentials" {
+		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
+		return
+	}
+	if a := r.Form.Get("account_id"); a != s.opts.AccountID {
+		oauthErr(http.StatusBadRequest, "invalid_request", "Invalid request : Account ID is not valid.")
+		return
+	}
+	var b [24]byte
+	rand.Read(b[:])
+	tok := "fz." + hex.EncodeToString(b[:])
+	s.mu.Lock()
+	s.tokens[tok] = s.opts.Clock().Add(s.opts.TokenTTL)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	json.NewEncoder(w).Encode(map[string]any{
+		"access_token": tok, "token_type": "bearer", "expires_in": int(s.opts.TokenTTL.Seconds()),
+		"scope": "dashboard_meetings:read:admin dashboard_webinars:read:admin", "api_url": "https://api.zoom.us",
+	})
+}
+
+// pageToken is what a next_page_token stands for. Zoom's expire after 15
+// minutes.
+type pageToken struct {
+	Key    string `json:"k"` // what is being paged
+	Offset int    `json:"o"`
+	Issued int64  `json:"i"` // Clock time, Unix seconds
+}
+
+const pageTokenTTL = 15 * time.Minute
+
+func (s *Server) issueToken(key string, offset int) string {
+	b, _ := json.Marshal(pageToken{Key: key, Offset: offset, Issued: s.opts.Clock().Unix()})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// offset reads a next_page_token for key; bad or expired ones get Zoom's
+// code 300.
+func (s *Server) offset(q url.Values, key string) (int, []byte) {
+	t := q.Get("next_page_token")
+	if t == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(t)
+	var pt pageToken
+	if err != nil || json.Unmarshal(b, &pt) != nil || pt.Key != key || pt.Offset < 0 ||
+		s.opts.Clock().Sub(time.Unix(pt.Issued, 0)) > pageTokenTTL {
+		return -1, zoomError(300, "The next page token is invalid or expired.")
+	}
+	return pt.Offset, nil
+}
+
+// pageSize reads page_size: default def, at most limit.
+func pageSize(q url.Values, def, limit int) int {
+	n, err := strconv.Atoi(q.Get("page_size"))
+	if err != nil || n <= 0 {
+		return def
+	}
+	return min(n, limit)
+}

@@ -1,0 +1,149 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// doc is one response document on its way into the store, or a marker that
+// a meeting's past data is complete once every document before it is.
+type doc struct {
+	meeting  store.Meeting
+	source   string // kept with the raw copy: file name or request
+	where    string // for problem reports: file and offset, or request
+	what     string // for errors, after the source: "document at byte 120"
+	data     []byte // owned by the pipeline once added
+	complete bool   // a marker, not a document
+	liveCopy bool   // a live poll: keep the raw copy only if it brought new samples
+}
+
+// job is a doc being parsed and prepared.
+type job struct {
+	doc
+	page  Page
+	pp    *store.PreparedPage
+	probs Problems
+	res   store.PageResult
+	err   error
+	done  chan struct{} // closed when prepared, or failed
+}
+
+// pipeline parses documents and prepares them for the store on every core
+// and commits them in the order they were added, one write transaction
+// each. Commits run on a context that Ctrl-C does not cancel, so that every
+// document fully received is stored: an interruption loses at most what is
+// still in flight.
+type pipeline struct {
+	db       *store.DB
+	onCommit func(*job) // called in commit order, from one goroutine
+
+	jobs  chan *job
+	order chan *job
+	wg    sync.WaitGroup
+	done  chan error
+
+	ctx    context.Context // canceled when a commit fails
+	cancel context.CancelCauseFunc
+	addMu  sync.Mutex // keeps order and jobs in step for concurrent adders
+}
+
+func newPipeline(ctx context.Context, db *store.DB, onCommit func(*job)) *pipeline {
+	workers := runtime.GOMAXPROCS(0)
+	p := &pipeline{db: db, onCommit: onCommit,
+		jobs: make(chan *job, workers), order: make(chan *job, 2*workers), done: make(chan error, 1)}
+	p.ctx, p.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
+	for range workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			parser := NewParser()
+			for j := range p.jobs {
+				if !j.complete {
+					p.prepare(parser, j)
+				}
+				close(j.done)
+			}
+		}()
+	}
+	go p.write()
+	return p
+}
+
+func (p *pipeline) prepare(parser *Parser, j *job) {
+	j.probs.Where = j.where
+	page, err := parser.Parse(j.data, &j.probs)
+	if err != nil {
+		j.err = fmt.Errorf("%s: %w", j.what, err)
+		return
+	}
+	j.page = page
+	j.pp, j.err = p.db.PreparePage(&store.Page{Meeting: j.meeting, Source: j.source, Raw: j.data,
+		RawIfChanged: j.liveCopy, Sessions: page.Participants})
+}
+
+func (p *pipeline) write() {
+	var err error
+	for j := range p.order {
+		<-j.done
+		if err != nil {
+			continue // drain after a failure
+		}
+		switch {
+		case j.err != nil:
+		case j.complete:
+			j.err = p.db.MarkCollected(p.ctx, j.meeting.ID, time.Now())
+		default:
+			j.res, j.err = p.db.PutPrepared(p.ctx, j.pp)
+		}
+		if j.err != nil {
+			err = j.err
+			p.cancel(err)
+			continue
+		}
+		p.onCommit(j)
+	}
+	p.done <- err
+}
+
+// add queues a document. It blocks while the pipeline is full and fails
+// once a commit has failed (with that error) or when ctx ends.
+func (p *pipeline) add(ctx context.Context, d doc) error {
+	j := &job{doc: d, done: make(chan struct{})}
+	p.addMu.Lock()
+	defer p.addMu.Unlock()
+	select {
+	case p.order <- j:
+	case <-p.ctx.Done():
+		return context.Cause(p.ctx)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// The job is in the commit order now: it must reach a worker or be
+	// failed, or the writer would wait for it forever.
+	select {
+	case p.jobs <- j:
+		return nil
+	case <-p.ctx.Done():
+		j.err = context.Cause(p.ctx)
+	case <-ctx.Done():
+		j.err = ctx.Err()
+	}
+	close(j.done)
+	return j.err
+}
+
+// close waits for every queued document to be committed and returns the
+// first error.
+func (p *pipeline) close() error {
+	close(p.jobs)
+	p.wg.Wait()
+	close(p.order)
+	err := <-p.done
+	p.cancel(nil)
+	return err
+}
