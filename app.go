@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/zoomqos/zoomqos/collect"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
+	case errors.As(err, new(*collect.DailyLimitError)):
+		return 75 // EX_TEMPFAIL: try again later
 	}
 	return 1
 }
@@ -100,6 +103,12 @@ Examples:
 				Value:   defaultDBPath(),
 			},
 			&cli.StringFlag{
+				Name:    "config",
+				Usage:   "config file holding ZOOM_* settings and secrets as KEY=VALUE lines (mode 600)",
+				EnvVars: []string{"ZOOMQOS_CONFIG"},
+				Value:   defaultConfigPath(),
+			},
+			&cli.StringFlag{
 				Name:    "log-level",
 				Usage:   "log detail on stderr: debug, info, warn or error",
 				EnvVars: []string{"ZOOMQOS_LOG_LEVEL"},
@@ -108,15 +117,18 @@ Examples:
 		},
 		Commands: []*cli.Command{
 			importCommand(),
+			collectCommand(),
+			fakezoomCommand(),
 			meetingsCommand(),
 			dumpCommand(),
 			reparseCommand(),
 		},
 		Before: func(c *cli.Context) error {
-			var level slog.Level
+			level := new(slog.LevelVar)
 			if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
 				return usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))}
 			}
+			c.App.Metadata["level"] = level
 			c.App.Metadata["log"] = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
 			return nil
 		},
@@ -152,6 +164,13 @@ func logger(c *cli.Context) *slog.Logger {
 		return l
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// quietLogs raises the log level to warnings, for --quiet.
+func quietLogs(c *cli.Context) {
+	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok && lv.Level() < slog.LevelWarn {
+		lv.Set(slog.LevelWarn)
+	}
 }
 
 // openStore opens the database named by --db: read-only commands take a
@@ -191,6 +210,16 @@ func defaultDBPath() string {
 		}
 	}
 	return filepath.Join(dir, "zoomqos", "qos.db")
+}
+
+// defaultConfigPath is zoomqos/config in the user's config directory
+// ($XDG_CONFIG_HOME or ~/.config on Unix).
+func defaultConfigPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "zoomqos", "config")
 }
 
 // requireMeeting returns --meeting, or a usage error when it is missing.

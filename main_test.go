@@ -81,6 +81,19 @@ func oneLine(t *testing.T, r result, code int, words ...string) {
 	}
 }
 
+// lastLine checks a failure whose stderr also holds log lines: the last
+// line is the error, with the wanted words, and there is no stack trace.
+func lastLine(t *testing.T, r result, code int, words ...string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	oneLine(t, result{r.code, r.stdout, lines[len(lines)-1] + "\n"}, code, words...)
+	for _, bad := range []string{"goroutine ", "panic"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Errorf("stderr has a stack trace: %q", r.stderr)
+		}
+	}
+}
+
 const meetingID = "85012345678"
 
 func TestImportMeetingsDump(t *testing.T) {

@@ -115,8 +115,11 @@ type DailyLimitError struct {
 }
 
 func (e *DailyLimitError) Error() string {
-	s := fmt.Sprintf("Zoom's daily limit for Heavy API requests is used up; what was collected is kept; requests may resume at %s (%s from now): run the same command again then",
-		e.ResumeAt.UTC().Format(time.RFC3339), time.Until(e.ResumeAt).Round(time.Minute))
+	when := e.ResumeAt.UTC().Format(time.RFC3339)
+	if d := time.Until(e.ResumeAt).Round(time.Minute); d > 0 {
+		when += fmt.Sprintf(" (in %s)", d)
+	}
+	s := fmt.Sprintf("Zoom's daily limit for Heavy API requests is used up; what was collected is kept; requests may resume at %s: run the same command again then", when)
 	if e.TrackingID != "" {
 		s += " (tracking id " + e.TrackingID + ")"
 	}

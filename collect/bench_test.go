@@ -65,3 +65,48 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.ReportMetric(float64(20*10*60*b.N)/b.Elapsed().Seconds(), "samples/s")
 }
+
+// BenchmarkCollectPast1000 collects a past meeting of 1,000 participants
+// (60 minutes, no rejoins: 1,000 sessions) from the fake Zoom API with a
+// 40 requests/s limit, Zoom's rate on Business accounts. The minimum is 100
+// list pages; at 40/s they cannot take less than 99/40 s. vs-limit is the
+// time taken over that bound.
+func BenchmarkCollectPast1000(b *testing.B) {
+	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return start.Add(2 * time.Hour) }
+	fz := fakezoom.Start(fakezoom.Options{Seed: 1, Clock: clock, Meetings: []fakezoom.MeetingSpec{
+		{UUID: "bench/1000==", Start: start, Duration: time.Hour, Participants: 1000, NoRejoins: true}}})
+	defer fz.Close()
+	o := fz.Options()
+	var requests int64
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		client, err := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+			APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 40})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := &Collector{Client: client, DB: db}
+		b.StartTimer()
+		t0 := time.Now()
+		if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "bench/1000=="}, Type: store.Past}); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(t0)
+		b.StopTimer()
+		if c.Report.Sessions != 1000 || c.Report.Pages != 100 {
+			b.Fatalf("collected %d sessions in %d pages", c.Report.Sessions, c.Report.Pages)
+		}
+		requests += c.Report.Client.Requests
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+	bound := 99.0 / 40
+	b.ReportMetric(elapsed.Seconds()/float64(b.N)/bound, "vs-limit")
+}

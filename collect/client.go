@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -58,7 +59,42 @@ type Client struct {
 
 	requests atomic.Int64
 	retries  atomic.Int64
-	waited   atomic.Int64 // nanoseconds spent waiting on rate limits
+	held     heldTime // wall time during which a request was held back
+}
+
+// heldTime adds up the wall-clock time during which at least one request
+// was waiting on a rate limit, so that concurrent waits count once.
+type heldTime struct {
+	mu      sync.Mutex
+	waiters int
+	since   time.Time
+	total   time.Duration
+}
+
+func (h *heldTime) begin() {
+	h.mu.Lock()
+	if h.waiters == 0 {
+		h.since = time.Now()
+	}
+	h.waiters++
+	h.mu.Unlock()
+}
+
+func (h *heldTime) end() {
+	h.mu.Lock()
+	if h.waiters--; h.waiters == 0 {
+		h.total += time.Since(h.since)
+	}
+	h.mu.Unlock()
+}
+
+func (h *heldTime) get() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.waiters > 0 {
+		return h.total + time.Since(h.since)
+	}
+	return h.total
 }
 
 // NewClient checks the configuration and returns a client. It makes no
@@ -114,12 +150,21 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}, nil
 }
 
+// String names the client without its credentials.
+func (c *Client) String() string { return "Zoom API client for " + c.base }
+
+// GoString keeps %#v from printing the credentials inside.
+func (c *Client) GoString() string { return "collect.Client{" + c.base + "}" }
+
+// LogValue keeps a logged client from showing its credentials.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
 // ClientStats counts what a client did.
 type ClientStats struct {
 	Requests      int64         // API requests sent
 	Retries       int64         // of which were retries
 	TokenRequests int64         // access tokens fetched
-	RateWait      time.Duration // time spent waiting on the rate limit and on 429s
+	RateWait      time.Duration // wall time during which requests were held back by the rate limit or 429s
 }
 
 // Stats returns the counts so far.
@@ -128,7 +173,7 @@ func (c *Client) Stats() ClientStats {
 	tr := c.tokens.requests
 	c.tokens.mu.Unlock()
 	return ClientStats{Requests: c.requests.Load(), Retries: c.retries.Load(), TokenRequests: tr,
-		RateWait: time.Duration(c.waited.Load())}
+		RateWait: c.held.get()}
 }
 
 // Request is one GET of the API.
@@ -274,17 +319,20 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 
 // wait takes a turn under the client-side rate limit.
 func (c *Client) wait(ctx context.Context) error {
-	start := time.Now()
-	err := c.limiter.Wait(ctx)
-	c.waited.Add(int64(time.Since(start)))
-	return err
+	if c.limiter.Allow() {
+		return nil
+	}
+	c.held.begin()
+	defer c.held.end()
+	return c.limiter.Wait(ctx)
 }
 
 // sleep waits before a retry; rate waits count as time spent on limits.
 func (c *Client) sleep(ctx context.Context, d time.Duration, rateWait bool) error {
 	c.retries.Add(1)
 	if rateWait {
-		c.waited.Add(int64(d))
+		c.held.begin()
+		defer c.held.end()
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

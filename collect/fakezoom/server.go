@@ -27,6 +27,7 @@ type Server struct {
 
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token -> expiry (Clock time)
+	issued      []string
 	windowStart time.Time            // the current one-second window (real time)
 	windowCount int
 	day         string // Clock's UTC date of dayCount
@@ -50,6 +51,14 @@ func (s *Server) Options() Options { return s.opts }
 // Requests counts API requests received, TokenRequests token requests.
 func (s *Server) Requests() int64      { return s.requests.Load() }
 func (s *Server) TokenRequests() int64 { return s.tokenRequests.Load() }
+
+// IssuedTokens returns every access token handed out so far, for tests that
+// check that none is ever printed.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
 
 // MeetingInfo describes one meeting of the fake account.
 type MeetingInfo struct {
@@ -303,6 +312,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	tok := "fz." + hex.EncodeToString(b[:])
 	s.mu.Lock()
 	s.tokens[tok] = s.opts.Clock().Add(s.opts.TokenTTL)
+	s.issued = append(s.issued, tok)
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	json.NewEncoder(w).Encode(map[string]any{

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func collectCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "collect",
+		Usage: "collect QoS samples from the Zoom API into the database",
+		Description: `Calls Zoom's dashboard API and stores every page as it arrives: Ctrl-C, a
+crash or Zoom's daily limit loses at most the page in flight, and running the
+same command again continues without duplicates.
+
+Credentials come from the environment or the config file (--config), never
+from flags: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET of a
+Server-to-Server OAuth app with the dashboard_meetings:read:admin scope, or a
+plain ZOOM_ACCESS_TOKEN. ZOOM_API_URL and ZOOM_TOKEN_URL (or --api-url and
+--token-url) point elsewhere, such as 'zoomqos fakezoom'.
+
+What to collect:
+   --meeting ID              every participant of a meeting (past data by default)
+   --meeting ID --participant ID
+                             one participant
+   --past --from DATE [--to DATE]
+                             every past meeting in the range, skipping those
+                             collected in full before (unless --refresh)
+   --live [--watch]          every live meeting (or --meeting ID), polled every
+                             --interval until it ends with --watch
+   --webinar ID, --webinars  the same for webinars
+A meeting ID is a meeting number (its latest instance) or an instance UUID.
+The exit status is 75 when Zoom's daily limit stopped the run.
+
+Examples:
+   zoomqos collect --meeting 85012345678
+   zoomqos collect --meeting 'ajXp112QmuoKj4854875==' --participant 16778240
+   zoomqos collect --past --from 2026-10-01 --to 2026-11-25
+   zoomqos collect --live --watch --interval 60s
+   zoomqos collect --past --from 2026-11-01 --quiet   # from cron`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "meeting", Usage: "a meeting `ID` or instance UUID"},
+			&cli.StringFlag{Name: "webinar", Usage: "a webinar `ID` or instance UUID"},
+			&cli.StringFlag{Name: "participant", Usage: "with --meeting or --webinar: only this participant `ID` (user_id)"},
+			&cli.StringFlag{Name: "type", Value: store.Past, Usage: "with --meeting or --webinar: past or live data"},
+			&cli.BoolFlag{Name: "past", Usage: "discover and collect the past meetings between --from and --to"},
+			&cli.StringFlag{Name: "from", Usage: "with --past: the first `DATE` (yyyy-mm-dd, UTC)"},
+			&cli.StringFlag{Name: "to", Usage: "with --past: the last `DATE` (default: today)"},
+			&cli.BoolFlag{Name: "refresh", Usage: "with --past: collect meetings collected in full before, too"},
+			&cli.BoolFlag{Name: "webinars", Usage: "with --past or --live: webinars instead of meetings"},
+			&cli.BoolFlag{Name: "live", Usage: "collect live meetings (all, or --meeting)"},
+			&cli.BoolFlag{Name: "watch", Usage: "with --live: poll until the meetings end"},
+			&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "with --watch: time between polls"},
+			&cli.Float64Flag{Name: "rate", Value: collect.DefaultRate, Usage: "requests a second at most (Zoom allows 10 on Pro, 40 on Business and up)"},
+			&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "meetings collected at once, within --rate"},
+			&cli.StringFlag{Name: "api-url", EnvVars: []string{collect.EnvAPIURL}, Usage: "the Zoom API's base `URL` (default " + collect.DefaultAPIURL + ")"},
+			&cli.StringFlag{Name: "token-url", EnvVars: []string{collect.EnvTokenURL}, Usage: "the OAuth token `URL` (default " + collect.DefaultTokenURL + ")"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (for cron)"},
+		},
+		Action: runCollect,
+	}
+}
+
+func runCollect(c *cli.Context) error {
+	plan, err := collectPlan(c)
+	if err != nil {
+		return err
+	}
+	settings, err := collect.LoadSettings(os.LookupEnv, c.String("config"))
+	if err != nil {
+		return err
+	}
+	log := logger(c)
+	for _, w := range settings.Warnings {
+		log.Warn(w)
+	}
+	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
+	if apiURL == "" {
+		apiURL = settings.APIURL
+	}
+	if tokenURL == "" {
+		tokenURL = settings.TokenURL
+	}
+	client, err := collect.NewClient(collect.ClientConfig{
+		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
+		Rate: c.Float64("rate"), Log: log, UserAgent: "zoomqos/" + appVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	db, err := openStore(c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	quiet := c.Bool("quiet")
+	if quiet {
+		quietLogs(c) // warnings and errors still reach stderr
+	}
+	col := &collect.Collector{Client: client, DB: db, Log: log}
+	var line *progressLine
+	if !quiet && isTerminal(c.App.ErrWriter) {
+		line = &progressLine{w: c.App.ErrWriter}
+		col.OnProgress = line.update
+	}
+	log.Debug("collecting", "credentials", settings.Credentials, "api_url", apiURL)
+	err = col.Run(c.Context, plan)
+	if line != nil {
+		line.done()
+	}
+	if !quiet {
+		printCollect(c.App.Writer, &col.Report)
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted: every page received is stored; run the same command again to continue: %w", err)
+	}
+	return err
+}
+
+// collectPlan reads the flags into a plan, refusing combinations that make
+// no sense.
+func collectPlan(c *cli.Context) (collect.Plan, error) {
+	plan := collect.Plan{Type: c.String("type"), Refresh: c.Bool("refresh"), Webinars: c.Bool("webinars"),
+		Watch: c.Bool("watch"), Interval: c.Duration("interval"), Concurrency: c.Int("concurrency"),
+		Participant: strings.TrimSpace(c.String("participant"))}
+	bad := func(format string, a ...any) (collect.Plan, error) {
+		return plan, usageError{fmt.Errorf(format, a...)}
+	}
+	meeting, webinar := strings.TrimSpace(c.String("meeting")), strings.TrimSpace(c.String("webinar"))
+	switch {
+	case meeting != "" && webinar != "":
+		return bad("give --meeting or --webinar, not both")
+	case meeting != "":
+		plan.Target = collect.Target{ID: meeting}
+	case webinar != "":
+		plan.Target = collect.Target{ID: webinar, Webinar: true}
+	}
+	if plan.Type != store.Past && plan.Type != store.Live {
+		return bad("--type %q: use past or live", plan.Type)
+	}
+	if c.Float64("rate") <= 0 || c.Int("concurrency") <= 0 {
+		return bad("--rate and --concurrency must be positive")
+	}
+	switch {
+	case c.Bool("past") && c.Bool("live"):
+		return bad("give --past or --live, not both")
+	case c.Bool("past"):
+		if plan.Target.ID != "" || plan.Participant != "" {
+			return bad("--past discovers meetings: drop --meeting, --webinar and --participant")
+		}
+		plan.Mode = collect.ModePast
+		from, err := time.Parse(time.DateOnly, c.String("from"))
+		if err != nil {
+			return bad("--past needs --from DATE (yyyy-mm-dd)")
+		}
+		plan.From, plan.To = from, time.Now().UTC().Truncate(24*time.Hour)
+		if s := c.String("to"); s != "" {
+			if plan.To, err = time.Parse(time.DateOnly, s); err != nil {
+				return bad("--to %q: want yyyy-mm-dd", s)
+			}
+		}
+		if plan.To.Before(plan.From) {
+			return bad("--to is before --from")
+		}
+	case c.Bool("live"):
+		if plan.Participant != "" {
+			return bad("--live collects whole meetings: drop --participant")
+		}
+		plan.Mode = collect.ModeLive
+		if plan.Interval < time.Second {
+			return bad("--interval must be at least 1s")
+		}
+	case plan.Target.ID == "":
+		return bad("say what to collect: --meeting ID, --webinar ID, --past --from DATE, or --live")
+	case plan.Participant != "":
+		plan.Mode = collect.ModeParticipant
+	default:
+		plan.Mode = collect.ModeMeeting
+	}
+	if plan.Mode != collect.ModeLive && plan.Watch {
+		return bad("--watch goes with --live")
+	}
+	return plan, nil
+}
+
+func printCollect(w io.Writer, r *collect.CollectReport) {
+	fmt.Fprintf(w, "collected %s", plural(r.Meetings, "meeting"))
+	if r.Skipped > 0 {
+		fmt.Fprintf(w, " (%d skipped: collected in full before)", r.Skipped)
+	}
+	if r.Ended > 0 {
+		fmt.Fprintf(w, ", %d live seen ending", r.Ended)
+	}
+	fmt.Fprintf(w, ": %s, %s (%d new)\n", plural(r.Participants, "participant"), plural(r.Sessions, "session"), r.NewSessions)
+	fmt.Fprintf(w, "  samples   %d added, %d already present, %d replaced by a newer copy\n", r.Added, r.Present, r.Replaced)
+	fmt.Fprintf(w, "  requests  %d (%d retries, %s), %s waiting on rate limits, %s in all\n",
+		r.Client.Requests, r.Client.Retries, plural(int(r.Client.TokenRequests), "token"),
+		r.Client.RateWait.Round(time.Millisecond), r.Elapsed.Round(time.Millisecond))
+	printProblems(w, &r.Problems)
+}
