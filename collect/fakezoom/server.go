@@ -28,7 +28,7 @@ type Server struct {
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token -> expiry (Clock time)
 	issued      []string
-	windowStart time.Time            // the current one-second window (real time)
+	windowStart time.Time // the current one-second window (real time)
 	windowCount int
 	day         string // Clock's UTC date of dayCount
 	dayCount    int
