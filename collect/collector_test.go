@@ -463,3 +463,73 @@ func TestLiveWatch(t *testing.T) {
 		t.Errorf("report %+v, want the meeting seen ending", c.Report)
 	}
 }
+
+// A token is renewed a minute before it expires, so a long run never sees
+// a 401; every answer still uses the one token of the moment.
+func TestTokenRenewedBeforeExpiry(t *testing.T) {
+	opts := pastOnly(1, 30)
+	opts.Clock = time.Now
+	opts.Epoch = epoch
+	opts.TokenTTL = 61 * time.Second // stale a second after it is issued
+	fz, client := account(t, opts, func(c *ClientConfig) { c.Rate = 2 })
+	db := openDB(t)
+	m := fz.Meetings()[0]
+	c := &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+		t.Fatal(err)
+	}
+	st := c.Report.Client
+	if st.TokenRequests < 2 || st.Retries != 0 {
+		t.Errorf("stats %+v: want a renewal before expiry and no retry", st)
+	}
+	if int64(len(fz.IssuedTokens())) != st.TokenRequests || fz.TokenRequests() != st.TokenRequests {
+		t.Errorf("tokens issued %d, requested %d", len(fz.IssuedTokens()), st.TokenRequests)
+	}
+}
+
+func TestCollectWebinar(t *testing.T) {
+	opts := pastOnly(1, 5)
+	opts.Webinars = 1
+	fz, client := account(t, opts)
+	db := openDB(t)
+	var w fakezoom.MeetingInfo
+	for _, m := range fz.Meetings() {
+		if m.Webinar {
+			w = m
+		}
+	}
+	c := &Collector{Client: client, DB: db}
+	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID, Webinar: true}, Type: store.Past}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := db.Meeting(context.Background(), w.UUID); err != nil || !sum.Webinar || sum.Sessions != w.Sessions {
+		t.Errorf("webinar: %+v, %v", sum, err)
+	}
+	// A webinar is not a meeting.
+	err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID}, Type: store.Past})
+	var ae *APIError
+	if !errors.As(err, &ae) || !ae.NotAvailable() {
+		t.Errorf("webinar asked for as a meeting: %v", err)
+	}
+}
+
+// Zoom out of reach: a bounded number of tries, then an error that says so.
+func TestUnreachable(t *testing.T) {
+	fz := fakezoom.Start(fakezoom.Options{})
+	api, tok := fz.APIURL, fz.TokenURL
+	fz.Close() // the port is now closed
+	client, err := NewClient(ClientConfig{Credentials: Credentials{AccountID: "a", ClientID: "b", ClientSecret: "c"},
+		APIURL: api, TokenURL: tok, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "85012345678"}, Type: store.Past})
+	if err == nil || !strings.Contains(err.Error(), "get a Zoom access token from "+tok) || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("unreachable token endpoint: %v", err)
+	}
+	client, _ = NewClient(ClientConfig{Credentials: Credentials{AccessToken: "t"}, APIURL: api, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "85012345678"}, Type: store.Past})
+	if err == nil || !strings.Contains(err.Error(), "meeting 85012345678") || !strings.Contains(err.Error(), "gave up after 6 tries") {
+		t.Errorf("unreachable API: %v", err)
+	}
+}
