@@ -136,11 +136,11 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	var err error
 	switch plan.Mode {
 	case ModeMeeting:
-		c.setTotal(1)
+		c.addTotal(1)
 		err = c.meeting(ctx, plan.Target, plan.Type)
 		c.meetingDone()
 	case ModeParticipant:
-		c.setTotal(1)
+		c.addTotal(1)
 		err = c.participant(ctx, plan.Target, plan.Type, plan.Participant)
 		c.meetingDone()
 	case ModePast:
@@ -154,8 +154,8 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	c.Report.Client = c.Client.Stats()
 	c.Report.Elapsed = time.Since(start)
 	switch {
-	case perr != nil && (err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.Cause(c.pipe.ctx))):
-		return perr
+	case perr != nil && (err == nil || errors.Is(err, perr) || errors.Is(err, context.Canceled)):
+		return perr // the store failed; what the fetchers say follows from it
 	case err != nil:
 		return err
 	case len(c.Report.Failed) > 0:
@@ -201,9 +201,9 @@ func (c *Collector) progressLocked() Progress {
 		Added: c.Report.Added, Present: c.Report.Present, Client: c.Client.Stats()}
 }
 
-func (c *Collector) setTotal(n int) {
+func (c *Collector) addTotal(n int) {
 	c.mu.Lock()
-	c.total = n
+	c.total += n
 	c.mu.Unlock()
 }
 
@@ -247,8 +247,10 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 		if err != nil {
 			return err
 		}
+		// A page received is stored even if Ctrl-C comes now: only what is
+		// still on the wire is lost.
 		where := fmt.Sprintf("%s %s page %d", t.what(), t.ID, page)
-		err = c.pipe.add(ctx, doc{meeting: m, source: fmt.Sprintf("%s?type=%s page %d", strings.Replace(endpoint, "{"+t.what()+"Id}", t.ID, 1), typ, page),
+		err = c.pipe.add(context.WithoutCancel(ctx), doc{meeting: m, source: fmt.Sprintf("%s?type=%s page %d", strings.Replace(endpoint, "{"+t.what()+"Id}", t.ID, 1), typ, page),
 			where: where, what: "page " + fmt.Sprint(page), data: body, liveCopy: typ == store.Live})
 		if err != nil {
 			return err
@@ -277,7 +279,7 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 	if err != nil {
 		return err
 	}
-	return c.pipe.add(ctx, doc{meeting: store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar},
+	return c.pipe.add(context.WithoutCancel(ctx), doc{meeting: store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar},
 		source: fmt.Sprintf("GET /metrics/%s/%s/participants/%s/qos?type=%s", t.kind(), t.ID, pid, typ),
 		where:  fmt.Sprintf("%s %s participant %s", t.what(), t.ID, pid), what: "participant " + pid,
 		data: body, liveCopy: typ == store.Live})
@@ -345,6 +347,13 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 	return out, nil
 }
 
+// fatal reports whether an error must stop the whole run: the daily
+// limit, or the end of the run's context.
+func fatal(ctx context.Context, err error) bool {
+	var dl *DailyLimitError
+	return errors.As(err, &dl) || ctx.Err() != nil
+}
+
 // listMeeting is an entry of GET /metrics/meetings.
 type listMeeting struct {
 	UUID  string      `json:"uuid"`
@@ -371,7 +380,7 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 	}
 	c.Log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
 		"found", len(targets), "to collect", len(todo), "skipped", c.Report.Skipped)
-	c.setTotal(len(todo))
+	c.addTotal(len(todo))
 	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
 		err := c.meeting(ctx, t, store.Past)
 		if err == nil {
@@ -395,10 +404,9 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 			for t := range work {
 				err := fn(ctx, t)
 				c.meetingDone()
-				var dl *DailyLimitError
 				switch {
 				case err == nil:
-				case errors.As(err, &dl), ctx.Err() != nil, c.pipe.ctx.Err() != nil:
+				case fatal(ctx, err) || c.pipe.ctx.Err() != nil:
 					cancel(err)
 				default:
 					c.Log.Warn("could not collect", t.what(), t.ID, "error", err)
@@ -429,6 +437,7 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 // meeting means it is over), appending only new samples.
 func (c *Collector) live(ctx context.Context, plan Plan) error {
 	ended := map[string]bool{}
+	failures := map[string]int{}
 	for round := 1; ; round++ {
 		var targets []Target
 		if plan.Target.ID != "" {
@@ -448,35 +457,36 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			c.Log.Info("no live meetings", "round", round)
 			return nil
 		}
-		c.setTotal(c.total + len(targets))
+		c.addTotal(len(targets))
 		var mu sync.Mutex
 		err := c.each(ctx, targets, plan.Concurrency, func(ctx context.Context, t Target) error {
 			err := c.meeting(ctx, t, store.Live)
 			var ae *APIError
-			if errors.As(err, &ae) && ae.NotAvailable() {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.As(err, &ae) && ae.NotAvailable():
 				c.Log.Info("live meeting ended", t.what(), t.ID)
-				mu.Lock()
 				ended[t.ID] = true
 				c.Report.Ended++
-				mu.Unlock()
+				return nil
+			case err == nil || !plan.Watch || fatal(ctx, err):
+				failures[t.ID] = 0
+				return err
+			}
+			// While watching, a poll that failed is tried again next round;
+			// three failures in a row give the meeting up.
+			if failures[t.ID]++; failures[t.ID] < 3 {
+				c.Log.Warn("poll failed; trying again next round", t.what(), t.ID, "error", err)
 				return nil
 			}
+			ended[t.ID] = true
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		if !plan.Watch {
-			return nil
-		}
-		if plan.Target.ID != "" && ended[plan.Target.ID] {
-			return nil
-		}
-		if len(c.Report.Failed) > 0 {
-			return nil
-		}
-		live := slices.ContainsFunc(targets, func(t Target) bool { return !ended[t.ID] })
-		if !live && plan.Target.ID != "" {
+		if !plan.Watch || !slices.ContainsFunc(targets, func(t Target) bool { return !ended[t.ID] }) && plan.Target.ID != "" {
 			return nil
 		}
 		t := time.NewTimer(plan.Interval)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -531,5 +532,44 @@ func TestUnreachable(t *testing.T) {
 	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "85012345678"}, Type: store.Past})
 	if err == nil || !strings.Contains(err.Error(), "meeting 85012345678") || !strings.Contains(err.Error(), "gave up after 6 tries") {
 		t.Errorf("unreachable API: %v", err)
+	}
+}
+
+// While watching, a poll that fails even after its retries is tried again
+// next round instead of ending the watch.
+func TestLiveWatchRidesOutAnOutage(t *testing.T) {
+	start := time.Now()
+	clock := func() time.Time { return epoch.Add(time.Since(start) * 600) }
+	srv := fakezoom.NewServer(fakezoom.Options{Seed: 9, Clock: clock, Epoch: epoch,
+		Meetings: []fakezoom.MeetingSpec{{UUID: "live-d", Start: epoch.Add(-time.Minute), Duration: 6 * time.Minute, Participants: 3}}})
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// An outage: API requests 2 to 9 fail.
+		if r.URL.Path != "/oauth/token" {
+			if k := n.Add(1); k >= 2 && k <= 9 {
+				http.Error(w, "upstream down", http.StatusBadGateway)
+				return
+			}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	o := srv.Options()
+	client, err := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		APIURL: ts.URL + "/v2", TokenURL: ts.URL + "/oauth/token", Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetries: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var logs bytes.Buffer
+	c := &Collector{Client: client, DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	if err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-d"}, Watch: true, Interval: 40 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "trying again next round") || c.Report.Ended != 1 {
+		t.Errorf("report %+v, logs:\n%s", c.Report, logs.String())
+	}
+	if sum, err := db.Meeting(context.Background(), "live-d"); err != nil || sum.Samples == 0 {
+		t.Errorf("stored %+v, %v", sum, err)
 	}
 }
