@@ -88,9 +88,9 @@ func TestCollectParticipantAndPlainErrors(t *testing.T) {
 // Secrets never come from flags and never show, even at debug level.
 func TestCollectKeepsSecrets(t *testing.T) {
 	fz := fakeAccount(t, fakezoom.Options{Seed: 4, PastMeetings: 2, Participants: 15, ClientSecret: "cli-s3cr3t-value-9876",
-		Faults: fakezoom.Faults{ExpireTokens: 3}})
+		Faults: fakezoom.Faults{ExpireTokens: 4}})
 	db := tempDB(t)
-	r := zoomqos(t, "", "--db", db, "--log-level", "debug", "collect", "--past", "--from", "2026-10-20", "--rate", "100")
+	r := zoomqos(t, "", "--db", db, "--log-level", "debug", "collect", "--past", "--from", "2026-10-20", "--rate", "100", "--concurrency", "1")
 	if r.code != 0 {
 		t.Fatalf("%d %s", r.code, r.stderr)
 	}

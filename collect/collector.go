@@ -79,20 +79,14 @@ type Progress struct {
 
 // CollectReport says what a collection did.
 type CollectReport struct {
-	Meetings     int     // meetings with pages stored
-	Skipped      int     // past meetings skipped: collected in full before
-	Ended        int     // live meetings seen ending
-	Failed       []error // meetings that could not be collected; the others were
-	Pages        int     // documents stored
-	Participants int     // distinct participants
-	Sessions     int     // distinct sessions
-	NewSessions  int
-	Added        int
-	Present      int
-	Replaced     int
-	Problems     Problems
-	Client       ClientStats
-	Elapsed      time.Duration
+	Meetings int     // meetings with pages stored
+	Skipped  int     // past meetings skipped: collected in full before
+	Ended    int     // live meetings seen ending
+	Failed   []error // meetings that could not be collected; the others were
+	Pages    int     // documents stored
+	Counts
+	Client  ClientStats
+	Elapsed time.Duration
 }
 
 // Collector collects QoS samples from the Zoom API into the store. Each
@@ -112,8 +106,6 @@ type Collector struct {
 	done     int
 	total    int
 	meetings map[string]bool
-	parts    map[string]struct{}
-	sess     map[string]struct{}
 }
 
 // Run carries out a plan. Problems with single meetings of a discovery are
@@ -131,7 +123,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	if plan.Interval <= 0 {
 		plan.Interval = time.Minute
 	}
-	c.meetings, c.parts, c.sess = map[string]bool{}, map[string]struct{}{}, map[string]struct{}{}
+	c.meetings = map[string]bool{}
 	c.pipe = newPipeline(ctx, c.DB, c.commit)
 	var err error
 	switch plan.Mode {
@@ -178,17 +170,7 @@ func (c *Collector) commit(j *job) {
 		c.meetings[j.meeting.ID] = true
 		r.Meetings++
 	}
-	for i := range j.page.Participants {
-		s := &j.page.Participants[i].Session
-		c.parts[j.meeting.ID+"\x00"+s.Participant] = struct{}{}
-		c.sess[j.meeting.ID+"\x00"+s.Participant+"\x00"+s.JoinTime.String()] = struct{}{}
-	}
-	r.Participants, r.Sessions = len(c.parts), len(c.sess)
-	r.NewSessions += j.res.NewSessions
-	r.Added += j.res.Added
-	r.Present += j.res.Present
-	r.Replaced += j.res.Replaced
-	r.Problems.Merge(&j.probs)
+	r.count(j)
 	p := c.progressLocked()
 	c.mu.Unlock()
 	if c.OnProgress != nil {

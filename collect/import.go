@@ -20,23 +20,14 @@ type Importer struct {
 	Log     *slog.Logger
 
 	Report ImportReport
-
-	parts map[string]struct{}
-	sess  map[store.SessionKey]struct{}
 }
 
 // ImportReport says what an import did.
 type ImportReport struct {
-	Files        int
-	Documents    int // documents stored
-	RawNew       int // documents not seen before
-	Participants int // distinct participants in the documents
-	Sessions     int // distinct sessions in the documents
-	NewSessions  int // sessions the store did not have
-	Added        int // samples the store did not have
-	Present      int // samples already stored with the same values
-	Replaced     int // samples stored before with other values, replaced by the newer copy
-	Problems     Problems
+	Files     int
+	Documents int // documents stored
+	RawNew    int // documents not seen before
+	Counts
 }
 
 // File imports every document of one input; name is used in messages. The
@@ -45,10 +36,6 @@ type ImportReport struct {
 // not a QoS response, stops the input with an error naming it and the byte
 // offset; the documents before it stay imported.
 func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
-	if im.parts == nil {
-		im.parts = map[string]struct{}{}
-		im.sess = map[store.SessionKey]struct{}{}
-	}
 	if im.Log == nil {
 		im.Log = slog.New(slog.DiscardHandler)
 	}
@@ -90,17 +77,7 @@ func (im *Importer) count(name string, j *job) {
 	if j.res.RawStored {
 		r.RawNew++
 	}
-	for i := range j.page.Participants {
-		s := &j.page.Participants[i].Session
-		im.parts[s.Participant] = struct{}{}
-		im.sess[s.Key()] = struct{}{}
-	}
-	r.Participants, r.Sessions = len(im.parts), len(im.sess)
-	r.NewSessions += j.res.NewSessions
-	r.Added += j.res.Added
-	r.Present += j.res.Present
-	r.Replaced += j.res.Replaced
-	r.Problems.Merge(&j.probs)
+	r.count(j)
 	im.Log.Debug("imported document", "where", j.where,
 		"participants", len(j.page.Participants), "added", j.res.Added, "present", j.res.Present)
 }

@@ -147,3 +147,36 @@ func (p *pipeline) close() error {
 	p.cancel(nil)
 	return err
 }
+
+// Counts says what committed documents did: the distinct participants and
+// sessions they held, and what became of their samples.
+type Counts struct {
+	Participants int // distinct participants
+	Sessions     int // distinct sessions
+	NewSessions  int // sessions the store did not have
+	Added        int // samples the store did not have
+	Present      int // samples already stored with the same values
+	Replaced     int // samples stored before with other values, replaced by the newer copy
+	Problems     Problems
+
+	parts, sess map[string]struct{}
+}
+
+// count adds a committed document.
+func (c *Counts) count(j *job) {
+	if c.parts == nil {
+		c.parts, c.sess = map[string]struct{}{}, map[string]struct{}{}
+	}
+	for i := range j.page.Participants {
+		s := &j.page.Participants[i].Session
+		p := j.meeting.ID + "\x00" + s.Participant
+		c.parts[p] = struct{}{}
+		c.sess[p+"\x00"+s.JoinTime.String()] = struct{}{}
+	}
+	c.Participants, c.Sessions = len(c.parts), len(c.sess)
+	c.NewSessions += j.res.NewSessions
+	c.Added += j.res.Added
+	c.Present += j.res.Present
+	c.Replaced += j.res.Replaced
+	c.Problems.Merge(&j.probs)
+}
