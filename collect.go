@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -76,14 +75,12 @@ func runCollect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	settings, err := collect.LoadSettings(os.LookupEnv, c.String("config"))
+	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
 	}
+	settings := collect.SettingsFrom(cfg.lookup)
 	log := logger(c)
-	for _, w := range settings.Warnings {
-		log.Warn(w)
-	}
 	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
 	if apiURL == "" {
 		apiURL = settings.APIURL

@@ -1,11 +1,8 @@
 package collect
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -84,74 +81,27 @@ func (c Credentials) validate() error {
 	return nil
 }
 
-// Settings are what the environment and the config file say, before flags.
+// Settings are the Zoom settings from the environment and the config file.
 type Settings struct {
 	Credentials Credentials
 	APIURL      string
 	TokenURL    string
-	// Warnings about the config file, such as its being readable by others.
-	Warnings []string
 }
 
-// LoadSettings reads the config file (when path is not empty and the file
-// exists) and then the environment, which wins. The file holds KEY=VALUE
-// lines with the ZOOM_* names above; "#" starts a comment, "export " and
-// quotes are allowed.
-func LoadSettings(lookupEnv func(string) (string, bool), path string) (Settings, error) {
-	vals := map[string]string{}
-	var st Settings
-	if path != "" {
-		f, err := os.Open(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return st, fmt.Errorf("config file: %w", err)
-		default:
-			defer f.Close()
-			if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
-				st.Warnings = append(st.Warnings, fmt.Sprintf("config file %s can be read by other users (mode %v): chmod 600 it", path, fi.Mode().Perm()))
-			}
-			if err := readConfig(f, path, vals); err != nil {
-				return st, err
-			}
-		}
-	}
-	for _, k := range []string{EnvAccountID, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIURL, EnvTokenURL} {
-		if v, ok := lookupEnv(k); ok && v != "" {
-			vals[k] = v
-		}
-	}
-	st.Credentials = Credentials{AccountID: vals[EnvAccountID], ClientID: vals[EnvClientID],
-		ClientSecret: vals[EnvClientSecret], AccessToken: vals[EnvAccessToken]}
-	st.APIURL, st.TokenURL = vals[EnvAPIURL], vals[EnvTokenURL]
-	return st, nil
-}
+// SettingKeys are the names Settings reads.
+var SettingKeys = []string{EnvAccountID, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIURL, EnvTokenURL}
 
-func readConfig(f *os.File, path string, vals map[string]string) error {
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		line = strings.TrimPrefix(line, "export ")
-		k, v, ok := strings.Cut(line, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" {
-			return fmt.Errorf("config file %s line %d: want KEY=VALUE", path, n)
-		}
-		switch k {
-		case EnvAccountID, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIURL, EnvTokenURL:
-		default:
-			return fmt.Errorf("config file %s line %d: unknown key %s", path, n, k)
-		}
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		vals[k] = v
+// SettingsFrom reads the settings through lookup, which the caller makes
+// consult the environment first and the config file next.
+func SettingsFrom(lookup func(string) (string, bool)) Settings {
+	get := func(k string) string {
+		v, _ := lookup(k)
+		return v
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("config file %s: %w", path, err)
+	return Settings{
+		Credentials: Credentials{AccountID: get(EnvAccountID), ClientID: get(EnvClientID),
+			ClientSecret: get(EnvClientSecret), AccessToken: get(EnvAccessToken)},
+		APIURL:   get(EnvAPIURL),
+		TokenURL: get(EnvTokenURL),
 	}
-	return nil
 }

@@ -1,0 +1,194 @@
+package analyze
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// Dist is an exact distribution of values: every distinct value with how
+// often it occurs. It gives exactly the percentiles that sorting every
+// value would, in memory that grows with the distinct values only (Zoom's
+// metrics repeat a lot: whole milliseconds, tenths of a percent), and two
+// Dists merge in time proportional to their distinct values. That is what
+// lets a meeting's pooled table and a fleet's groups be built from the
+// sessions' tables instead of from every sample again.
+//
+// The zero value is an empty distribution.
+type Dist struct {
+	slots []slot // open addressing; a key of 0 marks an empty slot
+	used  int    // distinct non-zero values
+	zeros uint32 // 0 is counted here (and -0 with it), so that no key is 0
+	n     int
+	sum   float64
+	min   float64
+	max   float64
+}
+
+type slot struct {
+	key   uint64 // math.Float64bits of the value
+	count uint32
+}
+
+// Add counts one value. NaN is ignored.
+func (d *Dist) Add(v float64) { d.addN(v, 1) }
+
+func (d *Dist) addN(v float64, c uint32) {
+	if v != v {
+		return
+	}
+	if d.n == 0 || v < d.min {
+		d.min = v
+	}
+	if d.n == 0 || v > d.max {
+		d.max = v
+	}
+	d.n += int(c)
+	d.sum += v * float64(c)
+	if v == 0 {
+		d.zeros += c
+		return
+	}
+	if d.used*4 >= len(d.slots)*3 {
+		d.grow()
+	}
+	d.insert(math.Float64bits(v), c)
+}
+
+func (d *Dist) insert(k uint64, c uint32) {
+	mask := uint64(len(d.slots) - 1)
+	i := (k * 0x9e3779b97f4a7c15) >> (64 - bits.Len64(mask))
+	for {
+		s := &d.slots[i&mask]
+		switch s.key {
+		case k:
+			s.count += c
+			return
+		case 0:
+			s.key, s.count = k, c
+			d.used++
+			return
+		}
+		i++
+	}
+}
+
+func (d *Dist) grow() {
+	old := d.slots
+	d.slots = make([]slot, max(16, 2*len(old)))
+	d.used = 0
+	for _, s := range old {
+		if s.key != 0 {
+			d.insert(s.key, s.count)
+		}
+	}
+}
+
+// Merge adds every value of o.
+func (d *Dist) Merge(o *Dist) {
+	if o.n == 0 {
+		return
+	}
+	if d.n == 0 || o.min < d.min {
+		d.min = o.min
+	}
+	if d.n == 0 || o.max > d.max {
+		d.max = o.max
+	}
+	d.n += o.n
+	d.sum += o.sum
+	d.zeros += o.zeros
+	for _, s := range o.slots {
+		if s.key != 0 {
+			if d.used*4 >= len(d.slots)*3 {
+				d.grow()
+			}
+			d.insert(s.key, s.count)
+		}
+	}
+}
+
+// Count is how many values were added.
+func (d *Dist) Count() int { return d.n }
+
+// Stats are the summary zoomqos reports for a metric: count, min, mean, the
+// percentiles, max. Percentiles interpolate linearly between the closest
+// ranks (Hyndman and Fan's type 7, the default of NumPy, pandas and R, and
+// DuckDB's quantile_cont).
+type Stats struct {
+	Count int     `json:"count"`
+	Min   float64 `json:"min"`
+	Mean  float64 `json:"mean"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	Max   float64 `json:"max"`
+}
+
+// Stats summarises the distribution; Count is 0 when it is empty.
+func (d *Dist) Stats() Stats {
+	if d.n == 0 {
+		return Stats{}
+	}
+	q := d.Quantiles(0.5, 0.9, 0.95, 0.99)
+	return Stats{Count: d.n, Min: d.min, Mean: d.sum / float64(d.n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: d.max}
+}
+
+// Quantiles returns the type 7 quantiles for ps, each within [0, 1]. It
+// returns nil for an empty distribution.
+func (d *Dist) Quantiles(ps ...float64) []float64 {
+	if d.n == 0 {
+		return nil
+	}
+	type vc struct {
+		v float64
+		c uint32
+	}
+	vals := make([]vc, 0, d.used+1)
+	if d.zeros > 0 {
+		vals = append(vals, vc{0, d.zeros})
+	}
+	for _, s := range d.slots {
+		if s.key != 0 {
+			vals = append(vals, vc{math.Float64frombits(s.key), s.count})
+		}
+	}
+	slices.SortFunc(vals, func(a, b vc) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+	// cum[i] is how many values rank at or below vals[i].
+	cum := make([]int, len(vals))
+	total := 0
+	for i, x := range vals {
+		total += int(x.c)
+		cum[i] = total
+	}
+	at := func(r int) float64 { // the value of 0-based rank r
+		i, _ := slices.BinarySearch(cum, r+1)
+		return vals[i].v
+	}
+	out := make([]float64, len(ps))
+	for j, p := range ps {
+		h := float64(d.n-1) * p
+		lo := int(math.Floor(h))
+		x := at(lo)
+		if frac := h - float64(lo); frac > 0 && lo+1 < d.n {
+			x += (at(lo+1) - x) * frac
+		}
+		out[j] = x
+	}
+	return out
+}
+
+// reset empties the distribution, keeping its table for reuse.
+func (d *Dist) reset() {
+	clear(d.slots)
+	*d = Dist{slots: d.slots}
+}

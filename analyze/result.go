@@ -1,0 +1,193 @@
+package analyze
+
+import (
+	"sort"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// StreamStats maps Zoom's stream keys to metric column names to Stats:
+// {"audio_input": {"latency_ms": {...}}}. Streams and metrics without any
+// value are left out.
+type StreamStats map[string]map[string]Stats
+
+// Share is how many of a stream's samples were degraded.
+type Share struct {
+	Samples  int     `json:"samples"`  // samples with a value of the stream
+	Degraded int     `json:"degraded"` // of which degraded
+	Share    float64 `json:"share"`    // Degraded / Samples
+}
+
+// SessionResult is the analysis of one session.
+type SessionResult struct {
+	Participant string `json:"participant"`
+	Session     string `json:"session"` // join time, RFC 3339 UTC; empty when unknown
+	UserName    string `json:"user_name"`
+	Device      string `json:"device,omitempty"`
+	Location    string `json:"location,omitempty"`
+	NetworkType string `json:"network_type,omitempty"`
+	DataCenter  string `json:"data_center,omitempty"`
+	Version     string `json:"version,omitempty"`
+
+	Samples       int                           `json:"samples"`
+	Streams       StreamStats                   `json:"streams"`
+	MOS           *Stats                        `json:"mos"`         // both audio streams pooled; null without any MOS
+	MOSQuality    map[string]Quality            `json:"mos_quality"` // audio_input, audio_output: by the median MOS
+	Degraded      map[string]Share              `json:"degraded"`    // per stream
+	DegradedShare float64                       `json:"degraded_share"`
+	Resolutions   map[string]map[string]float64 `json:"resolutions,omitempty"` // per stream: share of samples at each WxH
+}
+
+// Window is a degradation window.
+type Window struct {
+	Participant string             `json:"participant"`
+	Session     string             `json:"session"`
+	UserName    string             `json:"user_name"`
+	Stream      string             `json:"stream"`
+	Start       time.Time          `json:"start"`
+	End         time.Time          `json:"end"`
+	DurationS   float64            `json:"duration_s"`
+	Samples     int                `json:"samples"`  // degraded samples in it
+	Breached    []string           `json:"breached"` // metric column names
+	Worst       map[string]float64 `json:"worst"`    // the worst value of each breached metric
+}
+
+// Incident is a meeting-wide incident.
+type Incident struct {
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Sessions  int       `json:"sessions"`   // distinct sessions degraded during it
+	Minutes   int       `json:"minutes"`    // its length
+	PeakShare float64   `json:"peak_share"` // the highest share of active sessions degraded in one minute
+}
+
+// pool adds up sessions: a meeting's pooled figures, or a fleet group's.
+type pool struct {
+	sessions    int
+	samples     int
+	degradedAny int
+	dists       [store.NumStreams][store.NumMetrics]Dist
+	mos         Dist
+	present     [store.NumStreams]int
+	degraded    [store.NumStreams]int
+	quality     [2]map[Quality]int
+	res         [store.NumStreams]map[string]int
+}
+
+// add pools a finished session; its quality buckets are given.
+func (p *pool) add(a *sessionAcc, q [2]Quality) {
+	p.sessions++
+	p.samples += a.samples
+	p.degradedAny += a.degradedAny
+	for st := range a.dists {
+		for m := range a.dists[st] {
+			if a.dists[st][m].n > 0 {
+				p.dists[st][m].Merge(&a.dists[st][m])
+			}
+		}
+		p.present[st] += a.present[st]
+		p.degraded[st] += a.degraded[st]
+		for k, n := range a.res[st] {
+			if p.res[st] == nil {
+				p.res[st] = map[string]int{}
+			}
+			p.res[st][k] += n
+		}
+	}
+	p.mos.Merge(&a.mosAll)
+	for i := range q {
+		if p.quality[i] == nil {
+			p.quality[i] = map[Quality]int{}
+		}
+		p.quality[i][q[i]]++
+	}
+}
+
+// qualityShares gives, per audio stream, the share of sessions in each
+// bucket.
+func (p *pool) qualityShares() map[string]map[Quality]float64 {
+	out := map[string]map[Quality]float64{}
+	for i, st := range audioStreams {
+		m := map[Quality]float64{}
+		for _, q := range Qualities {
+			if p.sessions > 0 {
+				m[q] = float64(p.quality[i][q]) / float64(p.sessions)
+			}
+		}
+		out[st.String()] = m
+	}
+	return out
+}
+
+func streamStats(d *[store.NumStreams][store.NumMetrics]Dist) StreamStats {
+	out := StreamStats{}
+	for st := range d {
+		for m := range d[st] {
+			if d[st][m].n == 0 {
+				continue
+			}
+			name := store.Stream(st).String()
+			if out[name] == nil {
+				out[name] = map[string]Stats{}
+			}
+			out[name][store.Metric(m).String()] = d[st][m].Stats()
+		}
+	}
+	return out
+}
+
+func shares(present, degraded *[store.NumStreams]int) map[string]Share {
+	out := map[string]Share{}
+	for st := range present {
+		if present[st] > 0 {
+			out[store.Stream(st).String()] = Share{Samples: present[st], Degraded: degraded[st],
+				Share: float64(degraded[st]) / float64(present[st])}
+		}
+	}
+	return out
+}
+
+func resolutionShares(res *[store.NumStreams]map[string]int) map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for st, m := range res {
+		total := 0
+		for _, n := range m {
+			total += n
+		}
+		if total == 0 {
+			continue
+		}
+		r := map[string]float64{}
+		for k, n := range m {
+			r[k] = float64(n) / float64(total)
+		}
+		out[store.Stream(st).String()] = r
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func statsPtr(d *Dist) *Stats {
+	if d.n == 0 {
+		return nil
+	}
+	s := d.Stats()
+	return &s
+}
+
+// sortWindows orders windows by start, then participant and stream.
+func sortWindows(ws []Window) {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		if a.Participant != b.Participant {
+			return a.Participant < b.Participant
+		}
+		return a.Stream < b.Stream
+	})
+}

@@ -1,0 +1,102 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Thresholds decide when a sample is degraded on a stream. A value beyond
+// its threshold breaches it; an absent value never does.
+type Thresholds struct {
+	LatencyMS    float64 `json:"latency_ms"`         // latency above this breaches (ITU-T G.114: 150 ms)
+	JitterMS     float64 `json:"jitter_ms"`          // jitter above this (30 ms, as Teams and Twilio)
+	AvgLossPct   float64 `json:"avg_loss_pct"`       // average loss above this (3 %, Twilio's warning)
+	FrameRateFPS float64 `json:"frame_rate_fps"`     // video_input, video_output: below this while bitrate > 0 (7 fps, Teams)
+	SystemCPUPct float64 `json:"system_max_cpu_pct"` // system CPU at or above this (90 %)
+	MinSamples   int     `json:"min_window_samples"` // degradation windows need at least this many degraded samples (2)
+}
+
+// DefaultThresholds are the defaults, with their sources in the README.
+func DefaultThresholds() Thresholds {
+	return Thresholds{LatencyMS: 150, JitterMS: 30, AvgLossPct: 3, FrameRateFPS: 7, SystemCPUPct: 90, MinSamples: 2}
+}
+
+// Validate rejects thresholds that cannot be meant.
+func (t Thresholds) Validate() error {
+	for name, v := range map[string]float64{"latency": t.LatencyMS, "jitter": t.JitterMS, "loss": t.AvgLossPct,
+		"frame rate": t.FrameRateFPS, "CPU": t.SystemCPUPct} {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("the %s threshold must be a number of at least 0, not %v", name, v)
+		}
+	}
+	if t.MinSamples < 1 {
+		return fmt.Errorf("windows need at least 1 degraded sample, not %d", t.MinSamples)
+	}
+	return nil
+}
+
+// breach is what one stream of one sample breached: a bit per metric, and
+// the values that breached.
+type breach struct {
+	mask uint32
+	vals [store.NumMetrics]float64
+}
+
+func (b *breach) set(m store.Metric, v float64) {
+	b.mask |= 1 << m
+	b.vals[m] = v
+}
+
+// streamBreaches checks every stream of a sample at once; out[st] is the
+// breach of stream st (mask 0: not degraded). present[st] says whether the
+// stream had any value.
+func (t *Thresholds) streamBreaches(smp *store.Sample, out *[store.NumStreams]breach, present *[store.NumStreams]bool) {
+	*out = [store.NumStreams]breach{}
+	*present = [store.NumStreams]bool{}
+	vs := smp.Values
+	for i := 0; i < len(vs); {
+		st := vs[i].Stream
+		present[st] = true
+		b := &out[st]
+		bitrate, fps := math.NaN(), math.NaN()
+		for ; i < len(vs) && vs[i].Stream == st; i++ {
+			v := vs[i].V
+			switch vs[i].Metric {
+			case store.Latency:
+				if v > t.LatencyMS {
+					b.set(store.Latency, v)
+				}
+			case store.Jitter:
+				if v > t.JitterMS {
+					b.set(store.Jitter, v)
+				}
+			case store.AvgLoss:
+				if v > t.AvgLossPct {
+					b.set(store.AvgLoss, v)
+				}
+			case store.Bitrate:
+				bitrate = v
+			case store.FrameRate:
+				fps = v
+			case store.SystemMaxCPU:
+				if st == store.CPUUsage && v >= t.SystemCPUPct {
+					b.set(store.SystemMaxCPU, v)
+				}
+			}
+		}
+		if (st == store.VideoInput || st == store.VideoOutput) && fps < t.FrameRateFPS && bitrate > 0 {
+			b.set(store.FrameRate, fps)
+		}
+	}
+}
+
+// worse reports whether v is a worse value of m than w: a lower frame
+// rate, a higher anything else.
+func worse(m store.Metric, v, w float64) bool {
+	if m == store.FrameRate {
+		return v < w
+	}
+	return v > w
+}
