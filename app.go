@@ -118,6 +118,7 @@ Examples:
 		Commands: []*cli.Command{
 			importCommand(),
 			collectCommand(),
+			analyzeCommand(),
 			fakezoomCommand(),
 			meetingsCommand(),
 			dumpCommand(),

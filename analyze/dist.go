@@ -187,8 +187,39 @@ func (d *Dist) Quantiles(ps ...float64) []float64 {
 	return out
 }
 
-// reset empties the distribution, keeping its table for reuse.
-func (d *Dist) reset() {
-	clear(d.slots)
-	*d = Dist{slots: d.slots}
+// sortedStats sorts xs in place and summarises it; the mean sums the
+// values in the order given. Tests use it as the reference for selectStats.
+func sortedStats(xs []float64) Stats {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	slices.Sort(xs)
+	q := func(p float64) float64 {
+		h := float64(len(xs)-1) * p
+		lo := int(math.Floor(h))
+		x := xs[lo]
+		if frac := h - float64(lo); frac > 0 && lo+1 < len(xs) {
+			x += (xs[lo+1] - x) * frac
+		}
+		return x
+	}
+	return Stats{Count: len(xs), Min: xs[0], Mean: sum / float64(len(xs)), P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), Max: xs[len(xs)-1]}
+}
+
+// appendValues appends every value of d to xs, each as often as it was
+// added (order unspecified).
+func (d *Dist) appendValues(xs []float64) []float64 {
+	for range d.zeros {
+		xs = append(xs, 0)
+	}
+	for _, s := range d.slots {
+		if s.key != 0 {
+			v := math.Float64frombits(s.key)
+			for range s.count {
+				xs = append(xs, v)
+			}
+		}
+	}
+	return xs
 }

@@ -96,6 +96,8 @@ type Fleet struct {
 
 type fleetGroup struct {
 	pool
+	dists    [store.NumStreams][store.NumMetrics]Dist
+	mos      Dist
 	meetings map[string]bool
 }
 
@@ -110,7 +112,8 @@ func NewFleet(by GroupBy, opts Options) *Fleet {
 func (f *Fleet) Add(meetingID string, s *store.Session, smp *store.Sample) {
 	if !f.open || f.meeting != meetingID || f.acc.sess.Key() != s.Key() {
 		f.finishSession()
-		f.acc.start(s)
+		g := f.group(f.by.key(s))
+		f.acc.start(s, values{dists: &g.dists, mosD: &g.mos})
 		f.open, f.meeting = true, meetingID
 	}
 	f.acc.add(smp)
@@ -121,20 +124,20 @@ func (f *Fleet) finishSession() {
 		return
 	}
 	f.open = false
-	key := f.by.key(&f.acc.sess)
+	g := f.group(f.by.key(&f.acc.sess))
+	f.acc.pool(false)
+	g.add(f.acc, f.acc.quality())
+	g.meetings[f.meeting] = true
+	f.meetings[f.meeting] = true
+}
+
+func (f *Fleet) group(key string) *fleetGroup {
 	g := f.groups[key]
 	if g == nil {
 		g = &fleetGroup{meetings: map[string]bool{}}
 		f.groups[key] = g
 	}
-	var q [2]Quality
-	for i := range audioStreams {
-		med := f.acc.mos[i].Quantiles(0.5)
-		q[i] = bucket(firstOr(med), med != nil)
-	}
-	g.add(f.acc, q)
-	g.meetings[f.meeting] = true
-	f.meetings[f.meeting] = true
+	return g
 }
 
 // Result finishes the roll-up over [from, to].
@@ -144,7 +147,7 @@ func (f *Fleet) Result(from, to time.Time) *FleetResult {
 		Groups: []GroupResult{}}
 	for key, g := range f.groups {
 		gr := GroupResult{Group: key, Meetings: len(g.meetings), Sessions: g.sessions, Samples: g.samples,
-			Streams: streamStats(&g.dists), MOS: statsPtr(&g.mos), MOSQuality: g.qualityShares(),
+			Streams: distStats(&g.dists), MOS: statsPtr(&g.mos), MOSQuality: g.qualityShares(),
 			Degraded: shares(&g.present, &g.degraded)}
 		if g.samples > 0 {
 			gr.DegradedShare = float64(g.degradedAny) / float64(g.samples)

@@ -1,7 +1,10 @@
 package analyze
 
 import (
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -19,6 +22,10 @@ func (o *Options) thresholds() *Thresholds {
 		o.Thresholds = DefaultThresholds()
 	}
 	return &o.Thresholds
+}
+
+func (o *Options) wants(s *store.Session) bool {
+	return o.Participant == "" || s.Participant == o.Participant || s.UserName == o.Participant
 }
 
 // MeetingResult is the analysis of one meeting. Its JSON is what
@@ -47,20 +54,42 @@ type MeetingResult struct {
 	Incidents      []Incident      `json:"incidents"`
 }
 
-// Meeting analyses one meeting from its samples, fed session by session in
-// time order (as store.DB.ForEachSample gives them), without holding them:
-// what a session needs is kept until the next one starts.
-type Meeting struct {
-	opts    Options
-	meeting store.Meeting
-	acc     *sessionAcc
-	open    bool
-	pool    pool
-	res     MeetingResult
-	parts   map[string]bool
-	minutes map[int64]*minuteCount
-	first   time.Time
-	last    time.Time
+// AnalyzeMeeting analyses a meeting's sessions and samples (as
+// store.DB.Load gives them). The sessions are shared out among the cores in
+// parts, each pooling its own values; the parts are then joined.
+func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Options) *MeetingResult {
+	opts.thresholds()
+	// More parts than cores, taken in turn, so that a slow core (or a
+	// heavy stretch of sessions) does not hold the others up.
+	chunks := max(1, min(4*runtime.GOMAXPROCS(0), len(sessions)))
+	parts := make([]*meetingPart, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				parts[c] = analyzePart(sessions[c*len(sessions)/chunks:(c+1)*len(sessions)/chunks], &opts)
+			}
+		}()
+	}
+	wg.Wait()
+	return join(m, parts, &opts)
+}
+
+// meetingPart is the analysis of some of a meeting's sessions.
+type meetingPart struct {
+	acc         *sessionAcc
+	pool        pool
+	dists       [store.NumStreams][store.NumMetrics]Dist
+	raw         [store.NumStreams][store.NumMetrics][]float64
+	mos         []float64
+	sessions    []SessionResult
+	windows     []Window
+	parts       map[string]bool
+	minutes     map[int64]*minuteCount
+	first, last time.Time
 }
 
 type minuteCount struct {
@@ -68,77 +97,65 @@ type minuteCount struct {
 	sessions         []int // indexes of the sessions degraded in it
 }
 
-// NewMeeting starts the analysis of a meeting.
-func NewMeeting(m store.Meeting, opts Options) *Meeting {
-	a := &Meeting{opts: opts, meeting: m, parts: map[string]bool{}, minutes: map[int64]*minuteCount{}}
-	a.acc = newSessionAcc(a.opts.thresholds(), opts.Streams)
-	return a
-}
-
-// Add takes the next sample; s is the sample's session.
-func (a *Meeting) Add(s *store.Session, smp *store.Sample) {
-	if p := a.opts.Participant; p != "" && s.Participant != p && s.UserName != p {
-		return
+func analyzePart(sessions []store.SessionSamples, opts *Options) *meetingPart {
+	p := &meetingPart{acc: newSessionAcc(&opts.Thresholds, opts.Streams), parts: map[string]bool{}, minutes: map[int64]*minuteCount{}}
+	n := 0
+	for i := range sessions {
+		n += len(sessions[i].Samples)
 	}
-	if !a.open || a.acc.sess.Key() != s.Key() {
-		a.finishSession()
-		a.acc.start(s)
-		a.open = true
+	p.mos = make([]float64, 0, 2*n)
+	to := values{dists: &p.dists, raw: &p.raw, mos: &p.mos, hint: n}
+	for i := range sessions {
+		s := &sessions[i]
+		if !opts.wants(&s.Session) {
+			continue
+		}
+		p.acc.start(&s.Session, to)
+		for j := range s.Samples {
+			smp := &s.Samples[j]
+			p.acc.add(smp)
+			if p.first.IsZero() || smp.Time.Before(p.first) {
+				p.first = smp.Time
+			}
+			if smp.Time.After(p.last) {
+				p.last = smp.Time
+			}
+		}
+		p.finishSession()
 	}
-	a.acc.add(smp)
-	if a.first.IsZero() || smp.Time.Before(a.first) {
-		a.first = smp.Time
-	}
-	if smp.Time.After(a.last) {
-		a.last = smp.Time
-	}
-}
-
-// AddSession takes a session without samples, so that it is counted.
-func (a *Meeting) AddSession(s *store.Session) {
-	if p := a.opts.Participant; p != "" && s.Participant != p && s.UserName != p {
-		return
-	}
-	a.finishSession()
-	a.acc.start(s)
-	a.open = true
+	return p
 }
 
 // finishSession closes the current session: its figures, windows and
-// minutes go into the meeting's.
-func (a *Meeting) finishSession() {
-	if !a.open {
-		return
-	}
-	a.open = false
-	acc := a.acc
-	var q [2]Quality
+// minutes go into the part's.
+func (p *meetingPart) finishSession() {
+	acc := p.acc
+	q := acc.quality()
+	streams, mos := acc.pool(true)
 	sr := SessionResult{
 		Participant: acc.sess.Participant, Session: joinTime(acc.sess.JoinTime), UserName: acc.sess.UserName,
 		Device: acc.sess.Device, Location: acc.sess.Location, NetworkType: acc.sess.NetworkType,
 		DataCenter: acc.sess.DataCenter, Version: acc.sess.Version,
-		Samples: acc.samples, Streams: streamStats(&acc.dists), MOS: statsPtr(&acc.mosAll),
+		Samples: acc.samples, Streams: streams, MOS: mos,
 		MOSQuality: map[string]Quality{}, Degraded: shares(&acc.present, &acc.degraded),
-		Resolutions: resolutionShares(&acc.res),
+		Resolutions: acc.resolutionShares(),
 	}
 	for i, st := range audioStreams {
-		med := acc.mos[i].Quantiles(0.5)
-		q[i] = bucket(firstOr(med), med != nil)
 		sr.MOSQuality[st.String()] = q[i]
 	}
 	if acc.samples > 0 {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
 	}
-	idx := len(a.res.SessionResults)
-	a.res.SessionResults = append(a.res.SessionResults, sr)
-	a.res.Windows = append(a.res.Windows, acc.windows()...)
-	a.pool.add(acc, q)
-	a.parts[acc.sess.Participant] = true
+	idx := len(p.sessions)
+	p.sessions = append(p.sessions, sr)
+	p.windows = append(p.windows, acc.windows()...)
+	p.pool.add(acc, q)
+	p.parts[acc.sess.Participant] = true
 	for _, mk := range acc.minutes {
-		mc := a.minutes[mk.minute]
+		mc := p.minutes[mk.minute]
 		if mc == nil {
 			mc = &minuteCount{}
-			a.minutes[mk.minute] = mc
+			p.minutes[mk.minute] = mc
 		}
 		mc.active++
 		if mk.degraded {
@@ -148,41 +165,133 @@ func (a *Meeting) finishSession() {
 	}
 }
 
-func firstOr(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
+// join puts the parts together in order and works out the pooled figures.
+func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
+	r := &MeetingResult{Meeting: m.ID, Topic: m.Topic, Type: m.Type, Thresholds: opts.Thresholds,
+		SessionResults: []SessionResult{}, Windows: []Window{}}
+	var all pool
+	participants := map[string]bool{}
+	minutes := map[int64]*minuteCount{}
+	var mos []float64
+	dists, raw := &parts[0].dists, &parts[0].raw
+	for _, p := range parts[1:] {
+		for st := range dists {
+			for m := range dists[st] {
+				dists[st][m].Merge(&p.dists[st][m])
+				raw[st][m] = append(raw[st][m], p.raw[st][m]...)
+			}
+		}
 	}
-	return v[0]
-}
-
-// Result finishes the analysis.
-func (a *Meeting) Result() *MeetingResult {
-	a.finishSession()
-	r := &a.res
-	r.Meeting, r.Topic, r.Type = a.meeting.ID, a.meeting.Topic, a.meeting.Type
-	if !a.first.IsZero() {
-		f, l := a.first.UTC(), a.last.UTC()
+	var first, last time.Time
+	for i, p := range parts {
+		base := len(r.SessionResults)
+		r.SessionResults = append(r.SessionResults, p.sessions...)
+		r.Windows = append(r.Windows, p.windows...)
+		all.merge(&p.pool)
+		for k := range p.parts {
+			participants[k] = true
+		}
+		for k, c := range p.minutes {
+			mc := minutes[k]
+			if mc == nil {
+				mc = &minuteCount{}
+				minutes[k] = mc
+			}
+			mc.active += c.active
+			mc.degraded += c.degraded
+			for _, s := range c.sessions {
+				mc.sessions = append(mc.sessions, base+s)
+			}
+		}
+		if !p.first.IsZero() && (first.IsZero() || p.first.Before(first)) {
+			first = p.first
+		}
+		if p.last.After(last) {
+			last = p.last
+		}
+		if i == 0 {
+			mos = p.mos
+			continue
+		}
+		mos = append(mos, p.mos...)
+	}
+	if !first.IsZero() {
+		f, l := first.UTC(), last.UTC()
 		r.Start, r.End = &f, &l
 	}
-	r.Participants, r.Sessions, r.Samples = len(a.parts), a.pool.sessions, a.pool.samples
-	r.Thresholds = a.opts.Thresholds
-	r.Streams = streamStats(&a.pool.dists)
-	r.MOS = statsPtr(&a.pool.mos)
-	r.MOSQuality = a.pool.qualityShares()
-	r.Degraded = shares(&a.pool.present, &a.pool.degraded)
-	if a.pool.samples > 0 {
-		r.DegradedShare = float64(a.pool.degradedAny) / float64(a.pool.samples)
+	r.Participants, r.Sessions, r.Samples = len(participants), all.sessions, all.samples
+	r.Streams = poolStats(dists, raw)
+	if len(mos) > 0 {
+		s := selectStats(mos)
+		r.MOS = &s
 	}
-	r.Resolutions = resolutionShares(&a.pool.res)
+	r.MOSQuality = all.qualityShares()
+	r.Degraded = shares(&all.present, &all.degraded)
+	if all.samples > 0 {
+		r.DegradedShare = float64(all.degradedAny) / float64(all.samples)
+	}
+	r.Resolutions = resolutionShares(&all.res)
 	sortWindows(r.Windows)
-	r.Incidents = incidents(a.minutes)
-	if r.SessionResults == nil {
-		r.SessionResults = []SessionResult{}
-	}
-	if r.Windows == nil {
-		r.Windows = []Window{}
-	}
+	r.Incidents = incidents(minutes)
 	return r
+}
+
+// poolStats summarises every stream and metric of a meeting's pool, on
+// every core: from the distribution alone, or, when there are raw values,
+// by selection over them with the distribution's values added.
+func poolStats(d *[store.NumStreams][store.NumMetrics]Dist, raw *[store.NumStreams][store.NumMetrics][]float64) StreamStats {
+	return parallelStats(func(st, m int) int { return d[st][m].n + len(raw[st][m]) },
+		func(st, m int, counts *[]uint32) Stats {
+			if len(raw[st][m]) == 0 {
+				return d[st][m].Stats()
+			}
+			xs := d[st][m].appendValues(raw[st][m])
+			return selectStatsBuf(xs, counts)
+		})
+}
+
+// distStats summarises every stream and metric's distribution, on every
+// core.
+func distStats(d *[store.NumStreams][store.NumMetrics]Dist) StreamStats {
+	return parallelStats(func(st, m int) int { return d[st][m].n },
+		func(st, m int, _ *[]uint32) Stats { return d[st][m].Stats() })
+}
+
+// parallelStats works out stats for every stream and metric with values,
+// on every core.
+func parallelStats(size func(st, m int) int, summarise func(st, m int, counts *[]uint32) Stats) StreamStats {
+	type job struct{ st, m int }
+	var jobs []job
+	for st := range int(store.NumStreams) {
+		for m := range int(store.NumMetrics) {
+			if size(st, m) > 0 {
+				jobs = append(jobs, job{st, m})
+			}
+		}
+	}
+	stats := make([]Stats, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var counts []uint32
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				stats[i] = summarise(jobs[i].st, jobs[i].m, &counts)
+			}
+		}()
+	}
+	wg.Wait()
+	out := StreamStats{}
+	for i, j := range jobs {
+		name := store.Stream(j.st).String()
+		if out[name] == nil {
+			out[name] = map[string]Stats{}
+		}
+		out[name][store.Metric(j.m).String()] = stats[i]
+	}
+	return out
 }
 
 // incidents finds the minutes in which at least half of the active
@@ -215,19 +324,4 @@ func incidents(minutes map[int64]*minuteCount) []Incident {
 		i = j
 	}
 	return out
-}
-
-// AnalyzeMeeting analyses a meeting's sessions and samples held in memory.
-func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Options) *MeetingResult {
-	a := NewMeeting(m, opts)
-	for i := range sessions {
-		s := &sessions[i]
-		if len(s.Samples) == 0 {
-			a.AddSession(&s.Session)
-		}
-		for j := range s.Samples {
-			a.Add(&s.Session, &s.Samples[j])
-		}
-	}
-	return a.Result()
 }

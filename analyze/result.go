@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -62,45 +63,64 @@ type Incident struct {
 	PeakShare float64   `json:"peak_share"` // the highest share of active sessions degraded in one minute
 }
 
-// pool adds up sessions: a meeting's pooled figures, or a fleet group's.
+// pool adds up sessions' counts: a meeting's, or a fleet group's. Their
+// values are pooled by the owner: in lists for a meeting, in Dists for a
+// fleet group.
 type pool struct {
 	sessions    int
 	samples     int
 	degradedAny int
-	dists       [store.NumStreams][store.NumMetrics]Dist
-	mos         Dist
 	present     [store.NumStreams]int
 	degraded    [store.NumStreams]int
 	quality     [2]map[Quality]int
-	res         [store.NumStreams]map[string]int
+	res         [store.NumStreams]map[resolution]int
 }
 
-// add pools a finished session; its quality buckets are given.
+// add counts a finished session with its quality buckets.
 func (p *pool) add(a *sessionAcc, q [2]Quality) {
 	p.sessions++
 	p.samples += a.samples
 	p.degradedAny += a.degradedAny
-	for st := range a.dists {
-		for m := range a.dists[st] {
-			if a.dists[st][m].n > 0 {
-				p.dists[st][m].Merge(&a.dists[st][m])
-			}
-		}
+	for st := range a.present {
 		p.present[st] += a.present[st]
 		p.degraded[st] += a.degraded[st]
-		for k, n := range a.res[st] {
+		for _, rc := range a.res[st] {
 			if p.res[st] == nil {
-				p.res[st] = map[string]int{}
+				p.res[st] = map[resolution]int{}
 			}
-			p.res[st][k] += n
+			p.res[st][rc.res] += rc.n
 		}
 	}
-	p.mos.Merge(&a.mosAll)
 	for i := range q {
 		if p.quality[i] == nil {
 			p.quality[i] = map[Quality]int{}
 		}
 		p.quality[i][q[i]]++
+	}
+}
+
+// merge adds another pool's counts.
+func (p *pool) merge(o *pool) {
+	p.sessions += o.sessions
+	p.samples += o.samples
+	p.degradedAny += o.degradedAny
+	for st := range p.present {
+		p.present[st] += o.present[st]
+		p.degraded[st] += o.degraded[st]
+		for k, n := range o.res[st] {
+			if p.res[st] == nil {
+				p.res[st] = map[resolution]int{}
+			}
+			p.res[st][k] += n
+		}
+	}
+	for i := range p.quality {
+		for q, n := range o.quality[i] {
+			if p.quality[i] == nil {
+				p.quality[i] = map[Quality]int{}
+			}
+			p.quality[i][q] += n
+		}
 	}
 }
 
@@ -148,7 +168,7 @@ func shares(present, degraded *[store.NumStreams]int) map[string]Share {
 	return out
 }
 
-func resolutionShares(res *[store.NumStreams]map[string]int) map[string]map[string]float64 {
+func resolutionShares(res *[store.NumStreams]map[resolution]int) map[string]map[string]float64 {
 	out := map[string]map[string]float64{}
 	for st, m := range res {
 		total := 0
@@ -160,7 +180,7 @@ func resolutionShares(res *[store.NumStreams]map[string]int) map[string]map[stri
 		}
 		r := map[string]float64{}
 		for k, n := range m {
-			r[k] = float64(n) / float64(total)
+			r[strconv.FormatUint(uint64(k[0]), 10)+"x"+strconv.FormatUint(uint64(k[1]), 10)] = float64(n) / float64(total)
 		}
 		out[store.Stream(st).String()] = r
 	}

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -17,28 +16,55 @@ type degradedSample struct {
 	b breach
 }
 
+// resolution is a width and height.
+type resolution [2]uint32
+
+// resCount counts the samples at a resolution; a stream has a handful.
+type resCount struct {
+	res resolution
+	n   int
+}
+
+// values is where a session's values are pooled when it ends: in
+// distributions, with each session's countable values (whole numbers,
+// tenths, hundredths in a narrow range: most of Zoom's) going in as counts,
+// one insert per distinct value. A meeting keeps its other values in raw
+// lists (selection over a list beats counting many distinct decimals in a
+// table); a fleet group, whose values may not fit in memory, counts those
+// too.
+type values struct {
+	dists *[store.NumStreams][store.NumMetrics]Dist
+	raw   *[store.NumStreams][store.NumMetrics][]float64 // nil for a fleet group
+	mos   *[]float64                                     // a meeting's every MOS...
+	mosD  *Dist                                          // ...or a fleet group's counted
+	hint  int                                            // room a raw list starts with: its part's samples
+}
+
 // sessionAcc accumulates one session's samples, which arrive in time
 // order. It is reused from one session to the next.
 type sessionAcc struct {
-	th      *Thresholds
-	streams [store.NumStreams]bool // the streams analysed
+	th       *Thresholds
+	streams  [store.NumStreams]bool // the streams analysed
+	filtered bool                   // not all of them
 
 	sess        store.Session
+	to          values
+	vals        [store.NumStreams][store.NumMetrics][]float64 // this session's values, for a meeting
+	mosOff      int
 	samples     int
-	dists       [store.NumStreams][store.NumMetrics]Dist
-	mos         [2]Dist // per audio stream
-	mosAll      Dist
+	mos         [2][]float64 // per audio stream, for its quality bucket
 	present     [store.NumStreams]int
 	degraded    [store.NumStreams]int
 	degradedAny int
 	times       []time.Time
 	bad         [store.NumStreams][]degradedSample
-	res         [store.NumStreams]map[string]int
+	res         [store.NumStreams][]resCount
 	minutes     []minuteMark
 
 	// scratch
-	br [store.NumStreams]breach
-	pr [store.NumStreams]bool
+	counts []uint32
+	br     [store.NumStreams]breach
+	pr     [store.NumStreams]bool
 }
 
 // minuteMark says whether a session was degraded in a minute it was in.
@@ -48,30 +74,32 @@ type minuteMark struct {
 }
 
 func newSessionAcc(th *Thresholds, streams []store.Stream) *sessionAcc {
-	a := &sessionAcc{th: th}
+	a := &sessionAcc{th: th, filtered: len(streams) > 0}
 	for st := range store.NumStreams {
 		a.streams[st] = len(streams) == 0 || slices.Contains(streams, st)
 	}
 	return a
 }
 
-// start begins a new session, forgetting the last one.
-func (a *sessionAcc) start(s *store.Session) {
-	a.sess = *s
+// start begins a new session whose values go to `to`.
+func (a *sessionAcc) start(s *store.Session, to values) {
+	a.sess, a.to = *s, to
 	a.samples, a.degradedAny = 0, 0
-	for st := range a.dists {
-		for m := range a.dists[st] {
-			if a.dists[st][m].n > 0 {
-				a.dists[st][m].reset()
-			}
+	if to.mos != nil {
+		a.mosOff = len(*to.mos)
+	}
+	for st := range a.vals {
+		for m := range a.vals[st] {
+			a.vals[st][m] = a.vals[st][m][:0]
 		}
+	}
+	for st := range a.bad {
 		a.bad[st] = a.bad[st][:0]
-		clear(a.res[st])
+		a.res[st] = a.res[st][:0]
 	}
 	for i := range a.mos {
-		a.mos[i].reset()
+		a.mos[i] = a.mos[i][:0]
 	}
-	a.mosAll.reset()
 	a.present, a.degraded = [store.NumStreams]int{}, [store.NumStreams]int{}
 	a.times, a.minutes = a.times[:0], a.minutes[:0]
 }
@@ -80,43 +108,70 @@ func (a *sessionAcc) start(s *store.Session) {
 func (a *sessionAcc) add(smp *store.Sample) {
 	a.samples++
 	a.times = append(a.times, smp.Time)
-	a.th.streamBreaches(smp, &a.br, &a.pr)
+	for st := range a.br {
+		a.br[st].mask = 0
+	}
+	a.pr = [store.NumStreams]bool{}
+	video := newVideoCheck()
 	var lat, jit, loss [2]float64
 	var have [2]uint8
 	var w, h [store.NumStreams]float64
 	var sized [store.NumStreams]bool
+	th := a.th
 	for _, v := range smp.Values {
-		if !a.streams[v.Stream] {
+		st, m, x := v.Stream, v.Metric, v.V
+		if a.filtered && !a.streams[st] {
 			continue
 		}
-		a.dists[v.Stream][v.Metric].Add(v.V)
-		switch v.Metric {
-		case store.Width:
-			w[v.Stream], sized[v.Stream] = v.V, true
-		case store.Height:
-			h[v.Stream] = v.V
-		}
-		if v.Stream <= store.AudioOutput { // audio_input, audio_output
-			switch v.Metric {
-			case store.Latency:
-				lat[v.Stream], have[v.Stream] = v.V, have[v.Stream]|1
-			case store.Jitter:
-				jit[v.Stream], have[v.Stream] = v.V, have[v.Stream]|2
-			case store.AvgLoss:
-				loss[v.Stream], have[v.Stream] = v.V, have[v.Stream]|4
+		a.vals[st][m] = append(a.vals[st][m], x)
+		a.pr[st] = true
+		// One switch for the thresholds (see Thresholds.check, which the
+		// tests use), MOS's inputs and the resolution.
+		switch m {
+		case store.Latency:
+			if x > th.LatencyMS {
+				a.br[st].set(store.Latency, x)
 			}
+			if st <= store.AudioOutput {
+				lat[st], have[st] = x, have[st]|1
+			}
+		case store.Jitter:
+			if x > th.JitterMS {
+				a.br[st].set(store.Jitter, x)
+			}
+			if st <= store.AudioOutput {
+				jit[st], have[st] = x, have[st]|2
+			}
+		case store.AvgLoss:
+			if x > th.AvgLossPct {
+				a.br[st].set(store.AvgLoss, x)
+			}
+			if st <= store.AudioOutput {
+				loss[st], have[st] = x, have[st]|4
+			}
+		case store.Bitrate, store.FrameRate, store.SystemMaxCPU:
+			th.check(st, m, x, &a.br[st], &video)
+		case store.Width:
+			w[st], sized[st] = x, true
+		case store.Height:
+			h[st] = x
 		}
 	}
+	a.th.finishVideo(&video, &a.br)
 	for i := range audioStreams {
-		if have[i] == 7 && a.streams[audioStreams[i]] {
+		if have[i] == 7 {
 			m := MOS(lat[i], jit[i], loss[i])
-			a.mos[i].Add(m)
-			a.mosAll.Add(m)
+			a.mos[i] = append(a.mos[i], m)
+			if a.to.mos != nil {
+				*a.to.mos = append(*a.to.mos, m)
+			} else {
+				a.to.mosD.Add(m)
+			}
 		}
 	}
 	any := false
 	for st := range store.NumStreams {
-		if !a.pr[st] || !a.streams[st] {
+		if !a.pr[st] {
 			continue
 		}
 		a.present[st]++
@@ -126,10 +181,7 @@ func (a *sessionAcc) add(smp *store.Sample) {
 			any = true
 		}
 		if sized[st] {
-			if a.res[st] == nil {
-				a.res[st] = map[string]int{}
-			}
-			a.res[st][strconv.Itoa(int(w[st]))+"x"+strconv.Itoa(int(h[st]))]++
+			a.countResolution(store.Stream(st), resolution{uint32(w[st]), uint32(h[st])})
 		}
 	}
 	if any {
@@ -143,17 +195,97 @@ func (a *sessionAcc) add(smp *store.Sample) {
 	}
 }
 
+func (a *sessionAcc) countResolution(st store.Stream, r resolution) {
+	for i := range a.res[st] {
+		if a.res[st][i].res == r {
+			a.res[st][i].n++
+			return
+		}
+	}
+	a.res[st] = append(a.res[st], resCount{r, 1})
+}
+
+// resolutionShares gives the session's share of samples at each
+// resolution, per stream.
+func (a *sessionAcc) resolutionShares() map[string]map[string]float64 {
+	var m [store.NumStreams]map[resolution]int
+	for st, rcs := range a.res {
+		for _, rc := range rcs {
+			if m[st] == nil {
+				m[st] = map[resolution]int{}
+			}
+			m[st][rc.res] += rc.n
+		}
+	}
+	return resolutionShares(&m)
+}
+
+// quality gives the session's MOS bucket per audio stream, by the median.
+func (a *sessionAcc) quality() (q [2]Quality) {
+	for i := range a.mos {
+		if len(a.mos[i]) == 0 {
+			q[i] = Unclassified
+			continue
+		}
+		q[i] = bucket(selectQuantiles(a.mos[i], [4]float64{0.5})[0], true)
+	}
+	return q
+}
+
+// pool adds the session's values to its meeting's or group's pool; with
+// stats it also works out the session's own figures, on its values while
+// they are in cache.
+func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
+	var out StreamStats
+	if stats {
+		out = StreamStats{}
+	}
+	for st := range a.vals {
+		for m, xs := range a.vals[st] {
+			if len(xs) == 0 {
+				continue
+			}
+			var raw *[]float64
+			if a.to.raw != nil {
+				raw = &a.to.raw[st][m]
+			}
+			s := addStats(xs, &a.counts, &a.to.dists[st][m], raw, a.to.hint, stats)
+			if stats {
+				name := store.Stream(st).String()
+				if out[name] == nil {
+					out[name] = map[string]Stats{}
+				}
+				out[name][store.Metric(m).String()] = s
+			}
+		}
+	}
+	if a.to.mos == nil {
+		return out, nil
+	}
+	var mos *Stats
+	if seg := (*a.to.mos)[a.mosOff:]; stats && len(seg) > 0 {
+		s := selectStatsBuf(seg, &a.counts)
+		mos = &s
+	}
+	return out, mos
+}
+
 // interval is Δ: the session's median gap between consecutive samples, or
 // a minute when there are fewer than two.
 func (a *sessionAcc) interval() time.Duration {
 	if len(a.times) < 2 {
 		return time.Minute
 	}
-	var gaps Dist
+	gaps := make([]float64, len(a.times)-1)
+	same := true
 	for i := 1; i < len(a.times); i++ {
-		gaps.Add(float64(a.times[i].Sub(a.times[i-1])))
+		gaps[i-1] = float64(a.times[i].Sub(a.times[i-1]))
+		same = same && gaps[i-1] == gaps[0]
 	}
-	return time.Duration(gaps.Quantiles(0.5)[0])
+	if same { // the usual case: one sample a minute
+		return time.Duration(gaps[0])
+	}
+	return time.Duration(selectQuantiles(gaps, [4]float64{0.5})[0])
 }
 
 // windows groups each stream's degraded samples into degradation windows.

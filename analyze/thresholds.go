@@ -49,47 +49,72 @@ func (b *breach) set(m store.Metric, v float64) {
 	b.vals[m] = v
 }
 
-// streamBreaches checks every stream of a sample at once; out[st] is the
-// breach of stream st (mask 0: not degraded). present[st] says whether the
-// stream had any value.
-func (t *Thresholds) streamBreaches(smp *store.Sample, out *[store.NumStreams]breach, present *[store.NumStreams]bool) {
-	*out = [store.NumStreams]breach{}
-	*present = [store.NumStreams]bool{}
-	vs := smp.Values
-	for i := 0; i < len(vs); {
-		st := vs[i].Stream
-		present[st] = true
-		b := &out[st]
-		bitrate, fps := math.NaN(), math.NaN()
-		for ; i < len(vs) && vs[i].Stream == st; i++ {
-			v := vs[i].V
-			switch vs[i].Metric {
-			case store.Latency:
-				if v > t.LatencyMS {
-					b.set(store.Latency, v)
-				}
-			case store.Jitter:
-				if v > t.JitterMS {
-					b.set(store.Jitter, v)
-				}
-			case store.AvgLoss:
-				if v > t.AvgLossPct {
-					b.set(store.AvgLoss, v)
-				}
-			case store.Bitrate:
-				bitrate = v
-			case store.FrameRate:
-				fps = v
-			case store.SystemMaxCPU:
-				if st == store.CPUUsage && v >= t.SystemCPUPct {
-					b.set(store.SystemMaxCPU, v)
-				}
-			}
+// check notes a breach of one value; it takes every value of a sample in
+// turn. The frame rate rule needs the stream's bitrate too: finish decides
+// it once the sample's values are all seen.
+func (t *Thresholds) check(st store.Stream, m store.Metric, v float64, b *breach, video *videoCheck) {
+	switch m {
+	case store.Latency:
+		if v > t.LatencyMS {
+			b.set(store.Latency, v)
 		}
-		if (st == store.VideoInput || st == store.VideoOutput) && fps < t.FrameRateFPS && bitrate > 0 {
-			b.set(store.FrameRate, fps)
+	case store.Jitter:
+		if v > t.JitterMS {
+			b.set(store.Jitter, v)
+		}
+	case store.AvgLoss:
+		if v > t.AvgLossPct {
+			b.set(store.AvgLoss, v)
+		}
+	case store.Bitrate:
+		if st == store.VideoInput || st == store.VideoOutput {
+			video.bitrate[st-store.VideoInput] = v
+		}
+	case store.FrameRate:
+		if st == store.VideoInput || st == store.VideoOutput {
+			video.fps[st-store.VideoInput] = v
+		}
+	case store.SystemMaxCPU:
+		if st == store.CPUUsage && v >= t.SystemCPUPct {
+			b.set(store.SystemMaxCPU, v)
 		}
 	}
+}
+
+// videoCheck holds what the frame rate rule needs of video_input and
+// video_output: frame rate below the threshold while bitrate > 0.
+type videoCheck struct {
+	bitrate, fps [2]float64 // NaN when absent
+}
+
+func newVideoCheck() videoCheck {
+	nan := math.NaN()
+	return videoCheck{bitrate: [2]float64{nan, nan}, fps: [2]float64{nan, nan}}
+}
+
+func (t *Thresholds) finishVideo(video *videoCheck, out *[store.NumStreams]breach) {
+	for i, st := range [2]store.Stream{store.VideoInput, store.VideoOutput} {
+		if video.fps[i] < t.FrameRateFPS && video.bitrate[i] > 0 {
+			out[st].set(store.FrameRate, video.fps[i])
+		}
+	}
+}
+
+// streamBreaches checks every stream of a sample at once; out[st] is the
+// breach of stream st (mask 0: not degraded; the values are only set for
+// the metrics in the mask). present[st] says whether the stream had any
+// value.
+func (t *Thresholds) streamBreaches(smp *store.Sample, out *[store.NumStreams]breach, present *[store.NumStreams]bool) {
+	for st := range out {
+		out[st].mask = 0
+	}
+	*present = [store.NumStreams]bool{}
+	video := newVideoCheck()
+	for _, v := range smp.Values {
+		present[v.Stream] = true
+		t.check(v.Stream, v.Metric, v.V, &out[v.Stream], &video)
+	}
+	t.finishVideo(&video, out)
 }
 
 // worse reports whether v is a worse value of m than w: a lower frame

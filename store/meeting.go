@@ -194,11 +194,18 @@ func (db *DB) Sessions(ctx context.Context, meetingID string) ([]Session, error)
 }
 
 // ForEachSample calls fn with every sample of a meeting, session by session
-// in join order and in time order within a session. The Session and Sample
-// passed to fn are reused for the next call: copy what you keep.
+// in join order and in time order within a session. The Sample passed to
+// fn is reused for the next call: copy what you keep.
 func (db *DB) ForEachSample(ctx context.Context, meetingID string, fn func(*Session, *Sample) error) error {
+	return db.Walk(ctx, meetingID, nil, fn)
+}
+
+// Walk is ForEachSample that also calls session with each session before
+// its samples, so that sessions without samples are seen too. Either
+// function may be nil.
+func (db *DB) Walk(ctx context.Context, meetingID string, session func(*Session) error, sample func(*Session, *Sample) error) error {
 	return db.view(ctx, func(tx *bbolt.Tx) error {
-		return db.walk(ctx, tx, meetingID, nil, fn)
+		return db.walk(ctx, tx, meetingID, session, sample)
 	})
 }
 

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// thresholdKeys are the config-file (and environment) names of the
+// analyzer's thresholds; the flags of the same meaning win over them.
+var thresholdKeys = []string{"ZOOMQOS_LATENCY_MS", "ZOOMQOS_JITTER_MS", "ZOOMQOS_LOSS_PCT", "ZOOMQOS_FRAME_RATE_FPS",
+	"ZOOMQOS_CPU_PCT", "ZOOMQOS_MIN_WINDOW_SAMPLES"}
+
+func analyzeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "analyze",
+		Usage: "percentiles, degradation windows, MOS and incidents of a meeting, or a fleet roll-up",
+		Description: `For one meeting: per session, stream and metric the count, min, mean, p50,
+p90, p95, p99 and max (type 7 percentiles, as NumPy, R and DuckDB's
+quantile_cont); the same pooled over all sessions; MOS per session and its
+good/fair/poor/unclassified buckets; degradation windows (when, who, which
+stream, how bad); meeting-wide incidents. A table on a terminal (sessions worst
+first), or --format json or csv for other tools.
+
+For a period: --from and --to with --by rolls every stored meeting up by
+device, location, network type, client version or data center.
+
+A sample is degraded on a stream when latency > 150 ms, jitter > 30 ms, average
+loss > 3 %, (video_input, video_output) frame rate < 7 fps while sending, or
+(cpu_usage) system CPU ≥ 90 %. Change them with the flags below or in the
+config file (ZOOMQOS_LATENCY_MS, ZOOMQOS_JITTER_MS, ZOOMQOS_LOSS_PCT,
+ZOOMQOS_FRAME_RATE_FPS, ZOOMQOS_CPU_PCT, ZOOMQOS_MIN_WINDOW_SAMPLES).
+
+Examples:
+   zoomqos analyze --meeting 85012345678
+   zoomqos analyze --meeting 85012345678 --stream audio_input --format json
+   zoomqos analyze --meeting 85012345678 --participant 16778240 --latency-ms 200
+   zoomqos analyze --from 2026-11-01 --to 2026-11-30 --by network`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to analyse"},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "table, json or csv"},
+			&cli.StringSliceFlag{Name: "stream", Usage: "only this `STREAM` (repeat, or comma-separate), such as audio_input"},
+			&cli.StringFlag{Name: "participant", Usage: "only this participant `ID` (or user name)"},
+			&cli.StringFlag{Name: "from", Usage: "fleet roll-up: the first `DATE` (yyyy-mm-dd, UTC)"},
+			&cli.StringFlag{Name: "to", Usage: "fleet roll-up: the last `DATE` (default: today)"},
+			&cli.StringFlag{Name: "by", Usage: "fleet roll-up: group by device, location, network, version or datacenter"},
+			&cli.Float64Flag{Name: "latency-ms", Usage: "latency threshold (default 150)"},
+			&cli.Float64Flag{Name: "jitter-ms", Usage: "jitter threshold (default 30)"},
+			&cli.Float64Flag{Name: "loss-pct", Usage: "average loss threshold (default 3)"},
+			&cli.Float64Flag{Name: "fps", Usage: "video frame rate threshold (default 7)"},
+			&cli.Float64Flag{Name: "cpu-pct", Usage: "system CPU threshold (default 90)"},
+			&cli.IntFlag{Name: "min-samples", Usage: "degraded samples a window needs (default 2)"},
+		},
+		Action: runAnalyze,
+	}
+}
+
+func runAnalyze(c *cli.Context) error {
+	format := c.String("format")
+	if format != "table" && format != "json" && format != "csv" {
+		return usageError{fmt.Errorf("--format %q: use table, json or csv", format)}
+	}
+	th, err := thresholds(c)
+	if err != nil {
+		return err
+	}
+	opts := analyze.Options{Thresholds: th, Participant: strings.TrimSpace(c.String("participant"))}
+	for _, list := range c.StringSlice("stream") {
+		for _, name := range strings.Split(list, ",") {
+			st, ok := store.ParseStream(strings.TrimSpace(name))
+			if !ok {
+				return usageError{fmt.Errorf("--stream %q: not a stream (audio_input, video_output, as_input, cpu_usage, ...)", name)}
+			}
+			opts.Streams = append(opts.Streams, st)
+		}
+	}
+	meeting := strings.TrimSpace(c.String("meeting"))
+	fleet := c.String("from") != "" || c.String("by") != ""
+	switch {
+	case meeting != "" && fleet:
+		return usageError{errors.New("give --meeting, or --from and --by, not both")}
+	case meeting == "" && !fleet:
+		return usageError{errors.New("say what to analyse: --meeting ID, or --from DATE --by device|location|network|version|datacenter")}
+	}
+	db, err := openStore(c, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w := c.App.Writer
+	if meeting != "" {
+		r, err := analyzeMeeting(c.Context, db, meeting, opts)
+		if err != nil {
+			return err
+		}
+		switch format {
+		case "json":
+			return writeJSON(w, r)
+		case "csv":
+			return report.WriteMeetingCSV(w, r)
+		}
+		return report.WriteMeetingTable(w, r)
+	}
+
+	by, err := analyze.ParseGroupBy(c.String("by"))
+	if err != nil {
+		return usageError{err}
+	}
+	from, err := time.Parse(time.DateOnly, c.String("from"))
+	if err != nil {
+		return usageError{errors.New("a fleet roll-up needs --from DATE (yyyy-mm-dd)")}
+	}
+	to := time.Now().UTC().Truncate(24 * time.Hour)
+	if s := c.String("to"); s != "" {
+		if to, err = time.Parse(time.DateOnly, s); err != nil {
+			return usageError{fmt.Errorf("--to %q: want yyyy-mm-dd", s)}
+		}
+	}
+	if to.Before(from) {
+		return usageError{errors.New("--to is before --from")}
+	}
+	r, err := analyzeFleet(c.Context, db, from, to, by, opts)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		return writeJSON(w, r)
+	case "csv":
+		return report.WriteFleetCSV(w, r)
+	}
+	return report.WriteFleetTable(w, r)
+}
+
+// analyzeMeeting loads a stored meeting and analyses it.
+func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.Options) (*analyze.MeetingResult, error) {
+	m, err := db.MeetingInfo(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := db.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return analyze.AnalyzeMeeting(m, sessions, opts), nil
+}
+
+// analyzeFleet rolls up the stored meetings whose first sample falls in
+// [from, to] (whole UTC days).
+func analyzeFleet(ctx context.Context, db *store.DB, from, to time.Time, by analyze.GroupBy, opts analyze.Options) (*analyze.FleetResult, error) {
+	list, err := db.Meetings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := analyze.NewFleet(by, opts)
+	end := to.AddDate(0, 0, 1)
+	for _, m := range list {
+		if m.Start.Before(from) || !m.Start.Before(end) {
+			continue
+		}
+		id := m.ID
+		err := db.ForEachSample(ctx, id, func(s *store.Session, smp *store.Sample) error {
+			f.Add(id, s, smp)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return f.Result(from, to), nil
+}
+
+// thresholds reads the thresholds: defaults, then the config file or the
+// environment, then flags.
+func thresholds(c *cli.Context) (analyze.Thresholds, error) {
+	th := analyze.DefaultThresholds()
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return th, err
+	}
+	floats := []struct {
+		key, flag string
+		dst       *float64
+	}{
+		{"ZOOMQOS_LATENCY_MS", "latency-ms", &th.LatencyMS},
+		{"ZOOMQOS_JITTER_MS", "jitter-ms", &th.JitterMS},
+		{"ZOOMQOS_LOSS_PCT", "loss-pct", &th.AvgLossPct},
+		{"ZOOMQOS_FRAME_RATE_FPS", "fps", &th.FrameRateFPS},
+		{"ZOOMQOS_CPU_PCT", "cpu-pct", &th.SystemCPUPct},
+	}
+	for _, f := range floats {
+		if v, ok := cfg.lookup(f.key); ok && v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return th, fmt.Errorf("%s=%q: not a number", f.key, v)
+			}
+			*f.dst = x
+		}
+		if c.IsSet(f.flag) {
+			*f.dst = c.Float64(f.flag)
+		}
+	}
+	if v, ok := cfg.lookup("ZOOMQOS_MIN_WINDOW_SAMPLES"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return th, fmt.Errorf("ZOOMQOS_MIN_WINDOW_SAMPLES=%q: not a whole number", v)
+		}
+		th.MinSamples = n
+	}
+	if c.IsSet("min-samples") {
+		th.MinSamples = c.Int("min-samples")
+	}
+	if err := th.Validate(); err != nil {
+		return th, usageError{err}
+	}
+	return th, nil
+}

@@ -1,0 +1,274 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// The terminal tables of `zoomqos analyze`, and its CSV.
+
+// tableMetrics are the metrics a terminal table shows per stream.
+var tableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.Bitrate, store.FrameRate,
+	store.SystemMaxCPU, store.RSSIAvg}
+
+// num formats a figure for a table: short, no trailing zeros.
+func num(v float64) string {
+	prec := 2
+	switch {
+	case v >= 100 || v <= -100:
+		prec = 0
+	case v >= 10 || v <= -10:
+		prec = 1
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+func pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+
+func clock(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// thresholdLine says which thresholds were used.
+func thresholdLine(t analyze.Thresholds) string {
+	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
+		num(t.LatencyMS), num(t.JitterMS), num(t.AvgLossPct), num(t.FrameRateFPS), num(t.SystemCPUPct), t.MinSamples)
+}
+
+// WriteMeetingTable writes a meeting's analysis for a person at a
+// terminal: the pooled figures, the sessions worst first, the windows and
+// the incidents.
+func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	title := "Meeting " + r.Meeting
+	if r.Topic != "" {
+		title += " (" + r.Topic + ")"
+	}
+	fmt.Fprintf(tw, "%s\n%s to %s · %d participants · %d sessions · %d samples\n", title, clock(r.Start), clock(r.End),
+		r.Participants, r.Sessions, r.Samples)
+	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
+
+	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", pct(r.DegradedShare))
+	if r.MOS != nil {
+		fmt.Fprintf(tw, " · MOS p50 %s", num(r.MOS.P50))
+	}
+	fmt.Fprintln(tw)
+	for _, st := range []string{"audio_input", "audio_output"} {
+		q := r.MOSQuality[st]
+		fmt.Fprintf(tw, "  %s MOS: good %s, fair %s, poor %s, unclassified %s of sessions\n", st,
+			pct(q[analyze.Good]), pct(q[analyze.Fair]), pct(q[analyze.Poor]), pct(q[analyze.Unclassified]))
+	}
+	fmt.Fprintln(tw)
+
+	fmt.Fprintln(tw, "STREAM\tMETRIC\tCOUNT\tMIN\tMEAN\tP50\tP90\tP95\tP99\tMAX\tDEGRADED")
+	for _, st := range store.Streams() {
+		ms := r.Streams[st.String()]
+		if ms == nil {
+			continue
+		}
+		first := true
+		for _, m := range tableMetrics {
+			s, ok := ms[m.String()]
+			if !ok {
+				continue
+			}
+			deg := ""
+			if first {
+				if d, ok := r.Degraded[st.String()]; ok {
+					deg = pct(d.Share)
+				}
+			}
+			name := ""
+			if first {
+				name = st.String()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, m, s.Count, num(s.Min), num(s.Mean),
+				num(s.P50), num(s.P90), num(s.P95), num(s.P99), num(s.Max), deg)
+			first = false
+		}
+	}
+
+	fmt.Fprintln(tw, "\nSessions, worst first")
+	fmt.Fprintln(tw, "PARTICIPANT\tNAME\tJOINED\tSAMPLES\tDEGRADED\tMOS P50\tAUDIO IN\tAUDIO OUT\tLATENCY P95\tJITTER P95\tLOSS P95\tDEVICE\tNETWORK\tLOCATION")
+	sessions := slices.Clone(r.SessionResults)
+	sort.SliceStable(sessions, func(i, j int) bool {
+		a, b := sessions[i], sessions[j]
+		if a.DegradedShare != b.DegradedShare {
+			return a.DegradedShare > b.DegradedShare
+		}
+		return mosOf(a) < mosOf(b)
+	})
+	for _, s := range sessions {
+		mos := "-"
+		if s.MOS != nil {
+			mos = num(s.MOS.P50)
+		}
+		in := s.Streams["audio_input"]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.Participant), cell(s.UserName),
+			shortTime(s.Session), s.Samples, pct(s.DegradedShare), mos, s.MOSQuality["audio_input"], s.MOSQuality["audio_output"],
+			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), cell(s.Device), cell(s.NetworkType), cell(s.Location))
+	}
+
+	fmt.Fprintf(tw, "\nDegradation windows: %d\n", len(r.Windows))
+	if len(r.Windows) > 0 {
+		fmt.Fprintln(tw, "START\tEND\tDURATION\tPARTICIPANT\tNAME\tSTREAM\tSAMPLES\tWORST")
+		for _, w := range r.Windows {
+			var worst []string
+			for _, m := range w.Breached {
+				worst = append(worst, m+" "+num(w.Worst[m]))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", w.Start.Format("15:04:05"), w.End.Format("15:04:05"),
+				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
+		}
+	}
+	fmt.Fprintf(tw, "\nMeeting-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", len(r.Incidents))
+	if len(r.Incidents) > 0 {
+		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
+		for _, in := range r.Incidents {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", in.Start.Format("15:04"), in.End.Format("15:04"), in.Minutes, in.Sessions, pct(in.PeakShare))
+		}
+	}
+	return tw.Flush()
+}
+
+func mosOf(s analyze.SessionResult) float64 {
+	if s.MOS == nil {
+		return 5
+	}
+	return s.MOS.P50
+}
+
+func statOr(ms map[string]analyze.Stats, m string) string {
+	if s, ok := ms[m]; ok {
+		return num(s.P95)
+	}
+	return "-"
+}
+
+func shortTime(s string) string {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.Format("15:04:05")
+	}
+	return "-"
+}
+
+// cell makes a string from Zoom safe for a table cell: no tabs or line
+// breaks, not too long, "-" when empty.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || r < 0x20 {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 28 {
+		s = string(r[:27]) + "…"
+	}
+	return s
+}
+
+// statsHeader is the CSV header of statistics rows.
+var statsHeader = []string{"count", "min", "mean", "p50", "p90", "p95", "p99", "max"}
+
+func statsRow(s analyze.Stats) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return []string{strconv.Itoa(s.Count), f(s.Min), f(s.Mean), f(s.P50), f(s.P90), f(s.P95), f(s.P99), f(s.Max)}
+}
+
+// WriteMeetingCSV writes a meeting's percentile tables as CSV rows: the
+// pooled rows (scope "meeting") and each session's (scope "session"), one
+// row per stream and metric, MOS as the metric "mos" of the stream "audio".
+func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))
+	rows := func(scope, participant, session, name string, ss analyze.StreamStats, mos *analyze.Stats) {
+		for _, st := range store.Streams() {
+			for _, m := range store.Metrics() {
+				if s, ok := ss[st.String()][m.String()]; ok {
+					cw.Write(append([]string{r.Meeting, scope, participant, session, name, st.String(), m.String()}, statsRow(s)...))
+				}
+			}
+		}
+		if mos != nil {
+			cw.Write(append([]string{r.Meeting, scope, participant, session, name, "audio", "mos"}, statsRow(*mos)...))
+		}
+	}
+	rows("meeting", "", "", "", r.Streams, r.MOS)
+	for _, s := range r.SessionResults {
+		rows("session", s.Participant, s.Session, s.UserName, s.Streams, s.MOS)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteFleetTable writes a fleet roll-up for a person at a terminal.
+func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %d meetings, %d sessions, %d samples\n", r.By,
+		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Meetings, r.Sessions, r.Samples)
+	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
+	fmt.Fprintln(tw, strings.ToUpper(string(r.By))+"\tSESSIONS\tMEETINGS\tSAMPLES\tDEGRADED\tMOS P50\tPOOR MOS\tLATENCY P50\tLATENCY P95\tJITTER P95\tLOSS P95\tVIDEO FPS P50")
+	for _, g := range r.Groups {
+		mos := "-"
+		if g.MOS != nil {
+			mos = num(g.MOS.P50)
+		}
+		in := g.Streams["audio_input"]
+		p50 := "-"
+		if s, ok := in["latency_ms"]; ok {
+			p50 = num(s.P50)
+		}
+		fps := "-"
+		if s, ok := g.Streams["video_input"]["frame_rate_fps"]; ok {
+			fps = num(s.P50)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(g.Group), g.Sessions, g.Meetings, g.Samples,
+			pct(g.DegradedShare), mos, pct(g.MOSQuality["audio_input"][analyze.Poor]), p50,
+			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), fps)
+	}
+	return tw.Flush()
+}
+
+// WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
+// per group, stream and metric.
+func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write(append([]string{"by", "group", "sessions", "meetings", "stream", "metric"}, statsHeader...))
+	for _, g := range r.Groups {
+		for _, st := range store.Streams() {
+			for _, m := range store.Metrics() {
+				if s, ok := g.Streams[st.String()][m.String()]; ok {
+					cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+				}
+			}
+		}
+		if g.MOS != nil {
+			cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
