@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -141,7 +142,8 @@ func runAnalyze(c *cli.Context) error {
 	return report.WriteFleetTable(w, r)
 }
 
-// analyzeMeeting loads a stored meeting and analyses it.
+// analyzeMeeting analyses a stored meeting, session by session on every
+// core.
 func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.Options) (*analyze.MeetingResult, error) {
 	m, err := db.MeetingInfo(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -150,29 +152,35 @@ func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.O
 	if err != nil {
 		return nil, err
 	}
-	sessions, err := db.Load(ctx, id)
+	workers := runtime.GOMAXPROCS(0)
+	a := analyze.NewMeetingAnalysis(m, opts, workers)
+	err = db.ForEachSession(ctx, id, workers, func(w, i int, s *store.Session, samples []store.Sample) error {
+		a.AddSession(w, i, s, samples)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return analyze.AnalyzeMeeting(m, sessions, opts), nil
+	return a.Result(), nil
 }
 
 // analyzeFleet rolls up the stored meetings whose first sample falls in
-// [from, to] (whole UTC days).
+// [from, to] (whole UTC days), a session per core in memory at a time.
 func analyzeFleet(ctx context.Context, db *store.DB, from, to time.Time, by analyze.GroupBy, opts analyze.Options) (*analyze.FleetResult, error) {
 	list, err := db.Meetings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f := analyze.NewFleet(by, opts)
+	workers := runtime.GOMAXPROCS(0)
+	f := analyze.NewFleet(by, opts, workers)
 	end := to.AddDate(0, 0, 1)
 	for _, m := range list {
 		if m.Start.Before(from) || !m.Start.Before(end) {
 			continue
 		}
 		id := m.ID
-		err := db.ForEachSample(ctx, id, func(s *store.Session, smp *store.Sample) error {
-			f.Add(id, s, smp)
+		err := db.ForEachSession(ctx, id, workers, func(w, _ int, s *store.Session, samples []store.Sample) error {
+			f.AddSession(w, id, s, samples)
 			return nil
 		})
 		if err != nil {

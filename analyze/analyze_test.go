@@ -287,18 +287,21 @@ func TestFiltersAndResolutions(t *testing.T) {
 }
 
 func TestFleet(t *testing.T) {
-	f := NewFleet(ByDevice, Options{})
-	add := func(meeting, p, device string, latencies ...float64) {
-		s := store.Session{Participant: p, Device: device, JoinTime: t0}
+	f := NewFleet(ByDevice, Options{}, 2)
+	session := func(p, device string, latencies ...float64) store.SessionSamples {
+		s := store.SessionSamples{Session: store.Session{Participant: p, Device: device, JoinTime: t0}}
 		for i, l := range latencies {
-			x := smp(60*(i+1), lat(store.AudioInput, l), val(store.AudioInput, store.Jitter, 1), val(store.AudioInput, store.AvgLoss, 0))
-			f.Add(meeting, &s, &x)
+			s.Samples = append(s.Samples, smp(60*(i+1), lat(store.AudioInput, l), val(store.AudioInput, store.Jitter, 1), val(store.AudioInput, store.AvgLoss, 0)))
 		}
+		return s
 	}
-	add("m1", "a", "Mac", 10, 20)
-	add("m1", "b", "Windows", 500, 500) // eff 512: R 54, MOS 2.78: poor
-	add("m2", "a", "Mac", 30)
-	add("m2", "c", "", 40)
+	add := func(worker int, meeting string, s store.SessionSamples) {
+		f.AddSession(worker, meeting, &s.Session, s.Samples)
+	}
+	add(0, "m1", session("a", "Mac", 10, 20))
+	add(1, "m1", session("b", "Windows", 500, 500)) // eff 512: R 54, MOS 2.78: poor
+	add(1, "m2", session("a", "Mac", 30))
+	add(0, "m2", session("c", "", 40))
 	r := f.Result(t0, t0)
 	if r.Meetings != 2 || r.Sessions != 4 || r.Samples != 6 || len(r.Groups) != 3 {
 		t.Fatalf("fleet = %+v", r)

@@ -8,25 +8,34 @@ import (
 
 // Dist is an exact distribution of values: every distinct value with how
 // often it occurs. It gives exactly the percentiles that sorting every
-// value would, in memory that grows with the distinct values only (Zoom's
-// metrics repeat a lot: whole milliseconds, tenths of a percent), and two
-// Dists merge in time proportional to their distinct values. That is what
-// lets a meeting's pooled table and a fleet's groups be built from the
-// sessions' tables instead of from every sample again.
+// value would, in memory that grows with the distinct values only, and
+// Dists merge in time proportional to their distinct values: that is how a
+// fleet's groups are built without holding their samples.
+//
+// Zoom's metrics repeat a lot, and most are whole numbers (milliseconds,
+// frames, pixels, kbps, percent, dBm) or percentages with a decimal or two
+// (loss): those are counted in plain arrays, the rest in a hash table.
 //
 // The zero value is an empty distribution.
 type Dist struct {
-	slots []slot // open addressing; a key of 0 marks an empty slot
-	used  int    // distinct non-zero values
-	zeros uint32 // 0 is counted here (and -0 with it), so that no key is 0
-	n     int
-	sum   float64
-	min   float64
-	max   float64
+	ints       []uint32 // counts of the whole numbers intLo .. intLo+denseInts-1
+	hundredths []uint32 // counts of the other multiples of 0.01 below denseHundredths/100
+	slots      []slot   // open addressing; a key of 0 marks an empty slot
+	used       int      // distinct values in slots
+	n          int
+	sum        float64
+	min        float64
+	max        float64
 }
 
+const (
+	intLo           = -256 // RSSI in dBm is negative
+	denseInts       = 8192 + 256
+	denseHundredths = 10000 // loss and CPU percentages with two decimals
+)
+
 type slot struct {
-	key   uint64 // math.Float64bits of the value
+	key   uint64 // math.Float64bits of the value; never 0, which is counted in ints
 	count uint32
 }
 
@@ -45,9 +54,21 @@ func (d *Dist) addN(v float64, c uint32) {
 	}
 	d.n += int(c)
 	d.sum += v * float64(c)
-	if v == 0 {
-		d.zeros += c
+	if v >= intLo && v < intLo+denseInts && v == math.Trunc(v) { // also 0 and -0
+		if d.ints == nil {
+			d.ints = make([]uint32, denseInts)
+		}
+		d.ints[int(v)-intLo] += c
 		return
+	}
+	if v > 0 && v < denseHundredths/100 {
+		if t := round(v * 100); t/100 == v {
+			if d.hundredths == nil {
+				d.hundredths = make([]uint32, denseHundredths)
+			}
+			d.hundredths[int(t)] += c
+			return
+		}
 	}
 	if d.used*4 >= len(d.slots)*3 {
 		d.grow()
@@ -97,7 +118,22 @@ func (d *Dist) Merge(o *Dist) {
 	}
 	d.n += o.n
 	d.sum += o.sum
-	d.zeros += o.zeros
+	if o.ints != nil {
+		if d.ints == nil {
+			d.ints = make([]uint32, denseInts)
+		}
+		for i, c := range o.ints {
+			d.ints[i] += c
+		}
+	}
+	if o.hundredths != nil {
+		if d.hundredths == nil {
+			d.hundredths = make([]uint32, denseHundredths)
+		}
+		for i, c := range o.hundredths {
+			d.hundredths[i] += c
+		}
+	}
 	for _, s := range o.slots {
 		if s.key != 0 {
 			if d.used*4 >= len(d.slots)*3 {
@@ -135,23 +171,28 @@ func (d *Dist) Stats() Stats {
 	return Stats{Count: d.n, Min: d.min, Mean: d.sum / float64(d.n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: d.max}
 }
 
-// Quantiles returns the type 7 quantiles for ps, each within [0, 1]. It
-// returns nil for an empty distribution.
-func (d *Dist) Quantiles(ps ...float64) []float64 {
-	if d.n == 0 {
-		return nil
-	}
-	type vc struct {
-		v float64
-		c uint32
-	}
-	vals := make([]vc, 0, d.used+1)
-	if d.zeros > 0 {
-		vals = append(vals, vc{0, d.zeros})
-	}
+// vc is a value and its count.
+type vc struct {
+	v float64
+	c uint32
+}
+
+// sorted lists the distinct values and their counts in ascending order.
+func (d *Dist) sorted() []vc {
+	vals := make([]vc, 0, d.used+64)
 	for _, s := range d.slots {
 		if s.key != 0 {
 			vals = append(vals, vc{math.Float64frombits(s.key), s.count})
+		}
+	}
+	for i, c := range d.ints {
+		if c > 0 {
+			vals = append(vals, vc{float64(i + intLo), c})
+		}
+	}
+	for i, c := range d.hundredths {
+		if c > 0 {
+			vals = append(vals, vc{float64(i) / 100, c})
 		}
 	}
 	slices.SortFunc(vals, func(a, b vc) int {
@@ -163,6 +204,16 @@ func (d *Dist) Quantiles(ps ...float64) []float64 {
 		}
 		return 0
 	})
+	return vals
+}
+
+// Quantiles returns the type 7 quantiles for ps, each within [0, 1]. It
+// returns nil for an empty distribution.
+func (d *Dist) Quantiles(ps ...float64) []float64 {
+	if d.n == 0 {
+		return nil
+	}
+	vals := d.sorted()
 	// cum[i] is how many values rank at or below vals[i].
 	cum := make([]int, len(vals))
 	total := 0
@@ -187,6 +238,17 @@ func (d *Dist) Quantiles(ps ...float64) []float64 {
 	return out
 }
 
+// appendValues appends every value of d to xs, each as often as it was
+// added, in ascending order.
+func (d *Dist) appendValues(xs []float64) []float64 {
+	for _, x := range d.sorted() {
+		for range x.c {
+			xs = append(xs, x.v)
+		}
+	}
+	return xs
+}
+
 // sortedStats sorts xs in place and summarises it; the mean sums the
 // values in the order given. Tests use it as the reference for selectStats.
 func sortedStats(xs []float64) Stats {
@@ -205,21 +267,4 @@ func sortedStats(xs []float64) Stats {
 		return x
 	}
 	return Stats{Count: len(xs), Min: xs[0], Mean: sum / float64(len(xs)), P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), Max: xs[len(xs)-1]}
-}
-
-// appendValues appends every value of d to xs, each as often as it was
-// added (order unspecified).
-func (d *Dist) appendValues(xs []float64) []float64 {
-	for range d.zeros {
-		xs = append(xs, 0)
-	}
-	for _, s := range d.slots {
-		if s.key != 0 {
-			v := math.Float64frombits(s.key)
-			for range s.count {
-				xs = append(xs, v)
-			}
-		}
-	}
-	return xs
 }

@@ -81,17 +81,20 @@ type FleetResult struct {
 	Groups     []GroupResult `json:"groups"`
 }
 
-// Fleet rolls many meetings up by a session property, from samples fed
-// meeting by meeting, session by session, in time order. It keeps one
-// session's details at a time and, per group, the distinct values only.
+// Fleet rolls many meetings up by a session property. Per group it keeps
+// counts and the distinct values only, so that a year of meetings fits in
+// memory. Sessions come from several goroutines at once (as
+// store.DB.ForEachSession gives them), each worker pooling apart until
+// Result joins them.
 type Fleet struct {
-	opts     Options
-	by       GroupBy
-	acc      *sessionAcc
-	open     bool
-	meeting  string
-	groups   map[string]*fleetGroup
-	meetings map[string]bool
+	opts  Options
+	by    GroupBy
+	parts []*fleetPart
+}
+
+type fleetPart struct {
+	acc    *sessionAcc
+	groups map[string]*fleetGroup
 }
 
 type fleetGroup struct {
@@ -101,51 +104,72 @@ type fleetGroup struct {
 	meetings map[string]bool
 }
 
-// NewFleet starts a roll-up.
-func NewFleet(by GroupBy, opts Options) *Fleet {
-	f := &Fleet{opts: opts, by: by, groups: map[string]*fleetGroup{}, meetings: map[string]bool{}}
-	f.acc = newSessionAcc(f.opts.thresholds(), opts.Streams)
+func (g *fleetGroup) merge(o *fleetGroup) {
+	g.pool.merge(&o.pool)
+	for st := range g.dists {
+		for m := range g.dists[st] {
+			g.dists[st][m].Merge(&o.dists[st][m])
+		}
+	}
+	g.mos.Merge(&o.mos)
+	for k := range o.meetings {
+		g.meetings[k] = true
+	}
+}
+
+// NewFleet starts a roll-up for the given number of workers.
+func NewFleet(by GroupBy, opts Options, workers int) *Fleet {
+	f := &Fleet{opts: opts, by: by}
+	f.opts.thresholds()
+	f.parts = make([]*fleetPart, max(1, workers))
+	for w := range f.parts {
+		f.parts[w] = &fleetPart{acc: newSessionAcc(&f.opts.Thresholds, f.opts.Streams), groups: map[string]*fleetGroup{}}
+	}
 	return f
 }
 
-// Add takes the next sample of a meeting's session.
-func (f *Fleet) Add(meetingID string, s *store.Session, smp *store.Sample) {
-	if !f.open || f.meeting != meetingID || f.acc.sess.Key() != s.Key() {
-		f.finishSession()
-		g := f.group(f.by.key(s))
-		f.acc.start(s, values{dists: &g.dists, mosD: &g.mos})
-		f.open, f.meeting = true, meetingID
-	}
-	f.acc.add(smp)
-}
-
-func (f *Fleet) finishSession() {
-	if !f.open {
+// AddSession rolls one session of a meeting in, with its samples in time
+// order. Each worker (0 ≤ worker < workers) may call it at the same time as
+// the others, never twice at once.
+func (f *Fleet) AddSession(worker int, meetingID string, s *store.Session, samples []store.Sample) {
+	if !f.opts.wants(s) {
 		return
 	}
-	f.open = false
-	g := f.group(f.by.key(&f.acc.sess))
-	f.acc.pool(false)
-	g.add(f.acc, f.acc.quality())
-	g.meetings[f.meeting] = true
-	f.meetings[f.meeting] = true
-}
-
-func (f *Fleet) group(key string) *fleetGroup {
-	g := f.groups[key]
+	p := f.parts[worker]
+	key := f.by.key(s)
+	g := p.groups[key]
 	if g == nil {
 		g = &fleetGroup{meetings: map[string]bool{}}
-		f.groups[key] = g
+		p.groups[key] = g
 	}
-	return g
+	g.meetings[meetingID] = true
+	p.acc.start(s, values{dists: &g.dists, mosD: &g.mos})
+	for j := range samples {
+		p.acc.add(&samples[j])
+	}
+	p.acc.pool(false)
+	g.add(p.acc, p.acc.quality())
 }
 
 // Result finishes the roll-up over [from, to].
 func (f *Fleet) Result(from, to time.Time) *FleetResult {
-	f.finishSession()
-	r := &FleetResult{From: from.UTC(), To: to.UTC(), By: f.by, Meetings: len(f.meetings), Thresholds: f.opts.Thresholds,
+	groups := map[string]*fleetGroup{}
+	meetings := map[string]bool{}
+	for _, p := range f.parts {
+		for key, g := range p.groups {
+			for m := range g.meetings {
+				meetings[m] = true
+			}
+			if groups[key] == nil {
+				groups[key] = g
+				continue
+			}
+			groups[key].merge(g)
+		}
+	}
+	r := &FleetResult{From: from.UTC(), To: to.UTC(), By: f.by, Meetings: len(meetings), Thresholds: f.opts.Thresholds,
 		Groups: []GroupResult{}}
-	for key, g := range f.groups {
+	for key, g := range groups {
 		gr := GroupResult{Group: key, Meetings: len(g.meetings), Sessions: g.sessions, Samples: g.samples,
 			Streams: distStats(&g.dists), MOS: statsPtr(&g.mos), MOSQuality: g.qualityShares(),
 			Degraded: shares(&g.present, &g.degraded)}

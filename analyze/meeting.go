@@ -54,42 +54,99 @@ type MeetingResult struct {
 	Incidents      []Incident      `json:"incidents"`
 }
 
-// AnalyzeMeeting analyses a meeting's sessions and samples (as
-// store.DB.Load gives them). The sessions are shared out among the cores in
-// parts, each pooling its own values; the parts are then joined.
+// AnalyzeMeeting analyses a meeting's sessions and samples held in memory
+// (as store.DB.Load gives them), on every core.
 func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Options) *MeetingResult {
-	opts.thresholds()
-	// More parts than cores, taken in turn, so that a slow core (or a
-	// heavy stretch of sessions) does not hold the others up.
-	chunks := max(1, min(4*runtime.GOMAXPROCS(0), len(sessions)))
-	parts := make([]*meetingPart, chunks)
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(sessions)))
+	a := NewMeetingAnalysis(m, opts, workers)
+	// Small chunks taken in turn, so that a slow core (or a heavy stretch
+	// of sessions) does not hold the others up.
+	chunks := max(1, min(4*workers, len(sessions)))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				parts[c] = analyzePart(sessions[c*len(sessions)/chunks:(c+1)*len(sessions)/chunks], &opts)
+				for i := c * len(sessions) / chunks; i < (c+1)*len(sessions)/chunks; i++ {
+					a.AddSession(w, i, &sessions[i].Session, sessions[i].Samples)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	return join(m, parts, &opts)
+	return a.Result()
 }
 
-// meetingPart is the analysis of some of a meeting's sessions.
+// MeetingAnalysis analyses a meeting from its sessions, handed to it by
+// several goroutines at once (as store.DB.ForEachSession does): each
+// worker pools its sessions apart, and Result joins them.
+type MeetingAnalysis struct {
+	meeting store.Meeting
+	opts    Options
+	parts   []*meetingPart
+}
+
+// NewMeetingAnalysis starts the analysis of a meeting for the given number
+// of workers.
+func NewMeetingAnalysis(m store.Meeting, opts Options, workers int) *MeetingAnalysis {
+	a := &MeetingAnalysis{meeting: m, opts: opts}
+	a.opts.thresholds()
+	a.parts = make([]*meetingPart, max(1, workers))
+	for w := range a.parts {
+		p := &meetingPart{acc: newSessionAcc(&a.opts.Thresholds, a.opts.Streams), parts: map[string]bool{},
+			minutes: map[int64]*minuteCount{}}
+		p.to = values{dists: &p.dists, raw: &p.raw, mos: &p.mos, hint: 4096}
+		a.parts[w] = p
+	}
+	return a
+}
+
+// AddSession analyses one session with its samples in time order; index
+// is its place in join order. Each worker (0 ≤ worker < workers) may call
+// it at the same time as the others, never twice at once.
+func (a *MeetingAnalysis) AddSession(worker, index int, s *store.Session, samples []store.Sample) {
+	if !a.opts.wants(s) {
+		return
+	}
+	p := a.parts[worker]
+	p.acc.start(s, p.to)
+	for j := range samples {
+		smp := &samples[j]
+		p.acc.add(smp)
+		if p.first.IsZero() || smp.Time.Before(p.first) {
+			p.first = smp.Time
+		}
+		if smp.Time.After(p.last) {
+			p.last = smp.Time
+		}
+	}
+	p.finishSession(index)
+}
+
+// Result joins the workers' parts.
+func (a *MeetingAnalysis) Result() *MeetingResult { return join(a.meeting, a.parts, &a.opts) }
+
+// meetingPart is one worker's share of a meeting's analysis.
 type meetingPart struct {
 	acc         *sessionAcc
+	to          values
 	pool        pool
 	dists       [store.NumStreams][store.NumMetrics]Dist
 	raw         [store.NumStreams][store.NumMetrics][]float64
 	mos         []float64
-	sessions    []SessionResult
+	sessions    []indexed
 	windows     []Window
 	parts       map[string]bool
 	minutes     map[int64]*minuteCount
 	first, last time.Time
+}
+
+// indexed is a session's result with its place in join order.
+type indexed struct {
+	index int
+	SessionResult
 }
 
 type minuteCount struct {
@@ -97,38 +154,9 @@ type minuteCount struct {
 	sessions         []int // indexes of the sessions degraded in it
 }
 
-func analyzePart(sessions []store.SessionSamples, opts *Options) *meetingPart {
-	p := &meetingPart{acc: newSessionAcc(&opts.Thresholds, opts.Streams), parts: map[string]bool{}, minutes: map[int64]*minuteCount{}}
-	n := 0
-	for i := range sessions {
-		n += len(sessions[i].Samples)
-	}
-	p.mos = make([]float64, 0, 2*n)
-	to := values{dists: &p.dists, raw: &p.raw, mos: &p.mos, hint: n}
-	for i := range sessions {
-		s := &sessions[i]
-		if !opts.wants(&s.Session) {
-			continue
-		}
-		p.acc.start(&s.Session, to)
-		for j := range s.Samples {
-			smp := &s.Samples[j]
-			p.acc.add(smp)
-			if p.first.IsZero() || smp.Time.Before(p.first) {
-				p.first = smp.Time
-			}
-			if smp.Time.After(p.last) {
-				p.last = smp.Time
-			}
-		}
-		p.finishSession()
-	}
-	return p
-}
-
 // finishSession closes the current session: its figures, windows and
 // minutes go into the part's.
-func (p *meetingPart) finishSession() {
+func (p *meetingPart) finishSession(index int) {
 	acc := p.acc
 	q := acc.quality()
 	streams, mos := acc.pool(true)
@@ -146,8 +174,7 @@ func (p *meetingPart) finishSession() {
 	if acc.samples > 0 {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
 	}
-	idx := len(p.sessions)
-	p.sessions = append(p.sessions, sr)
+	p.sessions = append(p.sessions, indexed{index, sr})
 	p.windows = append(p.windows, acc.windows()...)
 	p.pool.add(acc, q)
 	p.parts[acc.sess.Participant] = true
@@ -160,7 +187,7 @@ func (p *meetingPart) finishSession() {
 		mc.active++
 		if mk.degraded {
 			mc.degraded++
-			mc.sessions = append(mc.sessions, idx)
+			mc.sessions = append(mc.sessions, index)
 		}
 	}
 }
@@ -183,9 +210,9 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 		}
 	}
 	var first, last time.Time
+	var sessions []indexed
 	for i, p := range parts {
-		base := len(r.SessionResults)
-		r.SessionResults = append(r.SessionResults, p.sessions...)
+		sessions = append(sessions, p.sessions...)
 		r.Windows = append(r.Windows, p.windows...)
 		all.merge(&p.pool)
 		for k := range p.parts {
@@ -199,9 +226,7 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 			}
 			mc.active += c.active
 			mc.degraded += c.degraded
-			for _, s := range c.sessions {
-				mc.sessions = append(mc.sessions, base+s)
-			}
+			mc.sessions = append(mc.sessions, c.sessions...)
 		}
 		if !p.first.IsZero() && (first.IsZero() || p.first.Before(first)) {
 			first = p.first
@@ -214,6 +239,10 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 			continue
 		}
 		mos = append(mos, p.mos...)
+	}
+	sort.Slice(sessions, func(i, j int) bool { return sessions[i].index < sessions[j].index })
+	for _, s := range sessions {
+		r.SessionResults = append(r.SessionResults, s.SessionResult)
 	}
 	if !first.IsZero() {
 		f, l := first.UTC(), last.UTC()

@@ -49,6 +49,7 @@ type sessionAcc struct {
 
 	sess        store.Session
 	to          values
+	direct      bool                                          // values go straight into to.dists (a fleet); else a meeting's session keeps them
 	vals        [store.NumStreams][store.NumMetrics][]float64 // this session's values, for a meeting
 	mosOff      int
 	samples     int
@@ -83,7 +84,7 @@ func newSessionAcc(th *Thresholds, streams []store.Stream) *sessionAcc {
 
 // start begins a new session whose values go to `to`.
 func (a *sessionAcc) start(s *store.Session, to values) {
-	a.sess, a.to = *s, to
+	a.sess, a.to, a.direct = *s, to, to.raw == nil
 	a.samples, a.degradedAny = 0, 0
 	if to.mos != nil {
 		a.mosOff = len(*to.mos)
@@ -123,7 +124,11 @@ func (a *sessionAcc) add(smp *store.Sample) {
 		if a.filtered && !a.streams[st] {
 			continue
 		}
-		a.vals[st][m] = append(a.vals[st][m], x)
+		if a.direct {
+			a.to.dists[st][m].Add(x)
+		} else {
+			a.vals[st][m] = append(a.vals[st][m], x)
+		}
 		a.pr[st] = true
 		// One switch for the thresholds (see Thresholds.check, which the
 		// tests use), MOS's inputs and the resolution.
@@ -242,7 +247,7 @@ func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
 	}
 	for st := range a.vals {
 		for m, xs := range a.vals[st] {
-			if len(xs) == 0 {
+			if len(xs) == 0 || a.direct {
 				continue
 			}
 			var raw *[]float64

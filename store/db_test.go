@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -381,9 +382,7 @@ func TestDamagedFile(t *testing.T) {
 		}
 		var page int
 		b.View(func(tx *bbolt.Tx) error {
-			sessions := tx.Bucket(bucketMeetings).Bucket([]byte("m1")).Bucket(bucketSessions)
-			k, _ := sessions.Cursor().Last()
-			page = int(sessions.Bucket(k).Bucket(bucketSamples).Root())
+			page = int(tx.Bucket(bucketMeetings).Bucket([]byte("m1")).Bucket(bucketSamples).Root())
 			return nil
 		})
 		size := b.Info().PageSize
@@ -401,8 +400,12 @@ func TestDamagedFile(t *testing.T) {
 		defer db.Close()
 		_, err = db.Load(ctx0, "m1")
 		wantDamaged(t, path, err)
-		_, err = db.Meetings(ctx0)
+		err = db.ForEachSample(ctx0, "m1", func(*Session, *Sample) error { return nil })
 		wantDamaged(t, path, err)
+		// Listing reads no samples: it still works.
+		if list, err := db.Meetings(ctx0); err != nil || len(list) != 1 {
+			t.Errorf("listing a file with damaged samples: %v, %v", list, err)
+		}
 	})
 }
 
@@ -532,5 +535,54 @@ func TestMarkCollected(t *testing.T) {
 	m, err := db.MeetingInfo(ctx0, "m1")
 	if err != nil || !m.Collected.Equal(t0) || m.Topic != "Weekly sync" || m.Number != "85012345678" {
 		t.Errorf("after marking: %+v, %v", m, err)
+	}
+}
+
+// ForEachSession hands every session with all its samples to the workers,
+// each exactly once, with its join-order index.
+func TestForEachSession(t *testing.T) {
+	db := MustOpenDB(t)
+	var sessions []SessionSamples
+	for i := range 9 {
+		sessions = append(sessions, session(fmt.Sprintf("p%d", i), t0.Add(time.Duration(i)*time.Second), 3*i, float64(i)))
+	}
+	db.PutPage(ctx0, testPage("m", Past, "{}", sessions...))
+	var mu sync.Mutex
+	seen := map[int]string{}
+	workers := map[int]bool{}
+	err := db.ForEachSession(ctx0, "m", 3, func(w, i int, s *Session, samples []Sample) error {
+		if len(samples) != len(sessions[i].Samples) {
+			return fmt.Errorf("session %d: %d samples, want %d", i, len(samples), len(sessions[i].Samples))
+		}
+		for j := range samples {
+			if !samples[j].Time.Equal(sessions[i].Samples[j].Time) {
+				return fmt.Errorf("session %d sample %d at %s", i, j, samples[j].Time)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if _, dup := seen[i]; dup {
+			return fmt.Errorf("session %d twice", i)
+		}
+		seen[i] = s.Participant
+		workers[w] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sessions {
+		if seen[i] != sessions[i].Session.Participant {
+			t.Errorf("index %d = %q, want %q", i, seen[i], sessions[i].Session.Participant)
+		}
+	}
+	for w := range workers {
+		if w < 0 || w >= 3 {
+			t.Errorf("worker %d", w)
+		}
+	}
+	stop := errors.New("stop")
+	if err := db.ForEachSession(ctx0, "m", 2, func(int, int, *Session, []Sample) error { return stop }); err != stop {
+		t.Errorf("error from fn: %v", err)
 	}
 }

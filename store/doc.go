@@ -9,11 +9,15 @@
 //	meetings/
 //	    <meeting id>/                 one bucket per meeting instance
 //	        info      JSON Meeting
+//	        counts    samples and documents stored, first and last sample
+//	                  time (counts.go): kept with every write, so that
+//	                  listing meetings reads no samples
 //	        sessions/
-//	            <session key>/        join time key + participant id (keys.go)
-//	                info      JSON Session (participant fields)
-//	                samples/
-//	                    <time key> -> encoded Sample values (sample_codec.go)
+//	            <session key> -> JSON Session (keys.go: join time, participant)
+//	        samples/
+//	            <session key><time key> -> encoded Sample values
+//	                         (sample_codec.go); one bucket for all sessions,
+//	                         so that pages fill up and a walk is a scan
 //	        raw/
 //	            <seq key> -> raw record: every response document as Zoom
 //	                         sent it, s2-compressed (raw.go)

@@ -12,9 +12,11 @@ import (
 //
 //	time key     8 bytes: Unix nanoseconds with the sign bit flipped, so that
 //	             times before 1970 sort first; the zero time.Time is all zeros.
-//	session key  time key of the join time, then the participant id's bytes:
-//	             sessions list in join order, and the id needs no escaping
-//	             because it runs to the end of the key.
+//	session key  time key of the join time, the participant id's length (2
+//	             bytes), the id: sessions list in join order, and no session
+//	             key is a prefix of another's.
+//	sample key   session key, then the sample's time key: a session's
+//	             samples lie together, in time order.
 //	raw key      8 bytes: the bucket's sequence number, in storage order.
 
 const timeKeyLen = 8
@@ -42,23 +44,36 @@ func parseTimeKey(k []byte) (time.Time, error) {
 	return time.Unix(0, int64(u^(1<<63))).UTC(), nil
 }
 
-// sessionKey returns the bucket key of a session.
+// maxParticipant is the longest participant id a session key holds.
+const maxParticipant = 1<<16 - 1
+
+// sessionKey returns the key of a session; the participant id must not be
+// longer than maxParticipant bytes.
 func sessionKey(k SessionKey) []byte {
-	b := make([]byte, 0, timeKeyLen+len(k.Participant))
+	b := make([]byte, 0, timeKeyLen+2+len(k.Participant)+timeKeyLen)
 	b = appendTimeKey(b, k.JoinTime)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(k.Participant)))
 	return append(b, k.Participant...)
 }
 
 // parseSessionKey decodes a session key.
 func parseSessionKey(k []byte) (SessionKey, error) {
-	if len(k) < timeKeyLen {
-		return SessionKey{}, fmt.Errorf("session key has %d bytes, want at least %d", len(k), timeKeyLen)
+	if len(k) < timeKeyLen+2 {
+		return SessionKey{}, fmt.Errorf("session key has %d bytes, want at least %d", len(k), timeKeyLen+2)
 	}
 	t, err := parseTimeKey(k[:timeKeyLen])
 	if err != nil {
 		return SessionKey{}, err
 	}
-	return SessionKey{Participant: string(k[timeKeyLen:]), JoinTime: t}, nil
+	if n := int(binary.BigEndian.Uint16(k[timeKeyLen:])); n != len(k)-timeKeyLen-2 {
+		return SessionKey{}, fmt.Errorf("session key says %d bytes of participant id, has %d", n, len(k)-timeKeyLen-2)
+	}
+	return SessionKey{Participant: string(k[timeKeyLen+2:]), JoinTime: t}, nil
+}
+
+// sampleKey appends a sample's time key to its session's key.
+func sampleKey(session []byte, t time.Time) []byte {
+	return appendTimeKey(session[:len(session):len(session)], t)
 }
 
 // seqKey returns the key of a sequence number.

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -24,7 +23,7 @@ func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) 
 	}
 	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
 	if v := mb.Get(keyInfo); v != nil {
-		if err := json.Unmarshal(v, &info); err != nil {
+		if err := unmarshalJSON(v, &info); err != nil {
 			return nil, fmt.Errorf("meeting info: %w", err)
 		}
 		if m.Type == Past {
@@ -39,7 +38,7 @@ func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) 
 		info.Number = m.Number
 	}
 	info.LastStored = now
-	v, err := json.Marshal(&info)
+	v, err := marshalJSON(&info)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +54,11 @@ func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
 			return err
 		}
 		var info Meeting
-		if err := json.Unmarshal(mb.Get(keyInfo), &info); err != nil {
+		if err := unmarshalJSON(mb.Get(keyInfo), &info); err != nil {
 			return db.damaged("meeting "+id+" info", err)
 		}
 		info.Collected = t.UTC()
-		v, err := json.Marshal(&info)
+		v, err := marshalJSON(&info)
 		if err != nil {
 			return err
 		}
@@ -80,7 +79,7 @@ func (db *DB) MeetingInfo(ctx context.Context, id string) (Meeting, error) {
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(mb.Get(keyInfo), &m); err != nil {
+		if err := unmarshalJSON(mb.Get(keyInfo), &m); err != nil {
 			return db.damaged("meeting "+id+" info", err)
 		}
 		return nil
@@ -130,32 +129,15 @@ func (db *DB) summarize(tx *bbolt.Tx, id string) (MeetingSummary, error) {
 		return MeetingSummary{}, err
 	}
 	s := MeetingSummary{}
-	if err := json.Unmarshal(mb.Get(keyInfo), &s.Meeting); err != nil {
+	if err := unmarshalJSON(mb.Get(keyInfo), &s.Meeting); err != nil {
 		return s, db.damaged("meeting "+id+" info", err)
 	}
-	if raw := mb.Bucket(bucketRaw); raw != nil {
-		s.Documents = raw.Stats().KeyN
-	}
+	c := readCounts(mb)
+	s.Samples, s.Documents, s.Start, s.End = int(c.samples), int(c.documents), c.first, c.last
 	participants := map[string]struct{}{}
-	err = forEachSession(mb, func(key SessionKey, b *bbolt.Bucket) error {
+	err = forEachSession(mb, func(key SessionKey, _ []byte, _ []byte) error {
 		s.Sessions++
 		participants[key.Participant] = struct{}{}
-		samples := b.Bucket(bucketSamples)
-		if samples == nil {
-			return nil
-		}
-		s.Samples += samples.Stats().KeyN
-		c := samples.Cursor()
-		if k, _ := c.First(); k != nil {
-			if t, err := parseTimeKey(k); err == nil && (s.Start.IsZero() || t.Before(s.Start)) {
-				s.Start = t
-			}
-		}
-		if k, _ := c.Last(); k != nil {
-			if t, err := parseTimeKey(k); err == nil && t.After(s.End) {
-				s.End = t
-			}
-		}
 		return nil
 	})
 	if err != nil {
@@ -165,20 +147,24 @@ func (db *DB) summarize(tx *bbolt.Tx, id string) (MeetingSummary, error) {
 	return s, nil
 }
 
-// forEachSession calls fn with each session bucket of a meeting, in join
-// order.
-func forEachSession(mb *bbolt.Bucket, fn func(SessionKey, *bbolt.Bucket) error) error {
+// forEachSession calls fn with each session of a meeting, in join order:
+// its key decoded and raw, and its info (valid only during the call).
+func forEachSession(mb *bbolt.Bucket, fn func(key SessionKey, raw, info []byte) error) error {
 	sb := mb.Bucket(bucketSessions)
 	if sb == nil {
 		return nil
 	}
-	return sb.ForEachBucket(func(k []byte) error {
+	c := sb.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
 		key, err := parseSessionKey(k)
 		if err != nil {
 			return err
 		}
-		return fn(key, sb.Bucket(k))
-	})
+		if err := fn(key, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Sessions returns a meeting's sessions in join order.

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -44,7 +43,8 @@ type PageResult struct {
 type encodedSession struct {
 	key     []byte
 	session *Session
-	times   [][]byte
+	keys    [][]byte // sample keys
+	times   []time.Time
 	values  [][]byte
 }
 
@@ -90,19 +90,19 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 		if err != nil {
 			return err
 		}
-		sb, err := mb.CreateBucketIfNotExists(bucketSessions)
-		if err != nil {
-			return err
-		}
-		if err := putSessions(sb, pp.sessions, &res); err != nil {
+		c := readCounts(mb)
+		if err := putSessions(mb, pp.sessions, &res, &c); err != nil {
 			return err
 		}
 		if pp.raw != nil && (!pp.rawIf || res.Added+res.Replaced > 0) {
 			if res.RawStored, err = putRaw(mb, *pp.raw); err != nil {
 				return err
 			}
+			if res.RawStored {
+				c.documents++
+			}
 		}
-		return nil
+		return c.put(mb)
 	})
 	if err != nil {
 		return PageResult{}, fmt.Errorf("store meeting %s: %w", pp.meeting.ID, err)
@@ -136,8 +136,12 @@ func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
 		if !representable(s.JoinTime) || !representable(s.LeaveTime) {
 			return nil, fmt.Errorf("participant %s: join or leave time out of range", s.Participant)
 		}
+		if len(s.Participant) > maxParticipant {
+			return nil, fmt.Errorf("participant id of %d bytes: longer than %d", len(s.Participant), maxParticipant)
+		}
+		n := len(in[i].Samples)
 		e := encodedSession{key: sessionKey(s.Key()), session: s,
-			times: make([][]byte, len(in[i].Samples)), values: make([][]byte, len(in[i].Samples))}
+			keys: make([][]byte, n), times: make([]time.Time, n), values: make([][]byte, n)}
 		for j := range in[i].Samples {
 			smp := &in[i].Samples[j]
 			if smp.Time.IsZero() || !representable(smp.Time) {
@@ -148,51 +152,53 @@ func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
 			if err != nil {
 				return nil, fmt.Errorf("participant %s at %s: %w", s.Participant, smp.Time.UTC().Format(timeFormat), err)
 			}
-			e.times[j], e.values[j] = timeKey(smp.Time), v
+			e.keys[j], e.times[j], e.values[j] = sampleKey(e.key, smp.Time), smp.Time, v
 		}
 		out[i] = e
 	}
 	return out, nil
 }
 
-// putSessions writes encoded sessions into a meeting's sessions bucket.
-func putSessions(sb *bbolt.Bucket, enc []encodedSession, res *PageResult) error {
+// putSessions writes encoded sessions and their samples into a meeting's
+// bucket, updating its counts.
+func putSessions(mb *bbolt.Bucket, enc []encodedSession, res *PageResult, c *counts) error {
+	sb, err := mb.CreateBucketIfNotExists(bucketSessions)
+	if err != nil {
+		return err
+	}
+	samples, err := mb.CreateBucketIfNotExists(bucketSamples)
+	if err != nil {
+		return err
+	}
+	samples.FillPercent = 0.9 // samples mostly arrive in key order
 	for i := range enc {
 		e := &enc[i]
 		res.Sessions++
-		bkt := sb.Bucket(e.key)
 		merged := *e.session
-		if bkt == nil {
-			var err error
-			if bkt, err = sb.CreateBucket(e.key); err != nil {
-				return err
-			}
+		if old := sb.Get(e.key); old == nil {
 			res.NewSessions++
 		} else {
-			var old Session
-			if err := json.Unmarshal(bkt.Get(keyInfo), &old); err != nil {
+			var prev Session
+			if err := unmarshalJSON(old, &prev); err != nil {
 				return fmt.Errorf("session %s: %w", e.session.Participant, err)
 			}
-			old.merge(e.session)
-			merged = old
+			prev.merge(e.session)
+			merged = prev
 		}
-		info, err := json.Marshal(&merged)
+		info, err := marshalJSON(&merged)
 		if err != nil {
 			return err
 		}
-		if err := bkt.Put(keyInfo, info); err != nil {
+		if err := sb.Put(e.key, info); err != nil {
 			return err
 		}
-		samples, err := bkt.CreateBucketIfNotExists(bucketSamples)
-		if err != nil {
-			return err
-		}
-		samples.FillPercent = 0.9 // samples mostly arrive in time order
-		for j, k := range e.times {
+		for j, k := range e.keys {
 			old := samples.Get(k)
 			switch {
 			case old == nil:
 				res.Added++
+				c.samples++
+				c.saw(e.times[j])
 			case bytes.Equal(old, e.values[j]):
 				res.Present++
 				continue

@@ -28,16 +28,16 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 		if err != nil {
 			return err
 		}
-		res.SessionsBefore, res.SamplesBefore = countSessions(mb)
-		if mb.Bucket(bucketSessions) != nil {
-			if err := mb.DeleteBucket(bucketSessions); err != nil {
-				return err
+		before := readCounts(mb)
+		res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
+		for _, name := range [][]byte{bucketSessions, bucketSamples} {
+			if mb.Bucket(name) != nil {
+				if err := mb.DeleteBucket(name); err != nil {
+					return err
+				}
 			}
 		}
-		sb, err := mb.CreateBucket(bucketSessions)
-		if err != nil {
-			return err
-		}
+		after := counts{documents: before.documents}
 		err = db.forEachRaw(ctx, mb, meetingID, func(doc RawDoc) error {
 			sessions, err := parse(doc)
 			if err != nil {
@@ -48,13 +48,13 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
 			res.Documents++
-			return putSessions(sb, enc, &PageResult{})
+			return putSessions(mb, enc, &PageResult{}, &after)
 		})
 		if err != nil {
 			return err
 		}
-		res.SessionsAfter, res.SamplesAfter = countSessions(mb)
-		return nil
+		res.SessionsAfter, res.SamplesAfter = keyCount(mb.Bucket(bucketSessions)), int(after.samples)
+		return after.put(mb)
 	})
 	if err != nil {
 		return RebuildResult{}, fmt.Errorf("rebuild meeting %s: %w", meetingID, err)
@@ -62,18 +62,16 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 	return res, nil
 }
 
-// countSessions counts a meeting's sessions and samples with cursors, which
-// unlike Bucket.Stats also see what the current write transaction changed.
-func countSessions(mb *bbolt.Bucket) (sessions, samples int) {
-	forEachSession(mb, func(_ SessionKey, b *bbolt.Bucket) error {
-		sessions++
-		if s := b.Bucket(bucketSamples); s != nil {
-			c := s.Cursor()
-			for k, _ := c.First(); k != nil; k, _ = c.Next() {
-				samples++
-			}
-		}
-		return nil
-	})
-	return sessions, samples
+// keyCount counts a bucket's keys with a cursor, which unlike Bucket.Stats
+// also sees what the current write transaction changed.
+func keyCount(b *bbolt.Bucket) int {
+	if b == nil {
+		return 0
+	}
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n++
+	}
+	return n
 }

@@ -1,8 +1,8 @@
 package store
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -140,7 +140,11 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 		work <- c
 	}
 
-	err = forEachSession(mb, func(_ SessionKey, b *bbolt.Bucket) error {
+	var cur *bbolt.Cursor
+	if sb := mb.Bucket(bucketSamples); sb != nil && sample != nil {
+		cur = sb.Cursor()
+	}
+	err = forEachSession(mb, func(_ SessionKey, prefix, info []byte) error {
 		if failed {
 			return cbErr
 		}
@@ -148,11 +152,10 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 			return err
 		}
 		sess := new(Session)
-		if err := json.Unmarshal(b.Get(keyInfo), sess); err != nil {
+		if err := unmarshalJSON(info, sess); err != nil {
 			return db.damaged("meeting "+meetingID+" session info", err)
 		}
-		samples := b.Bucket(bucketSamples)
-		if sample == nil || samples == nil {
+		if cur == nil {
 			if session != nil {
 				for len(pending) > 0 {
 					deliver()
@@ -165,9 +168,8 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 			return nil
 		}
 		c := newChunk(sess, true)
-		cur := samples.Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			c.keys, c.vals = append(c.keys, k), append(c.vals, v)
+		for k, v := cur.Seek(prefix); k != nil && len(k) == len(prefix)+timeKeyLen && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			c.keys, c.vals = append(c.keys, k[len(prefix):]), append(c.vals, v)
 			if len(c.keys) == chunkSize {
 				dispatch(c)
 				if failed {
