@@ -154,7 +154,7 @@ func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.O
 	}
 	workers := runtime.GOMAXPROCS(0)
 	a := analyze.NewMeetingAnalysis(m, opts, workers)
-	err = db.ForEachSession(ctx, id, workers, func(w, i int, s *store.Session, samples []store.Sample) error {
+	err = db.ForEachSession(ctx, []string{id}, workers, func(w int, _ string, i int, s *store.Session, samples []store.Sample) error {
 		a.AddSession(w, i, s, samples)
 		return nil
 	})
@@ -167,25 +167,18 @@ func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.O
 // analyzeFleet rolls up the stored meetings whose first sample falls in
 // [from, to] (whole UTC days), a session per core in memory at a time.
 func analyzeFleet(ctx context.Context, db *store.DB, from, to time.Time, by analyze.GroupBy, opts analyze.Options) (*analyze.FleetResult, error) {
-	list, err := db.Meetings(ctx)
+	ids, err := db.MeetingsStarting(ctx, from, to.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
 	workers := runtime.GOMAXPROCS(0)
 	f := analyze.NewFleet(by, opts, workers)
-	end := to.AddDate(0, 0, 1)
-	for _, m := range list {
-		if m.Start.Before(from) || !m.Start.Before(end) {
-			continue
-		}
-		id := m.ID
-		err := db.ForEachSession(ctx, id, workers, func(w, _ int, s *store.Session, samples []store.Sample) error {
-			f.AddSession(w, id, s, samples)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	err = db.ForEachSession(ctx, ids, workers, func(w int, id string, _ int, s *store.Session, samples []store.Sample) error {
+		f.AddSession(w, id, s, samples)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return f.Result(from, to), nil
 }

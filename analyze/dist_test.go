@@ -91,6 +91,7 @@ func TestDistProperties(t *testing.T) {
 		d := distOf(xs...)
 		ps := []float64{0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1}
 		qs := d.Quantiles(ps...)
+		st := d.Stats()
 		for i, p := range ps {
 			if want := type7(xs, p); qs[i] != want {
 				t.Fatalf("trial %d: p%v = %v, sorting gives %v", trial, p, qs[i], want)
@@ -98,15 +99,15 @@ func TestDistProperties(t *testing.T) {
 			if i > 0 && qs[i] < qs[i-1] {
 				t.Fatalf("trial %d: quantiles not monotone: %v", trial, qs)
 			}
-			if qs[i] < d.min || qs[i] > d.max {
-				t.Fatalf("trial %d: p%v = %v outside [%v, %v]", trial, p, qs[i], d.min, d.max)
+			if qs[i] < st.Min || qs[i] > st.Max {
+				t.Fatalf("trial %d: p%v = %v outside [%v, %v]", trial, p, qs[i], st.Min, st.Max)
 			}
 		}
 		// Split in two, merge: the same distribution.
 		cut := r.IntN(n + 1)
 		a, b := distOf(xs[:cut]...), distOf(xs[cut:]...)
 		a.Merge(b)
-		if got, want := a.Quantiles(ps...), qs; !slices.Equal(got, want) || a.Count() != n || a.min != d.min || a.max != d.max {
+		if got, want := a.Quantiles(ps...), qs; !slices.Equal(got, want) || a.Count() != n || a.Stats() != st {
 			t.Fatalf("trial %d: merged %v, whole %v", trial, got, want)
 		}
 	}
@@ -116,5 +117,53 @@ func TestDistIgnoresNaN(t *testing.T) {
 	d := distOf(1, math.NaN(), 3)
 	if s := d.Stats(); s.Count != 2 || s.P50 != 2 {
 		t.Errorf("Stats with a NaN = %+v", s)
+	}
+}
+
+// Values counted per session in a tally and flushed give the same
+// distribution as adding them one by one, however the tally grew.
+func TestTallyFlush(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var direct, viaTally Dist
+	var tl tally
+	for session := range 50 {
+		for range r.IntN(2000) {
+			x := float64(r.IntN(300000))/100 + 0.001*float64(r.IntN(3)) // decimals a Dist hashes
+			if session%7 == 0 {
+				x = float64(r.IntN(500)) // some the arrays count
+			}
+			direct.Add(x)
+			if !viaTally.addCounted(x, 1) {
+				tl.add(x)
+			}
+		}
+		tl.flush(&viaTally)
+		if len(tl.used) != 0 {
+			t.Fatalf("session %d: tally not empty after flush", session)
+		}
+	}
+	if got, want := viaTally.Stats(), direct.Stats(); got != want {
+		t.Errorf("via tally %+v, direct %+v", got, want)
+	}
+	if got, want := viaTally.Quantiles(0.1, 0.33, 0.999), direct.Quantiles(0.1, 0.33, 0.999); !slices.Equal(got, want) {
+		t.Errorf("quantiles via tally %v, direct %v", got, want)
+	}
+}
+
+// The arrays grow to the largest value seen: values at both ends of each
+// array's range, added in any order, are all counted where they belong.
+func TestDistArraysGrow(t *testing.T) {
+	xs := []float64{3, -256, 8191, 0.07, 99.99, 8192, 100.5, 512, 5.11, 5.12, -257, 1e300, -0.5}
+	d := distOf(xs...)
+	if d.Count() != len(xs) {
+		t.Fatalf("count %d, want %d", d.Count(), len(xs))
+	}
+	for _, p := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 1} {
+		if got, want := d.Quantiles(p)[0], type7(xs, p); got != want {
+			t.Errorf("p%v = %v, want %v", p, got, want)
+		}
+	}
+	if len(d.ints) > denseInts || len(d.hundredths) > denseHundredths {
+		t.Errorf("arrays beyond their limits: %d ints, %d hundredths", len(d.ints), len(d.hundredths))
 	}
 }

@@ -59,6 +59,11 @@ type MeetingResult struct {
 func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Options) *MeetingResult {
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(sessions)))
 	a := NewMeetingAnalysis(m, opts, workers)
+	total := 0
+	for i := range sessions {
+		total += len(sessions[i].Samples)
+	}
+	a.Expect(total)
 	// Small chunks taken in turn, so that a slow core (or a heavy stretch
 	// of sessions) does not hold the others up.
 	chunks := max(1, min(4*workers, len(sessions)))
@@ -101,6 +106,15 @@ func NewMeetingAnalysis(m store.Meeting, opts Options, workers int) *MeetingAnal
 		a.parts[w] = p
 	}
 	return a
+}
+
+// Expect tells the analysis how many samples the meeting has (as its
+// store.MeetingSummary says), so that the lists pooling its decimals are
+// made big enough once instead of growing.
+func (a *MeetingAnalysis) Expect(samples int) {
+	for _, p := range a.parts {
+		p.to.hint = max(4096, samples/len(a.parts)+samples/(8*len(a.parts)))
+	}
 }
 
 // AddSession analyses one session with its samples in time order; index

@@ -1,7 +1,8 @@
 package analyze
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -200,14 +201,7 @@ func statsPtr(d *Dist) *Stats {
 
 // sortWindows orders windows by start, then participant and stream.
 func sortWindows(ws []Window) {
-	sort.SliceStable(ws, func(i, j int) bool {
-		a, b := ws[i], ws[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		if a.Participant != b.Participant {
-			return a.Participant < b.Participant
-		}
-		return a.Stream < b.Stream
+	slices.SortStableFunc(ws, func(a, b Window) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Participant, b.Participant), cmp.Compare(a.Stream, b.Stream))
 	})
 }

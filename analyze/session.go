@@ -62,6 +62,12 @@ type sessionAcc struct {
 	res         [store.NumStreams][]resCount
 	minutes     []minuteMark
 
+	// A fleet's decimals, counted per session first (tally.go); tallied
+	// lists the streams and metrics with some, as stream<<8 | metric.
+	tallies  [store.NumStreams][store.NumMetrics]tally
+	tallied  []uint16
+	mosTally tally
+
 	// scratch
 	counts []uint32
 	br     [store.NumStreams]breach
@@ -108,7 +114,9 @@ func (a *sessionAcc) start(s *store.Session, to values) {
 // add takes the session's next sample.
 func (a *sessionAcc) add(smp *store.Sample) {
 	a.samples++
-	a.times = append(a.times, smp.Time)
+	if !a.direct { // a fleet has no windows or incidents
+		a.times = append(a.times, smp.Time)
+	}
 	for st := range a.br {
 		a.br[st].mask = 0
 	}
@@ -125,7 +133,13 @@ func (a *sessionAcc) add(smp *store.Sample) {
 			continue
 		}
 		if a.direct {
-			a.to.dists[st][m].Add(x)
+			if !a.to.dists[st][m].addCounted(x, 1) {
+				t := &a.tallies[st][m]
+				if len(t.used) == 0 {
+					a.tallied = append(a.tallied, uint16(st)<<8|uint16(m))
+				}
+				t.add(x)
+			}
 		} else {
 			a.vals[st][m] = append(a.vals[st][m], x)
 		}
@@ -169,8 +183,8 @@ func (a *sessionAcc) add(smp *store.Sample) {
 			a.mos[i] = append(a.mos[i], m)
 			if a.to.mos != nil {
 				*a.to.mos = append(*a.to.mos, m)
-			} else {
-				a.to.mosD.Add(m)
+			} else if !a.to.mosD.addCounted(m, 1) {
+				a.mosTally.add(m)
 			}
 		}
 	}
@@ -182,7 +196,9 @@ func (a *sessionAcc) add(smp *store.Sample) {
 		a.present[st]++
 		if a.br[st].mask != 0 {
 			a.degraded[st]++
-			a.bad[st] = append(a.bad[st], degradedSample{smp.Time, a.br[st]})
+			if !a.direct {
+				a.bad[st] = append(a.bad[st], degradedSample{smp.Time, a.br[st]})
+			}
 			any = true
 		}
 		if sized[st] {
@@ -191,6 +207,9 @@ func (a *sessionAcc) add(smp *store.Sample) {
 	}
 	if any {
 		a.degradedAny++
+	}
+	if a.direct {
+		return
 	}
 	mark := minuteMark{minute: smp.Time.Unix() / 60, degraded: any}
 	if n := len(a.minutes); n > 0 && a.minutes[n-1].minute == mark.minute {
@@ -241,6 +260,15 @@ func (a *sessionAcc) quality() (q [2]Quality) {
 // stats it also works out the session's own figures, on its values while
 // they are in cache.
 func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
+	if a.direct {
+		for _, sm := range a.tallied {
+			st, m := sm>>8, sm&0xff
+			a.tallies[st][m].flush(&a.to.dists[st][m])
+		}
+		a.tallied = a.tallied[:0]
+		a.mosTally.flush(a.to.mosD)
+		return nil, nil
+	}
 	var out StreamStats
 	if stats {
 		out = StreamStats{}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -43,6 +44,7 @@ type DB struct {
 	path     string
 	bolt     *bbolt.DB
 	readOnly bool
+	mapped   atomic.Int64 // bytes read through the memory map since it was last released (release.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -114,7 +116,14 @@ func (db *DB) view(ctx context.Context, fn func(tx *bbolt.Tx) error) (err error)
 	}
 	defer db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	return db.bolt.View(fn)
+	return db.bolt.View(func(tx *bbolt.Tx) error {
+		if db.readOnly {
+			// A reader comes back for more soon or not at all: either way
+			// the pages this transaction mapped in need not stay (release.go).
+			defer releaseMapped(db.bolt, tx)
+		}
+		return fn(tx)
+	})
 }
 
 // update runs fn in a write transaction; see view.

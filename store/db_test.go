@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -550,7 +553,10 @@ func TestForEachSession(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[int]string{}
 	workers := map[int]bool{}
-	err := db.ForEachSession(ctx0, "m", 3, func(w, i int, s *Session, samples []Sample) error {
+	err := db.ForEachSession(ctx0, []string{"m"}, 3, func(w int, id string, i int, s *Session, samples []Sample) error {
+		if id != "m" {
+			return fmt.Errorf("meeting %q", id)
+		}
 		if len(samples) != len(sessions[i].Samples) {
 			return fmt.Errorf("session %d: %d samples, want %d", i, len(samples), len(sessions[i].Samples))
 		}
@@ -582,7 +588,141 @@ func TestForEachSession(t *testing.T) {
 		}
 	}
 	stop := errors.New("stop")
-	if err := db.ForEachSession(ctx0, "m", 2, func(int, int, *Session, []Sample) error { return stop }); err != stop {
+	if err := db.ForEachSession(ctx0, []string{"m"}, 2, func(int, string, int, *Session, []Sample) error { return stop }); err != stop {
 		t.Errorf("error from fn: %v", err)
+	}
+	if err := db.ForEachSession(ctx0, []string{"m", "nope"}, 2, func(int, string, int, *Session, []Sample) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown meeting: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx0)
+	cancel()
+	if err := db.ForEachSession(cancelled, []string{"m"}, 2, func(int, string, int, *Session, []Sample) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// Several meetings in one walk: every session of each, with its meeting,
+// and the meetings' samples never mixed up.
+func TestForEachSessionOfSeveralMeetings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	db := MustOpenDBAt(t, path)
+	want := map[string]int{} // meeting/participant -> samples
+	for m, id := range []string{"a", "b", "c"} {
+		var sessions []SessionSamples
+		for i := range 5 + m {
+			p := fmt.Sprintf("%s%d", id, i)
+			sessions = append(sessions, session(p, t0.Add(time.Duration(m)*time.Hour), i+m, float64(10*m)))
+			want[id+"/"+p] = i + m
+		}
+		if _, err := db.PutPage(ctx0, testPage(id, Past, "{}", sessions...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	ro, err := Open(ctx0, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	var mu sync.Mutex
+	got := map[string]int{}
+	err = ro.ForEachSession(ctx0, []string{"a", "b", "c"}, 2, func(_ int, id string, _ int, s *Session, samples []Sample) error {
+		if !strings.HasPrefix(s.Participant, id) {
+			return fmt.Errorf("meeting %s got session %s", id, s.Participant)
+		}
+		for _, smp := range samples {
+			if v, _ := smp.Get(AudioInput, Latency); int(v)/10 != int(id[0]-'a') {
+				return fmt.Errorf("meeting %s: latency %v from another meeting", id, v)
+			}
+		}
+		mu.Lock()
+		got[id+"/"+s.Participant] = len(samples)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
+// MeetingsStarting lists the meetings whose first sample falls in the
+// range, oldest first, and skips meetings without samples.
+func TestMeetingsStarting(t *testing.T) {
+	db := MustOpenDB(t)
+	for i, id := range []string{"late", "early", "middle"} {
+		start := t0.Add(time.Duration([]int{48, 0, 24}[i]) * time.Hour)
+		if _, err := db.PutPage(ctx0, testPage(id, Past, "{}", session("p", start, 3, 50))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.PutPage(ctx0, testPage("empty", Past, "{}")); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := db.MeetingsStarting(ctx0, t0, t0.Add(49*time.Hour))
+	if err != nil || !slices.Equal(ids, []string{"early", "middle", "late"}) {
+		t.Errorf("all: %v, %v", ids, err)
+	}
+	ids, err = db.MeetingsStarting(ctx0, t0.Add(time.Hour), t0.Add(48*time.Hour))
+	if err != nil || !slices.Equal(ids, []string{"middle"}) {
+		t.Errorf("[1h, 48h): %v, %v", ids, err)
+	}
+}
+
+// Letting go of the memory map in the middle of a read changes nothing
+// the read sees: the pages come back from the file.
+func TestReleaseMappedKeepsReads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	db := MustOpenDBAt(t, path)
+	var sessions []SessionSamples
+	for i := range 50 {
+		sessions = append(sessions, session(fmt.Sprintf("p%02d", i), t0, 200, float64(i)))
+	}
+	if _, err := db.PutPage(ctx0, testPage("m", Past, "{}", sessions...)); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Load(ctx0, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ro, err := Open(ctx0, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	err = ro.bolt.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketMeetings).Bucket([]byte("m")).Bucket(bucketSamples).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			key, val := bytes.Clone(k), bytes.Clone(v)
+			releaseMapped(ro.bolt, tx)
+			if !bytes.Equal(k, key) || !bytes.Equal(v, val) {
+				return fmt.Errorf("%x changed after releasing the map", key)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = ro.ForEachSession(ctx0, []string{"m"}, 1, func(_ int, _ string, i int, s *Session, samples []Sample) error {
+		err := ro.bolt.View(func(tx *bbolt.Tx) error {
+			releaseMapped(ro.bolt, tx)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(samples, before[i].Samples) {
+			return fmt.Errorf("session %d differs after releasing the map", i)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != len(sessions) {
+		t.Fatalf("%d sessions, %v", n, err)
 	}
 }

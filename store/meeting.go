@@ -113,6 +113,40 @@ func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
 	return out, nil
 }
 
+// MeetingsStarting lists the stored meetings whose first sample falls in
+// [from, to), oldest first. Unlike Meetings it reads only each meeting's
+// counts, not its sessions.
+func (db *DB) MeetingsStarting(ctx context.Context, from, to time.Time) ([]string, error) {
+	type span struct {
+		id    string
+		first time.Time
+	}
+	var spans []span
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
+			c := readCounts(tx.Bucket(bucketMeetings).Bucket(k))
+			if c.samples > 0 && !c.first.Before(from) && c.first.Before(to) {
+				spans = append(spans, span{string(k), c.first})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		if c := a.first.Compare(b.first); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	ids := make([]string, len(spans))
+	for i, s := range spans {
+		ids[i] = s.id
+	}
+	return ids, nil
+}
+
 // Meeting returns one stored meeting's summary, or ErrNotFound.
 func (db *DB) Meeting(ctx context.Context, id string) (MeetingSummary, error) {
 	var s MeetingSummary

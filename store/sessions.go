@@ -3,124 +3,153 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"go.etcd.io/bbolt"
 )
 
-// ForEachSession calls fn with each session of a meeting and all of its
-// samples in time order, on `workers` goroutines at once, in one read
-// transaction. worker (0 ≤ worker < workers) says which goroutine calls, so
-// that the caller can keep state per goroutine without locks; index is the
-// session's place in join order. The samples and their values are reused
-// once fn returns: copy what you keep. An error from fn stops the walk and
-// is returned.
+// ForEachSession calls fn with every session of the given meetings and all
+// of its samples in time order, on `workers` goroutines at once. worker
+// (0 ≤ worker < workers) says which goroutine calls, so that the caller can
+// keep state per goroutine without locks; index is the session's place in
+// its meeting's join order. The sessions come in no particular order. The
+// samples and their values are reused once fn returns: copy what you keep.
+// An error from fn stops the walk and is returned; so is ErrNotFound for a
+// meeting that is not stored.
 //
-// Unlike ForEachSample, the work on samples, decoding and whatever fn does,
-// runs on every core, and only one session per goroutine is in memory.
-func (db *DB) ForEachSession(ctx context.Context, meetingID string, workers int,
-	fn func(worker, index int, s *Session, samples []Sample) error) error {
+// Each goroutine reads, decodes and hands over whole sessions in a read
+// transaction of its own, so that reading is not bound by one core and one
+// session per goroutine is in memory.
+func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers int,
+	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) error {
 	workers = max(1, workers)
-	return db.view(ctx, func(tx *bbolt.Tx) error {
-		mb, err := meetingBucket(tx, meetingID)
-		if err != nil {
-			return err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
 		}
-		type job struct {
-			index int
-			c     *chunk
-		}
-		jobs := make(chan job, workers)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var first error
-		fail := func(err error) {
-			mu.Lock()
-			if first == nil {
-				first = err
-			}
-			mu.Unlock()
-		}
-		failed := func() bool {
-			mu.Lock()
-			defer mu.Unlock()
-			return first != nil
-		}
-		free := make(chan *chunk, 2*workers)
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := range jobs {
-					if !failed() {
-						j.c.safeDecode()
-						switch {
-						case j.c.err != nil:
-							fail(db.damaged("meeting "+meetingID, j.c.err))
-						default:
-							if err := fn(w, j.index, j.c.sess, j.c.samples); err != nil {
-								fail(err)
-							}
-						}
-					}
-					select {
-					case free <- j.c:
-					default:
-					}
-				}
-			}()
-		}
-		// The jobs point into the memory map, which goes away with the
-		// transaction: wait for the workers whatever happens (a damaged page
-		// can panic below).
-		stop := sync.OnceFunc(func() {
-			close(jobs)
-			wg.Wait()
-		})
-		defer stop()
+		mu.Unlock()
+		cancel(err)
+	}
 
-		var cur *bbolt.Cursor
-		if sb := mb.Bucket(bucketSamples); sb != nil {
-			cur = sb.Cursor()
-		}
-		index := 0
-		err = forEachSession(mb, func(_ SessionKey, prefix, info []byte) error {
-			if failed() {
-				return nil
+	items := make(chan sessionItem, 4*workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			if err := db.sessionWorker(ctx, w, meetingIDs, items, fn); err != nil {
+				fail(err)
 			}
-			if err := ctx.Err(); err != nil {
+			for range items { // let the lister finish
+			}
+		})
+	}
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		for mi, id := range meetingIDs {
+			mb, err := meetingBucket(tx, id)
+			if err != nil {
 				return err
 			}
-			var c *chunk
-			select {
-			case c = <-free:
-			default:
-				c = &chunk{}
-			}
-			c.sess, c.err = new(Session), nil
-			c.keys, c.vals = c.keys[:0], c.vals[:0]
-			if err := unmarshalJSON(info, c.sess); err != nil {
-				return db.damaged("meeting "+meetingID+" session info", err)
-			}
-			if cur != nil {
-				for k, v := cur.Seek(prefix); k != nil && len(k) == len(prefix)+timeKeyLen && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-					c.keys, c.vals = append(c.keys, k[len(prefix):]), append(c.vals, v)
+			index := 0
+			err = forEachSession(mb, func(_ SessionKey, key, _ []byte) error {
+				select {
+				case items <- sessionItem{meeting: mi, index: index, key: bytes.Clone(key)}:
+				case <-ctx.Done():
+					return context.Cause(ctx)
 				}
+				index++
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			select {
-			case jobs <- job{index, c}:
-			case <-ctx.Done():
-				return ctx.Err()
+		}
+		return nil
+	})
+	close(items)
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case first != nil:
+		return first
+	case err == nil && ctx.Err() != nil: // the workers stopped early
+		return context.Cause(ctx)
+	}
+	return err
+}
+
+// sessionItem is a session for a worker: its meeting (an index into the
+// meeting IDs), its place in the meeting and its key.
+type sessionItem struct {
+	meeting, index int
+	key            []byte
+}
+
+// sessionWorker reads, decodes and hands over the sessions it receives, in
+// a read transaction of its own. A damaged page can make bbolt panic or
+// fault: that becomes the error, like in view.
+func (db *DB) sessionWorker(ctx context.Context, w int, meetingIDs []string, items <-chan sessionItem,
+	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) (err error) {
+	defer db.recoverDamage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	tx, err := db.bolt.Begin(false)
+	if err != nil {
+		return fmt.Errorf("%s: read: %w", db.path, err)
+	}
+	defer func() {
+		if db.readOnly {
+			releaseMapped(db.bolt, tx)
+		}
+		_ = tx.Rollback()
+	}()
+	var (
+		c        chunk
+		meeting  = -1
+		sessions *bbolt.Bucket
+		cur      *bbolt.Cursor
+	)
+	for it := range items {
+		if err := ctx.Err(); err != nil {
+			return nil // the caller reports why
+		}
+		id := meetingIDs[it.meeting]
+		if it.meeting != meeting {
+			mb, err := meetingBucket(tx, id)
+			if err != nil {
+				return err
 			}
-			index++
-			return nil
-		})
-		stop()
-		if err != nil {
+			meeting, sessions, cur = it.meeting, mb.Bucket(bucketSessions), nil
+			if sb := mb.Bucket(bucketSamples); sb != nil {
+				cur = sb.Cursor()
+			}
+		}
+		c.sess = new(Session)
+		if err := unmarshalJSON(sessions.Get(it.key), c.sess); err != nil {
+			return db.damaged("meeting "+id+" session info", err)
+		}
+		c.keys, c.vals = c.keys[:0], c.vals[:0]
+		if cur != nil {
+			n := 0
+			for k, v := cur.Seek(it.key); k != nil && len(k) == len(it.key)+timeKeyLen && bytes.HasPrefix(k, it.key); k, v = cur.Next() {
+				c.keys, c.vals = append(c.keys, k[len(it.key):]), append(c.vals, v)
+				n += len(k) + len(v)
+			}
+			db.readMapped(tx, n)
+		}
+		if c.decode(); c.err != nil {
+			return db.damaged("meeting "+id, c.err)
+		}
+		if err := fn(w, id, it.index, c.sess, c.samples); err != nil {
 			return err
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		return first
-	})
+	}
+	return nil
 }

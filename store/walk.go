@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"go.etcd.io/bbolt"
 )
@@ -18,13 +19,34 @@ const chunkSize = 512
 // open, and the decoded samples.
 type chunk struct {
 	sess    *Session
-	first   bool // the session's first chunk: announce the session
+	first   bool   // the session's first chunk: announce the session
+	info    []byte // the session's encoded info, when the worker is to decode it
 	keys    [][]byte
 	vals    [][]byte
 	samples []Sample
 	arena   []Value
 	err     error
 	done    chan struct{}
+}
+
+// chunks keeps chunks, and the memory their samples were decoded into, from
+// one walk to the next.
+var chunks = sync.Pool{New: func() any { return new(chunk) }}
+
+// getChunk returns an empty chunk for session s.
+func getChunk(s *Session) *chunk {
+	c := chunks.Get().(*chunk)
+	c.sess, c.first, c.err = s, false, nil
+	c.keys, c.vals, c.samples = c.keys[:0], c.vals[:0], c.samples[:0]
+	return c
+}
+
+// putChunk gives a chunk back once nothing uses its samples.
+func putChunk(c *chunk) {
+	c.sess, c.done, c.info = nil, nil, nil
+	clear(c.keys) // they point into a memory map that is going away
+	clear(c.vals)
+	chunks.Put(c)
 }
 
 // safeDecode decodes, turning a panic or a fault on a damaged page into the
@@ -42,6 +64,15 @@ func (c *chunk) safeDecode() {
 // decode turns the chunk's bytes into samples.
 func (c *chunk) decode() {
 	c.samples = c.samples[:0]
+	// Every value takes at least a byte, so the encoded size bounds the
+	// values and the arena never grows while samples point into it.
+	size := 0
+	for _, v := range c.vals {
+		size += len(v)
+	}
+	if cap(c.arena) < size {
+		c.arena = make([]Value, 0, size+size/4)
+	}
 	c.arena = c.arena[:0]
 	for i, k := range c.keys {
 		t, err := parseTimeKey(k)
@@ -55,8 +86,6 @@ func (c *chunk) decode() {
 			c.err = fmt.Errorf("sample of %s at %s: %w", c.sess.Participant, t.Format(timeFormat), err)
 			return
 		}
-		// If the arena grows later, earlier samples keep pointing at the old
-		// array, which nothing writes to any more.
 		c.samples = append(c.samples, Sample{Time: t, Values: c.arena[start:len(c.arena):len(c.arena)]})
 	}
 }
@@ -82,7 +111,6 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 		}()
 	}
 	var pending []*chunk // dispatched, in order
-	var free []*chunk
 	// The chunks point into the memory map, which goes away with the
 	// transaction: whatever happens (even a panic on a damaged page),
 	// wait for every dispatched chunk before returning.
@@ -118,17 +146,11 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 				}
 			}
 		}
-		free = append(free, c)
+		putChunk(c)
 	}
 	newChunk := func(s *Session, first bool) *chunk {
-		var c *chunk
-		if n := len(free); n > 0 {
-			c, free = free[n-1], free[:n-1]
-		} else {
-			c = &chunk{}
-		}
-		c.sess, c.first, c.err = s, first, nil
-		c.keys, c.vals = c.keys[:0], c.vals[:0]
+		c := getChunk(s)
+		c.first = first
 		c.done = make(chan struct{})
 		return c
 	}
@@ -170,6 +192,7 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 		c := newChunk(sess, true)
 		for k, v := cur.Seek(prefix); k != nil && len(k) == len(prefix)+timeKeyLen && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			c.keys, c.vals = append(c.keys, k[len(prefix):]), append(c.vals, v)
+			db.readMapped(tx, len(k)+len(v))
 			if len(c.keys) == chunkSize {
 				dispatch(c)
 				if failed {

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package store
+
+import "go.etcd.io/bbolt"
+
+// releaseMapped does nothing where madvise is not known to be safe to use
+// this way; see release_linux.go.
+func releaseMapped(*bbolt.DB, *bbolt.Tx) {}
