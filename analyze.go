@@ -145,7 +145,7 @@ func runAnalyze(c *cli.Context) error {
 // analyzeMeeting analyses a stored meeting, session by session on every
 // core.
 func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.Options) (*analyze.MeetingResult, error) {
-	m, err := db.MeetingInfo(ctx, id)
+	m, err := db.Meeting(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", id)
 	}
@@ -153,7 +153,8 @@ func analyzeMeeting(ctx context.Context, db *store.DB, id string, opts analyze.O
 		return nil, err
 	}
 	workers := runtime.GOMAXPROCS(0)
-	a := analyze.NewMeetingAnalysis(m, opts, workers)
+	a := analyze.NewMeetingAnalysis(m.Meeting, opts, workers)
+	a.Expect(m.Samples)
 	err = db.ForEachSession(ctx, []string{id}, workers, func(w int, _ string, i int, s *store.Session, samples []store.Sample) error {
 		a.AddSession(w, i, s, samples)
 		return nil

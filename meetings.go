@@ -1,12 +1,14 @@
 package main
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -65,8 +67,15 @@ func clock(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// writeJSON writes v indented, maps in key order, as it goes: an analysis
+// of a big meeting runs to tens of megabytes.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := json.MarshalWrite(bw, v, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
+		return err
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -324,5 +325,22 @@ func TestFleet(t *testing.T) {
 	}
 	if _, err := ParseGroupBy("colour"); err == nil {
 		t.Error("--by colour accepted")
+	}
+}
+
+// The same meeting analysed again gives the same result to the last digit,
+// whichever core took which session: means add up in join order.
+func TestMeetingResultIsDeterministic(t *testing.T) {
+	sessions := benchMeeting(60, 30, 1) // decimals everywhere: the pooled values are summed, not counted
+	first := AnalyzeMeeting(store.Meeting{ID: "m"}, sessions, Options{})
+	for range 5 {
+		again := AnalyzeMeeting(store.Meeting{ID: "m"}, sessions, Options{})
+		if !reflect.DeepEqual(first, again) {
+			t.Fatalf("two analyses differ: pooled bitrate %+v, then %+v",
+				first.Streams["video_input"]["bitrate_kbps"], again.Streams["video_input"]["bitrate_kbps"])
+		}
+	}
+	if len(first.SessionResults) != 60 || first.Samples != 60*30 {
+		t.Fatalf("%d sessions, %d samples", len(first.SessionResults), first.Samples)
 	}
 }

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -157,9 +158,12 @@ type meetingPart struct {
 	first, last time.Time
 }
 
-// indexed is a session's result with its place in join order.
+// indexed is a session's result with its place in join order, and the
+// sums its meeting's means are made of.
 type indexed struct {
-	index int
+	index  int
+	sums   []metricSum
+	mosSum float64
 	SessionResult
 }
 
@@ -188,7 +192,7 @@ func (p *meetingPart) finishSession(index int) {
 	if acc.samples > 0 {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
 	}
-	p.sessions = append(p.sessions, indexed{index, sr})
+	p.sessions = append(p.sessions, indexed{index, slices.Clone(acc.sums), acc.mosSum, sr})
 	p.windows = append(p.windows, acc.windows()...)
 	p.pool.add(acc, q)
 	p.parts[acc.sess.Participant] = true
@@ -255,8 +259,14 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 		mos = append(mos, p.mos...)
 	}
 	sort.Slice(sessions, func(i, j int) bool { return sessions[i].index < sessions[j].index })
+	var sums [store.NumStreams][store.NumMetrics]float64
+	mosSum := 0.0
 	for _, s := range sessions {
 		r.SessionResults = append(r.SessionResults, s.SessionResult)
+		for _, ms := range s.sums {
+			sums[ms.st][ms.m] += ms.sum
+		}
+		mosSum += s.mosSum
 	}
 	if !first.IsZero() {
 		f, l := first.UTC(), last.UTC()
@@ -264,8 +274,18 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	}
 	r.Participants, r.Sessions, r.Samples = len(participants), all.sessions, all.samples
 	r.Streams = poolStats(dists, raw)
+	for st := range store.NumStreams {
+		metrics := r.Streams[st.String()]
+		for m := range store.NumMetrics {
+			if s, ok := metrics[m.String()]; ok {
+				s.Mean = sums[st][m] / float64(s.Count)
+				metrics[m.String()] = s
+			}
+		}
+	}
 	if len(mos) > 0 {
 		s := selectStats(mos)
+		s.Mean = mosSum / float64(s.Count)
 		r.MOS = &s
 	}
 	r.MOSQuality = all.qualityShares()

@@ -45,10 +45,11 @@ func selectStatsBuf(xs []float64, counts *[]uint32) Stats {
 }
 
 // addStats adds xs to a pool and, with stats, summarises it (reordering
-// xs). Countable values go into d as their counts, one insert per distinct
-// value; others are appended to raw (made with room for hint values) or,
-// without raw, inserted into d one by one.
-func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int, stats bool) Stats {
+// xs); it also returns the sum of xs in the order given. Countable values
+// go into d as their counts, one insert per distinct value; others are
+// appended to raw (made with room for hint values) or, without raw,
+// inserted into d one by one.
+func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int, stats bool) (Stats, float64) {
 	n := len(xs)
 	sum, lo, hi := 0.0, xs[0], xs[0]
 	whole := true
@@ -71,7 +72,7 @@ func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int,
 			}
 		}
 		if !stats {
-			return Stats{}
+			return Stats{}, sum
 		}
 		q = quantilesFromCounts(c, base, scale, n, [4]float64{0.5, 0.9, 0.95, 0.99})
 	} else {
@@ -86,11 +87,11 @@ func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int,
 			}
 		}
 		if !stats {
-			return Stats{}
+			return Stats{}, sum
 		}
 		q = selectQuantiles(xs, [4]float64{0.5, 0.9, 0.95, 0.99})
 	}
-	return Stats{Count: n, Min: lo, Mean: sum / float64(n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: hi}
+	return Stats{Count: n, Min: lo, Mean: sum / float64(n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: hi}, sum
 }
 
 // countable reports whether every value is a multiple of 1/scale (scale

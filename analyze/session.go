@@ -68,6 +68,9 @@ type sessionAcc struct {
 	tallied  []uint16
 	mosTally tally
 
+	sums   []metricSum // per stream and metric, from pool
+	mosSum float64     // of the MOS values, from pool
+
 	// scratch
 	counts []uint32
 	br     [store.NumStreams]breach
@@ -108,6 +111,7 @@ func (a *sessionAcc) start(s *store.Session, to values) {
 		a.mos[i] = a.mos[i][:0]
 	}
 	a.present, a.degraded = [store.NumStreams]int{}, [store.NumStreams]int{}
+	a.sums = a.sums[:0]
 	a.times, a.minutes = a.times[:0], a.minutes[:0]
 }
 
@@ -282,7 +286,8 @@ func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
 			if a.to.raw != nil {
 				raw = &a.to.raw[st][m]
 			}
-			s := addStats(xs, &a.counts, &a.to.dists[st][m], raw, a.to.hint, stats)
+			s, sum := addStats(xs, &a.counts, &a.to.dists[st][m], raw, a.to.hint, stats)
+			a.sums = append(a.sums, metricSum{store.Stream(st), store.Metric(m), sum})
 			if stats {
 				name := store.Stream(st).String()
 				if out[name] == nil {
@@ -296,11 +301,26 @@ func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
 		return out, nil
 	}
 	var mos *Stats
-	if seg := (*a.to.mos)[a.mosOff:]; stats && len(seg) > 0 {
-		s := selectStatsBuf(seg, &a.counts)
-		mos = &s
+	a.mosSum = 0
+	if seg := (*a.to.mos)[a.mosOff:]; len(seg) > 0 {
+		for _, x := range seg {
+			a.mosSum += x
+		}
+		if stats {
+			s := selectStatsBuf(seg, &a.counts)
+			mos = &s
+		}
 	}
 	return out, mos
+}
+
+// metricSum is the sum of a session's values of one stream and metric, in
+// time order. A meeting's means add these up in join order, so that they
+// come out the same to the last digit whichever core took which session.
+type metricSum struct {
+	st  store.Stream
+	m   store.Metric
+	sum float64
 }
 
 // interval is Δ: the session's median gap between consecutive samples, or
