@@ -309,7 +309,7 @@ func quantiles(vals []vc, n int, ps ...float64) []float64 {
 		lo := int(math.Floor(h))
 		x := at(lo)
 		if frac := h - float64(lo); frac > 0 && lo+1 < n {
-			x += (at(lo+1) - x) * frac
+			x = interpolate(x, at(lo+1), frac)
 		}
 		out[j] = x
 	}
@@ -340,7 +340,7 @@ func sortedStats(xs []float64) Stats {
 		lo := int(math.Floor(h))
 		x := xs[lo]
 		if frac := h - float64(lo); frac > 0 && lo+1 < len(xs) {
-			x += (xs[lo+1] - x) * frac
+			x = interpolate(x, xs[lo+1], frac)
 		}
 		return x
 	}

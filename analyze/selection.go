@@ -121,6 +121,18 @@ func countable(xs []float64, lo, hi float64, whole bool) (float64, bool) {
 	return 0, false
 }
 
+// interpolate goes d of the way from lo to hi (lo ≤ hi, 0 < d < 1) the way
+// DuckDB's quantile_cont and R's quantile do, lo·(1−d) + hi·d, so that
+// zoomqos' percentiles are theirs to the last bit (NumPy's differ by a
+// rounding now and then). Equal neighbours give their value, and the
+// result never strays outside [lo, hi] by a rounding.
+func interpolate(lo, hi, d float64) float64 {
+	if lo == hi {
+		return lo
+	}
+	return min(max(lo*(1-d)+hi*d, lo), hi)
+}
+
 // round rounds half away from zero, by a conversion rather than
 // math.Round's bit twiddling: the values here are far below 2^53.
 func round(x float64) float64 { return float64(int64(x + math.Copysign(0.5, x))) }
@@ -185,7 +197,7 @@ func quantilesFromCounts(counts []uint32, base, scale float64, n int, ps [4]floa
 				nb += int(counts[nv])
 				nv++
 			}
-			x += (value(nv) - x) * frac
+			x = interpolate(x, value(nv), frac)
 		}
 		out[i] = x
 	}
@@ -211,7 +223,7 @@ func selectQuantiles(xs []float64, ps [4]float64) [4]float64 {
 			for _, y := range xs[k+2:] {
 				next = min(next, y)
 			}
-			x += (next - x) * frac
+			x = interpolate(x, next, frac)
 		}
 		out[i] = x
 	}
