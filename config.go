@@ -76,7 +76,11 @@ func (cfg *config) read(f *os.File) error {
 			return fmt.Errorf("config file %s line %d: want KEY=VALUE", cfg.path, n)
 		}
 		if !knownKey(k) {
-			return fmt.Errorf("config file %s line %d: unknown key %s", cfg.path, n, k)
+			if !looksLikeKey(k) { // perhaps a value in the wrong place: do not repeat it
+				return fmt.Errorf("config file %s line %d: want KEY=VALUE", cfg.path, n)
+			}
+			return fmt.Errorf("config file %s line %d: unknown key %s (known: %s)", cfg.path, n, k,
+				strings.Join(append(slices.Clone(collect.SettingKeys), thresholdKeys...), ", "))
 		}
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 			v = v[1 : len(v)-1]
@@ -87,6 +91,17 @@ func (cfg *config) read(f *os.File) error {
 		return fmt.Errorf("config file %s: %w", cfg.path, err)
 	}
 	return nil
+}
+
+// looksLikeKey reports whether s is made like the keys: capitals, digits
+// and underscores.
+func looksLikeKey(s string) bool {
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // lookup returns a setting: from the environment if set there, else from

@@ -64,8 +64,8 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if r.Topic != "" {
 		title += " (" + r.Topic + ")"
 	}
-	fmt.Fprintf(tw, "%s\n%s to %s · %d participants · %d sessions · %d samples\n", title, clock(r.Start), clock(r.End),
-		r.Participants, r.Sessions, r.Samples)
+	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, clock(r.Start), clock(r.End),
+		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
 
 	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", pct(r.DegradedShare))
@@ -227,8 +227,8 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 // WriteFleetTable writes a fleet roll-up for a person at a terminal.
 func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %d meetings, %d sessions, %d samples\n", r.By,
-		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), r.Meetings, r.Sessions, r.Samples)
+	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %s, %s, %s\n", r.By, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly),
+		count(r.Meetings, "meeting"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
 	fmt.Fprintln(tw, strings.ToUpper(string(r.By))+"\tSESSIONS\tMEETINGS\tSAMPLES\tDEGRADED\tMOS P50\tPOOR MOS\tLATENCY P50\tLATENCY P95\tJITTER P95\tLOSS P95\tVIDEO FPS P50")
 	for _, g := range r.Groups {
@@ -271,4 +271,12 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// count writes n things, "1 session" or "3 sessions".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
