@@ -47,15 +47,15 @@ func incidentDB(t *testing.T) string {
 
 // analysisJSON is the documented JSON shape, as another tool reads it.
 type analysisJSON struct {
-	Meeting    string                                    `json:"meeting"`
-	Thresholds map[string]float64                        `json:"thresholds"`
+	Meeting    string                                   `json:"meeting"`
+	Thresholds map[string]float64                       `json:"thresholds"`
 	Streams    map[string]map[string]map[string]float64 `json:"streams"`
 	Sessions   []struct {
-		Participant string                                    `json:"participant"`
-		Session     string                                    `json:"session"`
-		UserName    string                                    `json:"user_name"`
+		Participant string                                   `json:"participant"`
+		Session     string                                   `json:"session"`
+		UserName    string                                   `json:"user_name"`
 		Streams     map[string]map[string]map[string]float64 `json:"streams"`
-		MOS         map[string]float64                        `json:"mos"`
+		MOS         map[string]float64                       `json:"mos"`
 	} `json:"sessions"`
 	Windows []struct {
 		Participant string             `json:"participant"`
