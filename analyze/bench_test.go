@@ -1,7 +1,10 @@
 package analyze
 
 import (
+	"context"
 	"math/rand/v2"
+	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -80,4 +83,41 @@ func BenchmarkAnalyzeMeeting(b *testing.B) {
 			b.ReportMetric(float64(300*480*b.N)/b.Elapsed().Seconds(), "samples/s")
 		})
 	}
+}
+
+// BenchmarkAnalyzeStoredMeeting is the same meeting as `zoomqos analyze
+// --meeting` meets it: stored in a bbolt file, read and decoded session by
+// session on every core, analysed, summed up.
+func BenchmarkAnalyzeStoredMeeting(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "qos.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	sessions := benchMeeting(300, 480, 0.25)
+	for i := 0; i < len(sessions); i += 10 {
+		page := &store.Page{Meeting: store.Meeting{ID: "bench", Type: store.Past}, Source: "bench", Raw: []byte("{}"),
+			Sessions: sessions[i:min(i+10, len(sessions))]}
+		if _, err := db.PutPage(ctx, page); err != nil {
+			b.Fatal(err)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	for b.Loop() {
+		a := NewMeetingAnalysis(store.Meeting{ID: "bench"}, Options{}, workers)
+		a.Expect(300 * 480)
+		err := db.ForEachSession(ctx, []string{"bench"}, workers, func(w int, _ string, i int, s *store.Session, samples []store.Sample) error {
+			a.AddSession(w, i, s, samples)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := a.Result(); r.Samples != 300*480 {
+			b.Fatal(r.Samples)
+		}
+	}
+	b.ReportMetric(float64(300*480*b.N)/b.Elapsed().Seconds(), "samples/s")
 }

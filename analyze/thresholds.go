@@ -25,10 +25,12 @@ func DefaultThresholds() Thresholds {
 
 // Validate rejects thresholds that cannot be meant.
 func (t Thresholds) Validate() error {
-	for name, v := range map[string]float64{"latency": t.LatencyMS, "jitter": t.JitterMS, "loss": t.AvgLossPct,
-		"frame rate": t.FrameRateFPS, "CPU": t.SystemCPUPct} {
-		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("the %s threshold must be a number of at least 0, not %v", name, v)
+	for _, th := range []struct {
+		name string
+		v    float64
+	}{{"latency", t.LatencyMS}, {"jitter", t.JitterMS}, {"loss", t.AvgLossPct}, {"frame rate", t.FrameRateFPS}, {"CPU", t.SystemCPUPct}} {
+		if th.v < 0 || math.IsNaN(th.v) || math.IsInf(th.v, 0) {
+			return fmt.Errorf("the %s threshold must be a number of at least 0, not %v", th.name, th.v)
 		}
 	}
 	if t.MinSamples < 1 {

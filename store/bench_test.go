@@ -2,6 +2,8 @@ package store
 
 import (
 	"math/rand/v2"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -56,8 +58,9 @@ func zoomLike(r *rand.Rand, m Metric) float64 {
 }
 
 // BenchmarkReadBack reads every sample of a 300-session × 480-minute
-// meeting with ForEachSample, as the analyzer and the dump do; samples/s is
-// the figure docs/PERFORMANCE.md tracks.
+// meeting with ForEachSample, in order, as the dump does (the analyzer reads
+// with ForEachSession: BenchmarkReadSessions); samples/s is the figure
+// docs/PERFORMANCE.md tracks.
 func BenchmarkReadBack(b *testing.B) {
 	for _, c := range []struct {
 		name    string
@@ -84,4 +87,29 @@ func BenchmarkReadBack(b *testing.B) {
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "values/s")
 		})
 	}
+}
+
+// BenchmarkReadSessions reads the same meeting with ForEachSession, a whole
+// session per call on every core, as the analyzer does.
+func BenchmarkReadSessions(b *testing.B) {
+	const sessions, minutes = 300, 480
+	db := benchDB(b, sessions, minutes, Streams())
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	var n atomic.Int64
+	for b.Loop() {
+		err := db.ForEachSession(ctx0, []string{"bench"}, workers, func(_ int, _ string, _ int, _ *Session, samples []Sample) error {
+			v := 0
+			for i := range samples {
+				v += len(samples[i].Values)
+			}
+			n.Add(int64(v))
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(sessions*minutes*b.N)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(n.Load())/b.Elapsed().Seconds(), "values/s")
 }
