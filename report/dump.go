@@ -1,5 +1,5 @@
 // Package report renders what zoomqos knows: flat dumps of the stored
-// samples now, analysis reports later.
+// samples (dump.go) and analyses as terminal tables and CSV (analysis.go).
 package report
 
 import (

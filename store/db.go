@@ -93,6 +93,14 @@ func Open(ctx context.Context, path string, opts Options) (db *DB, err error) {
 		b.Close()
 		return nil, err
 	}
+	if opts.ReadOnly {
+		// A reader's map never changes (no writes, no remapping): advise it
+		// once.
+		_ = b.View(func(tx *bbolt.Tx) error {
+			readAhead(b, tx)
+			return nil
+		})
+	}
 	return db, nil
 }
 

@@ -19,3 +19,13 @@ import (
 func releaseMapped(db *bbolt.DB, tx *bbolt.Tx) {
 	_, _, _ = unix.Syscall(unix.SYS_MADVISE, db.Info().Data, uintptr(tx.Size()), unix.MADV_DONTNEED)
 }
+
+// readAhead undoes bbolt's MADV_RANDOM on the memory map, so that the
+// kernel reads ahead when a page is missing from the page cache. bbolt asks
+// for random access because a writer jumps around the file; a reader that
+// walks a whole meeting, or a year of them, reads pages in long runs, and
+// from a cold cache it took 4.6 s instead of 1.2 s for a million samples
+// without read-ahead. It must run inside a transaction (see releaseMapped).
+func readAhead(db *bbolt.DB, tx *bbolt.Tx) {
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, db.Info().Data, uintptr(tx.Size()), unix.MADV_NORMAL)
+}

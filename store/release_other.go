@@ -7,3 +7,6 @@ import "go.etcd.io/bbolt"
 // releaseMapped does nothing where madvise is not known to be safe to use
 // this way; see release_linux.go.
 func releaseMapped(*bbolt.DB, *bbolt.Tx) {}
+
+// readAhead does nothing here; see release_linux.go.
+func readAhead(*bbolt.DB, *bbolt.Tx) {}
