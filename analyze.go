@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strconv"
 	"strings"
@@ -103,13 +104,7 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		switch format {
-		case "json":
-			return writeJSON(w, r)
-		case "csv":
-			return report.WriteMeetingCSV(w, r)
-		}
-		return report.WriteMeetingTable(w, r)
+		return writeAs(w, format, r, report.WriteMeetingCSV, report.WriteMeetingTable)
 	}
 
 	by, err := analyze.ParseGroupBy(c.String("by"))
@@ -133,13 +128,18 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	return writeAs(w, format, r, report.WriteFleetCSV, report.WriteFleetTable)
+}
+
+// writeAs writes a result as JSON, CSV or a table.
+func writeAs[R any](w io.Writer, format string, r R, csv, table func(io.Writer, R) error) error {
 	switch format {
 	case "json":
 		return writeJSON(w, r)
 	case "csv":
-		return report.WriteFleetCSV(w, r)
+		return csv(w, r)
 	}
-	return report.WriteFleetTable(w, r)
+	return table(w, r)
 }
 
 // analyzeMeeting analyses a stored meeting, session by session on every

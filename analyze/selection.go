@@ -19,18 +19,7 @@ func selectStatsBuf(xs []float64, counts *[]uint32) Stats {
 	if n == 0 {
 		return Stats{}
 	}
-	sum, lo, hi := 0.0, xs[0], xs[0]
-	whole := true
-	for _, x := range xs {
-		sum += x
-		if x < lo {
-			lo = x
-		}
-		if x > hi {
-			hi = x
-		}
-		whole = whole && x == math.Trunc(x)
-	}
+	sum, lo, hi, whole := scan(xs)
 	ps := [4]float64{0.5, 0.9, 0.95, 0.99}
 	var q [4]float64
 	if scale, ok := countable(xs, lo, hi, whole); ok {
@@ -44,15 +33,10 @@ func selectStatsBuf(xs []float64, counts *[]uint32) Stats {
 	return Stats{Count: n, Min: lo, Mean: sum / float64(n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: hi}
 }
 
-// addStats adds xs to a pool and, with stats, summarises it (reordering
-// xs); it also returns the sum of xs in the order given. Countable values
-// go into d as their counts, one insert per distinct value; others are
-// appended to raw (made with room for hint values) or, without raw,
-// inserted into d one by one.
-func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int, stats bool) (Stats, float64) {
-	n := len(xs)
-	sum, lo, hi := 0.0, xs[0], xs[0]
-	whole := true
+// scan sums xs in order and finds its extremes, and whether every value is
+// a whole number: one pass, before counting or selecting.
+func scan(xs []float64) (sum, lo, hi float64, whole bool) {
+	lo, hi, whole = xs[0], xs[0], true
 	for _, x := range xs {
 		sum += x
 		if x < lo {
@@ -63,6 +47,17 @@ func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int,
 		}
 		whole = whole && x == math.Trunc(x)
 	}
+	return sum, lo, hi, whole
+}
+
+// addStats adds xs to a pool and, with stats, summarises it (reordering
+// xs); it also returns the sum of xs in the order given. Countable values
+// go into d as their counts, one insert per distinct value; others are
+// appended to raw (made with room for hint values) or, without raw,
+// inserted into d one by one.
+func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int, stats bool) (Stats, float64) {
+	n := len(xs)
+	sum, lo, hi, whole := scan(xs)
 	var q [4]float64
 	if scale, ok := countable(xs, lo, hi, whole); ok {
 		c, base := countValues(xs, lo, hi, scale, counts)
