@@ -405,6 +405,8 @@ func TestDamagedFile(t *testing.T) {
 		wantDamaged(t, path, err)
 		err = db.ForEachSample(ctx0, "m1", func(*Session, *Sample) error { return nil })
 		wantDamaged(t, path, err)
+		err = db.ForEachSession(ctx0, []string{"m1"}, 2, func(int, string, int, *Session, []Sample) error { return nil })
+		wantDamaged(t, path, err)
 		// Listing reads no samples: it still works.
 		if list, err := db.Meetings(ctx0); err != nil || len(list) != 1 {
 			t.Errorf("listing a file with damaged samples: %v, %v", list, err)

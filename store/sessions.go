@@ -94,12 +94,9 @@ type sessionItem struct {
 }
 
 // sessionWorker reads, decodes and hands over the sessions it receives, in
-// a read transaction of its own. A damaged page can make bbolt panic or
-// fault: that becomes the error, like in view.
+// a read transaction of its own.
 func (db *DB) sessionWorker(ctx context.Context, w int, meetingIDs []string, items <-chan sessionItem,
-	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) (err error) {
-	defer db.recoverDamage(&err)
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) error {
 	tx, err := db.bolt.Begin(false)
 	if err != nil {
 		return fmt.Errorf("%s: read: %w", db.path, err)
@@ -110,46 +107,65 @@ func (db *DB) sessionWorker(ctx context.Context, w int, meetingIDs []string, ite
 		}
 		_ = tx.Rollback()
 	}()
-	var (
-		c        chunk
-		meeting  = -1
-		sessions *bbolt.Bucket
-		cur      *bbolt.Cursor
-	)
+	r := sessionReader{db: db, tx: tx, meeting: -1}
 	for it := range items {
 		if err := ctx.Err(); err != nil {
 			return nil // the caller reports why
 		}
 		id := meetingIDs[it.meeting]
-		if it.meeting != meeting {
-			mb, err := meetingBucket(tx, id)
-			if err != nil {
-				return err
-			}
-			meeting, sessions, cur = it.meeting, mb.Bucket(bucketSessions), nil
-			if sb := mb.Bucket(bucketSamples); sb != nil {
-				cur = sb.Cursor()
-			}
-		}
-		c.sess = new(Session)
-		if err := unmarshalJSON(sessions.Get(it.key), c.sess); err != nil {
-			return db.damaged("meeting "+id+" session info", err)
-		}
-		c.keys, c.vals = c.keys[:0], c.vals[:0]
-		if cur != nil {
-			n := 0
-			for k, v := cur.Seek(it.key); k != nil && len(k) == len(it.key)+timeKeyLen && bytes.HasPrefix(k, it.key); k, v = cur.Next() {
-				c.keys, c.vals = append(c.keys, k[len(it.key):]), append(c.vals, v)
-				n += len(k) + len(v)
-			}
-			db.readMapped(tx, n)
-		}
-		if c.decode(); c.err != nil {
-			return db.damaged("meeting "+id, c.err)
-		}
-		if err := fn(w, id, it.index, c.sess, c.samples); err != nil {
+		if err := r.read(id, it); err != nil {
 			return err
 		}
+		if err := fn(w, id, it.index, r.c.sess, r.c.samples); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sessionReader reads sessions in a worker's transaction, keeping the
+// meeting's buckets from one session to the next and reusing its memory.
+type sessionReader struct {
+	db       *DB
+	tx       *bbolt.Tx
+	meeting  int // index of the meeting whose buckets these are
+	sessions *bbolt.Bucket
+	cur      *bbolt.Cursor // on its samples; nil if it has none
+	c        chunk
+}
+
+// read loads and decodes one session into r.c. A damaged page can make
+// bbolt panic or fault: that becomes the error, as in view, here and not
+// around fn, whose own panics are bugs to be seen as such.
+func (r *sessionReader) read(id string, it sessionItem) (err error) {
+	defer r.db.recoverDamage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	if it.meeting != r.meeting {
+		mb, err := meetingBucket(r.tx, id)
+		if err != nil {
+			return err
+		}
+		r.meeting, r.sessions, r.cur = it.meeting, mb.Bucket(bucketSessions), nil
+		if sb := mb.Bucket(bucketSamples); sb != nil {
+			r.cur = sb.Cursor()
+		}
+	}
+	c := &r.c
+	c.sess = new(Session)
+	if err := unmarshalJSON(r.sessions.Get(it.key), c.sess); err != nil {
+		return r.db.damaged("meeting "+id+" session info", err)
+	}
+	c.keys, c.vals = c.keys[:0], c.vals[:0]
+	if r.cur != nil {
+		n := 0
+		for k, v := r.cur.Seek(it.key); k != nil && len(k) == len(it.key)+timeKeyLen && bytes.HasPrefix(k, it.key); k, v = r.cur.Next() {
+			c.keys, c.vals = append(c.keys, k[len(it.key):]), append(c.vals, v)
+			n += len(k) + len(v)
+		}
+		r.db.readMapped(r.tx, n)
+	}
+	if c.decode(); c.err != nil {
+		return r.db.damaged("meeting "+id, c.err)
 	}
 	return nil
 }
