@@ -147,7 +147,7 @@ func (f *Fleet) AddSession(worker int, meetingID string, s *store.Session, sampl
 	for j := range samples {
 		p.acc.add(&samples[j])
 	}
-	p.acc.pool(false)
+	p.acc.flush()
 	g.add(p.acc, p.acc.quality())
 }
 

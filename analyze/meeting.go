@@ -177,7 +177,7 @@ type minuteCount struct {
 func (p *meetingPart) finishSession(index int) {
 	acc := p.acc
 	q := acc.quality()
-	streams, mos := acc.pool(true)
+	streams, mos := acc.pool()
 	sr := SessionResult{
 		Participant: acc.sess.Participant, Session: joinTime(acc.sess.JoinTime), UserName: acc.sess.UserName,
 		Device: acc.sess.Device, Location: acc.sess.Location, NetworkType: acc.sess.NetworkType,

@@ -50,12 +50,11 @@ func scan(xs []float64) (sum, lo, hi float64, whole bool) {
 	return sum, lo, hi, whole
 }
 
-// addStats adds xs to a pool and, with stats, summarises it (reordering
-// xs); it also returns the sum of xs in the order given. Countable values
-// go into d as their counts, one insert per distinct value; others are
-// appended to raw (made with room for hint values) or, without raw,
-// inserted into d one by one.
-func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int, stats bool) (Stats, float64) {
+// addStats adds a session's values xs to a meeting's pool and summarises
+// them (reordering xs); it also returns their sum in the order given.
+// Countable values go into d as their counts, one insert per distinct
+// value; others are appended to raw (made with room for hint values).
+func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int) (Stats, float64) {
 	n := len(xs)
 	sum, lo, hi, whole := scan(xs)
 	var q [4]float64
@@ -66,24 +65,12 @@ func addStats(xs []float64, counts *[]uint32, d *Dist, raw *[]float64, hint int,
 				d.addN((base+float64(v))/scale, k)
 			}
 		}
-		if !stats {
-			return Stats{}, sum
-		}
 		q = quantilesFromCounts(c, base, scale, n, [4]float64{0.5, 0.9, 0.95, 0.99})
 	} else {
-		if raw != nil {
-			if *raw == nil {
-				*raw = make([]float64, 0, max(hint, len(xs)))
-			}
-			*raw = append(*raw, xs...)
-		} else {
-			for _, x := range xs {
-				d.Add(x)
-			}
+		if *raw == nil {
+			*raw = make([]float64, 0, max(hint, len(xs)))
 		}
-		if !stats {
-			return Stats{}, sum
-		}
+		*raw = append(*raw, xs...)
 		q = selectQuantiles(xs, [4]float64{0.5, 0.9, 0.95, 0.99})
 	}
 	return Stats{Count: n, Min: lo, Mean: sum / float64(n), P50: q[0], P90: q[1], P95: q[2], P99: q[3], Max: hi}, sum

@@ -260,45 +260,34 @@ func (a *sessionAcc) quality() (q [2]Quality) {
 	return q
 }
 
-// pool adds the session's values to its meeting's or group's pool; with
-// stats it also works out the session's own figures, on its values while
-// they are in cache.
-func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
-	if a.direct {
-		for _, sm := range a.tallied {
-			st, m := sm>>8, sm&0xff
-			a.tallies[st][m].flush(&a.to.dists[st][m])
-		}
-		a.tallied = a.tallied[:0]
-		a.mosTally.flush(a.to.mosD)
-		return nil, nil
+// flush ends a fleet session: its tallied decimals go into the group's
+// distributions.
+func (a *sessionAcc) flush() {
+	for _, sm := range a.tallied {
+		st, m := sm>>8, sm&0xff
+		a.tallies[st][m].flush(&a.to.dists[st][m])
 	}
-	var out StreamStats
-	if stats {
-		out = StreamStats{}
-	}
+	a.tallied = a.tallied[:0]
+	a.mosTally.flush(a.to.mosD)
+}
+
+// pool ends a meeting's session: its values go to the meeting's pool, and
+// its own figures are worked out on them while they are in cache.
+func (a *sessionAcc) pool() (StreamStats, *Stats) {
+	out := StreamStats{}
 	for st := range a.vals {
 		for m, xs := range a.vals[st] {
-			if len(xs) == 0 || a.direct {
+			if len(xs) == 0 {
 				continue
 			}
-			var raw *[]float64
-			if a.to.raw != nil {
-				raw = &a.to.raw[st][m]
-			}
-			s, sum := addStats(xs, &a.counts, &a.to.dists[st][m], raw, a.to.hint, stats)
+			s, sum := addStats(xs, &a.counts, &a.to.dists[st][m], &a.to.raw[st][m], a.to.hint)
 			a.sums = append(a.sums, metricSum{store.Stream(st), store.Metric(m), sum})
-			if stats {
-				name := store.Stream(st).String()
-				if out[name] == nil {
-					out[name] = map[string]Stats{}
-				}
-				out[name][store.Metric(m).String()] = s
+			name := store.Stream(st).String()
+			if out[name] == nil {
+				out[name] = map[string]Stats{}
 			}
+			out[name][store.Metric(m).String()] = s
 		}
-	}
-	if a.to.mos == nil {
-		return out, nil
 	}
 	var mos *Stats
 	a.mosSum = 0
@@ -306,10 +295,8 @@ func (a *sessionAcc) pool(stats bool) (StreamStats, *Stats) {
 		for _, x := range seg {
 			a.mosSum += x
 		}
-		if stats {
-			s := selectStatsBuf(seg, &a.counts)
-			mos = &s
-		}
+		s := selectStatsBuf(seg, &a.counts)
+		mos = &s
 	}
 	return out, mos
 }
