@@ -26,6 +26,19 @@ func MustOpenDB(tb testing.TB) *DB {
 	return MustOpenDBAt(tb, filepath.Join(tb.TempDir(), "qos.db"))
 }
 
+// reopenReadOnly closes db and opens its file again as a reader does, until
+// the test ends.
+func reopenReadOnly(tb testing.TB, db *DB) *DB {
+	tb.Helper()
+	db.Close()
+	ro, err := Open(ctx0, db.Path(), Options{ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ro.Close() })
+	return ro
+}
+
 // MustOpenDBAt opens the database at path for writing.
 func MustOpenDBAt(tb testing.TB, path string) *DB {
 	tb.Helper()
@@ -606,8 +619,7 @@ func TestForEachSession(t *testing.T) {
 // Several meetings in one walk: every session of each, with its meeting,
 // and the meetings' samples never mixed up.
 func TestForEachSessionOfSeveralMeetings(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "qos.db")
-	db := MustOpenDBAt(t, path)
+	db := MustOpenDB(t)
 	want := map[string]int{} // meeting/participant -> samples
 	for m, id := range []string{"a", "b", "c"} {
 		var sessions []SessionSamples
@@ -620,15 +632,10 @@ func TestForEachSessionOfSeveralMeetings(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Close()
-	ro, err := Open(ctx0, path, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := reopenReadOnly(t, db)
 	var mu sync.Mutex
 	got := map[string]int{}
-	err = ro.ForEachSession(ctx0, []string{"a", "b", "c"}, 2, func(_ int, id string, _ int, s *Session, samples []Sample) error {
+	err := ro.ForEachSession(ctx0, []string{"a", "b", "c"}, 2, func(_ int, id string, _ int, s *Session, samples []Sample) error {
 		if !strings.HasPrefix(s.Participant, id) {
 			return fmt.Errorf("meeting %s got session %s", id, s.Participant)
 		}
@@ -676,8 +683,7 @@ func TestMeetingsStarting(t *testing.T) {
 // Letting go of the memory map in the middle of a read changes nothing
 // the read sees: the pages come back from the file.
 func TestReleaseMappedKeepsReads(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "qos.db")
-	db := MustOpenDBAt(t, path)
+	db := MustOpenDB(t)
 	var sessions []SessionSamples
 	for i := range 50 {
 		sessions = append(sessions, session(fmt.Sprintf("p%02d", i), t0, 200, float64(i)))
@@ -689,12 +695,7 @@ func TestReleaseMappedKeepsReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
-	ro, err := Open(ctx0, path, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := reopenReadOnly(t, db)
 	err = ro.bolt.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketMeetings).Bucket([]byte("m")).Bucket(bucketSamples).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
