@@ -242,11 +242,13 @@ func TestFaultsAreRetried(t *testing.T) {
 			o.Faults.Burst429Every, o.Faults.Burst429Len, o.RetryAfter = 5, 1, "seconds"
 		},
 		"429 bursts, no Retry-After": func(o *fakezoom.Options) { o.Faults.Burst429Every, o.RetryAfter = 4, "none" },
-		"per-second limit":           func(o *fakezoom.Options) { o.QPS = 5 },
-		"5xx":                        func(o *fakezoom.Options) { o.Faults.ServerErrors = 3 },
-		"truncated bodies":           func(o *fakezoom.Options) { o.Faults.TruncateEvery = 2 },
-		"slow answers":               func(o *fakezoom.Options) { o.Faults.SlowEvery, o.Faults.Slow = 3, 300*time.Millisecond },
-		"tokens expiring mid-run":    func(o *fakezoom.Options) { o.Faults.ExpireTokens = 5 },
+		// Nine requests cannot all fit under 2 a wall-clock second
+		// unless they take 4 s; at 5 a second a slow CI run slipped past.
+		"per-second limit":        func(o *fakezoom.Options) { o.QPS = 2 },
+		"5xx":                     func(o *fakezoom.Options) { o.Faults.ServerErrors = 3 },
+		"truncated bodies":        func(o *fakezoom.Options) { o.Faults.TruncateEvery = 2 },
+		"slow answers":            func(o *fakezoom.Options) { o.Faults.SlowEvery, o.Faults.Slow = 3, 300*time.Millisecond },
+		"tokens expiring mid-run": func(o *fakezoom.Options) { o.Faults.ExpireTokens = 5 },
 		"everything at once": func(o *fakezoom.Options) {
 			o.Faults, _ = fakezoom.ParseFaults("429=9x1,5xx=5,truncate=6,expire=11,slow=7x100ms")
 		},
@@ -447,9 +449,6 @@ func TestLiveWatch(t *testing.T) {
 	}
 	if c.Report.Present == 0 || c.Report.Added == 0 {
 		t.Errorf("polls should have found old and new samples: %+v", c.Report)
-	}
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Errorf("watching took %s; the meetings end after about 0.5 s", elapsed)
 	}
 
 	// One meeting, watched until Zoom says it is over (404, code 3001).
