@@ -47,7 +47,7 @@ Examples:
    zoomqos analyze --meeting 85012345678 --stream audio_input --format json
    zoomqos analyze --meeting 85012345678 --participant 16778240 --latency-ms 200
    zoomqos analyze --from 2026-11-01 --to 2026-11-30 --by network`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to analyse"},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "table, json or csv"},
 			&cli.StringSliceFlag{Name: "stream", Usage: "only this `STREAM` (repeat, or comma-separate), such as audio_input"},
@@ -55,13 +55,7 @@ Examples:
 			&cli.StringFlag{Name: "from", Usage: "fleet roll-up: the first `DATE` (yyyy-mm-dd, UTC)"},
 			&cli.StringFlag{Name: "to", Usage: "fleet roll-up: the last `DATE` (default: today)"},
 			&cli.StringFlag{Name: "by", Usage: "fleet roll-up: group by device, location, network, version or datacenter"},
-			&cli.Float64Flag{Name: "latency-ms", Usage: "latency threshold (default 150)"},
-			&cli.Float64Flag{Name: "jitter-ms", Usage: "jitter threshold (default 30)"},
-			&cli.Float64Flag{Name: "loss-pct", Usage: "average loss threshold (default 3)"},
-			&cli.Float64Flag{Name: "fps", Usage: "video frame rate threshold (default 7)"},
-			&cli.Float64Flag{Name: "cpu-pct", Usage: "system CPU threshold (default 90)"},
-			&cli.IntFlag{Name: "min-samples", Usage: "degraded samples a window needs (default 2)"},
-		},
+		}, thresholdFlags()...),
 		Action: runAnalyze,
 	}
 }
@@ -182,6 +176,18 @@ func analyzeFleet(ctx context.Context, db *store.DB, from, to time.Time, by anal
 		return nil, err
 	}
 	return f.Result(from, to), nil
+}
+
+// thresholdFlags are the flags that override the analyzer's thresholds.
+func thresholdFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "latency-ms", Usage: "latency threshold (default 150)"},
+		&cli.Float64Flag{Name: "jitter-ms", Usage: "jitter threshold (default 30)"},
+		&cli.Float64Flag{Name: "loss-pct", Usage: "average loss threshold (default 3)"},
+		&cli.Float64Flag{Name: "fps", Usage: "video frame rate threshold (default 7)"},
+		&cli.Float64Flag{Name: "cpu-pct", Usage: "system CPU threshold (default 90)"},
+		&cli.IntFlag{Name: "min-samples", Usage: "degraded samples a window needs (default 2)"},
+	}
 }
 
 // thresholds reads the thresholds: defaults, then the config file or the

@@ -119,6 +119,8 @@ Examples:
 			importCommand(),
 			collectCommand(),
 			analyzeCommand(),
+			reportCommand(),
+			demoCommand(),
 			fakezoomCommand(),
 			meetingsCommand(),
 			dumpCommand(),

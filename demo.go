@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// The demo meeting: an hour-long all-hands that ended a few minutes ago,
+// with the fake's usual cast (bad Wi-Fi, an overloaded laptop, a rejoin)
+// and a meeting-wide incident.
+const (
+	demoMeetingID = "85000000001"
+	demoTopic     = "All-hands (demo)"
+)
+
+func demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "collect a meeting from a fake Zoom API and write its report: zoomqos end to end, no account needed",
+		Description: `Starts the fake Zoom API (see zoomqos fakezoom) inside this process, collects
+a generated meeting through the real collector and Server-to-Server OAuth
+into a temporary database (or --db, which is kept), analyses it and writes its
+report. No Zoom account and no network are needed.
+
+Examples:
+   zoomqos demo
+   zoomqos demo -o demo.html --participants 300 --minutes 480
+   zoomqos --db demo.db demo && zoomqos --db demo.db analyze --meeting 85000000001`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "zoomqos-demo.html", Usage: "write the report to `FILE`"},
+			&cli.IntFlag{Name: "participants", Value: 40, Usage: "people in the meeting"},
+			&cli.IntFlag{Name: "minutes", Value: 60, Usage: "how long the meeting ran"},
+			&cli.Uint64Flag{Name: "seed", Value: 7, Usage: "what to generate"},
+			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
+			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line (-1: all)"},
+		},
+		Action: runDemo,
+	}
+}
+
+func runDemo(c *cli.Context) error {
+	people, minutes := c.Int("participants"), c.Int("minutes")
+	if people < 1 || minutes < 2 {
+		return usageError{fmt.Errorf("a demo meeting needs at least 1 participant and 2 minutes")}
+	}
+	dbPath := c.String("db")
+	if !c.IsSet("db") {
+		dir, err := os.MkdirTemp("", "zoomqos-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dbPath = filepath.Join(dir, "demo.db")
+	}
+
+	now := time.Now().UTC().Truncate(time.Minute)
+	fz := fakezoom.Start(fakezoom.Options{Seed: c.Uint64("seed"), Epoch: now, Meetings: []fakezoom.MeetingSpec{{
+		ID: 85000000001, Topic: demoTopic, Participants: people,
+		Start: now.Add(-time.Duration(minutes+5) * time.Minute), Duration: time.Duration(minutes) * time.Minute,
+	}}})
+	defer fz.Close()
+	o := fz.Options()
+	client, err := collect.NewClient(collect.ClientConfig{
+		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + appVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(c.Context, dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	col := &collect.Collector{Client: client, DB: db, Log: logger(c)}
+	start := time.Now()
+	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID}, Type: store.Past, Refresh: true})
+	if err != nil {
+		return fmt.Errorf("collecting the demo meeting from the fake Zoom API: %w", err)
+	}
+	fmt.Fprintf(c.App.Writer, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
+		demoMeetingID, fz.URL, plural(col.Report.Added, "sample"), time.Since(start).Round(time.Millisecond))
+	if c.IsSet("db") {
+		fmt.Fprintf(c.App.Writer, "Database: %s\n", dbPath)
+	}
+	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
+		html: report.HTMLOptions{Lines: c.Int("lines")}}
+	return job.write(c.Context, db, c.String("output"), c.App.Writer)
+}

@@ -1,0 +1,88 @@
+// zoomqos report: starts ECharts on every chart of the page from the
+// options in #zq-data (built by go-echarts), with no network. Charts are
+// drawn one per task, those on screen first, so that the page answers
+// scrolling and clicks while the rest are drawn.
+(function () {
+  "use strict";
+  window.zoomqosStartMs = performance.now(); // the page parsed, the runtime loaded
+  var data = JSON.parse(document.getElementById("zq-data").textContent);
+  var start = data.start, MINUTE = 60000;
+  var esc = echarts.format.encodeHTML;
+
+  // Data carry minutes from the meeting's start, which keeps the file
+  // small; the axis wants times.
+  function toTime(o) {
+    (o.series || []).forEach(function (s) {
+      (s.data || []).forEach(function (p) { p[0] = start + p[0] * MINUTE; });
+      if (s.markArea && s.markArea.data) {
+        s.markArea.data.forEach(function (a) { a[0].xAxis = start + a[0].xAxis * MINUTE; a[1].xAxis = start + a[1].xAxis * MINUTE; });
+      }
+      // What go-echarts' series options lack: downsample what is drawn
+      // to the pixels there are (LTTB keeps the peaks), no symbols.
+      if (s.type === "line") { s.sampling = "lttb"; s.symbol = "none"; s.emphasis = { focus: "series" }; }
+    });
+    o.useUTC = true;
+    o.xAxis.forEach(function (a) { a.axisLabel = { hideOverlap: true }; });
+  }
+
+  function heatmapTooltip(o) {
+    var xs = o.xAxis[0].data, ys = o.yAxis[0].data;
+    var names = { 1: "good", 2: "fair (MOS below 4.0)", 3: "degraded" };
+    // ECharts writes tooltips as HTML: every name is escaped.
+    o.tooltip.formatter = function (p) {
+      var v = p.value;
+      return esc(ys[v[1]]) + "<br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
+    };
+    o.legend = { show: false };
+  }
+
+  var charts = [], pending = data.charts.length;
+  function ready() {
+    window.zoomqosReadyMs = performance.now(); // since navigation began
+    window.zoomqosReady = true;
+    document.documentElement.setAttribute("data-ready", "1");
+  }
+
+  function draw(c) {
+    var o = c.option;
+    if (c.kind === "time") { toTime(o); } else { heatmapTooltip(o); }
+    o.tooltip = o.tooltip || {};
+    o.tooltip.confine = true;
+    var chart = echarts.init(document.getElementById(c.id), null, { renderer: "canvas" });
+    var done = false;
+    chart.on("finished", function () {
+      if (!done) { done = true; if (--pending === 0) { ready(); } }
+    });
+    chart.setOption(o);
+    charts.push(chart);
+  }
+
+  // On screen first, then down the page.
+  var queue = data.charts.slice();
+  var h = window.innerHeight;
+  function onScreen(c) {
+    var r = document.getElementById(c.id).getBoundingClientRect();
+    return r.bottom > 0 && r.top < h;
+  }
+  queue.sort(function (a, b) { return (onScreen(b) ? 1 : 0) - (onScreen(a) ? 1 : 0); });
+  var firstScreen = queue.filter(onScreen).length;
+  if (firstScreen === 0) { window.zoomqosFirstScreenMs = performance.now(); }
+  function next() {
+    var c = queue.shift();
+    if (!c) { return; }
+    draw(c);
+    if (--firstScreen === 0) { window.zoomqosFirstScreenMs = performance.now(); }
+    if (queue.length) { setTimeout(next, 0); }
+  }
+  function drawAll() { while (queue.length) { next(); } }
+  if (pending === 0) { ready(); } else { next(); }
+
+  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("resize", resize);
+  window.addEventListener("beforeprint", function () {
+    drawAll();
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    resize();
+  });
+  window.addEventListener("afterprint", resize);
+})();

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"io"
+	"testing"
+)
+
+// countWriter counts what is written to it.
+type countWriter struct{ n int64 }
+
+func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// BenchmarkMeetingReport is the issue's scale target: a 300-session ×
+// 480-minute meeting analysed and written as HTML (the whole report but
+// reading the store), with the file's size as a metric.
+func BenchmarkMeetingReport(b *testing.B) {
+	m, sessions := synthMeeting(300, 480)
+	b.ResetTimer()
+	var size int64
+	for b.Loop() {
+		doc := meetingOf(m, sessions, false)
+		var w countWriter
+		if err := WriteMeetingHTML(&w, doc, HTMLOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
+}
+
+// BenchmarkMeetingHTML is the HTML alone, from an analysed meeting.
+func BenchmarkMeetingHTML(b *testing.B) {
+	doc := synthReport(b, 300, 480)
+	b.ResetTimer()
+	for b.Loop() {
+		if err := WriteMeetingHTML(io.Discard, doc, HTMLOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReportInteractive opens the 300 × 480 report in headless
+// Chromium and reports the page's own counts of milliseconds from
+// navigation: until the first screen is drawn and the page answers
+// input (ms-first-screen), and until every chart has drawn (ms-all-drawn).
+func BenchmarkReportInteractive(b *testing.B) {
+	ctx := browser(b)
+	path := writeReport(b, synthReport(b, 300, 480), HTMLOptions{})
+	var all, first float64
+	n := 0
+	for b.Loop() {
+		var log pageLog
+		all += open(b, ctx, path, &log)
+		first += eval[float64](b, ctx, `window.zoomqosFirstScreenMs`)
+		n++
+	}
+	b.ReportMetric(first/float64(n), "ms-first-screen")
+	b.ReportMetric(all/float64(n), "ms-all-drawn")
+}

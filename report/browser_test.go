@@ -1,0 +1,247 @@
+package report
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// Browser tests open reports in a real headless Chromium. They skip, with
+// a message, where there is none; ZOOMQOS_BROWSER_TESTS=require (which
+// .ci/run sets) makes that a failure. ZOOMQOS_CHROMIUM names the browser
+// when it is not chromium, chromium-browser or google-chrome on the PATH.
+
+func chromium(tb testing.TB) string {
+	tb.Helper()
+	if p := os.Getenv("ZOOMQOS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no Chromium found (install the chromium package, or set ZOOMQOS_CHROMIUM): browser tests skipped"
+	if os.Getenv("ZOOMQOS_BROWSER_TESTS") == "require" {
+		tb.Fatal(msg + ", but ZOOMQOS_BROWSER_TESTS=require")
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+// browser starts a headless Chromium with no network beyond this page:
+// the flags keep its own background traffic off, and open() makes the tab
+// offline.
+func browser(tb testing.TB) context.Context {
+	tb.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(tb)),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	tb.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	tb.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// pageLog is what a page did: the requests it made, what it logged as an
+// error, what it threw, the dialogs it opened.
+type pageLog struct {
+	mu       sync.Mutex
+	requests []string
+	errors   []string
+	dialogs  []string
+}
+
+func (l *pageLog) add(dst *[]string, s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	*dst = append(*dst, s)
+}
+
+func (l *pageLog) listen(tb testing.TB, ctx context.Context) {
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			l.add(&l.requests, ev.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				l.add(&l.errors, "console: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			text := ev.ExceptionDetails.Text
+			if ex := ev.ExceptionDetails.Exception; ex != nil {
+				text += " " + ex.Description
+			}
+			l.add(&l.errors, "exception: "+text)
+		case *cdppage.EventJavascriptDialogOpening:
+			l.add(&l.dialogs, ev.Message)
+			go chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
+		}
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// open loads a report file offline and waits until every chart has
+// drawn; it returns the page's own count of milliseconds from navigation
+// to that moment.
+func open(tb testing.TB, ctx context.Context, path string, log *pageLog) float64 {
+	tb.Helper()
+	log.listen(tb, ctx)
+	calls := []func() error{
+		func() error { _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); return err },
+		func() error {
+			_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}})
+			return err
+		},
+		func() error { _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); return err },
+		func() error { _, err := chromedp.Call(ctx, cdppage.Enable, cdppage.EnableParams{}); return err },
+	}
+	for _, call := range calls {
+		if err := call(); err != nil {
+			tb.Fatalf("setting the tab up: %v", err)
+		}
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate("file://"+path))
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`window.zoomqosReady === true`, chromedp.WithPollingTimeout(60*time.Second)))
+	}
+	if err != nil {
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		tb.Fatalf("the report did not become ready: %v; errors: %v", err, log.errors)
+	}
+	ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.zoomqosReadyMs`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ms
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](tb testing.TB, ctx context.Context, expr string) T {
+	tb.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		tb.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func writeReport(tb testing.TB, doc *Meeting, o HTMLOptions) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "report.html")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := WriteMeetingHTML(f, doc, o); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+func TestReportInBrowser(t *testing.T) {
+	ctx := browser(t)
+	path := writeReport(t, synthReport(t, 24, 90), HTMLOptions{})
+	var log pageLog
+	open(t, ctx, path, &log)
+
+	charts := eval[int](t, ctx, `document.querySelectorAll('.chart').length`)
+	drawn := eval[int](t, ctx, `Array.from(document.querySelectorAll('.chart')).filter(d => {
+		const c = d.querySelector('canvas'); return c && c.width > 0 && c.height > 0; }).length`)
+	if charts != 32 || drawn != charts {
+		t.Errorf("%d chart containers, %d with a drawn canvas; want 32 and all", charts, drawn)
+	}
+	if hm := eval[string](t, ctx, `echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series[0].type`); hm != "heatmap" {
+		t.Errorf("the heatmap chart draws %q", hm)
+	}
+	// Show tooltips over the hostile names: ECharts writes tooltips as
+	// HTML, so this is where an unescaped name would run.
+	eval[bool](t, ctx, `(() => {
+		const hm = echarts.getInstanceByDom(document.getElementById('heatmap'));
+		const rows = hm.getOption().yAxis[0].data;
+		const data = hm.getOption().series[0].data;
+		for (let i = 0; i < data.length; i++) {
+			if (rows[data[i][1]].includes('pwned') && data[i][0] === 5) hm.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: i});
+		}
+		for (const el of document.querySelectorAll('.chart')) {
+			const c = echarts.getInstanceByDom(el);
+			c.getOption().series.forEach((s, si) => {
+				if (String(s.name).includes('pwned')) c.dispatchAction({type: 'showTip', seriesIndex: si, dataIndex: 3});
+			});
+		}
+		return true;
+	})()`)
+	time.Sleep(300 * time.Millisecond)
+	if pwned := eval[any](t, ctx, `window.__pwned`); pwned != nil {
+		t.Errorf("a participant's name ran as script: window.__pwned = %v", pwned)
+	}
+	tips := eval[string](t, ctx, `Array.from(document.querySelectorAll('div')).filter(d => d.textContent.includes('pwned=2') && d.style.position === 'absolute').map(d => d.innerHTML).join('|')`)
+	if !strings.Contains(tips, "&lt;img") {
+		t.Errorf("no tooltip shows the hostile name as text: %q", tips)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('img').length`); n != 0 {
+		t.Errorf("%d img elements in the page", n)
+	}
+
+	log.mu.Lock()
+	for _, u := range log.requests {
+		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+	if len(log.requests) == 0 {
+		t.Error("no requests recorded: is the listener working?")
+	}
+	if len(log.errors) > 0 {
+		t.Errorf("errors in the page: %v", log.errors)
+	}
+	if len(log.dialogs) > 0 {
+		t.Errorf("the page opened dialogs: %v", log.dialogs)
+	}
+	log.mu.Unlock()
+
+	// A screenshot for a human to look at.
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(cmpOr(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-report-screenshot.png")
+	if err := os.WriteFile(out, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", out)
+}

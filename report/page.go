@@ -1,0 +1,425 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// The ECharts runtime the page inlines, from npm's echarts@5.4.3
+// (dist/echarts.min.js, Apache-2.0; LICENSE, NOTICE and fetch.sh beside
+// it). go-echarts would load it from its CDN (its AssetsHost); a report
+// must open with no network, so the page carries it.
+//
+//go:embed assets/echarts/echarts.min.js
+var echartsJS string
+
+// EChartsVersion is the version of the inlined ECharts runtime.
+const EChartsVersion = "5.4.3"
+
+//go:embed assets/page.tmpl
+var pageTemplate string
+
+//go:embed assets/page.js
+var pageJS string
+
+//go:embed assets/page.css
+var pageCSS string
+
+var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
+	"num":   num,
+	"pct":   pct,
+	"count": count,
+	"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
+	"bar":   func(v float64) template.CSS { return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%") },
+	"or":    func(s string) string { return cmpOr(s, "–") },
+}).Parse(pageTemplate))
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Meeting is what a meeting's HTML report is drawn from.
+type Meeting struct {
+	Result   *analyze.MeetingResult
+	Timeline *analyze.Timeline
+	// Sessions are the stored sessions, for the participant details;
+	// redacted already when the report is.
+	Sessions  []store.Session
+	Generated time.Time
+	Redacted  bool
+	Version   string // zoomqos's
+}
+
+// HTMLOptions tune the drawing; the zero value is the default.
+type HTMLOptions struct {
+	// Lines is how many sessions each chart draws as their own line, the
+	// worst on that chart's stream first (default 10; negative: all).
+	Lines int
+	// MaxPoints is the most points a drawn line keeps (default 2000);
+	// longer lines are downsampled keeping each stretch's lowest and
+	// highest point. Percentiles and windows always use every sample.
+	MaxPoints int
+}
+
+// DefaultLines is how many sessions a chart draws as their own line.
+const DefaultLines = 10
+
+// builder holds what the charts and tables share.
+type builder struct {
+	r         *analyze.MeetingResult
+	tl        *analyze.Timeline
+	results   []*analyze.SessionResult // by timeline session; nil when the analysis left it out
+	sessions  []*store.Session         // by timeline session
+	labels    []string                 // by timeline session: unique, for legends
+	order     []int                    // timeline sessions, worst first
+	lines     int
+	maxPoints int
+}
+
+func newBuilder(m *Meeting, o HTMLOptions) *builder {
+	b := &builder{r: m.Result, tl: m.Timeline, lines: o.Lines, maxPoints: o.MaxPoints}
+	if b.lines == 0 {
+		b.lines = DefaultLines
+	}
+	if b.maxPoints <= 0 {
+		b.maxPoints = 2000
+	}
+	key := func(participant string, join time.Time) string {
+		return participant + "\x00" + joinKey(join)
+	}
+	byKey := map[string]*analyze.SessionResult{}
+	for i := range b.r.SessionResults {
+		s := &b.r.SessionResults[i]
+		byKey[s.Participant+"\x00"+s.Session] = s
+	}
+	stored := map[string]*store.Session{}
+	for i := range m.Sessions {
+		s := &m.Sessions[i]
+		stored[key(s.Participant, s.JoinTime)] = s
+	}
+	n := len(b.tl.Sessions)
+	b.results, b.sessions = make([]*analyze.SessionResult, n), make([]*store.Session, n)
+	for i := range b.tl.Sessions {
+		ts := &b.tl.Sessions[i]
+		k := key(ts.Participant, ts.JoinTime)
+		b.results[i], b.sessions[i] = byKey[k], stored[k]
+	}
+	b.labels = sessionLabels(b.tl, b.sessions)
+	b.order = make([]int, n)
+	for i := range b.order {
+		b.order[i] = i
+	}
+	sort.SliceStable(b.order, func(x, y int) bool {
+		return worse(b.results[b.order[x]], b.results[b.order[y]])
+	})
+	return b
+}
+
+// joinKey is how the analysis names a session's join time.
+func joinKey(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// worse orders sessions worst first: the larger degraded share, then the
+// lower median MOS. Sessions the analysis left out go last.
+func worse(a, b *analyze.SessionResult) bool {
+	switch {
+	case a == nil || b == nil:
+		return a != nil && b == nil
+	case a.DegradedShare != b.DegradedShare:
+		return a.DegradedShare > b.DegradedShare
+	}
+	return mosOf(*a) < mosOf(*b)
+}
+
+// sessionLabels names each session for legends and axes: the user name,
+// with the join time when the name has several sessions, and a number
+// when even that repeats.
+func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []string {
+	names := make([]string, len(tl.Sessions))
+	seen := map[string]int{}
+	for i := range tl.Sessions {
+		name := tl.Sessions[i].Participant
+		if s := sessions[i]; s != nil && strings.TrimSpace(s.UserName) != "" {
+			name = strings.TrimSpace(s.UserName)
+		}
+		names[i] = cmpOr(name, "(unnamed)")
+		seen[names[i]]++
+	}
+	out := make([]string, len(names))
+	used := map[string]int{}
+	for i, name := range names {
+		label := name
+		if seen[name] > 1 && !tl.Sessions[i].JoinTime.IsZero() {
+			label += " · " + tl.Sessions[i].JoinTime.UTC().Format("15:04")
+		}
+		if used[label]++; used[label] > 1 {
+			label += " #" + strconv.Itoa(used[label])
+		}
+		out[i] = label
+	}
+	return out
+}
+
+// WriteMeetingHTML writes a meeting's report: one HTML file that needs no
+// network, with ECharts inlined and every string from Zoom escaped.
+func WriteMeetingHTML(w io.Writer, m *Meeting, o HTMLOptions) error {
+	b := newBuilder(m, o)
+	p := b.page(m)
+	data, err := chartData(b.tl.Start, p.charts)
+	if err != nil {
+		return fmt.Errorf("encoding the charts: %w", err)
+	}
+	p.Data = template.JS(data)
+	p.Runtime = template.JS(echartsJS)
+	p.Script = template.JS(pageJS)
+	p.Style = template.CSS(pageCSS)
+	return pageTmpl.Execute(w, p)
+}
+
+// chartData is the JSON the page's script reads: the timeline's start (ms)
+// and every chart's option. Each <, > and & is escaped: a name from Zoom
+// holding "</script>" stays text in the data block, whatever go-echarts'
+// own types marshal unescaped.
+func chartData(start time.Time, cs []chartSpec) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	if err := enc.Encode(struct {
+		Start  int64       `json:"start"`
+		Charts []chartSpec `json:"charts"`
+	}{start.UnixMilli(), cs}); err != nil {
+		return nil, err
+	}
+	return escapeJSON(bytes.TrimSpace(buf.Bytes())), nil
+}
+
+// escapeJSON escapes <, >, &, U+2028 and U+2029 in JSON text. They can only
+// occur inside strings, where \u escapes mean the same.
+func escapeJSON(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); i++ {
+		var esc string
+		switch c := b[i]; {
+		case c == '<':
+			esc = `\u003c`
+		case c == '>':
+			esc = `\u003e`
+		case c == '&':
+			esc = `\u0026`
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
+			esc = `\u2028`
+			if b[i+2] == 0xA9 {
+				esc = `\u2029`
+			}
+		default:
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(b)+64)
+		}
+		out = append(append(out, b[last:i]...), esc...)
+		if esc[2] == '2' && esc[3] == '0' { // U+2028/9: three bytes
+			i += 2
+		}
+		last = i + 1
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// page is the template's data.
+type page struct {
+	R         *analyze.MeetingResult
+	Generated time.Time
+	Redacted  bool
+	Version   string
+	ECharts   string
+	Threshold string
+
+	StreamShares []streamShare
+	MOS          []mosRow
+	Worst        []sessionRow
+	Tables       []streamTable // the media streams and CPU
+	MoreTables   []streamTable // device legs, Wi-Fi, CPU pressure
+	Heatmap      chartSpec
+	Metrics      []metricSection
+	Windows      []windowRow
+	Sessions     []sessionRow
+	Lines        int
+
+	charts  []chartSpec
+	Data    template.JS
+	Runtime template.JS
+	Script  template.JS
+	Style   template.CSS
+}
+
+type streamShare struct {
+	Stream string
+	analyze.Share
+	Bar float64 // the share relative to the largest, for the bar's length
+}
+
+// mainStream says whether a stream is one the headline and the first
+// tables show: the media legs and CPU, not the device legs.
+func mainStream(st store.Stream) bool { return st <= store.ASOutput || st == store.CPUUsage }
+
+type mosRow struct {
+	Stream string
+	Shares []mosShare
+}
+
+type mosShare struct {
+	Quality analyze.Quality
+	Share   float64
+}
+
+type sessionRow struct {
+	Label   string
+	R       *analyze.SessionResult
+	S       *store.Session
+	Join    time.Time
+	Leave   time.Time
+	MOS     string
+	AudioIn string
+}
+
+type windowRow struct {
+	analyze.Window
+	Label, Length, Worst string
+}
+
+type streamTable struct {
+	Stream string
+	Rows   []statRow
+}
+
+type statRow struct {
+	Metric string
+	S      analyze.Stats
+}
+
+type metricSection struct {
+	Title  string
+	Charts []chartSpec
+}
+
+// tableMetrics are the metrics the percentile tables show per stream.
+var htmlTableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.MaxLoss, store.Bitrate,
+	store.FrameRate, store.ZoomAvgCPU, store.SystemMaxCPU, store.RSSIAvg}
+
+func (b *builder) page(m *Meeting) *page {
+	r := b.r
+	p := &page{R: r, Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
+		Threshold: thresholdLine(r.Thresholds), Lines: b.lines}
+	top := 0.0
+	for _, st := range store.Streams() {
+		if sh, ok := r.Degraded[st.String()]; ok && mainStream(st) {
+			p.StreamShares = append(p.StreamShares, streamShare{Stream: st.String(), Share: sh})
+			top = max(top, sh.Share)
+		}
+	}
+	for i := range p.StreamShares {
+		if top > 0 {
+			p.StreamShares[i].Bar = p.StreamShares[i].Share.Share / top
+		}
+	}
+	for _, st := range []string{"audio_input", "audio_output"} {
+		row := mosRow{Stream: st}
+		for _, q := range analyze.Qualities {
+			row.Shares = append(row.Shares, mosShare{q, r.MOSQuality[st][q]})
+		}
+		p.MOS = append(p.MOS, row)
+	}
+	labels := map[string]string{}
+	for _, i := range b.order {
+		row := b.sessionRow(i)
+		p.Sessions = append(p.Sessions, row)
+		if row.R != nil {
+			labels[row.R.Participant+"\x00"+row.R.Session] = row.Label
+		}
+	}
+	for _, row := range p.Sessions[:min(5, len(p.Sessions))] {
+		if row.R != nil && row.R.DegradedShare > 0 {
+			p.Worst = append(p.Worst, row)
+		}
+	}
+	for _, st := range store.Streams() {
+		ms := r.Streams[st.String()]
+		if ms == nil {
+			continue
+		}
+		t := streamTable{Stream: st.String()}
+		for _, mt := range htmlTableMetrics {
+			if s, ok := ms[mt.String()]; ok {
+				t.Rows = append(t.Rows, statRow{mt.String(), s})
+			}
+		}
+		switch {
+		case len(t.Rows) == 0:
+		case mainStream(st):
+			p.Tables = append(p.Tables, t)
+		default:
+			p.MoreTables = append(p.MoreTables, t)
+		}
+	}
+	if len(b.tl.Sessions) > 0 {
+		p.Heatmap = b.heatmap("heatmap")
+		p.charts = append(p.charts, p.Heatmap)
+	}
+	var sec *metricSection
+	for i, l := range b.tl.Lines() {
+		if sec == nil || sec.Title != l.Quantity.String() {
+			p.Metrics = append(p.Metrics, metricSection{Title: l.Quantity.String()})
+			sec = &p.Metrics[len(p.Metrics)-1]
+		}
+		c := b.lineChart("chart-"+strconv.Itoa(i), l)
+		sec.Charts = append(sec.Charts, c)
+		p.charts = append(p.charts, c)
+	}
+	for _, w := range r.Windows {
+		var worst []string
+		for _, m := range w.Breached {
+			worst = append(worst, m+" "+num(w.Worst[m]))
+		}
+		p.Windows = append(p.Windows, windowRow{Window: w, Label: cmpOr(labels[w.Participant+"\x00"+w.Session], w.UserName),
+			Length: (time.Duration(w.DurationS) * time.Second).String(), Worst: strings.Join(worst, ", ")})
+	}
+	return p
+}
+
+func (b *builder) sessionRow(i int) sessionRow {
+	row := sessionRow{Label: b.labels[i], R: b.results[i], S: b.sessions[i], MOS: "–", AudioIn: "–"}
+	if row.S == nil {
+		row.S = &store.Session{Participant: b.tl.Sessions[i].Participant}
+	}
+	row.Join, row.Leave = row.S.JoinTime, row.S.LeaveTime
+	if row.R != nil {
+		if row.R.MOS != nil {
+			row.MOS = num(row.R.MOS.P50)
+		}
+		row.AudioIn = string(row.R.MOSQuality["audio_input"])
+	}
+	return row
+}

@@ -1,0 +1,100 @@
+package report
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Names that would run script if any of them reached the page unescaped.
+const (
+	hostileScript = `</script><script>window.__pwned=1</script>`
+	hostileImg    = `<img src=x onerror="window.__pwned=2">`
+	hostileTopic  = `Q3 </title><script>window.__pwned=3</script> & "friends"`
+)
+
+var synthStart = time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
+
+// synthMeeting makes a meeting of n sessions over the given minutes: each
+// session has every media stream and CPU each minute, a quarter of them a
+// stretch of bad Wi-Fi, and everyone suffers in the middle (an incident).
+// Sessions 0 and 1 carry hostile names; the data is the same for the same
+// arguments.
+func synthMeeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
+	r := rand.New(rand.NewPCG(uint64(n), uint64(minutes)))
+	m := store.Meeting{ID: "86000000042", Type: store.Past, Topic: hostileTopic}
+	out := make([]store.SessionSamples, n)
+	media := []store.Stream{store.AudioInput, store.AudioOutput, store.VideoInput, store.VideoOutput, store.ASInput, store.ASOutput}
+	for i := range out {
+		join := synthStart.Add(time.Duration(r.IntN(3)) * time.Minute)
+		name := "Person " + strconv.Itoa(i)
+		switch i {
+		case 0:
+			name = hostileScript
+		case 1:
+			name = hostileImg
+		}
+		out[i].Session = store.Session{
+			Participant: "pid-" + strconv.Itoa(i), JoinTime: join, LeaveTime: join.Add(time.Duration(minutes) * time.Minute),
+			UserName: name, Email: "person" + strconv.Itoa(i) + "@example.com",
+			IPAddress: "203.0.113." + strconv.Itoa(i%250), MACAddr: "00:11:22:33:44:" + strconv.Itoa(10+i%89),
+			HarddiskID: "DISK-" + strconv.Itoa(9000+i), PCName: "LAPTOP-" + strconv.Itoa(i), Domain: "corp.example",
+			Device: []string{"Mac", "Windows", "iOS"}[i%3], Location: "Berlin (DE)", NetworkType: []string{"Wifi", "Wired"}[i%2],
+			Version: "6.2.0", DataCenter: "Frankfurt (DE)",
+		}
+		bad := -1
+		if i%4 == 0 {
+			bad = r.IntN(max(1, minutes-10))
+		}
+		samples := make([]store.Sample, 0, minutes)
+		for k := range minutes {
+			t := join.Add(time.Duration(k+1) * time.Minute)
+			lat, jit, loss := 40+r.Float64()*30, 3+r.Float64()*8, r.Float64()*0.5
+			if (bad >= 0 && k >= bad && k < bad+8) || (k >= minutes/2 && k < minutes/2+3) {
+				lat, jit, loss = lat+200, jit+40, loss+6
+			}
+			var vals []store.Value
+			for _, st := range media {
+				vals = append(vals,
+					store.Value{Stream: st, Metric: store.Bitrate, V: float64(40 + r.IntN(900))},
+					store.Value{Stream: st, Metric: store.Latency, V: float64(int(lat))},
+					store.Value{Stream: st, Metric: store.Jitter, V: float64(int(jit))},
+					store.Value{Stream: st, Metric: store.AvgLoss, V: float64(int(loss*10)) / 10},
+				)
+				if st >= store.VideoInput {
+					vals = append(vals, store.Value{Stream: st, Metric: store.FrameRate, V: float64(20 + r.IntN(10))})
+				}
+			}
+			vals = append(vals, store.Value{Stream: store.CPUUsage, Metric: store.SystemMaxCPU, V: float64(20 + r.IntN(50))})
+			samples = append(samples, store.Sample{Time: t, Values: vals})
+		}
+		out[i].Samples = samples
+	}
+	return m, out
+}
+
+// synthReport analyses a synthetic meeting into a report's input.
+func synthReport(tb testing.TB, n, minutes int) *Meeting {
+	tb.Helper()
+	m, sessions := synthMeeting(n, minutes)
+	return meetingOf(m, sessions, false)
+}
+
+func meetingOf(m store.Meeting, sessions []store.SessionSamples, redacted bool) *Meeting {
+	th := analyze.DefaultThresholds()
+	doc := &Meeting{
+		Result:    analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th}),
+		Timeline:  analyze.NewTimeline(sessions, th),
+		Generated: synthStart.Add(24 * time.Hour),
+		Redacted:  redacted,
+		Version:   "test",
+	}
+	for i := range sessions {
+		doc.Sessions = append(doc.Sessions, sessions[i].Session)
+	}
+	return doc
+}
