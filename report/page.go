@@ -42,8 +42,10 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"count": count,
 	"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
-	"bar":   func(v float64) template.CSS { return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%") },
-	"or":    func(s string) string { return cmpOr(s, "–") },
+	"bar": func(v float64) template.CSS {
+		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
+	},
+	"or": func(s string) string { return cmpOr(s, "–") },
 }).Parse(pageTemplate))
 
 func cmpOr(s, def string) string {
