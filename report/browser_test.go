@@ -175,7 +175,8 @@ func writeReport(tb testing.TB, doc *Meeting, o HTMLOptions) string {
 
 func TestReportInBrowser(t *testing.T) {
 	ctx := browser(t)
-	path := writeReport(t, synthReport(t, 24, 90), HTMLOptions{})
+	// 60 sessions: more than the heatmap shows at once, so it is zoomed.
+	path := writeReport(t, synthReport(t, 60, 90), HTMLOptions{})
 	var log pageLog
 	open(t, ctx, path, &log)
 
@@ -187,6 +188,21 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if hm := eval[string](t, ctx, `echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series[0].type`); hm != "heatmap" {
 		t.Errorf("the heatmap chart draws %q", hm)
+	}
+	// Every row the zoomed heatmap shows is drawn.
+	blank := eval[string](t, ctx, `(() => {
+		const el = document.getElementById('heatmap'), hm = echarts.getInstanceByDom(el);
+		const canvas = el.querySelector('canvas'), g = canvas.getContext('2d');
+		const dpr = canvas.width / canvas.clientWidth, blank = [];
+		for (let row = 0; row < 40; row++) {
+			const [x, y] = hm.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [10, row]);
+			const d = g.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+			if (d[0] > 240 && d[1] > 240 && d[2] > 240) blank.push(row);
+		}
+		return blank.join(',');
+	})()`)
+	if blank != "" {
+		t.Errorf("heatmap rows %s are blank", blank)
 	}
 	// Show tooltips over the hostile names: ECharts writes tooltips as
 	// HTML, so this is where an unescaped name would run.

@@ -34,6 +34,8 @@
       return esc(ys[v[1]]) + "<br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
     };
     o.legend = { show: false };
+    // Progressive rendering draws a zoomed heatmap only in part.
+    o.series.forEach(function (s) { s.progressive = 0; });
   }
 
   var charts = [], pending = data.charts.length;
