@@ -84,7 +84,7 @@ func runDemo(c *cli.Context) error {
 	defer db.Close()
 	col := &collect.Collector{Client: client, DB: db, Log: logger(c)}
 	start := time.Now()
-	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID}, Type: store.Past, Refresh: true})
+	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
 	if err != nil {
 		return fmt.Errorf("collecting the demo meeting from the fake Zoom API: %w", err)
 	}

@@ -39,7 +39,7 @@ Examples:
    zoomqos report --meeting 85012345678 -o weekly.html --redact
    zoomqos report --meeting 85012345678 --lines 50 --latency-ms 200`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on", Required: true},
+			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output; default report-<meeting>.html)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
 			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
@@ -54,6 +54,9 @@ func runReport(c *cli.Context) error {
 		return err
 	}
 	meeting := strings.TrimSpace(c.String("meeting"))
+	if meeting == "" {
+		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings)")}
+	}
 	db, err := openStore(c, true)
 	if err != nil {
 		return err

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestReportCommand(t *testing.T) {
+	db := incidentDB(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "incident.html")
+	r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "-o", out, "--latency-ms", "190")
+	if r.code != 0 {
+		t.Fatalf("report: %d %s", r.code, r.stderr)
+	}
+	if !regexp.MustCompile(`^Report: .*incident\.html \([\d.]+ (kB|MB); 5 sessions, 31 samples\)\n$`).MatchString(r.stdout) {
+		t.Errorf("report says %q", r.stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	// The hand-worked meeting: its incidents, its windows (Ada, Bob and Cy
+	// on latency from 09:03; Ada's frame rate and Di's loss at 09:07) and
+	// the threshold from the flag.
+	for _, want := range []string{"Meeting 86000000001", "latency &gt; 190 ms", "<td>09:03</td><td>09:05</td>",
+		"<td>09:08</td><td>09:09</td>", "frame_rate_fps 5", "avg_loss_pct 5", "<td>Ada</td>", "<td>Di</td>", `id="heatmap"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the output directory holds %d files, want the report alone", len(entries))
+	}
+
+	// The default name, in the working directory; standard output with -.
+	t.Chdir(dir)
+	if r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--redact"); r.code != 0 || !strings.Contains(r.stdout, "report-86000000001.html") {
+		t.Fatalf("default name: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	if b, _ := os.ReadFile("report-86000000001.html"); strings.Contains(string(b), "Ada") || !strings.Contains(string(b), "Participant 1") {
+		t.Error("--redact left a name in, or named no one")
+	}
+	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "-o", "-")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") || strings.Contains(r.stdout, "Report:") {
+		t.Errorf("-o -: %d, %.60q", r.code, r.stdout)
+	}
+}
+
+func TestReportMistakes(t *testing.T) {
+	db := incidentDB(t)
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", "123"), 1, "meeting 123 is not in the database")
+	oneLine(t, zoomqos(t, "", "--db", db, "report"), 2, "meeting")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--jitter-ms", "-1"), 2, "jitter threshold")
+	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "r.html")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "-o", missing), 1, missing)
+
+	damaged := filepath.Join(t.TempDir(), "damaged.db")
+	if err := os.WriteFile(damaged, []byte(strings.Repeat("not a database ", 500)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oneLine(t, zoomqos(t, "", "--db", damaged, "report", "--meeting", incidentMeeting), 1, damaged)
+}
+
+// The README's run command, end to end: the fake Zoom API, the collector,
+// the analysis and the report.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	r := zoomqos(t, "", "demo", "--participants", "12", "--minutes", "20")
+	if r.code != 0 {
+		t.Fatalf("demo: %d %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Collected meeting 85000000001 from a fake Zoom API") ||
+		!strings.Contains(r.stdout, "Report: "+filepath.Join(dir, "zoomqos-demo.html")) {
+		t.Errorf("demo says %q", r.stdout)
+	}
+	b, err := os.ReadFile("zoomqos-demo.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if html := string(b); !strings.Contains(html, "All-hands (demo)") || !strings.Contains(html, `id="chart-0"`) {
+		t.Error("the demo report lacks the meeting or its charts")
+	}
+	if entries, _ := os.ReadDir(os.TempDir()); len(entries) > 0 {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), "zoomqos-demo-") {
+				t.Errorf("the demo left its temporary database behind: %s", e.Name())
+			}
+		}
+	}
+
+	// With --db the database is kept, and the other commands read it.
+	db := filepath.Join(dir, "demo.db")
+	r = zoomqos(t, "", "--db", db, "demo", "--participants", "5", "--minutes", "10", "-o", "d.html")
+	if r.code != 0 || !strings.Contains(r.stdout, "Database: "+db) {
+		t.Fatalf("demo --db: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	if r := zoomqos(t, "", "--db", db, "meetings"); r.code != 0 || !strings.Contains(r.stdout, "85000000001") {
+		t.Errorf("meetings after the demo: %d %q", r.code, r.stdout)
+	}
+	oneLine(t, zoomqos(t, "", "demo", "--minutes", "1"), 2, "at least")
+}
