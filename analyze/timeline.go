@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -267,41 +268,64 @@ func (t *Timeline) set(ts *TimelineSession, i, k, n int, v float64) {
 }
 
 // Spread gives, per minute of the timeline, the given quantiles (0 to 1,
-// type 7 as elsewhere) of a line's values over the sessions that had one
-// that minute; NaN in a minute without any.
+// at most 4, type 7 as elsewhere) of a line's values over the sessions
+// that had one that minute; NaN in a minute without any.
 func (t *Timeline) Spread(l Line, qs ...float64) [][]float64 {
 	out := make([][]float64, len(qs))
 	for i := range out {
 		out[i] = make([]float64, t.Minutes)
 	}
-	byMinute := make([][]float64, t.Minutes)
+	// The values of each minute laid out one minute after another.
+	start := make([]int, t.Minutes+1)
 	for i := range t.Sessions {
 		s := &t.Sessions[i]
 		for k, v := range s.Values(l) {
-			if !math.IsNaN(float64(v)) {
-				byMinute[s.First+k] = append(byMinute[s.First+k], float64(v))
+			if v == v { // not NaN
+				start[s.First+k+1]++
 			}
 		}
 	}
-	for m, xs := range byMinute {
-		slices.Sort(xs)
-		for i, q := range qs {
-			out[i][m] = sortedQuantile(xs, q)
+	for m := range t.Minutes {
+		start[m+1] += start[m]
+	}
+	vals := make([]float64, start[t.Minutes])
+	fill := slices.Clone(start[:t.Minutes])
+	for i := range t.Sessions {
+		s := &t.Sessions[i]
+		for k, v := range s.Values(l) {
+			if v == v {
+				m := s.First + k
+				vals[fill[m]] = float64(v)
+				fill[m]++
+			}
+		}
+	}
+	// selectQuantiles wants four ascending ranks: the asked ones in order,
+	// padded with the maximum.
+	order := make([]int, len(qs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(qs[a], qs[b]) })
+	var ps [4]float64
+	for i := range ps {
+		ps[i] = 1
+		if i < len(order) {
+			ps[i] = qs[order[i]]
+		}
+	}
+	for m := range t.Minutes {
+		xs := vals[start[m]:start[m+1]]
+		if len(xs) == 0 {
+			for i := range out {
+				out[i][m] = math.NaN()
+			}
+			continue
+		}
+		got := selectQuantiles(xs, ps)
+		for i, o := range order {
+			out[o][m] = got[i]
 		}
 	}
 	return out
-}
-
-// sortedQuantile is the type 7 quantile of sorted values; NaN when there
-// are none.
-func sortedQuantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	h := q * float64(len(xs)-1)
-	lo := int(h)
-	if lo >= len(xs)-1 {
-		return xs[len(xs)-1]
-	}
-	return interpolate(xs[lo], xs[lo+1], h-float64(lo))
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
@@ -390,15 +393,27 @@ func (b *builder) page(m *Meeting) *page {
 		p.Heatmap = b.heatmap("heatmap")
 		p.charts = append(p.charts, p.Heatmap)
 	}
+	// The line charts are independent: built on every core.
+	lines := b.tl.Lines()
+	built := make([]chartSpec, len(lines))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(lines)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(lines); i = int(next.Add(1) - 1) {
+				built[i] = b.lineChart("chart-"+strconv.Itoa(i), lines[i])
+			}
+		})
+	}
+	wg.Wait()
 	var sec *metricSection
-	for i, l := range b.tl.Lines() {
+	for i, l := range lines {
 		if sec == nil || sec.Title != l.Quantity.String() {
 			p.Metrics = append(p.Metrics, metricSection{Title: l.Quantity.String()})
 			sec = &p.Metrics[len(p.Metrics)-1]
 		}
-		c := b.lineChart("chart-"+strconv.Itoa(i), l)
-		sec.Charts = append(sec.Charts, c)
-		p.charts = append(p.charts, c)
+		sec.Charts = append(sec.Charts, built[i])
+		p.charts = append(p.charts, built[i])
 	}
 	for _, w := range r.Windows {
 		var worst []string
