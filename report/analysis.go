@@ -111,13 +111,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	fmt.Fprintln(tw, "\nSessions, worst first")
 	fmt.Fprintln(tw, "PARTICIPANT\tNAME\tJOINED\tSAMPLES\tDEGRADED\tMOS P50\tAUDIO IN\tAUDIO OUT\tLATENCY P95\tJITTER P95\tLOSS P95\tDEVICE\tNETWORK\tLOCATION")
 	sessions := slices.Clone(r.SessionResults)
-	sort.SliceStable(sessions, func(i, j int) bool {
-		a, b := sessions[i], sessions[j]
-		if a.DegradedShare != b.DegradedShare {
-			return a.DegradedShare > b.DegradedShare
-		}
-		return mosOf(a) < mosOf(b)
-	})
+	sort.SliceStable(sessions, func(i, j int) bool { return worse(&sessions[i], &sessions[j]) })
 	for _, s := range sessions {
 		mos := "-"
 		if s.MOS != nil {
