@@ -53,6 +53,10 @@ func runDemo(c *cli.Context) error {
 	if people < 1 || minutes < 2 {
 		return usageError{fmt.Errorf("a demo meeting needs at least 1 participant and 2 minutes")}
 	}
+	lines, err := linesFlag(c)
+	if err != nil {
+		return err
+	}
 	dbPath := c.String("db")
 	if !c.IsSet("db") {
 		dir, err := os.MkdirTemp("", "zoomqos-demo-")
@@ -94,6 +98,6 @@ func runDemo(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "Database: %s\n", dbPath)
 	}
 	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: c.Int("lines")}}
+		html: report.HTMLOptions{Lines: lines}}
 	return job.write(c.Context, db, c.String("output"), c.App.Writer)
 }

@@ -66,8 +66,12 @@ func runReport(c *cli.Context) error {
 	if out == "" {
 		out = "report-" + fileSafe(meeting) + ".html"
 	}
+	lines, err := linesFlag(c)
+	if err != nil {
+		return err
+	}
 	job := reportJob{meeting: meeting, thresholds: th, redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: c.Int("lines")}}
+		html: report.HTMLOptions{Lines: lines}}
 	return job.write(c.Context, db, out, c.App.Writer)
 }
 
@@ -128,6 +132,15 @@ func (j reportJob) write(ctx context.Context, db *store.DB, path string, w io.Wr
 	abs, _ := filepath.Abs(path)
 	fmt.Fprintf(w, "Report: %s (%s; %s, %s)\n", abs, humanBytes(size), plural(doc.Result.Sessions, "session"), plural(doc.Result.Samples, "sample"))
 	return nil
+}
+
+// linesFlag reads --lines: 1 or more, or -1 for every session.
+func linesFlag(c *cli.Context) (int, error) {
+	n := c.Int("lines")
+	if n == 0 || n < report.AllLines {
+		return 0, usageError{fmt.Errorf("--lines %d: use 1 or more, or -1 for every session", n)}
+	}
+	return n, nil
 }
 
 // fileSafe makes a meeting ID (an instance UUID may hold / + =) a file name.

@@ -56,6 +56,7 @@ func TestReportMistakes(t *testing.T) {
 	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", "123"), 1, "meeting 123 is not in the database")
 	oneLine(t, zoomqos(t, "", "--db", db, "report"), 2, "meeting")
 	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--jitter-ms", "-1"), 2, "jitter threshold")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--lines", "0"), 2, "--lines 0", "-1 for every session")
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "r.html")
 	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "-o", missing), 1, missing)
 

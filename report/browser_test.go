@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"os/exec"
@@ -255,7 +256,7 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(cmpOr(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-report-screenshot.png")
+	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-report-screenshot.png")
 	if err := os.WriteFile(out, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,8 @@ type chartSpec struct {
 	Height int            `json:"-"`
 }
 
-// Colours: the aggregate lines are grey, degradation red.
+// Colours: the median near-black, the other percentile grey, thresholds,
+// windows and degraded cells red.
 const (
 	colMedian   = "#1d2330"
 	colSpread   = "#9a9a9a"
@@ -67,7 +68,7 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 		charts.WithAnimation(false),
 	)
 
-	median := seriesPoints(tl, spread[0])
+	median := seriesPoints(spread[0])
 	line.AddSeries("median of sessions", nil,
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colMedian}),
@@ -93,7 +94,7 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 1, Color: colSpread, Type: "dashed"}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colSpread}),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
-			s.Data = points{downsample(seriesPoints(tl, spread[1]), b.maxPoints), prec}
+			s.Data = points{downsample(seriesPoints(spread[1]), b.maxPoints), prec}
 		}),
 	)
 	for _, i := range b.worstOn(l) {
@@ -128,7 +129,7 @@ func precision(q analyze.Quantity) int {
 }
 
 // seriesPoints makes a per-minute series of the timeline into points.
-func seriesPoints(tl *analyze.Timeline, ys []float64) []point {
+func seriesPoints(ys []float64) []point {
 	ps := make([]point, len(ys))
 	for m, y := range ys {
 		ps[m] = point{float64(m), y}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -48,15 +49,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
 	},
-	"or": func(s string) string { return cmpOr(s, "–") },
+	"or": func(s string) string { return cmp.Or(s, "–") },
 }).Parse(pageTemplate))
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 // Meeting is what a meeting's HTML report is drawn from.
 type Meeting struct {
@@ -73,7 +67,8 @@ type Meeting struct {
 // HTMLOptions tune the drawing; the zero value is the default.
 type HTMLOptions struct {
 	// Lines is how many sessions each chart draws as their own line, the
-	// worst on that chart's stream first (default 10; negative: all).
+	// worst on that chart's stream first (0: DefaultLines; AllLines, or
+	// any negative number: every session).
 	Lines int
 	// MaxPoints is the most points a drawn line keeps (default 2000);
 	// longer lines are downsampled keeping each stretch's lowest and
@@ -81,8 +76,12 @@ type HTMLOptions struct {
 	MaxPoints int
 }
 
-// DefaultLines is how many sessions a chart draws as their own line.
-const DefaultLines = 10
+// DefaultLines is how many sessions a chart draws as their own line by
+// default; AllLines draws every session.
+const (
+	DefaultLines = 10
+	AllLines     = -1
+)
 
 // builder holds what the charts and tables share.
 type builder struct {
@@ -166,7 +165,7 @@ func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []string {
 		if s := sessions[i]; s != nil && strings.TrimSpace(s.UserName) != "" {
 			name = strings.TrimSpace(s.UserName)
 		}
-		names[i] = cmpOr(name, "(unnamed)")
+		names[i] = cmp.Or(name, "(unnamed)")
 		seen[names[i]]++
 	}
 	out := make([]string, len(names))
@@ -222,7 +221,7 @@ func escapeJSON(b []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); i++ {
-		var esc string
+		esc, width := "", 1
 		switch c := b[i]; {
 		case c == '<':
 			esc = `\u003c`
@@ -230,11 +229,10 @@ func escapeJSON(b []byte) []byte {
 			esc = `\u003e`
 		case c == '&':
 			esc = `\u0026`
-		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
-			esc = `\u2028`
-			if b[i+2] == 0xA9 {
-				esc = `\u2029`
-			}
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0xA8:
+			esc, width = `\u2028`, 3
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2] == 0xA9:
+			esc, width = `\u2029`, 3
 		default:
 			continue
 		}
@@ -242,9 +240,7 @@ func escapeJSON(b []byte) []byte {
 			out = make([]byte, 0, len(b)+64)
 		}
 		out = append(append(out, b[last:i]...), esc...)
-		if esc[2] == '2' && esc[3] == '0' { // U+2028/9: three bytes
-			i += 2
-		}
+		i += width - 1
 		last = i + 1
 	}
 	if out == nil {
@@ -420,7 +416,7 @@ func (b *builder) page(m *Meeting) *page {
 		for _, m := range w.Breached {
 			worst = append(worst, m+" "+num(w.Worst[m]))
 		}
-		p.Windows = append(p.Windows, windowRow{Window: w, Label: cmpOr(labels[w.Participant+"\x00"+w.Session], w.UserName),
+		p.Windows = append(p.Windows, windowRow{Window: w, Label: cmp.Or(labels[w.Participant+"\x00"+w.Session], w.UserName),
 			Length: (time.Duration(w.DurationS) * time.Second).String(), Worst: strings.Join(worst, ", ")})
 	}
 	return p
