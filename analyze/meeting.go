@@ -179,7 +179,7 @@ func (p *meetingPart) finishSession(index int) {
 	q := acc.quality()
 	streams, mos := acc.pool()
 	sr := SessionResult{
-		Participant: acc.sess.Participant, Session: joinTime(acc.sess.JoinTime), UserName: acc.sess.UserName,
+		Participant: acc.sess.Participant, Session: SessionName(acc.sess.JoinTime), UserName: acc.sess.UserName,
 		Device: acc.sess.Device, Location: acc.sess.Location, NetworkType: acc.sess.NetworkType,
 		DataCenter: acc.sess.DataCenter, Version: acc.sess.Version,
 		Samples: acc.samples, Streams: streams, MOS: mos,

@@ -350,7 +350,7 @@ func (a *sessionAcc) windows() []Window {
 
 func (a *sessionAcc) window(st store.Stream, run []degradedSample, delta time.Duration) Window {
 	start, end := run[0].t.UTC(), run[len(run)-1].t.Add(delta).UTC()
-	w := Window{Participant: a.sess.Participant, Session: joinTime(a.sess.JoinTime), UserName: a.sess.UserName,
+	w := Window{Participant: a.sess.Participant, Session: SessionName(a.sess.JoinTime), UserName: a.sess.UserName,
 		Stream: st.String(), Start: start, End: end, DurationS: end.Sub(start).Seconds(), Samples: len(run),
 		Worst: map[string]float64{}}
 	var mask uint32
@@ -375,8 +375,9 @@ func (a *sessionAcc) window(st store.Stream, run []degradedSample, delta time.Du
 	return w
 }
 
-// joinTime writes a session's join time, empty when unknown.
-func joinTime(t time.Time) string {
+// SessionName is how results name a session within its participant: its
+// join time (RFC 3339, UTC), empty when unknown.
+func SessionName(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -104,7 +104,7 @@ func newBuilder(m *Meeting, o HTMLOptions) *builder {
 		b.maxPoints = 2000
 	}
 	key := func(participant string, join time.Time) string {
-		return participant + "\x00" + joinKey(join)
+		return participant + "\x00" + analyze.SessionName(join)
 	}
 	byKey := map[string]*analyze.SessionResult{}
 	for i := range b.r.SessionResults {
@@ -132,14 +132,6 @@ func newBuilder(m *Meeting, o HTMLOptions) *builder {
 		return worse(b.results[b.order[x]], b.results[b.order[y]])
 	})
 	return b
-}
-
-// joinKey is how the analysis names a session's join time.
-func joinKey(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // worse orders sessions worst first: the larger degraded share, then the

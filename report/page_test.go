@@ -87,6 +87,9 @@ func TestReportSections(t *testing.T) {
 	if n := strings.Count(parts, "<tr><td>"); n != 14 {
 		t.Errorf("%d participant rows, want 14", n)
 	}
+	if strings.Contains(parts, `<td class="n"></td>`) {
+		t.Error("a participant row has no analysis: its session was not matched to its results")
+	}
 	for _, want := range []string{"Person 5", "Windows", "Berlin (DE)", "Wired", "6.2.0", "Frankfurt (DE)", "203.0.113.5", "LAPTOP-5"} {
 		if !strings.Contains(parts, want) {
 			t.Errorf("participant details lack %q", want)

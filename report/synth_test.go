@@ -30,7 +30,8 @@ func synthMeeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
 	out := make([]store.SessionSamples, n)
 	media := []store.Stream{store.AudioInput, store.AudioOutput, store.VideoInput, store.VideoOutput, store.ASInput, store.ASOutput}
 	for i := range out {
-		join := synthStart.Add(time.Duration(r.IntN(3)) * time.Minute)
+		// Odd sessions join on a fraction of a second, as Zoom's times can.
+		join := synthStart.Add(time.Duration(r.IntN(3))*time.Minute + time.Duration(i%2)*250*time.Millisecond)
 		name := "Person " + strconv.Itoa(i)
 		switch i {
 		case 0:
