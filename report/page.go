@@ -22,8 +22,11 @@ import (
 
 // The ECharts runtime the page inlines, from npm's echarts@5.4.3
 // (dist/echarts.min.js, Apache-2.0; LICENSE, NOTICE and fetch.sh beside
-// it). go-echarts would load it from its CDN (its AssetsHost); a report
-// must open with no network, so the page carries it.
+// it). go-echarts' templates would load it from opts.Initialization's (or
+// components.Page's) AssetsHost, a CDN by default, and a Theme would add
+// themes/<name>.js from there too; a report must open with no network, so
+// it uses go-echarts for the options alone, with no theme, and carries
+// the runtime.
 //
 //go:embed assets/echarts/echarts.min.js
 var echartsJS string
