@@ -1,11 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -261,4 +263,21 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", out)
+
+	// Printed: a PDF of several pages, the folded tables unfolded.
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPrintBackground()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); !bytes.HasPrefix(pdf, []byte("%PDF-")) || pages < 5 {
+		t.Errorf("printing gave %d bytes and %d pages, not a PDF of the report", len(pdf), pages)
+	}
+	if open := eval[bool](t, ctx, `Array.from(document.querySelectorAll('details')).every(d => d.open)`); !open {
+		t.Error("printing left tables folded away")
+	}
+	pdfOut := strings.TrimSuffix(out, ".png") + ".pdf"
+	if err := os.WriteFile(pdfOut, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("printed: %s", pdfOut)
 }
