@@ -343,3 +343,37 @@ func TestEmptyMeetingReport(t *testing.T) {
 		t.Errorf("%d charts", len(d.Charts))
 	}
 }
+
+// Whatever Zoom sends as a name or topic, the page keeps its three
+// scripts, its data block stays JSON holding the name exactly, and no
+// tag or attribute comes of it.
+func FuzzReportNames(f *testing.F) {
+	for _, s := range []string{hostileScript, hostileImg, hostileTopic, "<!--", "<![CDATA[", "\u2028\u2029", "\xff\xfe", `"'&<>`} {
+		f.Add(s, s)
+	}
+	m, sessions := synthMeeting(2, 4)
+	f.Fuzz(func(t *testing.T, name, topic string) {
+		m.Topic = topic
+		sessions[0].Session.UserName = name
+		html := render(t, meetingOf(m, sessions, false), HTMLOptions{})
+		if n, c := strings.Count(html, "<script"), strings.Count(html, "</script>"); n != 3 || c != 3 {
+			t.Fatalf("name %q, topic %q: %d <script and %d </script>", name, topic, n, c)
+		}
+		page := withoutRuntime(t, html)
+		if strings.Count(page, "<img") > 0 || strings.Count(page, "<title>") != 1 || strings.Count(page, "<!--") > 0 {
+			t.Fatalf("name %q, topic %q made markup", name, topic)
+		}
+		d := parseData(t, html)
+		var want string // as JSON carries it: invalid UTF-8 becomes U+FFFD
+		if err := json.Unmarshal(must(json.Marshal(strings.TrimSpace(name))), &want); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, y := range d.Charts[0].Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any) {
+			found = found || strings.HasPrefix(y.(string), want) || strings.TrimSpace(name) == ""
+		}
+		if !found {
+			t.Fatalf("name %q is not in the heatmap's rows", name)
+		}
+	})
+}
