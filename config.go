@@ -57,7 +57,7 @@ func loadConfig(c *cli.Context) (*config, error) {
 
 // knownKey reports whether the config file may hold key.
 func knownKey(key string) bool {
-	return slices.Contains(collect.SettingKeys, key) || slices.Contains(thresholdKeys, key)
+	return slices.Contains(collect.SettingKeys, key) || slices.Contains(thresholdKeys, key) || slices.Contains(mailKeys, key)
 }
 
 // read parses KEY=VALUE lines. Errors name the line, never its value: it

@@ -98,6 +98,6 @@ func runDemo(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "Database: %s\n", dbPath)
 	}
 	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: lines}}
-	return job.write(c.Context, db, c.String("output"), c.App.Writer)
+		html: report.HTMLOptions{Lines: lines}, output: c.String("output")}
+	return job.write(c.Context, db, c.App.Writer)
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +23,7 @@ import (
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "report",
-		Usage: "write a meeting's quality report: one HTML file with charts that opens with no network",
+		Usage: "write a meeting's quality report: one HTML file with charts that opens with no network, or an e-mail summary",
 		Description: `Writes a post-meeting quality report: the meeting's headline figures
 (degraded session-time per stream, MOS buckets, worst sessions, meeting-wide
 incidents), percentile tables per stream, a heatmap of every session against
@@ -32,21 +35,38 @@ disk, a USB stick or an email attachment with no network. --redact replaces
 names, emails, IP and MAC addresses, disk ids, PC names and the topic with
 stable pseudonyms, for reports that travel.
 
+--email FILE writes a summary as an e-mail message (.eml) that mail clients
+show as they are: tables and PNG charts, the interactive report attached.
+--send delivers it through ZOOMQOS_SMTP_URL (smtp://user@host:587 with
+STARTTLS, or smtps://user@host:465), the password in ZOOMQOS_SMTP_PASSWORD,
+from ZOOMQOS_MAIL_FROM (or --from), to every --to.
+
 The thresholds are analyze's (see zoomqos analyze --help), set the same ways.
 
 Examples:
    zoomqos report --meeting 85012345678
    zoomqos report --meeting 85012345678 -o weekly.html --redact
-   zoomqos report --meeting 85012345678 --lines 50 --latency-ms 200`,
+   zoomqos report --meeting 85012345678 --lines 50 --latency-ms 200
+   zoomqos report --meeting 85012345678 --email summary.eml --to it@example.com
+   ZOOMQOS_SMTP_URL=smtp://reports@mail.example.com:587 ZOOMQOS_SMTP_PASSWORD=... \
+     zoomqos report --meeting 85012345678 --send --to it@example.com --to av@example.com`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (- for standard output; default report-<meeting>.html)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (- for standard output; default report-<meeting>.html unless --email or --send)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
 			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
+			&cli.StringFlag{Name: "email", Usage: "write an e-mail summary to `FILE` (.eml; - for standard output)"},
+			&cli.StringSliceFlag{Name: "to", Usage: "the e-mail's recipient `ADDRESS` (repeat, or comma-separate)"},
+			&cli.StringFlag{Name: "from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
+			&cli.BoolFlag{Name: "send", Usage: "send the e-mail through ZOOMQOS_SMTP_URL"},
 		}, thresholdFlags()...),
 		Action: runReport,
 	}
 }
+
+// mailKeys are the config-file (and environment) names of the mail
+// settings; the password has no flag.
+var mailKeys = []string{"ZOOMQOS_SMTP_URL", "ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM"}
 
 func runReport(c *cli.Context) error {
 	th, err := thresholds(c)
@@ -57,22 +77,24 @@ func runReport(c *cli.Context) error {
 	if meeting == "" {
 		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings)")}
 	}
-	db, err := openStore(c, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	out := c.String("output")
-	if out == "" {
-		out = "report-" + fileSafe(meeting) + ".html"
-	}
 	lines, err := linesFlag(c)
 	if err != nil {
 		return err
 	}
 	job := reportJob{meeting: meeting, thresholds: th, redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: lines}}
-	return job.write(c.Context, db, out, c.App.Writer)
+		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
+	if err := job.mailFlags(c); err != nil {
+		return err
+	}
+	if job.output == "" && job.email == "" && !job.send {
+		job.output = "report-" + fileSafe(meeting) + ".html"
+	}
+	db, err := openStore(c, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return job.write(c.Context, db, c.App.Writer)
 }
 
 // reportJob is one meeting's report, as report and demo write it.
@@ -81,12 +103,76 @@ type reportJob struct {
 	thresholds analyze.Thresholds
 	redact     bool
 	html       report.HTMLOptions
+	output     string // the HTML report's path, "-" for standard output, "" for none
+
+	email string // the e-mail's path, "-" for standard output, "" for none
+	send  bool
+	from  *mail.Address
+	to    []*mail.Address
+	smtp  report.SMTP
 }
 
-// write loads, analyses and writes the report to path ("-": w), then says
-// where it is. A file is written beside its final name and renamed into
-// place, so an interrupted run never leaves half a report.
-func (j reportJob) write(ctx context.Context, db *store.DB, path string, w io.Writer) error {
+// mailFlags reads --to, --from and --send with the mail settings.
+func (j *reportJob) mailFlags(c *cli.Context) error {
+	for _, list := range c.StringSlice("to") {
+		for _, a := range strings.Split(list, ",") {
+			if a = strings.TrimSpace(a); a == "" {
+				continue
+			}
+			addr, err := mail.ParseAddress(a)
+			if err != nil {
+				return usageError{fmt.Errorf("--to %q: not an e-mail address", a)}
+			}
+			j.to = append(j.to, addr)
+		}
+	}
+	j.send = c.Bool("send")
+	if len(j.to) > 0 && j.email == "" && !j.send {
+		return usageError{errors.New("--to goes with --email FILE or --send")}
+	}
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	from, _ := cfg.lookup("ZOOMQOS_MAIL_FROM")
+	if c.IsSet("from") {
+		from = c.String("from")
+	}
+	if j.send {
+		if len(j.to) == 0 {
+			return usageError{errors.New("--send needs at least one --to ADDRESS")}
+		}
+		j.smtp.URL, _ = cfg.lookup("ZOOMQOS_SMTP_URL")
+		j.smtp.Password, _ = cfg.lookup("ZOOMQOS_SMTP_PASSWORD")
+		if j.smtp.URL == "" {
+			return usageError{errors.New("--send needs ZOOMQOS_SMTP_URL (such as smtp://user@mail.example.com:587), in the environment or the config file")}
+		}
+		srv, err := report.ParseSMTPURL(j.smtp.URL)
+		if err != nil {
+			return usageError{err}
+		}
+		if from == "" && strings.Contains(srv.User(), "@") {
+			from = srv.User()
+		}
+		if from == "" {
+			return usageError{errors.New("--send needs a sender: --from ADDRESS, or ZOOMQOS_MAIL_FROM")}
+		}
+	}
+	if from != "" {
+		addr, err := mail.ParseAddress(from)
+		if err != nil {
+			return usageError{fmt.Errorf("sender %q: not an e-mail address", from)}
+		}
+		j.from = addr
+	}
+	return nil
+}
+
+// write loads and analyses the meeting, then writes what was asked: the
+// report, the e-mail, the sending; and says where each went. Files are
+// written beside their final name and renamed into place, so an
+// interrupted run never leaves half a file.
+func (j reportJob) write(ctx context.Context, db *store.DB, w io.Writer) error {
 	m, err := db.Meeting(ctx, j.meeting)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", j.meeting)
@@ -108,7 +194,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, path string, w io.Wr
 	doc := &report.Meeting{
 		Result:    analyze.AnalyzeMeeting(m.Meeting, sessions, analyze.Options{Thresholds: j.thresholds}),
 		Timeline:  analyze.NewTimeline(sessions, j.thresholds),
-		Generated: time.Now(),
+		Generated: generatedAt(),
 		Redacted:  j.redact,
 		Version:   appVersion(),
 	}
@@ -118,20 +204,71 @@ func (j reportJob) write(ctx context.Context, db *store.DB, path string, w io.Wr
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if path == "-" {
-		return report.WriteMeetingHTML(w, doc, j.html)
+	var html bytes.Buffer
+	if err := report.WriteMeetingHTML(&html, doc, j.html); err != nil {
+		return err
 	}
-	err = writeFileAtomic(path, func(f io.Writer) error { return report.WriteMeetingHTML(f, doc, j.html) })
+	counts := plural(doc.Result.Sessions, "session") + ", " + plural(doc.Result.Samples, "sample")
+	if err := j.put(j.output, html.Bytes(), w, "Report", counts); err != nil {
+		return err
+	}
+	if j.email == "" && !j.send {
+		return nil
+	}
+	name := "report-" + fileSafe(j.meeting) + ".html"
+	if j.output != "" && j.output != "-" {
+		name = filepath.Base(j.output)
+	}
+	var eml bytes.Buffer
+	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name, HTML: j.html})
 	if err != nil {
 		return err
 	}
-	var size int64
-	if st, err := os.Stat(path); err == nil {
-		size = st.Size()
+	subject := report.EmailSubject(doc.Result)
+	if err := j.put(j.email, eml.Bytes(), w, "E-mail", strconv.Quote(subject)); err != nil {
+		return err
+	}
+	if !j.send {
+		return nil
+	}
+	if err := j.smtp.Send(ctx, j.from, j.to, eml.Bytes()); err != nil {
+		return err
+	}
+	to := make([]string, len(j.to))
+	for i, a := range j.to {
+		to[i] = a.Address
+	}
+	fmt.Fprintf(w, "Sent %s to %s\n", strconv.Quote(subject), strings.Join(to, ", "))
+	return nil
+}
+
+// put writes data to path ("-": standard output, "": nowhere) and says
+// where it went.
+func (j reportJob) put(path string, data []byte, w io.Writer, what, about string) error {
+	switch path {
+	case "":
+		return nil
+	case "-":
+		_, err := w.Write(data)
+		return err
+	}
+	if err := writeFileAtomic(path, func(f io.Writer) error { _, err := f.Write(data); return err }); err != nil {
+		return err
 	}
 	abs, _ := filepath.Abs(path)
-	fmt.Fprintf(w, "Report: %s (%s; %s, %s)\n", abs, humanBytes(size), plural(doc.Result.Sessions, "session"), plural(doc.Result.Samples, "sample"))
+	fmt.Fprintf(w, "%s: %s (%s; %s)\n", what, abs, humanBytes(int64(len(data))), about)
 	return nil
+}
+
+// generatedAt is when a report says it was made: now, or
+// SOURCE_DATE_EPOCH (seconds) for output that is the same run after run.
+func generatedAt() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Now()
 }
 
 // linesFlag reads --lines: 1 or more, or -1 for every session.

@@ -203,12 +203,11 @@ func (b *builder) worstOn(l analyze.Line) []int {
 	return out
 }
 
-// windowAreas shades the degradation windows a line's chart shows: the
+// windowSpans are the degradation windows a line's chart shades: the
 // windows of its stream that breached its metric, merged where they
 // overlap, in minutes from the timeline's start.
-func (b *builder) windowAreas(l analyze.Line) []any {
-	type span struct{ from, to float64 }
-	var spans []span
+func (b *builder) windowSpans(l analyze.Line) [][2]float64 {
+	var spans [][2]float64
 	for _, w := range b.r.Windows {
 		if w.Stream != l.Stream.String() || !l.Quantity.Breaches(w.Breached) {
 			continue
@@ -217,20 +216,26 @@ func (b *builder) windowAreas(l analyze.Line) []any {
 		if to-from < 1 {
 			from, to = from-0.5, to+0.5
 		}
-		spans = append(spans, span{from, to})
+		spans = append(spans, [2]float64{from, to})
 	}
-	slices.SortFunc(spans, func(a, c span) int { return cmp.Compare(a.from, c.from) })
-	var merged []span
+	slices.SortFunc(spans, func(a, c [2]float64) int { return cmp.Compare(a[0], c[0]) })
+	var merged [][2]float64
 	for _, s := range spans {
-		if n := len(merged); n > 0 && s.from <= merged[n-1].to {
-			merged[n-1].to = max(merged[n-1].to, s.to)
+		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
 			continue
 		}
 		merged = append(merged, s)
 	}
-	out := make([]any, len(merged))
-	for i, s := range merged {
-		out[i] = [2]opts.MarkAreaData{{Name: "degraded", XAxis: s.from}, {XAxis: s.to}}
+	return merged
+}
+
+// windowAreas are a line's windows as ECharts mark areas.
+func (b *builder) windowAreas(l analyze.Line) []any {
+	spans := b.windowSpans(l)
+	out := make([]any, len(spans))
+	for i, s := range spans {
+		out[i] = [2]opts.MarkAreaData{{Name: "degraded", XAxis: s[0]}, {XAxis: s[1]}}
 	}
 	return out
 }

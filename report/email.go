@@ -1,0 +1,319 @@
+package report
+
+import (
+	"bytes"
+	"crypto/rand"
+	_ "embed"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"net/textproto"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/zoomqos/zoomqos/analyze"
+)
+
+// A meeting's summary by e-mail. Mail clients run no script, block data:
+// images and many show no SVG, so the body is tables with inline CSS and
+// PNG charts referenced by cid:, and the interactive report rides along as
+// an attachment:
+//
+//	multipart/mixed
+//	├── multipart/related
+//	│   ├── multipart/alternative
+//	│   │   ├── text/plain    the same facts as text
+//	│   │   └── text/html     tables, inline CSS, <img src="cid:...">
+//	│   └── image/png ...     the charts, inline, with Content-IDs
+//	└── text/html             the interactive report, attached
+
+//go:embed assets/email.tmpl
+var emailHTML string
+
+//go:embed assets/email.txt
+var emailText string
+
+var emailFuncs = template.FuncMap{
+	"num":   num,
+	"pct":   pct,
+	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
+	"clock": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC") },
+	"trunc": truncate,
+	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
+}
+
+var (
+	emailHTMLTmpl = template.Must(template.New("email").Funcs(emailFuncs).Parse(emailHTML))
+	emailTextTmpl = texttemplate.Must(texttemplate.New("email").Funcs(texttemplate.FuncMap(emailFuncs)).Parse(emailText))
+)
+
+// Limits that keep the HTML body well under Gmail's clipping (about
+// 100 KB): the full lists are in the attached report.
+const (
+	emailWorst   = 10
+	emailWindows = 25
+	emailNameLen = 48
+)
+
+// EmailOptions say who the summary is from and to, and what it carries.
+type EmailOptions struct {
+	From       *mail.Address
+	To         []*mail.Address
+	Date       time.Time // default: now
+	Report     []byte    // the interactive report to attach, as WriteMeetingHTML writes it
+	ReportName string    // its file name
+	HTML       HTMLOptions
+}
+
+// emailPage is the e-mail templates' data.
+type emailPage struct {
+	*page
+	Subject     string
+	Verdict     string
+	Degraded    int // sessions with a degradation window
+	Charts      []pngChart
+	Windows     []windowRow
+	MoreWindows int
+	Worst       []sessionRow
+	MoreWorst   int
+	ReportName  string
+}
+
+// EmailSubject is the summary's subject: the meeting, its day and its
+// verdict, such as "Meeting 8123 on 2 Nov: 3 of 25 sessions degraded".
+func EmailSubject(r *analyze.MeetingResult) string {
+	return subject(r, degradedSessions(r))
+}
+
+// WriteMeetingEmail writes a meeting's summary as a MIME message (RFC 5322,
+// 2045-2049), the interactive report attached.
+func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
+	b := newBuilder(m, o.HTML)
+	p := b.page(m)
+	ep := &emailPage{page: p, ReportName: o.ReportName}
+	ep.Degraded = degradedSessions(m.Result)
+	ep.Subject = subject(m.Result, ep.Degraded)
+	ep.Verdict = verdict(m.Result, ep.Degraded)
+	for _, row := range p.Sessions {
+		if row.R != nil && row.R.DegradedShare > 0 {
+			if len(ep.Worst) < emailWorst {
+				ep.Worst = append(ep.Worst, row)
+			} else {
+				ep.MoreWorst++
+			}
+		}
+	}
+	ep.Windows = p.Windows[:min(emailWindows, len(p.Windows))]
+	ep.MoreWindows = len(p.Windows) - len(ep.Windows)
+	charts, err := b.emailCharts()
+	if err != nil {
+		return err
+	}
+	ep.Charts = charts
+
+	var html, text bytes.Buffer
+	if err := emailHTMLTmpl.Execute(&html, ep); err != nil {
+		return fmt.Errorf("writing the e-mail's HTML: %w", err)
+	}
+	if err := emailTextTmpl.Execute(&text, ep); err != nil {
+		return fmt.Errorf("writing the e-mail's text: %w", err)
+	}
+	return writeMIME(w, o, ep.Subject, html.Bytes(), text.Bytes(), charts)
+}
+
+// degradedSessions counts the sessions with at least one degradation
+// window: sustained trouble, not a bad minute.
+func degradedSessions(r *analyze.MeetingResult) int {
+	seen := map[string]bool{}
+	for _, w := range r.Windows {
+		seen[w.Participant+"\x00"+w.Session] = true
+	}
+	return len(seen)
+}
+
+func subject(r *analyze.MeetingResult, degraded int) string {
+	s := "Meeting " + r.Meeting
+	if r.Topic != "" {
+		s += " (" + truncate(r.Topic, 60) + ")"
+	}
+	if r.Start != nil {
+		s += " on " + r.Start.UTC().Format("2 Jan")
+	}
+	return s + ": " + verdict(r, degraded)
+}
+
+func verdict(r *analyze.MeetingResult, degraded int) string {
+	switch {
+	case r.Sessions == 0:
+		return "no samples"
+	case degraded == 0:
+		return fmt.Sprintf("no session of %d degraded", r.Sessions)
+	}
+	return fmt.Sprintf("%d of %d sessions degraded", degraded, r.Sessions)
+}
+
+// truncate shortens s to n characters with an ellipsis, and makes control
+// characters spaces: names go into headers and narrow table cells.
+func truncate(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// writeMIME writes the message: headers, then the tree drawn at the top
+// of this file.
+func writeMIME(w io.Writer, o EmailOptions, subj string, html, text []byte, charts []pngChart) error {
+	date := o.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	from := o.From
+	if from == nil {
+		from = &mail.Address{Name: "zoomqos", Address: "zoomqos@localhost"}
+	}
+	var buf bytes.Buffer
+	h := func(k, v string) { fmt.Fprintf(&buf, "%s: %s\r\n", k, v) }
+	h("MIME-Version", "1.0")
+	h("Date", date.Format(time.RFC1123Z))
+	h("From", from.String())
+	if len(o.To) > 0 {
+		to := make([]string, len(o.To))
+		for i, a := range o.To {
+			to[i] = a.String()
+		}
+		h("To", strings.Join(to, ", "))
+	}
+	h("Subject", mime.QEncoding.Encode("utf-8", subj))
+	h("Message-ID", "<"+randomID()+"@"+domainOf(from.Address)+">")
+	h("X-Mailer", "zoomqos")
+
+	mixed := multipart.NewWriter(&buf)
+	h("Content-Type", `multipart/mixed; boundary="`+mixed.Boundary()+`"`)
+	buf.WriteString("\r\n")
+
+	related := multipart.NewWriter(nil)
+	relPart, err := mixed.CreatePart(textproto.MIMEHeader{
+		"Content-Type": {`multipart/related; type="multipart/alternative"; boundary="` + related.Boundary() + `"`}})
+	if err != nil {
+		return err
+	}
+	related = withBoundary(relPart, related.Boundary())
+
+	alt := multipart.NewWriter(nil)
+	altPart, err := related.CreatePart(textproto.MIMEHeader{
+		"Content-Type": {`multipart/alternative; boundary="` + alt.Boundary() + `"`}})
+	if err != nil {
+		return err
+	}
+	alt = withBoundary(altPart, alt.Boundary())
+	for _, part := range []struct {
+		typ  string
+		body []byte
+	}{{"text/plain", text}, {"text/html", html}} {
+		pw, err := alt.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.typ + "; charset=utf-8"},
+			"Content-Transfer-Encoding": {"quoted-printable"}})
+		if err != nil {
+			return err
+		}
+		qp := quotedprintable.NewWriter(pw)
+		if _, err := qp.Write(part.body); err != nil {
+			return err
+		}
+		if err := qp.Close(); err != nil {
+			return err
+		}
+	}
+	if err := alt.Close(); err != nil {
+		return err
+	}
+	for _, c := range charts {
+		pw, err := related.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {`image/png; name="` + c.Name + `.png"`},
+			"Content-Transfer-Encoding": {"base64"},
+			"Content-ID":                {"<" + contentID(c) + ">"},
+			"Content-Disposition":       {`inline; filename="` + c.Name + `.png"`}})
+		if err != nil {
+			return err
+		}
+		if err := writeBase64(pw, c.PNG); err != nil {
+			return err
+		}
+	}
+	if err := related.Close(); err != nil {
+		return err
+	}
+	if len(o.Report) > 0 {
+		name := mime.QEncoding.Encode("utf-8", o.ReportName)
+		pw, err := mixed.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {`text/html; charset=utf-8; name="` + name + `"`},
+			"Content-Transfer-Encoding": {"base64"},
+			"Content-Disposition":       {`attachment; filename="` + name + `"`}})
+		if err != nil {
+			return err
+		}
+		if err := writeBase64(pw, o.Report); err != nil {
+			return err
+		}
+	}
+	if err := mixed.Close(); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// withBoundary makes a multipart writer into a part, with the boundary
+// the part's header already names.
+func withBoundary(w io.Writer, boundary string) *multipart.Writer {
+	mw := multipart.NewWriter(w)
+	mw.SetBoundary(boundary)
+	return mw
+}
+
+// contentID is the Content-ID of a chart, what the HTML's cid: names.
+func contentID(c pngChart) string { return c.Name + "@zoomqos" }
+
+// writeBase64 writes data in base64 lines of 76 characters (RFC 2045).
+func writeBase64(w io.Writer, data []byte) error {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	b.Grow(len(enc) + len(enc)/76*2 + 2)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76])
+		b.WriteString("\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc)
+	b.WriteString("\r\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func randomID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func domainOf(addr string) string {
+	if _, d, ok := strings.Cut(addr, "@"); ok && d != "" {
+		return d
+	}
+	return "zoomqos.invalid"
+}

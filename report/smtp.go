@@ -1,0 +1,219 @@
+package report
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// SMTP is where summaries are sent: ZOOMQOS_SMTP_URL and
+// ZOOMQOS_SMTP_PASSWORD.
+type SMTP struct {
+	// URL is smtp://[user@]host[:port] (STARTTLS, port 587 by default) or
+	// smtps://[user@]host[:port] (TLS from the start, port 465). It holds
+	// no password.
+	URL      string
+	Password string
+	// TLS, when set, is the TLS configuration to use (tests give their
+	// own roots); ServerName is set from the URL.
+	TLS *tls.Config
+	// Dial, when set, opens the connection (tests point a host name at a
+	// loopback server).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// SMTPServer is a parsed SMTP URL.
+type SMTPServer struct {
+	host, port, user string
+	implicitTLS      bool
+}
+
+// ParseSMTPURL checks an SMTP URL. Its errors never repeat the URL: it
+// might hold a password.
+func ParseSMTPURL(raw string) (SMTPServer, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL is not a URL like smtp://user@mail.example.com:587")
+	}
+	s := SMTPServer{host: u.Hostname(), port: u.Port()}
+	switch u.Scheme {
+	case "smtp":
+		if s.port == "" {
+			s.port = "587"
+		}
+	case "smtps":
+		s.implicitTLS = true
+		if s.port == "" {
+			s.port = "465"
+		}
+	default:
+		return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL: use smtp:// (STARTTLS) or smtps:// (TLS)")
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead")
+		}
+		s.user = u.User.Username()
+	}
+	return s, nil
+}
+
+// User is the user the URL names, "" for none.
+func (s SMTPServer) User() string { return s.user }
+
+// String names the server for messages: user@host:port, no secrets.
+func (s SMTPServer) String() string {
+	at := ""
+	if s.user != "" {
+		at = s.user + "@"
+	}
+	return at + net.JoinHostPort(s.host, s.port)
+}
+
+// loopback says whether the host is this machine, where mail may go
+// without TLS.
+func (s SMTPServer) loopback() bool {
+	if s.host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(s.host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// RefusedError says which recipients the server refused; the message was
+// sent to the others.
+type RefusedError struct {
+	Server  string
+	Refused map[string]string // address → the server's reply
+	Sent    int
+}
+
+func (e *RefusedError) Error() string {
+	var parts []string
+	for a, why := range e.Refused {
+		parts = append(parts, a+" ("+why+")")
+	}
+	msg := fmt.Sprintf("%s refused %d recipient(s): %s", e.Server, len(e.Refused), strings.Join(parts, ", "))
+	if e.Sent > 0 {
+		msg += fmt.Sprintf("; sent to the other %d", e.Sent)
+	}
+	return msg
+}
+
+// Send delivers a message to the recipients. It insists on TLS (STARTTLS
+// or smtps) unless the server is on this machine, authenticates when the
+// URL names a user, and returns a *RefusedError when the server refuses
+// some recipients but takes the others.
+func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte) error {
+	s, err := ParseSMTPURL(c.URL)
+	if err != nil {
+		return err
+	}
+	if s.user != "" && c.Password == "" {
+		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", s.user)
+	}
+	if len(to) == 0 {
+		return errors.New("no recipients: give --to ADDRESS")
+	}
+	dial := c.Dial
+	if dial == nil {
+		d := &net.Dialer{Timeout: 30 * time.Second}
+		dial = d.DialContext
+	}
+	conn, err := dial(ctx, "tcp", net.JoinHostPort(s.host, s.port))
+	if err != nil {
+		return fmt.Errorf("connecting to the mail server %s: %w", s, err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	} else {
+		conn.SetDeadline(time.Now().Add(2 * time.Minute))
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
+	defer stop()
+
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.TLS != nil {
+		tlsConf = c.TLS.Clone()
+	}
+	tlsConf.ServerName = s.host
+	if s.implicitTLS {
+		tc := tls.Client(conn, tlsConf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return fmt.Errorf("TLS with the mail server %s: %w", s, err)
+		}
+		conn = tc
+	}
+	cl, err := smtp.NewClient(conn, s.host)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("the mail server %s: %w", s, err)
+	}
+	defer cl.Close()
+	if !s.implicitTLS {
+		if ok, _ := cl.Extension("STARTTLS"); ok {
+			if err := cl.StartTLS(tlsConf); err != nil {
+				return fmt.Errorf("STARTTLS with the mail server %s: %w", s, err)
+			}
+		} else if !s.loopback() {
+			return fmt.Errorf("the mail server %s does not offer STARTTLS; zoomqos sends mail unencrypted only to a server on this machine", s)
+		}
+	}
+	if s.user != "" {
+		if ok, _ := cl.Extension("AUTH"); !ok {
+			return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", s)
+		}
+		if err := cl.Auth(smtp.PlainAuth("", s.user, c.Password, s.host)); err != nil {
+			return fmt.Errorf("the mail server %s refused the login of %s: %s", s, s.user, smtpReply(err))
+		}
+	}
+	if err := cl.Mail(from.Address); err != nil {
+		return fmt.Errorf("the mail server %s refused the sender %s: %s", s, from.Address, smtpReply(err))
+	}
+	refused := map[string]string{}
+	for _, a := range to {
+		if err := cl.Rcpt(a.Address); err != nil {
+			var te *textproto.Error
+			if !errors.As(err, &te) {
+				return fmt.Errorf("the mail server %s: %w", s, err)
+			}
+			refused[a.Address] = smtpReply(err)
+		}
+	}
+	if len(refused) == len(to) {
+		return &RefusedError{Server: s.String(), Refused: refused}
+	}
+	wc, err := cl.Data()
+	if err != nil {
+		return fmt.Errorf("the mail server %s would not take the message: %s", s, smtpReply(err))
+	}
+	if _, err := wc.Write(msg); err != nil {
+		return fmt.Errorf("sending the message to %s: %w", s, err)
+	}
+	if err := wc.Close(); err != nil {
+		return fmt.Errorf("the mail server %s did not accept the message: %s", s, smtpReply(err))
+	}
+	cl.Quit()
+	if len(refused) > 0 {
+		return &RefusedError{Server: s.String(), Refused: refused, Sent: len(to) - len(refused)}
+	}
+	return nil
+}
+
+// smtpReply is a server's reply for a message: its code and text.
+func smtpReply(err error) string {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%d %s", te.Code, te.Msg)
+	}
+	return err.Error()
+}
