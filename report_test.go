@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/zoomqos/zoomqos/internal/smtptest"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -105,4 +113,93 @@ func TestDemo(t *testing.T) {
 		t.Errorf("meetings after the demo: %d %q", r.code, r.stdout)
 	}
 	oneLine(t, zoomqos(t, "", "demo", "--minutes", "1"), 2, "at least")
+}
+
+func TestReportEmailCommand(t *testing.T) {
+	db := incidentDB(t)
+	dir := t.TempDir()
+	t.Setenv("SOURCE_DATE_EPOCH", "1795000000") // the same report, run after run
+	html := filepath.Join(dir, "plain.html")
+	if r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "-o", html); r.code != 0 {
+		t.Fatalf("report: %s", r.stderr)
+	}
+	eml := filepath.Join(dir, "summary.eml")
+	r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--to", "Zoë <zoe@example.com>,ops@example.com")
+	if r.code != 0 {
+		t.Fatalf("--email: %d %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "E-mail: "+eml) || !strings.Contains(r.stdout, `"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded"`) {
+		t.Errorf("--email says %q", r.stdout)
+	}
+	if _, err := os.Stat("report-86000000001.html"); err == nil {
+		t.Error("--email also wrote the report under its default name")
+	}
+	raw, err := os.ReadFile(eml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att := attachment(t, raw)
+	want, _ := os.ReadFile(html)
+	if !bytes.Equal(att, want) {
+		t.Errorf("the attached report (%d bytes) is not zoomqos report's (%d bytes)", len(att), len(want))
+	}
+
+	// --send, through a real SMTP server on loopback; the password is
+	// never printed.
+	srv := smtptest.Start(t, "reports", "pw-Secret-42", nil)
+	t.Setenv("ZOOMQOS_SMTP_URL", "smtp://reports@"+srv.Addr)
+	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "pw-Secret-42")
+	r = zoomqos(t, "", "--log-level", "debug", "--db", db, "report", "--meeting", incidentMeeting, "--send",
+		"--to", "ops@example.com", "--from", "Reports <reports@example.com>")
+	if r.code != 0 || !strings.Contains(r.stdout, "Sent \"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded\" to ops@example.com") {
+		t.Fatalf("--send: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "pw-Secret-42") {
+		t.Error("the SMTP password was printed")
+	}
+	got := srv.Received()
+	if len(got) != 1 || !bytes.Equal(attachment(t, got[0].Data), want) {
+		t.Errorf("the server received %d mails, or not the report", len(got))
+	}
+
+	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "wrong-Secret-43")
+	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--to", "ops@example.com", "--from", "r@example.com")
+	oneLine(t, r, 1, "refused the login of reports", "535")
+	if strings.Contains(r.stderr, "wrong-Secret-43") {
+		t.Error("the SMTP password was printed")
+	}
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--from", "r@example.com"), 2, "--send needs at least one --to")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--to", "not an address"), 2, "not an e-mail address")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--to", "a@example.com"), 2, "--to goes with --email FILE or --send")
+	t.Setenv("ZOOMQOS_SMTP_URL", "smtp://reports:in-url-secret@"+srv.Addr)
+	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--to", "a@example.com", "--from", "r@example.com")
+	oneLine(t, r, 2, "holds a password")
+	if strings.Contains(r.stderr, "in-url-secret") {
+		t.Error("the password in the URL was printed")
+	}
+}
+
+// attachment digs the attached report out of a message.
+func attachment(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err != nil {
+			t.Fatalf("no attachment: %v", err)
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
+			b, _ := io.ReadAll(p)
+			out, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -280,4 +281,64 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("printed: %s", pdfOut)
+}
+
+// The e-mail's HTML part as a mail client shows it: its cid: pictures
+// served beside it (a browser knows no cid:), no script, no network.
+func TestEmailInBrowser(t *testing.T) {
+	ctx := browser(t)
+	raw := writeEmail(t, synthReport(t, 24, 90), EmailOptions{ReportName: "report-86000000042.html"})
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	related := parseMIME(t, msg.Header, msg.Body).Parts[0]
+	dir := t.TempDir()
+	html := string(related.Parts[0].Parts[1].Body)
+	for _, img := range related.Parts[1:] {
+		cid := strings.Trim(img.Header["Content-Id"][0], "<>")
+		name := strings.TrimSuffix(cid, "@zoomqos") + ".png"
+		if err := os.WriteFile(filepath.Join(dir, name), img.Body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		html = strings.ReplaceAll(html, "cid:"+cid, name)
+	}
+	path := filepath.Join(dir, "email.html")
+	if err := os.WriteFile(path, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log pageLog
+	log.listen(t, ctx)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(680, 900), chromedp.Navigate("file://"+path)); err != nil {
+		t.Fatal(err)
+	}
+	loaded := eval[string](t, ctx, `Array.from(document.images).map(i => i.complete + ':' + i.naturalWidth + 'x' + i.naturalHeight + ':' + i.width).join(',')`)
+	if want := strings.TrimSuffix(strings.Repeat("true:1200x500:600,", 3), ","); loaded != want {
+		t.Errorf("images %s, want %s (drawn at 2x, shown at 600 px)", loaded, want)
+	}
+	if n := eval[int](t, ctx, `document.scripts.length`); n != 0 {
+		t.Errorf("%d scripts in the e-mail", n)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-email-screenshot.png")
+	if err := os.WriteFile(out, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", out)
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	for _, u := range log.requests {
+		if !strings.HasPrefix(u, "file://") {
+			t.Errorf("the e-mail requested %s", u)
+		}
+	}
+	if len(log.errors) > 0 {
+		t.Errorf("errors: %v", log.errors)
+	}
 }

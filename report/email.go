@@ -111,8 +111,9 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 			}
 		}
 	}
-	ep.Windows = p.Windows[:min(emailWindows, len(p.Windows))]
-	ep.MoreWindows = len(p.Windows) - len(ep.Windows)
+	grouped := groupWindows(p.Windows)
+	ep.Windows = grouped[:min(emailWindows, len(grouped))]
+	ep.MoreWindows = len(grouped) - len(ep.Windows)
 	charts, err := b.emailCharts()
 	if err != nil {
 		return err
@@ -127,6 +128,47 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 		return fmt.Errorf("writing the e-mail's text: %w", err)
 	}
 	return writeMIME(w, o, ep.Subject, html.Bytes(), text.Bytes(), charts)
+}
+
+// groupWindows folds the windows of one session over the same minutes
+// into one row naming every stream, the worst value of each metric: a
+// bad connection degrades audio, video and share at once, and a mail has
+// room for one line about it.
+func groupWindows(ws []windowRow) []windowRow {
+	var out []windowRow
+	index := map[string]int{}
+	worst := map[int]map[string]float64{}
+	var order [][]string // per row, its metrics in first-seen order
+	for _, w := range ws {
+		key := w.Participant + "\x00" + w.Session + "\x00" + w.Start.String() + "\x00" + w.End.String()
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, w)
+			worst[i] = map[string]float64{}
+			order = append(order, nil)
+		} else {
+			out[i].Stream += ", " + w.Stream
+		}
+		for _, m := range w.Breached {
+			v, seen := worst[i][m]
+			if !seen {
+				order[i] = append(order[i], m)
+				worst[i][m] = w.Window.Worst[m]
+			} else if analyze.Worse(m, w.Window.Worst[m], v) {
+				worst[i][m] = w.Window.Worst[m]
+			}
+		}
+	}
+	for i := range out {
+		var parts []string
+		for _, m := range order[i] {
+			parts = append(parts, m+" "+num(worst[i][m]))
+		}
+		out[i].Worst = strings.Join(parts, ", ")
+	}
+	return out
 }
 
 // degradedSessions counts the sessions with at least one degradation

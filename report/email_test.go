@@ -186,6 +186,10 @@ func TestEmailStructure(t *testing.T) {
 	if !regexp.MustCompile(`MEETING-WIDE INCIDENTS\r?\n  14:4\d-14:5\d: \d minutes, 24 sessions, peak 100.0%`).MatchString(text) {
 		t.Errorf("the text part lacks the incident:\n%s", text)
 	}
+	// A spell that hit every stream of a session is one line.
+	if !regexp.MustCompile(`Person \d+  as_input, as_output, audio_input, audio_output, video_input, video_output  latency_ms 2\d\d, jitter_ms \d+, avg_loss_pct \d`).MatchString(text) {
+		t.Errorf("windows of one session over the same minutes are not one line:\n%s", text)
+	}
 	for _, want := range []string{"of 24 sessions degraded", "WORST SESSIONS",
 		"DEGRADATION WINDOWS", "audio_input", "report-86000000042.html", hostileScript} {
 		if !strings.Contains(text, want) {

@@ -1,0 +1,110 @@
+// Package smtptest runs a real SMTP server on loopback for tests
+// (emersion/go-smtp): PLAIN login, STARTTLS when given a certificate, and
+// a refusal for every recipient at refused.example. It keeps what it is
+// sent.
+package smtptest
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Server is a running SMTP server.
+type Server struct {
+	Addr     string // host:port on 127.0.0.1
+	user     string
+	password string
+	mu       sync.Mutex
+	mails    []Mail
+}
+
+// Mail is one message the server took.
+type Mail struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// Received returns the messages taken so far.
+func (s *Server) Received() []Mail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Mail(nil), s.mails...)
+}
+
+// Start starts a server on 127.0.0.1 until the test ends. With a user it
+// wants a login; with tlsConf it offers STARTTLS (and allows logins only
+// after it).
+func Start(t testing.TB, user, password string, tlsConf *tls.Config) *Server {
+	t.Helper()
+	ms := &Server{user: user, password: password}
+	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{srv: ms}, nil }))
+	s.Domain = "mail.test"
+	s.AllowInsecureAuth = tlsConf == nil
+	s.TLSConfig = tlsConf
+	s.MaxMessageBytes = 64 << 20
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	ms.Addr = ln.Addr().String()
+	return ms
+}
+
+type session struct {
+	srv  *Server
+	auth bool
+	cur  Mail
+}
+
+func (m *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (m *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != m.srv.user || pass != m.srv.password {
+			return smtp.ErrAuthFailed
+		}
+		m.auth = true
+		return nil
+	}), nil
+}
+
+func (m *session) Mail(from string, _ *smtp.MailOptions) error {
+	if m.srv.user != "" && !m.auth {
+		return smtp.ErrAuthRequired
+	}
+	m.cur = Mail{From: from}
+	return nil
+}
+
+func (m *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasSuffix(to, "@refused.example") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
+	m.cur.To = append(m.cur.To, to)
+	return nil
+}
+
+func (m *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m.cur.Data = b
+	m.srv.mu.Lock()
+	m.srv.mails = append(m.srv.mails, m.cur)
+	m.srv.mu.Unlock()
+	return nil
+}
+
+func (m *session) Reset()        { m.cur = Mail{} }
+func (m *session) Logout() error { return nil }
