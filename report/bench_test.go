@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"io"
 	"testing"
 )
@@ -56,4 +57,24 @@ func BenchmarkReportInteractive(b *testing.B) {
 	}
 	b.ReportMetric(first/float64(n), "ms-first-screen")
 	b.ReportMetric(all/float64(n), "ms-all-drawn")
+}
+
+// BenchmarkMeetingEmail is the e-mail summary of the 300 × 480 meeting,
+// its three PNG charts drawn, the report attached.
+func BenchmarkMeetingEmail(b *testing.B) {
+	doc := synthReport(b, 300, 480)
+	var rep bytes.Buffer
+	if err := WriteMeetingHTML(&rep, doc, HTMLOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var size int64
+	for b.Loop() {
+		var w countWriter
+		if err := WriteMeetingEmail(&w, doc, EmailOptions{Report: rep.Bytes(), ReportName: "r.html"}); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
 }

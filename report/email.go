@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
 )
 
 // A meeting's summary by e-mail. Mail clients run no script, block data:
@@ -59,7 +60,7 @@ var (
 // 100 KB): the full lists are in the attached report.
 const (
 	emailWorst   = 10
-	emailWindows = 25
+	emailWindows = 20
 	emailNameLen = 48
 )
 
@@ -111,7 +112,15 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 			}
 		}
 	}
-	grouped := groupWindows(p.Windows)
+	// The media legs and CPU; the device-to-server legs, which echo them,
+	// are in the attached report.
+	var main []windowRow
+	for _, w := range p.Windows {
+		if st, ok := store.ParseStream(w.Stream); ok && mainStream(st) {
+			main = append(main, w)
+		}
+	}
+	grouped := groupWindows(main)
 	ep.Windows = grouped[:min(emailWindows, len(grouped))]
 	ep.MoreWindows = len(grouped) - len(ep.Windows)
 	charts, err := b.emailCharts()
