@@ -161,6 +161,23 @@ func eval[T any](tb testing.TB, ctx context.Context, expr string) T {
 	return v
 }
 
+// screenshot writes a full-page screenshot for a human to look at, to
+// $ZOOMQOS_SCREENSHOT_DIR (default: the temporary directory), and says
+// where.
+func screenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), name)
+	if err := os.WriteFile(out, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", out)
+	return out
+}
+
 func writeReport(tb testing.TB, doc *Meeting, o HTMLOptions) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "report.html")
@@ -255,15 +272,7 @@ func TestReportInBrowser(t *testing.T) {
 	log.mu.Unlock()
 
 	// A screenshot for a human to look at.
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-report-screenshot.png")
-	if err := os.WriteFile(out, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", out)
+	out := screenshot(t, ctx, "zoomqos-report-screenshot.png")
 
 	// Printed: a PDF of several pages, the folded tables unfolded.
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPrintBackground()))
@@ -322,15 +331,7 @@ func TestEmailInBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.scripts.length`); n != 0 {
 		t.Errorf("%d scripts in the e-mail", n)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), "zoomqos-email-screenshot.png")
-	if err := os.WriteFile(out, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", out)
+	screenshot(t, ctx, "zoomqos-email-screenshot.png")
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	for _, u := range log.requests {

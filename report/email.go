@@ -294,15 +294,11 @@ func writeMIME(w io.Writer, o EmailOptions, subj string, html, text []byte, char
 		return err
 	}
 	for _, c := range charts {
-		pw, err := related.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {`image/png; name="` + c.Name + `.png"`},
-			"Content-Transfer-Encoding": {"base64"},
-			"Content-ID":                {"<" + contentID(c) + ">"},
-			"Content-Disposition":       {`inline; filename="` + c.Name + `.png"`}})
+		err := base64Part(related, c.PNG, textproto.MIMEHeader{
+			"Content-Type":        {`image/png; name="` + c.Name + `.png"`},
+			"Content-ID":          {"<" + contentID(c) + ">"},
+			"Content-Disposition": {`inline; filename="` + c.Name + `.png"`}})
 		if err != nil {
-			return err
-		}
-		if err := writeBase64(pw, c.PNG); err != nil {
 			return err
 		}
 	}
@@ -311,14 +307,10 @@ func writeMIME(w io.Writer, o EmailOptions, subj string, html, text []byte, char
 	}
 	if len(o.Report) > 0 {
 		name := mime.QEncoding.Encode("utf-8", o.ReportName)
-		pw, err := mixed.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {`text/html; charset=utf-8; name="` + name + `"`},
-			"Content-Transfer-Encoding": {"base64"},
-			"Content-Disposition":       {`attachment; filename="` + name + `"`}})
+		err := base64Part(mixed, o.Report, textproto.MIMEHeader{
+			"Content-Type":        {`text/html; charset=utf-8; name="` + name + `"`},
+			"Content-Disposition": {`attachment; filename="` + name + `"`}})
 		if err != nil {
-			return err
-		}
-		if err := writeBase64(pw, o.Report); err != nil {
 			return err
 		}
 	}
@@ -339,6 +331,16 @@ func withBoundary(w io.Writer, boundary string) *multipart.Writer {
 
 // contentID is the Content-ID of a chart, what the HTML's cid: names.
 func contentID(c pngChart) string { return c.Name + "@zoomqos" }
+
+// base64Part adds a part holding data in base64.
+func base64Part(mw *multipart.Writer, data []byte, h textproto.MIMEHeader) error {
+	h.Set("Content-Transfer-Encoding", "base64")
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	return writeBase64(pw, data)
+}
 
 // writeBase64 writes data in base64 lines of 76 characters (RFC 2045).
 func writeBase64(w io.Writer, data []byte) error {
