@@ -120,6 +120,7 @@ Examples:
 			collectCommand(),
 			analyzeCommand(),
 			reportCommand(),
+			exportCommand(),
 			demoCommand(),
 			fakezoomCommand(),
 			meetingsCommand(),

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "export stored samples for a warehouse: Parquet, CSV or NDJSON, one row per session, time and stream",
+		Description: `Writes the samples of every stored meeting whose first sample falls between
+--from and --to (whole UTC days), or of one --meeting: one row per session,
+time and stream, every metric a typed column with its unit in its name (NULL
+when Zoom did not report it, never 0), and the participant's device,
+location, network type, client version and data center. Parquet files are
+zstd-compressed, in row groups of 262,144 rows; docs/WAREHOUSE.md has the
+schema and how to load the files into DuckDB, ClickHouse and BigQuery, with
+the SQL that gives zoomqos analyze's numbers.
+
+--split day writes one file per UTC day of the meetings' first samples into
+the directory -o names, as day=YYYY-MM-DD/zoomqos.parquet (Hive-style, which
+all three load in parallel). --redact replaces names and ids with stable
+pseudonyms, the same across the whole export.
+
+Examples:
+   zoomqos export --from 2026-11-01 --to 2026-11-30 -o november.parquet
+   zoomqos export --from 2026-11-01 --to 2026-11-30 --split day -o export/
+   zoomqos export --meeting 85012345678 --format csv -o meeting.csv --redact`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "from", Usage: "the first `DATE` (yyyy-mm-dd, UTC)"},
+			&cli.StringFlag{Name: "to", Usage: "the last `DATE` (default: today)"},
+			&cli.StringFlag{Name: "meeting", Usage: "only this meeting `ID`"},
+			&cli.StringFlag{Name: "format", Value: report.FormatParquet, Usage: "parquet, csv or ndjson"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `PATH` (a file; a directory with --split day; - for standard output)"},
+			&cli.StringFlag{Name: "split", Usage: "day: a file per UTC day, in the directory -o names"},
+			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
+		},
+		Action: runExport,
+	}
+}
+
+func runExport(c *cli.Context) error {
+	format := c.String("format")
+	if format != report.FormatParquet && format != report.FormatCSV && format != report.FormatNDJSON {
+		return usageError{fmt.Errorf("--format %q: use parquet, csv or ndjson", format)}
+	}
+	out := c.String("output")
+	if out == "" {
+		return usageError{errors.New("say where to write: -o PATH")}
+	}
+	split := c.String("split")
+	if split != "" && split != "day" {
+		return usageError{fmt.Errorf("--split %q: the one split is day", split)}
+	}
+	if split != "" && out == "-" {
+		return usageError{errors.New("--split day writes files into a directory: give -o DIR")}
+	}
+	meeting := strings.TrimSpace(c.String("meeting"))
+	if meeting == "" && c.String("from") == "" {
+		return usageError{errors.New("say what to export: --from DATE [--to DATE], or --meeting ID")}
+	}
+	var from, to time.Time
+	if meeting == "" {
+		var err error
+		if from, err = time.Parse(time.DateOnly, c.String("from")); err != nil {
+			return usageError{fmt.Errorf("--from %q: want yyyy-mm-dd", c.String("from"))}
+		}
+		to = time.Now().UTC().Truncate(24 * time.Hour)
+		if s := c.String("to"); s != "" {
+			if to, err = time.Parse(time.DateOnly, s); err != nil {
+				return usageError{fmt.Errorf("--to %q: want yyyy-mm-dd", s)}
+			}
+		}
+		if to.Before(from) {
+			return usageError{errors.New("--to is before --from")}
+		}
+	}
+
+	db, err := openStore(c, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ids := []string{meeting}
+	if meeting == "" {
+		if ids, err = db.MeetingsStarting(c.Context, from, to.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+	}
+	var meetings []store.MeetingSummary
+	for _, id := range ids {
+		m, err := db.Meeting(c.Context, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", id)
+		}
+		if err != nil {
+			return err
+		}
+		meetings = append(meetings, m)
+	}
+
+	// Files are written beside their names and renamed into place when
+	// complete; an interrupted export leaves no half file.
+	var done []*atomicFile
+	defer func() {
+		for _, f := range done {
+			f.abort()
+		}
+	}()
+	open := func(day time.Time) (io.WriteCloser, error) {
+		if out == "-" {
+			return nopCloser{c.App.Writer}, nil
+		}
+		path := out
+		if split != "" {
+			path = filepath.Join(out, "day="+day.Format(time.DateOnly), "zoomqos."+format)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, err
+			}
+		}
+		f, err := createAtomic(path)
+		if err == nil {
+			done = append(done, f)
+		}
+		return f, err
+	}
+	start := time.Now()
+	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != ""})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted: nothing was left half-written; run the same command again: %w", err)
+		}
+		return err
+	}
+	for _, f := range done {
+		if err := f.commit(); err != nil {
+			return err
+		}
+	}
+	done = nil
+	if out != "-" {
+		fmt.Fprintf(c.App.Writer, "Exported %s, %s, %s as %s in %s to %s (%s)\n", plural(res.Meetings, "meeting"), plural(res.Sessions, "session"),
+			plural(int(res.Samples), "sample"), plural(int(res.Rows), "row"), time.Since(start).Round(time.Millisecond), out, plural(res.Files, "file"))
+	}
+	return nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// atomicFile is a file written under a temporary name beside its own and
+// renamed into place by commit.
+type atomicFile struct {
+	*os.File
+	path   string
+	closed bool
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return &atomicFile{File: f, path: path}, nil
+}
+
+func (f *atomicFile) Close() error {
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	if err := f.File.Chmod(0o644); err != nil {
+		f.File.Close()
+		return err
+	}
+	return f.File.Close()
+}
+
+func (f *atomicFile) commit() error {
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if err := os.Rename(f.Name(), f.path); err != nil {
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+func (f *atomicFile) abort() {
+	f.Close()
+	os.Remove(f.Name())
+}

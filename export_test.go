@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// exportDB holds the hand-worked incident meeting and a meeting collected
+// by the demo from the fake Zoom API (44 sessions, every stream).
+func exportDB(t *testing.T) string {
+	t.Helper()
+	db := incidentDB(t)
+	if r := zoomqos(t, "", "--db", db, "demo", "--participants", "40", "--minutes", "60", "-o", filepath.Join(t.TempDir(), "d.html")); r.code != 0 {
+		t.Fatalf("demo: %s", r.stderr)
+	}
+	return db
+}
+
+func TestExportParquetSchemaAndNulls(t *testing.T) {
+	db := incidentDB(t)
+	out := filepath.Join(t.TempDir(), "x.parquet")
+	r := zoomqos(t, "", "--db", db, "export", "--meeting", incidentMeeting, "-o", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "Exported 1 meeting, 5 sessions, 31 samples as") {
+		t.Fatalf("export: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatalf("not a Parquet file: %v", err)
+	}
+	var names []string
+	for _, c := range pf.Schema().Fields() {
+		names = append(names, c.Name())
+	}
+	want := "meeting participant session time stream bitrate_kbps latency_ms jitter_ms avg_loss_pct max_loss_pct frame_rate_fps width height " +
+		"zoom_min_cpu_pct zoom_avg_cpu_pct zoom_max_cpu_pct system_max_cpu_pct rssi_min_dbm rssi_avg_dbm rssi_max_dbm " +
+		"cpu_pressure_min cpu_pressure_avg cpu_pressure_max user_name device location network_type client_version data_center"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("columns\n%s\nwant\n%s", got, want)
+	}
+	if lat, ok := pf.Schema().Lookup("latency_ms"); !ok || !lat.Node.Optional() || lat.Node.Type().Kind() != parquet.Double {
+		t.Errorf("latency_ms is %v", lat.Node)
+	}
+
+	// The same rows as the CSV export, with NULL where the CSV is empty.
+	rows := readParquet(t, pf)
+	csvOut := filepath.Join(t.TempDir(), "x.csv")
+	if r := zoomqos(t, "", "--db", db, "export", "--meeting", incidentMeeting, "--format", "csv", "-o", csvOut); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, _ := os.ReadFile(csvOut)
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs)-1 != len(rows) {
+		t.Fatalf("%d Parquet rows, %d CSV rows", len(rows), len(recs)-1)
+	}
+	header := recs[0]
+	for i, rec := range recs[1:] {
+		for j, col := range header {
+			got := rows[i][col]
+			switch v := got.(type) {
+			case nil:
+				if rec[j] != "" {
+					t.Fatalf("row %d %s: NULL in Parquet, %q in CSV", i, col, rec[j])
+				}
+			case float64:
+				if fmt.Sprint(v) != rec[j] && strings.TrimSuffix(fmt.Sprintf("%g", v), ".0") != rec[j] {
+					t.Fatalf("row %d %s: %v in Parquet, %q in CSV", i, col, v, rec[j])
+				}
+			case string:
+				if v != rec[j] {
+					t.Fatalf("row %d %s: %q in Parquet, %q in CSV", i, col, v, rec[j])
+				}
+			case time.Time:
+				if v.UTC().Format(time.RFC3339Nano) != rec[j] {
+					t.Fatalf("row %d %s: %v in Parquet, %q in CSV", i, col, v, rec[j])
+				}
+			}
+		}
+	}
+	// Di's loss 0.2 is a value, an absent frame rate is NULL, never 0.
+	zeros := 0
+	for _, row := range rows {
+		if row["stream"] == "audio_input" && row["frame_rate_fps"] != nil {
+			t.Fatal("audio has a frame rate")
+		}
+		if v, ok := row["latency_ms"].(float64); ok && v == 0 {
+			zeros++
+		}
+	}
+	if zeros != 0 {
+		t.Errorf("%d latencies of 0: absent values came out as 0", zeros)
+	}
+}
+
+func TestExportSplitAndRedact(t *testing.T) {
+	db := exportDB(t)
+	dir := filepath.Join(t.TempDir(), "out")
+	r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "--redact", "--format", "ndjson", "-o", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "Exported 2 meetings") || !strings.Contains(r.stdout, "(2 files)") {
+		t.Fatalf("export --split day: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "day=*", "zoomqos.ndjson"))
+	if len(files) != 2 || !strings.Contains(files[0], "day=2026-11-02") {
+		t.Fatalf("files %v", files)
+	}
+	b, _ := os.ReadFile(files[0])
+	for _, name := range []string{"Ada", "Bob", "p101"} {
+		if bytes.Contains(b, []byte(`"`+name+`"`)) {
+			t.Errorf("--redact left %q in the export", name)
+		}
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Scan()
+	var row map[string]any
+	if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+		t.Fatal(err)
+	}
+	if row["user_name"] != "Participant 1" || row["device"] != "Mac" || row["location"] != "London (GB)" {
+		t.Errorf("first row %v", row)
+	}
+	oneLine(t, zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", "-"), 2, "--split day")
+	oneLine(t, zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01"), 2, "-o PATH")
+	oneLine(t, zoomqos(t, "", "--db", db, "export", "--meeting", "1", "-o", filepath.Join(t.TempDir(), "x")), 1, "meeting 1 is not in the database")
+	oneLine(t, zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--format", "xlsx", "-o", "x"), 2, "parquet, csv or ndjson")
+}
+
+// readParquet reads every row of a file as column name → value: nil for
+// NULL, float64, string or time.Time (UTC).
+func readParquet(t *testing.T, pf *parquet.File) []map[string]any {
+	t.Helper()
+	var names []string
+	for _, path := range pf.Schema().Columns() {
+		names = append(names, path[0])
+	}
+	var out []map[string]any
+	for _, rg := range pf.RowGroups() {
+		rows := rg.Rows()
+		buf := make([]parquet.Row, 64)
+		for {
+			n, err := rows.ReadRows(buf)
+			for _, row := range buf[:n] {
+				m := map[string]any{}
+				for _, v := range row {
+					name := names[v.Column()]
+					switch {
+					case v.IsNull():
+						m[name] = nil
+					case v.Kind() == parquet.Double:
+						m[name] = v.Double()
+					case v.Kind() == parquet.Int64:
+						m[name] = time.UnixMilli(v.Int64()).UTC()
+					default:
+						m[name] = string(v.ByteArray())
+					}
+				}
+				out = append(out, m)
+			}
+			if err != nil {
+				break
+			}
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// The proof with a real engine: DuckDB reads the Parquet export and its
+// quantile_cont gives zoomqos analyze's p50, p95 and p99 for every
+// meeting, session, stream and metric. DuckDB comes from npm
+// (@duckdb/node-api, which .ci/deps installs into testdata/duckdb); the
+// test skips without it unless ZOOMQOS_DUCKDB_TESTS=require.
+func TestExportMatchesDuckDB(t *testing.T) {
+	script, _ := filepath.Abs("testdata/duckdb/quantiles.mjs")
+	node, err := exec.LookPath("node")
+	_, modErr := os.Stat("testdata/duckdb/node_modules/@duckdb/node-api")
+	if err != nil || modErr != nil {
+		msg := "DuckDB check skipped: needs node and testdata/duckdb/node_modules/@duckdb/node-api (run .ci/deps)"
+		if os.Getenv("ZOOMQOS_DUCKDB_TESTS") == "require" {
+			t.Fatal(msg + ", but ZOOMQOS_DUCKDB_TESTS=require")
+		}
+		t.Skip(msg)
+	}
+	db := exportDB(t)
+	out := filepath.Join(t.TempDir(), "all.parquet")
+	if r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "-o", out); r.code != 0 {
+		t.Fatalf("export: %s", r.stderr)
+	}
+	cmd := exec.Command(node, script, out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("DuckDB: %v\n%s", err, stderr.String())
+	}
+	type duck struct {
+		Meeting, Participant, Stream, Metric string
+		SessionMS                            *int64 `json:"session_ms"`
+		N                                    int
+		P50, P95, P99                        float64
+	}
+	ducks := map[string]duck{}
+	sc := bufio.NewScanner(bytes.NewReader(got))
+	for sc.Scan() {
+		var d duck
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		ms := int64(-1)
+		if d.SessionMS != nil {
+			ms = *d.SessionMS
+		}
+		ducks[fmt.Sprint(d.Meeting, "|", d.Participant, "|", ms, "|", d.Stream, "|", d.Metric)] = d
+	}
+
+	compared := 0
+	for _, meeting := range []string{incidentMeeting, demoMeetingID} {
+		r := zoomqos(t, "", "--db", db, "analyze", "--meeting", meeting, "--format", "json")
+		var a struct {
+			Sessions []struct {
+				Participant, Session string
+				Streams              map[string]map[string]struct {
+					Count         int
+					P50, P95, P99 float64
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range a.Sessions {
+			ms := int64(-1)
+			if s.Session != "" {
+				ts, err := time.Parse(time.RFC3339Nano, s.Session)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ms = ts.UnixMilli()
+			}
+			for st, metrics := range s.Streams {
+				for m, z := range metrics {
+					key := fmt.Sprint(meeting, "|", s.Participant, "|", ms, "|", st, "|", m)
+					d, ok := ducks[key]
+					if !ok {
+						t.Errorf("%s: in zoomqos, not in DuckDB", key)
+						continue
+					}
+					delete(ducks, key)
+					compared++
+					if d.N != z.Count {
+						t.Errorf("%s: count %d in DuckDB, %d in zoomqos", key, d.N, z.Count)
+					}
+					for i, pair := range [][2]float64{{d.P50, z.P50}, {d.P95, z.P95}, {d.P99, z.P99}} {
+						if diff := math.Abs(pair[0] - pair[1]); diff > 1e-9*math.Max(1, math.Abs(pair[1])) {
+							t.Errorf("%s: p%s %v in DuckDB, %v in zoomqos", key, []string{"50", "95", "99"}[i], pair[0], pair[1])
+						}
+					}
+				}
+			}
+		}
+	}
+	for key := range ducks {
+		t.Errorf("%s: in DuckDB, not in zoomqos", key)
+	}
+	if compared < 1000 {
+		t.Errorf("only %d groups compared", compared)
+	}
+	t.Logf("%d session/stream/metric groups agree to 1e-9", compared)
+}

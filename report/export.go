@@ -1,0 +1,252 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Export formats (FormatCSV and FormatNDJSON are the dump's).
+const FormatParquet = "parquet"
+
+// ExportColumns are the export's columns, in order: the dump's (meeting,
+// participant, session, time, stream and every metric with its unit in its
+// name), then the participant's dimensions. docs/WAREHOUSE.md has their
+// types.
+func ExportColumns() []string {
+	return append(DumpColumns(), dimensionColumns...)
+}
+
+var dimensionColumns = []string{"user_name", "device", "location", "network_type", "client_version", "data_center"}
+
+// exportBatch is the rows of one stretch of samples, column by column
+// enough for every format: the values of row i are vals[i*NumMetrics:],
+// have says which are there.
+type exportBatch struct {
+	rows []exportRowRef
+	vals []float64
+	have []bool
+}
+
+// exportRowRef is one row of a batch: its session (shared by the rows of
+// the session), time and stream.
+type exportRowRef struct {
+	meeting string
+	sess    *exportSession
+	time    time.Time
+	stream  store.Stream
+}
+
+// exportSession is what every row of a session repeats.
+type exportSession struct {
+	participant string
+	join        time.Time // zero: unknown
+	dims        [6]string // dimensionColumns
+}
+
+const exportBatchRows = 8192
+
+func newExportBatch() *exportBatch {
+	return &exportBatch{
+		rows: make([]exportRowRef, 0, exportBatchRows),
+		vals: make([]float64, exportBatchRows*int(store.NumMetrics)),
+		have: make([]bool, exportBatchRows*int(store.NumMetrics)),
+	}
+}
+
+// rowSink writes batches in one format.
+type rowSink interface {
+	write(b *exportBatch) error
+	close() error // flushes; the caller closes the file
+}
+
+// ExportOptions say what to export and how.
+type ExportOptions struct {
+	Format string
+	Redact bool
+	// Open opens the output for a day's meetings (UTC, their first
+	// sample's day) when SplitByDay is set, or once with the zero time.
+	Open       func(day time.Time) (io.WriteCloser, error)
+	SplitByDay bool
+}
+
+// ExportResult says what an export wrote.
+type ExportResult struct {
+	Meetings, Sessions int
+	Samples, Rows      int64
+	Files              int
+}
+
+// Export writes the stored samples of the given meetings, in order, one
+// row per session, time and stream. Decoding and encoding run side by
+// side; memory stays bounded by a few batches and, for Parquet, a row
+// group.
+func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o ExportOptions) (ExportResult, error) {
+	var res ExportResult
+	newSink, err := sinkFor(o.Format)
+	if err != nil {
+		return res, err
+	}
+	var red *Redactor
+	if o.Redact {
+		red = NewRedactor()
+	}
+
+	// Batches go to the writer as jobs; empty ones come back.
+	empty := make(chan *exportBatch, 3)
+	for range 3 {
+		empty <- newExportBatch()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	writeErr := make(chan error, 1)
+	// The writer takes batches tagged with the file they belong to.
+	type job struct {
+		b    *exportBatch
+		open *time.Time // non-nil: start a new file for this day first
+	}
+	jobs := make(chan job, 2)
+	go func() {
+		var sink rowSink
+		var out io.WriteCloser
+		finish := func() error {
+			if sink == nil {
+				return nil
+			}
+			err := sink.close()
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			sink, out = nil, nil
+			return err
+		}
+		var err error
+		for j := range jobs {
+			if err != nil {
+				if j.b != nil {
+					empty <- j.b
+				}
+				continue
+			}
+			if j.open != nil {
+				if err = finish(); err == nil {
+					if out, err = o.Open(*j.open); err == nil {
+						res.Files++
+						sink, err = newSink(out)
+					}
+				}
+			}
+			if j.b != nil {
+				if err == nil && len(j.b.rows) > 0 {
+					err = sink.write(j.b)
+				}
+				j.b.rows = j.b.rows[:0]
+				empty <- j.b
+			}
+			if err != nil {
+				cancel()
+			}
+		}
+		if ferr := finish(); err == nil {
+			err = ferr
+		}
+		writeErr <- err
+	}()
+
+	readErr := func() error {
+		defer close(jobs)
+		var cur *exportBatch
+		take := func() error {
+			select {
+			case cur = <-empty:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		send := func(open *time.Time) {
+			jobs <- job{b: cur, open: open}
+			cur = nil
+		}
+		var day time.Time
+		first := true
+		for _, m := range meetings {
+			d := m.Start.UTC().Truncate(24 * time.Hour)
+			if first || (o.SplitByDay && !d.Equal(day)) {
+				if cur != nil {
+					send(nil)
+				}
+				day, first = d, false
+				if !o.SplitByDay {
+					d = time.Time{}
+				}
+				jobs <- job{open: &d}
+			}
+			res.Meetings++
+			var sess *exportSession
+			var key store.SessionKey
+			err := db.ForEachSample(ctx, m.ID, func(s *store.Session, smp *store.Sample) error {
+				if sess == nil || s.Key() != key {
+					key = s.Key()
+					ses := *s
+					if red != nil {
+						red.Session(&ses)
+					}
+					sess = &exportSession{participant: ses.Participant, join: ses.JoinTime,
+						dims: [6]string{ses.UserName, ses.Device, ses.Location, ses.NetworkType, ses.Version, ses.DataCenter}}
+					res.Sessions++
+				}
+				res.Samples++
+				for i := 0; i < len(smp.Values); {
+					st := smp.Values[i].Stream
+					if cur == nil {
+						if err := take(); err != nil {
+							return err
+						}
+					}
+					r := len(cur.rows)
+					base := r * int(store.NumMetrics)
+					clear(cur.have[base : base+int(store.NumMetrics)])
+					for ; i < len(smp.Values) && smp.Values[i].Stream == st; i++ {
+						cur.vals[base+int(smp.Values[i].Metric)] = smp.Values[i].V
+						cur.have[base+int(smp.Values[i].Metric)] = true
+					}
+					cur.rows = append(cur.rows, exportRowRef{meeting: m.ID, sess: sess, time: smp.Time, stream: st})
+					res.Rows++
+					if len(cur.rows) == exportBatchRows {
+						send(nil)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("meeting %s: %w", m.ID, err)
+			}
+		}
+		if cur != nil {
+			send(nil)
+		}
+		return nil
+	}()
+	werr := <-writeErr
+	if werr != nil && (readErr == nil || errors.Is(readErr, context.Canceled)) {
+		return res, werr
+	}
+	return res, readErr
+}
+
+// sinkFor returns the constructor of a format's sink.
+func sinkFor(format string) (func(io.Writer) (rowSink, error), error) {
+	switch format {
+	case FormatParquet:
+		return newParquetSink, nil
+	case FormatCSV, FormatNDJSON:
+		return func(w io.Writer) (rowSink, error) { return newTextSink(w, format == FormatCSV), nil }, nil
+	}
+	return nil, fmt.Errorf("unknown export format %q (use parquet, csv or ndjson)", format)
+}
