@@ -213,6 +213,8 @@ func TestExportMatchesDuckDB(t *testing.T) {
 		t.Fatalf("DuckDB: %v\n%s", err, stderr.String())
 	}
 	type duck struct {
+		Kind                                 string
+		Samples, Degraded                    int
 		Meeting, Participant, Stream, Metric string
 		SessionMS                            *int64 `json:"session_ms"`
 		N                                    int
@@ -225,6 +227,10 @@ func TestExportMatchesDuckDB(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			t.Fatal(err)
 		}
+		if d.Kind == "degraded" {
+			ducks[fmt.Sprint(d.Meeting, "|degraded|", d.Stream)] = d
+			continue
+		}
 		ms := int64(-1)
 		if d.SessionMS != nil {
 			ms = *d.SessionMS
@@ -236,6 +242,7 @@ func TestExportMatchesDuckDB(t *testing.T) {
 	for _, meeting := range []string{incidentMeeting, demoMeetingID} {
 		r := zoomqos(t, "", "--db", db, "analyze", "--meeting", meeting, "--format", "json")
 		var a struct {
+			Degraded map[string]struct{ Samples, Degraded int }
 			Sessions []struct {
 				Participant, Session string
 				Streams              map[string]map[string]struct {
@@ -246,6 +253,15 @@ func TestExportMatchesDuckDB(t *testing.T) {
 		}
 		if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
 			t.Fatal(err)
+		}
+		// The degraded shares, by the SQL of docs/WAREHOUSE.md.
+		for st, z := range a.Degraded {
+			key := fmt.Sprint(meeting, "|degraded|", st)
+			d, ok := ducks[key]
+			delete(ducks, key)
+			if !ok || d.Samples != z.Samples || d.Degraded != z.Degraded {
+				t.Errorf("%s: DuckDB %d of %d degraded, zoomqos %d of %d", key, d.Degraded, d.Samples, z.Degraded, z.Samples)
+			}
 		}
 		for _, s := range a.Sessions {
 			ms := int64(-1)

@@ -1,6 +1,7 @@
 // Loads a zoomqos export into DuckDB and prints, as JSON lines, every
 // session's and stream's p50, p95 and p99 (quantile_cont, type 7) and count
-// of every metric, the way docs/WAREHOUSE.md computes them.
+// of every metric, then every meeting's and stream's degraded rows with
+// the default thresholds: the SQL of docs/WAREHOUSE.md.
 // Usage: node quantiles.mjs EXPORT.parquet|DIR (a --split day directory)
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -21,4 +22,18 @@ for (const r of rows) {
     console.log(JSON.stringify({ meeting: r.meeting, participant: r.participant, session_ms: r.session_ms === null ? null : Number(r.session_ms),
       stream: r.stream, metric: m, n, p50: q[0], p95: q[1], p99: q[2] }));
   }
+}
+const degraded = (await con.runAndReadAll(`SELECT meeting, stream,
+  count(*) AS samples,
+  count(*) FILTER (WHERE degraded) AS degraded
+FROM (
+  SELECT meeting, stream,
+         coalesce(latency_ms > 150 OR jitter_ms > 30 OR avg_loss_pct > 3
+                  OR (stream IN ('video_input', 'video_output') AND frame_rate_fps < 7 AND bitrate_kbps > 0)
+                  OR (stream = 'cpu_usage' AND system_max_cpu_pct >= 90), false) AS degraded
+  FROM qos
+)
+GROUP BY ALL`)).getRowObjectsJson();
+for (const r of degraded) {
+  console.log(JSON.stringify({ kind: 'degraded', meeting: r.meeting, stream: r.stream, samples: Number(r.samples), degraded: Number(r.degraded) }));
 }
