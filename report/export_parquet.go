@@ -70,6 +70,11 @@ func newParquetSink(w io.Writer) (rowSink, error) {
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 		parquet.MaxRowsPerRowGroup(parquetRowGroup),
 		parquet.CreatedBy("zoomqos", "", ""),
+		// Page bounds of names and places prune nothing and cost a scan of
+		// each page's dictionary; the row groups keep their statistics.
+		parquet.SkipPageBounds("participant"), parquet.SkipPageBounds("user_name"), parquet.SkipPageBounds("device"),
+		parquet.SkipPageBounds("location"), parquet.SkipPageBounds("network_type"),
+		parquet.SkipPageBounds("client_version"), parquet.SkipPageBounds("data_center"),
 	)
 	return &parquetSink{w: pw, rows: make([]parquetRow, exportBatchRows)}, nil
 }
