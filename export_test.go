@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -301,4 +302,28 @@ func TestExportMatchesDuckDB(t *testing.T) {
 		t.Errorf("only %d groups compared", compared)
 	}
 	t.Logf("%d session/stream/metric groups agree to 1e-9", compared)
+}
+
+// Canceled, an export leaves no file, whole or half, and says how to go on.
+func TestExportCanceledLeavesNothing(t *testing.T) {
+	db := incidentDB(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"zoomqos", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", dir}, strings.NewReader(""), &out, &errb)
+	if code == 0 {
+		t.Fatalf("an interrupted export succeeded: %s", out.String())
+	}
+	var left []string
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Errorf("files left behind: %v", left)
+	}
+	t.Logf("exit %d: %s", code, errb.String())
 }
