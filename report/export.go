@@ -58,9 +58,11 @@ func newExportBatch() *exportBatch {
 	}
 }
 
-// rowSink writes batches in one format.
+// rowSink writes batches in one format. write owns the batch until it
+// calls done, which it may do after it returns (a sink that encodes on
+// other goroutines); close waits for that.
 type rowSink interface {
-	write(b *exportBatch) error
+	write(b *exportBatch, done func()) error
 	close() error // flushes; the caller closes the file
 }
 
@@ -97,9 +99,14 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 	}
 
 	// Batches go to the writer as jobs; empty ones come back.
-	empty := make(chan *exportBatch, 3)
-	for range 3 {
+	const batches = 6 // one filling, some queued, one per encoder
+	empty := make(chan *exportBatch, batches)
+	for range batches {
 		empty <- newExportBatch()
+	}
+	release := func(b *exportBatch) {
+		b.rows = b.rows[:0]
+		empty <- b
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -129,7 +136,7 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 		for j := range jobs {
 			if err != nil {
 				if j.b != nil {
-					empty <- j.b
+					release(j.b)
 				}
 				continue
 			}
@@ -143,10 +150,11 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 			}
 			if j.b != nil {
 				if err == nil && len(j.b.rows) > 0 {
-					err = sink.write(j.b)
+					b := j.b
+					err = sink.write(b, func() { release(b) })
+				} else {
+					release(j.b)
 				}
-				j.b.rows = j.b.rows[:0]
-				empty <- j.b
 			}
 			if err != nil {
 				cancel()

@@ -79,7 +79,8 @@ func newParquetSink(w io.Writer) (rowSink, error) {
 	return &parquetSink{w: pw, rows: make([]parquetRow, exportBatchRows)}, nil
 }
 
-func (s *parquetSink) write(b *exportBatch) error {
+func (s *parquetSink) write(b *exportBatch, done func()) error {
+	defer done()
 	rows := s.rows[:len(b.rows)]
 	for i, r := range b.rows {
 		row := &rows[i]

@@ -34,7 +34,8 @@ func newTextSink(w io.Writer, csv bool) *textSink {
 	return s
 }
 
-func (s *textSink) write(b *exportBatch) error {
+func (s *textSink) write(b *exportBatch, done func()) error {
+	defer done()
 	metrics := store.Metrics()
 	for i, r := range b.rows {
 		if r.sess != s.last {
