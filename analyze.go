@@ -105,18 +105,9 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	from, err := time.Parse(time.DateOnly, c.String("from"))
+	from, to, err := dateRange(c, "a fleet roll-up")
 	if err != nil {
-		return usageError{errors.New("a fleet roll-up needs --from DATE (yyyy-mm-dd)")}
-	}
-	to := time.Now().UTC().Truncate(24 * time.Hour)
-	if s := c.String("to"); s != "" {
-		if to, err = time.Parse(time.DateOnly, s); err != nil {
-			return usageError{fmt.Errorf("--to %q: want yyyy-mm-dd", s)}
-		}
-	}
-	if to.Before(from) {
-		return usageError{errors.New("--to is before --from")}
+		return err
 	}
 	r, err := analyzeFleet(c.Context, db, from, to, by, opts)
 	if err != nil {

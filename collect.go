@@ -157,18 +157,9 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 			return bad("--past discovers meetings: drop --meeting, --webinar and --participant")
 		}
 		plan.Mode = collect.ModePast
-		from, err := time.Parse(time.DateOnly, c.String("from"))
-		if err != nil {
-			return bad("--past needs --from DATE (yyyy-mm-dd)")
-		}
-		plan.From, plan.To = from, time.Now().UTC().Truncate(24*time.Hour)
-		if s := c.String("to"); s != "" {
-			if plan.To, err = time.Parse(time.DateOnly, s); err != nil {
-				return bad("--to %q: want yyyy-mm-dd", s)
-			}
-		}
-		if plan.To.Before(plan.From) {
-			return bad("--to is before --from")
+		var err error
+		if plan.From, plan.To, err = dateRange(c, "--past"); err != nil {
+			return plan, err
 		}
 	case c.Bool("live"):
 		if plan.Participant != "" {

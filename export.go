@@ -75,17 +75,8 @@ func runExport(c *cli.Context) error {
 	var from, to time.Time
 	if meeting == "" {
 		var err error
-		if from, err = time.Parse(time.DateOnly, c.String("from")); err != nil {
-			return usageError{fmt.Errorf("--from %q: want yyyy-mm-dd", c.String("from"))}
-		}
-		to = time.Now().UTC().Truncate(24 * time.Hour)
-		if s := c.String("to"); s != "" {
-			if to, err = time.Parse(time.DateOnly, s); err != nil {
-				return usageError{fmt.Errorf("--to %q: want yyyy-mm-dd", s)}
-			}
-		}
-		if to.Before(from) {
-			return usageError{errors.New("--to is before --from")}
+		if from, to, err = dateRange(c, "an export"); err != nil {
+			return err
 		}
 	}
 
@@ -168,46 +159,3 @@ func runExport(c *cli.Context) error {
 type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
-
-// atomicFile is a file written under a temporary name beside its own and
-// renamed into place by commit.
-type atomicFile struct {
-	*os.File
-	path   string
-	closed bool
-}
-
-func createAtomic(path string) (*atomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	return &atomicFile{File: f, path: path}, nil
-}
-
-func (f *atomicFile) Close() error {
-	if f.closed {
-		return nil
-	}
-	f.closed = true
-	if err := f.File.Chmod(0o644); err != nil {
-		f.File.Close()
-		return err
-	}
-	return f.File.Close()
-}
-
-func (f *atomicFile) commit() error {
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	if err := os.Rename(f.Name(), f.path); err != nil {
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	return nil
-}
-
-func (f *atomicFile) abort() {
-	f.Close()
-	os.Remove(f.Name())
-}
