@@ -91,6 +91,10 @@ func runExport(c *cli.Context) error {
 			return err
 		}
 	}
+	if len(ids) == 0 {
+		fmt.Fprintf(c.App.ErrWriter, "No stored meeting starts between %s and %s: nothing written.\n", from.Format(time.DateOnly), to.Format(time.DateOnly))
+		return nil
+	}
 	var meetings []store.MeetingSummary
 	for _, id := range ids {
 		m, err := db.Meeting(c.Context, id)

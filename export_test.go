@@ -139,6 +139,13 @@ func TestExportSplitAndRedact(t *testing.T) {
 	if row["user_name"] != "Participant 1" || row["device"] != "Mac" || row["location"] != "London (GB)" {
 		t.Errorf("first row %v", row)
 	}
+	if r := zoomqos(t, "", "--db", db, "export", "--from", "2020-01-01", "--to", "2020-01-31", "-o", filepath.Join(dir, "none.parquet")); r.code != 0 ||
+		!strings.Contains(r.stderr, "No stored meeting starts between 2020-01-01 and 2020-01-31") {
+		t.Errorf("an empty range: %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.parquet")); err == nil {
+		t.Error("an empty range wrote a file")
+	}
 	oneLine(t, zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", "-"), 2, "--split day")
 	oneLine(t, zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01"), 2, "-o PATH")
 	oneLine(t, zoomqos(t, "", "--db", db, "export", "--meeting", "1", "-o", filepath.Join(t.TempDir(), "x")), 1, "meeting 1 is not in the database")
