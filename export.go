@@ -26,7 +26,7 @@ func exportCommand() *cli.Command {
 time and stream, every metric a typed column with its unit in its name (NULL
 when Zoom did not report it, never 0), and the participant's device,
 location, network type, client version and data center. Parquet files are
-zstd-compressed, in row groups of 262,144 rows; docs/WAREHOUSE.md has the
+zstd-compressed, in row groups of 131,072 rows; docs/WAREHOUSE.md has the
 schema and how to load the files into DuckDB, ClickHouse and BigQuery, with
 the SQL that gives zoomqos analyze's numbers.
 
@@ -132,15 +132,14 @@ func runExport(c *cli.Context) error {
 		}
 		return f, err
 	}
-	// A file's writer buffers a row group; when a split export moves to
-	// the next day the old buffers are garbage. A soft limit has the
-	// collector take them back before the heap grows past it (GOMEMLIMIT
-	// still wins).
+	// The export's buffers are reused from one row group and file to the
+	// next, so the heap stays near what they take; a soft limit keeps the
+	// collector from letting garbage double it (GOMEMLIMIT still wins).
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(128 << 20)
 	}
 	start := time.Now()
-	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != ""})
+	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: appVersion()})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: nothing was left half-written; run the same command again: %w", err)

@@ -85,7 +85,7 @@ func BenchmarkMeetingEmail(b *testing.B) {
 }
 
 // storedMeeting stores a synthetic meeting in a bbolt file under dir.
-func storedMeeting(b *testing.B, n, minutes int) (*store.DB, store.MeetingSummary) {
+func storedMeeting(b testing.TB, n, minutes int) (*store.DB, store.MeetingSummary) {
 	b.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
 	if err != nil {

@@ -18,18 +18,29 @@ const FormatParquet = "parquet"
 // name), then the participant's dimensions. docs/WAREHOUSE.md has their
 // types.
 func ExportColumns() []string {
-	return append(DumpColumns(), dimensionColumns...)
+	return append(DumpColumns(), dimensionColumns[:]...)
 }
 
-var dimensionColumns = []string{"user_name", "device", "location", "network_type", "client_version", "data_center"}
+var dimensionColumns = [numDims]string{"user_name", "device", "location", "network_type", "client_version", "data_center"}
 
-// exportBatch is the rows of one stretch of samples, column by column
-// enough for every format: the values of row i are vals[i*NumMetrics:],
-// have says which are there.
+const numDims = 6
+
+// exportBatch is the rows of one stretch of samples, the metrics column by
+// column: metric m of row i is vals[m*exportBatchRows+i] where
+// have[m*exportBatchRows+i] is 1.
 type exportBatch struct {
 	rows []exportRowRef
 	vals []float64
-	have []bool
+	have []byte
+}
+
+// at is where metric m of row i is in vals and have.
+func at(m store.Metric, i int) int { return int(m)*exportBatchRows + i }
+
+// metric returns the values of metric m in the batch, with have.
+func (b *exportBatch) metric(m store.Metric) ([]float64, []byte) {
+	i := at(m, 0)
+	return b.vals[i : i+len(b.rows)], b.have[i : i+len(b.rows)]
 }
 
 // exportRowRef is one row of a batch: its session (shared by the rows of
@@ -44,17 +55,21 @@ type exportRowRef struct {
 // exportSession is what every row of a session repeats.
 type exportSession struct {
 	participant string
-	join        time.Time // zero: unknown
-	dims        [6]string // dimensionColumns
+	join        time.Time       // zero: unknown
+	dims        [numDims]string // dimensionColumns
 }
 
 const exportBatchRows = 8192
+
+// exportBatches is how many batches there are: one filling, the others
+// queued or being encoded.
+const exportBatches = 6
 
 func newExportBatch() *exportBatch {
 	return &exportBatch{
 		rows: make([]exportRowRef, 0, exportBatchRows),
 		vals: make([]float64, exportBatchRows*int(store.NumMetrics)),
-		have: make([]bool, exportBatchRows*int(store.NumMetrics)),
+		have: make([]byte, exportBatchRows*int(store.NumMetrics)),
 	}
 }
 
@@ -74,6 +89,8 @@ type ExportOptions struct {
 	// sample's day) when SplitByDay is set, or once with the zero time.
 	Open       func(day time.Time) (io.WriteCloser, error)
 	SplitByDay bool
+	// Version is zoomqos's, for the files' metadata.
+	Version string
 }
 
 // ExportResult says what an export wrote.
@@ -89,7 +106,7 @@ type ExportResult struct {
 // group.
 func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o ExportOptions) (ExportResult, error) {
 	var res ExportResult
-	newSink, err := sinkFor(o.Format)
+	newSink, err := sinkFor(o.Format, o.Version)
 	if err != nil {
 		return res, err
 	}
@@ -99,13 +116,13 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 	}
 
 	// Batches go to the writer as jobs; empty ones come back.
-	const batches = 6 // one filling, some queued, one per encoder
-	empty := make(chan *exportBatch, batches)
-	for range batches {
+	empty := make(chan *exportBatch, exportBatches)
+	for range exportBatches {
 		empty <- newExportBatch()
 	}
 	release := func(b *exportBatch) {
 		b.rows = b.rows[:0]
+		clear(b.have)
 		empty <- b
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -206,7 +223,7 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 						red.Session(&ses)
 					}
 					sess = &exportSession{participant: ses.Participant, join: ses.JoinTime,
-						dims: [6]string{ses.UserName, ses.Device, ses.Location, ses.NetworkType, ses.Version, ses.DataCenter}}
+						dims: [numDims]string{ses.UserName, ses.Device, ses.Location, ses.NetworkType, ses.Version, ses.DataCenter}}
 					res.Sessions++
 				}
 				res.Samples++
@@ -218,11 +235,9 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 						}
 					}
 					r := len(cur.rows)
-					base := r * int(store.NumMetrics)
-					clear(cur.have[base : base+int(store.NumMetrics)])
 					for ; i < len(smp.Values) && smp.Values[i].Stream == st; i++ {
-						cur.vals[base+int(smp.Values[i].Metric)] = smp.Values[i].V
-						cur.have[base+int(smp.Values[i].Metric)] = true
+						k := at(smp.Values[i].Metric, r)
+						cur.vals[k], cur.have[k] = smp.Values[i].V, 1
 					}
 					cur.rows = append(cur.rows, exportRowRef{meeting: m.ID, sess: sess, time: smp.Time, stream: st})
 					res.Rows++
@@ -249,10 +264,11 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 }
 
 // sinkFor returns the constructor of a format's sink.
-func sinkFor(format string) (func(io.Writer) (rowSink, error), error) {
+func sinkFor(format, version string) (func(io.Writer) (rowSink, error), error) {
 	switch format {
 	case FormatParquet:
-		return newParquetSink, nil
+		groups := newParquetGroups()
+		return func(w io.Writer) (rowSink, error) { return newParquetSink(w, version, groups) }, nil
 	case FormatCSV, FormatNDJSON:
 		return func(w io.Writer) (rowSink, error) { return newTextSink(w, format == FormatCSV), nil }, nil
 	}

@@ -3,111 +3,255 @@ package report
 import (
 	"fmt"
 	"io"
-	"time"
+	"runtime"
+	"sync"
 
-	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
-
+	"github.com/zoomqos/zoomqos/internal/flatparquet"
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// parquetRow is the Parquet schema of an export (docs/WAREHOUSE.md): the
-// metrics and the dimensions are optional, NULL when absent; the strings
-// that repeat are dictionary-encoded; times are UTC timestamps in
+// The Parquet schema of an export (docs/WAREHOUSE.md), in ExportColumns
+// order: the metrics and the dimensions are optional, NULL when absent;
+// strings are dictionary-encoded; times are UTC timestamps in
 // milliseconds.
-type parquetRow struct {
-	Meeting     string     `parquet:"meeting,dict"`
-	Participant string     `parquet:"participant,dict"`
-	Session     *time.Time `parquet:"session,optional,timestamp(millisecond)"`
-	Time        time.Time  `parquet:"time,timestamp(millisecond)"`
-	Stream      string     `parquet:"stream,dict"`
+const (
+	pqMeeting = iota
+	pqParticipant
+	pqSession
+	pqTime
+	pqStream
+	pqMetrics                                     // the first of store.NumMetrics
+	pqDims    = pqMetrics + int(store.NumMetrics) // the first of dimensionColumns
+)
 
-	BitrateKbps     *float64 `parquet:"bitrate_kbps,optional"`
-	LatencyMS       *float64 `parquet:"latency_ms,optional"`
-	JitterMS        *float64 `parquet:"jitter_ms,optional"`
-	AvgLossPct      *float64 `parquet:"avg_loss_pct,optional"`
-	MaxLossPct      *float64 `parquet:"max_loss_pct,optional"`
-	FrameRateFPS    *float64 `parquet:"frame_rate_fps,optional"`
-	Width           *float64 `parquet:"width,optional"`
-	Height          *float64 `parquet:"height,optional"`
-	ZoomMinCPUPct   *float64 `parquet:"zoom_min_cpu_pct,optional"`
-	ZoomAvgCPUPct   *float64 `parquet:"zoom_avg_cpu_pct,optional"`
-	ZoomMaxCPUPct   *float64 `parquet:"zoom_max_cpu_pct,optional"`
-	SystemMaxCPUPct *float64 `parquet:"system_max_cpu_pct,optional"`
-	RSSIMinDBm      *float64 `parquet:"rssi_min_dbm,optional"`
-	RSSIAvgDBm      *float64 `parquet:"rssi_avg_dbm,optional"`
-	RSSIMaxDBm      *float64 `parquet:"rssi_max_dbm,optional"`
-	CPUPressureMin  *float64 `parquet:"cpu_pressure_min,optional"`
-	CPUPressureAvg  *float64 `parquet:"cpu_pressure_avg,optional"`
-	CPUPressureMax  *float64 `parquet:"cpu_pressure_max,optional"`
-
-	UserName      string `parquet:"user_name,optional,dict"`
-	Device        string `parquet:"device,optional,dict"`
-	Location      string `parquet:"location,optional,dict"`
-	NetworkType   string `parquet:"network_type,optional,dict"`
-	ClientVersion string `parquet:"client_version,optional,dict"`
-	DataCenter    string `parquet:"data_center,optional,dict"`
+// ParquetSchema is the schema of a Parquet export.
+func ParquetSchema() []flatparquet.Column {
+	names := ExportColumns()
+	cols := make([]flatparquet.Column, len(names))
+	for i, n := range names {
+		c := flatparquet.Column{Name: n, Type: flatparquet.String, Optional: true}
+		switch {
+		case i == pqMeeting || i == pqParticipant || i == pqStream:
+			c.Optional = false
+		case i == pqSession:
+			c.Type = flatparquet.Timestamp
+		case i == pqTime:
+			c.Type, c.Optional = flatparquet.Timestamp, false
+		case i < pqDims:
+			c.Type = flatparquet.Double
+		}
+		cols[i] = c
+	}
+	return cols
 }
 
-// metricFields points at a row's metric fields in store.Metric order.
-func (r *parquetRow) metricFields() [store.NumMetrics]**float64 {
-	return [store.NumMetrics]**float64{&r.BitrateKbps, &r.LatencyMS, &r.JitterMS, &r.AvgLossPct, &r.MaxLossPct,
-		&r.FrameRateFPS, &r.Width, &r.Height, &r.ZoomMinCPUPct, &r.ZoomAvgCPUPct, &r.ZoomMaxCPUPct, &r.SystemMaxCPUPct,
-		&r.RSSIMinDBm, &r.RSSIAvgDBm, &r.RSSIMaxDBm, &r.CPUPressureMin, &r.CPUPressureAvg, &r.CPUPressureMax}
-}
+// parquetRowGroup is the rows per row group: enough for good compression
+// and fast scans, few enough that the row groups being filled and encoded
+// stay small. A row group ends after the batch that reaches it (tests
+// lower it to have many).
+var parquetRowGroup = 128 << 10
 
-// Rows per row group: enough for good compression and fast scans, few
-// enough that the writer's buffers stay small.
-const parquetRowGroup = 256 << 10
-
+// parquetSink fills and encodes row groups on as many goroutines as
+// there are cores, and writes them to the file in order on another.
+// There are as many row groups in memory as cores: while one fills, the
+// others encode or wait to be written.
 type parquetSink struct {
-	w    *parquet.GenericWriter[parquetRow]
-	rows []parquetRow
+	w     *flatparquet.Writer
+	cur   *parquetGroup      // filling, nil between row groups
+	order chan *parquetGroup // in file order, to the writing goroutine
+	free  parquetGroups
+	done  chan error
+
+	mu     sync.Mutex
+	failed error // the writing goroutine's error
 }
 
-func newParquetSink(w io.Writer) (rowSink, error) {
-	pw := parquet.NewGenericWriter[parquetRow](w,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
-		parquet.MaxRowsPerRowGroup(parquetRowGroup),
-		parquet.CreatedBy("zoomqos", "", ""),
-		// Page bounds of names and places prune nothing and cost a scan of
-		// each page's dictionary; the row groups keep their statistics.
-		parquet.SkipPageBounds("participant"), parquet.SkipPageBounds("user_name"), parquet.SkipPageBounds("device"),
-		parquet.SkipPageBounds("location"), parquet.SkipPageBounds("network_type"),
-		parquet.SkipPageBounds("client_version"), parquet.SkipPageBounds("data_center"),
-	)
-	return &parquetSink{w: pw, rows: make([]parquetRow, exportBatchRows)}, nil
+// parquetGroup is one row group on its way: the batches that fill it,
+// then its encoding.
+type parquetGroup struct {
+	g       *flatparquet.RowGroup
+	enc     flatparquet.EncodedRowGroup
+	batches chan parquetBatch
+	rows    int
+	encoded chan error
+}
+
+type parquetBatch struct {
+	b    *exportBatch
+	done func()
+}
+
+// parquetGroups are the row groups an export fills, shared by its files
+// so that their memory is allocated once: as many as cores, nil until
+// first needed.
+type parquetGroups chan *parquetGroup
+
+func newParquetGroups() parquetGroups {
+	n := runtime.GOMAXPROCS(0)
+	free := make(parquetGroups, n)
+	for range n {
+		free <- nil
+	}
+	return free
+}
+
+func newParquetSink(w io.Writer, version string, free parquetGroups) (rowSink, error) {
+	pw, err := flatparquet.NewWriter(w, ParquetSchema(), flatparquet.Options{Name: "zoomqos", CreatedBy: "zoomqos version " + version})
+	if err != nil {
+		return nil, err
+	}
+	s := &parquetSink{w: pw, order: make(chan *parquetGroup, cap(free)), free: free, done: make(chan error, 1)}
+	go s.writeGroups()
+	return s, nil
 }
 
 func (s *parquetSink) write(b *exportBatch, done func()) error {
-	defer done()
-	rows := s.rows[:len(b.rows)]
-	for i, r := range b.rows {
-		row := &rows[i]
-		*row = parquetRow{Meeting: r.meeting, Participant: r.sess.participant, Time: r.time, Stream: r.stream.String(),
-			UserName: r.sess.dims[0], Device: r.sess.dims[1], Location: r.sess.dims[2], NetworkType: r.sess.dims[3],
-			ClientVersion: r.sess.dims[4], DataCenter: r.sess.dims[5]}
-		if !r.sess.join.IsZero() {
-			row.Session = &r.sess.join
-		}
-		// The values point into the batch: the writer copies them before
-		// Write returns, and the batch is not reused before then.
-		base := i * int(store.NumMetrics)
-		for m, f := range row.metricFields() {
-			if b.have[base+m] {
-				*f = &b.vals[base+m]
-			}
-		}
+	s.mu.Lock()
+	err := s.failed
+	s.mu.Unlock()
+	if err != nil {
+		done()
+		return err
 	}
-	if _, err := s.w.Write(rows); err != nil {
-		return fmt.Errorf("write Parquet: %w", err)
+	if s.cur == nil {
+		pg := <-s.free
+		if pg == nil {
+			pg = &parquetGroup{g: s.w.NewRowGroup()}
+		}
+		pg.g.Reset()
+		pg.rows = 0
+		pg.batches = make(chan parquetBatch, exportBatches)
+		pg.encoded = make(chan error, 1)
+		go s.fill(pg)
+		s.cur = pg
+		s.order <- pg
+	}
+	s.cur.rows += len(b.rows) // before the batch goes: once filled, it is emptied for reuse
+	s.cur.batches <- parquetBatch{b, done}
+	if s.cur.rows >= parquetRowGroup {
+		close(s.cur.batches)
+		s.cur = nil
 	}
 	return nil
 }
 
-func (s *parquetSink) close() error {
-	if err := s.w.Close(); err != nil {
-		return fmt.Errorf("write Parquet: %w", err)
+// fill turns a row group's batches into columns as they come, then
+// encodes it.
+func (s *parquetSink) fill(pg *parquetGroup) {
+	var f parquetFiller
+	f.start(pg.g)
+	for j := range pg.batches {
+		f.add(j.b)
+		j.done()
 	}
-	return nil
+	pg.encoded <- s.w.Encode(pg.g, &pg.enc)
+}
+
+// writeGroups writes the row groups in order as their encodings finish;
+// after an error it keeps taking them, to free them for write, and
+// writes nothing more.
+func (s *parquetSink) writeGroups() {
+	var err error
+	for pg := range s.order {
+		eerr := <-pg.encoded
+		if err == nil && eerr != nil {
+			err = fmt.Errorf("encode Parquet: %w", eerr)
+		}
+		if err == nil {
+			if werr := s.w.WriteRowGroup(&pg.enc); werr != nil {
+				err = fmt.Errorf("write Parquet: %w", werr)
+			}
+		}
+		if err != nil {
+			s.mu.Lock()
+			s.failed = err
+			s.mu.Unlock()
+		}
+		s.free <- pg
+	}
+	if err == nil {
+		if cerr := s.w.Close(); cerr != nil {
+			err = fmt.Errorf("write Parquet: %w", cerr)
+		}
+	}
+	s.done <- err
+}
+
+func (s *parquetSink) close() error {
+	if s.cur != nil {
+		close(s.cur.batches)
+		s.cur = nil
+	}
+	close(s.order)
+	return <-s.done
+}
+
+// parquetFiller appends batches to a row group. The strings of a session
+// are looked up in the row group's dictionaries once per run of its rows,
+// not once per row.
+type parquetFiller struct {
+	cols    [pqDims + numDims]*flatparquet.ColumnValues
+	sess    *exportSession
+	meeting string
+	ids     [2 + numDims]int32      // meeting, participant, dimensions; -1 for NULL
+	streams [store.NumStreams]int32 // -1 until seen
+}
+
+func (f *parquetFiller) start(g *flatparquet.RowGroup) {
+	for i := range f.cols {
+		f.cols[i] = g.Column(i)
+	}
+	f.sess = nil
+	for i := range f.streams {
+		f.streams[i] = -1
+	}
+}
+
+func (f *parquetFiller) add(b *exportBatch) {
+	cols := &f.cols
+	// What repeats along a session goes in runs.
+	for i := 0; i < len(b.rows); {
+		r := b.rows[i]
+		n := 1
+		for i+n < len(b.rows) && b.rows[i+n].sess == r.sess && b.rows[i+n].meeting == r.meeting {
+			n++
+		}
+		if r.sess != f.sess || r.meeting != f.meeting {
+			f.sess, f.meeting = r.sess, r.meeting
+			f.ids[0] = cols[pqMeeting].Intern(r.meeting)
+			f.ids[1] = cols[pqParticipant].Intern(r.sess.participant)
+			for d, v := range r.sess.dims {
+				f.ids[2+d] = -1
+				if v != "" {
+					f.ids[2+d] = cols[pqDims+d].Intern(v)
+				}
+			}
+		}
+		cols[pqMeeting].StringRun(f.ids[0], n)
+		cols[pqParticipant].StringRun(f.ids[1], n)
+		if r.sess.join.IsZero() {
+			cols[pqSession].NullRun(n)
+		} else {
+			cols[pqSession].TimestampRun(r.sess.join.UnixMilli(), n)
+		}
+		for d := range numDims {
+			if id := f.ids[2+d]; id >= 0 {
+				cols[pqDims+d].StringRun(id, n)
+			} else {
+				cols[pqDims+d].NullRun(n)
+			}
+		}
+		i += n
+	}
+	for _, r := range b.rows {
+		cols[pqTime].Timestamp(r.time.UnixMilli())
+		st := &f.streams[r.stream]
+		if *st < 0 {
+			*st = cols[pqStream].Intern(r.stream.String())
+		}
+		cols[pqStream].StringIndex(*st)
+	}
+	for m := range store.NumMetrics {
+		cols[pqMetrics+int(m)].Doubles(b.metric(m))
+	}
 }

@@ -44,15 +44,14 @@ func (s *textSink) write(b *exportBatch, done func()) error {
 		}
 		line := append(s.line[:0], s.pre...)
 		ts := formatTime(r.time)
-		base := i * int(store.NumMetrics)
 		if s.csv {
 			line = append(line, ts...)
 			line = append(line, ',')
 			line = append(line, r.stream.String()...)
-			for m := range metrics {
+			for _, m := range metrics {
 				line = append(line, ',')
-				if b.have[base+m] {
-					line = strconv.AppendFloat(line, b.vals[base+m], 'f', -1, 64)
+				if k := at(m, i); b.have[k] != 0 {
+					line = strconv.AppendFloat(line, b.vals[k], 'f', -1, 64)
 				}
 			}
 			line = append(line, s.dims...)
@@ -62,12 +61,12 @@ func (s *textSink) write(b *exportBatch, done func()) error {
 			line = append(line, `","stream":"`...)
 			line = append(line, r.stream.String()...)
 			line = append(line, '"')
-			for m, mt := range metrics {
+			for _, m := range metrics {
 				line = append(line, ',', '"')
-				line = append(line, mt.String()...)
+				line = append(line, m.String()...)
 				line = append(line, '"', ':')
-				if b.have[base+m] {
-					line = strconv.AppendFloat(line, b.vals[base+m], 'f', -1, 64)
+				if k := at(m, i); b.have[k] != 0 {
+					line = strconv.AppendFloat(line, b.vals[k], 'f', -1, 64)
 				} else {
 					line = append(line, "null"...)
 				}
