@@ -30,9 +30,6 @@ type EncodedRowGroup struct {
 	dictIndex                  []int32
 }
 
-// Rows is the number of rows encoded.
-func (e *EncodedRowGroup) Rows() int64 { return e.meta.NumRows }
-
 // Encode encodes g into e, which it resets first. Several goroutines may
 // encode row groups at once, each into its own EncodedRowGroup.
 func (w *Writer) Encode(g *RowGroup, e *EncodedRowGroup) error {
@@ -40,7 +37,10 @@ func (w *Writer) Encode(g *RowGroup, e *EncodedRowGroup) error {
 		return fmt.Errorf("flatparquet: row group has %d columns, the schema %d", len(g.cols), len(w.cols))
 	}
 	rows := g.Rows()
-	for i := range g.cols {
+	for i, c := range w.cols {
+		if g.cols[i].typ != c.Type || g.cols[i].optional != c.Optional {
+			return fmt.Errorf("flatparquet: column %q: the row group is of another schema", c.Name)
+		}
 		if err := g.cols[i].check(rows); err != nil {
 			return fmt.Errorf("flatparquet: column %q: %w", w.cols[i].Name, err)
 		}
@@ -70,17 +70,6 @@ func (c *ColumnValues) check(rows int) error {
 		return fmt.Errorf("%d rows where the first column has %d", c.rows, rows)
 	}
 	return nil
-}
-
-// values is the number of values present.
-func (c *ColumnValues) values() int {
-	switch c.typ {
-	case String:
-		return len(c.index)
-	case Timestamp:
-		return len(c.ints)
-	}
-	return len(c.floats)
 }
 
 // encodeColumn appends a column chunk to e.data: a dictionary page for a

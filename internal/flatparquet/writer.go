@@ -107,9 +107,6 @@ func compressor(level zstd.EncoderLevel) (*zstd.Encoder, error) {
 // NewRowGroup returns an empty row group of the writer's schema.
 func (w *Writer) NewRowGroup() *RowGroup { return newRowGroup(w.cols) }
 
-// Rows is the number of rows written so far.
-func (w *Writer) Rows() int64 { return w.rows }
-
 // WriteRowGroup appends an encoded row group to the file; a row group with
 // no rows is left out. e may be reused once it returns.
 func (w *Writer) WriteRowGroup(e *EncodedRowGroup) error {
