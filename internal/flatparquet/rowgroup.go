@@ -97,9 +97,7 @@ func (c *ColumnValues) StringRun(i int32, n int) {
 		c.wrong(fmt.Sprintf("dictionary index %d", i))
 		return
 	}
-	for range n {
-		c.index = append(c.index, i)
-	}
+	c.index = appendN(c.index, i, n)
 	c.presentRun(n)
 }
 
@@ -109,19 +107,24 @@ func (c *ColumnValues) NullRun(n int) {
 		c.wrong("NULL")
 		return
 	}
-	for range n {
-		c.def = append(c.def, 0)
-	}
+	c.def = appendN(c.def, 0, n)
 	c.rows += n
 }
 
 func (c *ColumnValues) presentRun(n int) {
 	if c.optional {
-		for range n {
-			c.def = append(c.def, 1)
-		}
+		c.def = appendN(c.def, 1, n)
 	}
 	c.rows += n
+}
+
+// appendN appends n copies of v.
+func appendN[T any](s []T, v T, n int) []T {
+	s = slices.Grow(s, n)
+	for range n {
+		s = append(s, v)
+	}
+	return s
 }
 
 // String appends s to a String column.
@@ -151,9 +154,7 @@ func (c *ColumnValues) TimestampRun(ms int64, n int) {
 		c.wrong("a timestamp")
 		return
 	}
-	for range n {
-		c.ints = append(c.ints, ms)
-	}
+	c.ints = appendN(c.ints, ms, n)
 	c.presentRun(n)
 }
 
