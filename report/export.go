@@ -103,7 +103,7 @@ type ExportResult struct {
 // Export writes the stored samples of the given meetings, in order, one
 // row per session, time and stream. Decoding and encoding run side by
 // side; memory stays bounded by a few batches and, for Parquet, a row
-// group.
+// group per core.
 func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o ExportOptions) (ExportResult, error) {
 	var res ExportResult
 	newSink, err := sinkFor(o.Format, o.Version)

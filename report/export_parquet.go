@@ -24,8 +24,8 @@ const (
 	pqDims    = pqMetrics + int(store.NumMetrics) // the first of dimensionColumns
 )
 
-// ParquetSchema is the schema of a Parquet export.
-func ParquetSchema() []flatparquet.Column {
+// parquetSchema is the schema of a Parquet export.
+func parquetSchema() []flatparquet.Column {
 	names := ExportColumns()
 	cols := make([]flatparquet.Column, len(names))
 	for i, n := range names {
@@ -96,7 +96,7 @@ func newParquetGroups() parquetGroups {
 }
 
 func newParquetSink(w io.Writer, version string, free parquetGroups) (rowSink, error) {
-	pw, err := flatparquet.NewWriter(w, ParquetSchema(), flatparquet.Options{Name: "zoomqos", CreatedBy: "zoomqos version " + version})
+	pw, err := flatparquet.NewWriter(w, parquetSchema(), flatparquet.Options{Name: "zoomqos", CreatedBy: "zoomqos version " + version})
 	if err != nil {
 		return nil, err
 	}
