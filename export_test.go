@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,28 +199,13 @@ func readParquet(t *testing.T, pf *parquet.File) []map[string]any {
 // (@duckdb/node-api, which .ci/deps installs into testdata/duckdb); the
 // test skips without it unless ZOOMQOS_DUCKDB_TESTS=require.
 func TestExportMatchesDuckDB(t *testing.T) {
-	script, _ := filepath.Abs("testdata/duckdb/quantiles.mjs")
-	node, err := exec.LookPath("node")
-	_, modErr := os.Stat("testdata/duckdb/node_modules/@duckdb/node-api")
-	if err != nil || modErr != nil {
-		msg := "DuckDB check skipped: needs node and testdata/duckdb/node_modules/@duckdb/node-api (run .ci/deps)"
-		if os.Getenv("ZOOMQOS_DUCKDB_TESTS") == "require" {
-			t.Fatal(msg + ", but ZOOMQOS_DUCKDB_TESTS=require")
-		}
-		t.Skip(msg)
-	}
+	duckdb := nodeEngine(t, "DuckDB", "testdata/duckdb/quantiles.mjs", "@duckdb/node-api", "ZOOMQOS_DUCKDB_TESTS")
 	db := exportDB(t)
 	out := filepath.Join(t.TempDir(), "all.parquet")
 	if r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "-o", out); r.code != 0 {
 		t.Fatalf("export: %s", r.stderr)
 	}
-	cmd := exec.Command(node, script, out)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	got, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("DuckDB: %v\n%s", err, stderr.String())
-	}
+	got := duckdb(out)
 	type duck struct {
 		Kind                                 string
 		Samples, Degraded                    int
@@ -333,4 +319,112 @@ func TestExportCanceledLeavesNothing(t *testing.T) {
 		t.Errorf("files left behind: %v", left)
 	}
 	t.Logf("exit %d: %s", code, errb.String())
+}
+
+// nodeEngine returns a function that runs a Node.js script of testdata
+// on a file and returns what it prints. The script's npm packages are in
+// node_modules beside it (.ci/deps installs them); without them or node
+// the test skips, or fails if env is set to require.
+func nodeEngine(t *testing.T, name, script, module, env string) func(file string) []byte {
+	t.Helper()
+	script, _ = filepath.Abs(script)
+	modules := filepath.Join(filepath.Dir(script), "node_modules", module)
+	node, err := exec.LookPath("node")
+	_, modErr := os.Stat(modules)
+	if err != nil || modErr != nil {
+		msg := fmt.Sprintf("%s check skipped: needs node and %s (run .ci/deps)", name, modules)
+		if os.Getenv(env) == "require" {
+			t.Fatalf("%s, but %s=require", msg, env)
+		}
+		t.Skip(msg)
+	}
+	return func(file string) []byte {
+		t.Helper()
+		cmd := exec.Command(node, script, file)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, stderr.String())
+		}
+		return out
+	}
+}
+
+// A second reader written apart from parquet-go: arrow-rs (the Rust
+// parquet crate, through npm's parquet-wasm) reads the Parquet export with
+// the schema's types and the CSV export's values, row for row. The test
+// skips without it unless ZOOMQOS_ARROW_TESTS=require.
+func TestExportReadsInArrowRS(t *testing.T) {
+	arrow := nodeEngine(t, "arrow-rs", "testdata/arrow/read.mjs", "parquet-wasm", "ZOOMQOS_ARROW_TESTS")
+	db := exportDB(t)
+	dir := t.TempDir()
+	pq, text := filepath.Join(dir, "all.parquet"), filepath.Join(dir, "all.csv")
+	for _, args := range [][]string{{"-o", pq}, {"--format", "csv", "-o", text}} {
+		if r := zoomqos(t, "", append([]string{"--db", db, "export", "--from", "2026-01-01"}, args...)...); r.code != 0 {
+			t.Fatalf("export: %s", r.stderr)
+		}
+	}
+	b, _ := os.ReadFile(text)
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sc := bufio.NewScanner(bytes.NewReader(arrow(pq)))
+	sc.Buffer(nil, 1<<20)
+	sc.Scan()
+	var schema struct{ Fields [][3]any }
+	if err := json.Unmarshal(sc.Bytes(), &schema); err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]string{}
+	for i, f := range schema.Fields {
+		name, typ, nullable := f[0].(string), f[1].(string), f[2].(bool)
+		if name != recs[0][i] {
+			t.Fatalf("column %d is %s in Parquet, %s in CSV", i, name, recs[0][i])
+		}
+		types[name] = typ
+		if want := name != "meeting" && name != "participant" && name != "time" && name != "stream"; nullable != want {
+			t.Errorf("%s: nullable %t", name, nullable)
+		}
+	}
+	for name, want := range map[string]string{"meeting": "Utf8", "session": "Timestamp<MILLISECOND, UTC>",
+		"time": "Timestamp<MILLISECOND, UTC>", "stream": "Utf8", "latency_ms": "Float64", "data_center": "Utf8"} {
+		if types[name] != want {
+			t.Errorf("%s is %s in arrow-rs, want %s", name, types[name], want)
+		}
+	}
+
+	row := 0
+	for sc.Scan() {
+		row++
+		var vals []any
+		if err := json.Unmarshal(sc.Bytes(), &vals); err != nil {
+			t.Fatal(err)
+		}
+		if row >= len(recs) {
+			continue
+		}
+		for j, v := range vals {
+			name, field := recs[0][j], recs[row][j]
+			var got string
+			switch x := v.(type) {
+			case nil:
+			case string:
+				got = x
+			case float64:
+				got = strconv.FormatFloat(x, 'f', -1, 64)
+				if strings.HasPrefix(types[name], "Timestamp") {
+					got = time.UnixMilli(int64(x)).UTC().Format(time.RFC3339Nano)
+				}
+			}
+			if got != field || (v == nil) != (field == "") {
+				t.Fatalf("row %d %s: arrow-rs read %v, the CSV has %q", row, name, v, field)
+			}
+		}
+	}
+	if row != len(recs)-1 || row < 1000 {
+		t.Errorf("arrow-rs read %d rows, the CSV has %d", row, len(recs)-1)
+	}
 }
