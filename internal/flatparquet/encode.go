@@ -97,11 +97,13 @@ func (w *Writer) encodeColumn(e *EncodedRowGroup, c *ColumnValues, name string) 
 			body = append(body, s...)
 		}
 	case c.typ == Timestamp || c.typ == Double:
-		bits := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(c.ints))), len(c.ints))
+		// The values as their 8-byte words, in place: int64 and float64
+		// have uint64's size and alignment, and the dictionary keys on bits.
+		words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(c.ints))), len(c.ints))
 		if c.typ == Double {
-			bits = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(c.floats))), len(c.floats))
+			words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(c.floats))), len(c.floats))
 		}
-		if e.dictIndex, hasDict = e.dict.build(bits, e.dictIndex); hasDict {
+		if e.dictIndex, hasDict = e.dict.build(words, e.dictIndex); hasDict {
 			index, dictLen = e.dictIndex, len(e.dict.values)
 			for _, v := range e.dict.values {
 				body = binary.LittleEndian.AppendUint64(body, v)
