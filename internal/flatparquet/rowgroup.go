@@ -14,7 +14,7 @@ type RowGroup struct {
 	cols []ColumnValues
 }
 
-// NewRowGroup returns an empty row group for the schema.
+// newRowGroup returns an empty row group for the schema.
 func newRowGroup(cols []Column) *RowGroup {
 	g := &RowGroup{cols: make([]ColumnValues, len(cols))}
 	for i, c := range cols {

@@ -42,8 +42,6 @@ type Options struct {
 	CreatedBy string
 	// PageRows is the most rows in a data page; 65,536 when zero.
 	PageRows int
-	// Level is the zstd level; zstd.SpeedFastest when zero.
-	Level zstd.EncoderLevel
 }
 
 // Writer writes one Parquet file. NewRowGroup and Encode may be called
@@ -75,34 +73,20 @@ func NewWriter(out io.Writer, cols []Column, opts Options) (*Writer, error) {
 	if pageRows <= 0 {
 		pageRows = 1 << 16
 	}
-	level := opts.Level
-	if level == 0 {
-		level = zstd.SpeedFastest
-	}
-	z, err := compressor(level)
+	z, err := compressor()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("flatparquet: zstd: %w", err)
 	}
 	return &Writer{out: out, cols: slices.Clone(cols), opts: opts, pageRows: pageRows, zstd: z}, nil
 }
 
-// compressors are the zstd encoders by level, shared by every Writer:
-// their EncodeAll is safe for concurrent use, and each keeps buffers
-// worth reusing from one file to the next.
-var compressors sync.Map // zstd.EncoderLevel -> *zstd.Encoder
-
-func compressor(level zstd.EncoderLevel) (*zstd.Encoder, error) {
-	if z, ok := compressors.Load(level); ok {
-		return z.(*zstd.Encoder), nil
-	}
-	z, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+// compressor is the zstd encoder (its fastest level) every Writer shares:
+// its EncodeAll is safe for concurrent use, and it keeps buffers worth
+// reusing from one file to the next.
+var compressor = sync.OnceValues(func() (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithEncoderCRC(false), zstd.WithZeroFrames(true))
-	if err != nil {
-		return nil, fmt.Errorf("flatparquet: zstd: %w", err)
-	}
-	actual, _ := compressors.LoadOrStore(level, z)
-	return actual.(*zstd.Encoder), nil
-}
+})
 
 // NewRowGroup returns an empty row group of the writer's schema.
 func (w *Writer) NewRowGroup() *RowGroup { return newRowGroup(w.cols) }
