@@ -17,11 +17,6 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// thresholdKeys are the config-file (and environment) names of the
-// analyzer's thresholds; the flags of the same meaning win over them.
-var thresholdKeys = []string{"ZOOMQOS_LATENCY_MS", "ZOOMQOS_JITTER_MS", "ZOOMQOS_LOSS_PCT", "ZOOMQOS_FRAME_RATE_FPS",
-	"ZOOMQOS_CPU_PCT", "ZOOMQOS_MIN_WINDOW_SAMPLES"}
-
 func analyzeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "analyze",
@@ -80,6 +75,11 @@ func runAnalyze(c *cli.Context) error {
 		}
 	}
 	meeting := strings.TrimSpace(c.String("meeting"))
+	if meeting != "" {
+		if err := checkMeetingID("--meeting", meeting); err != nil {
+			return err
+		}
+	}
 	fleet := c.String("from") != "" || c.String("by") != ""
 	switch {
 	case meeting != "" && fleet:
@@ -98,6 +98,10 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		if opts.Participant != "" && r.Sessions == 0 {
+			return fmt.Errorf("meeting %s has no participant %q (give a participant id or user name: see zoomqos analyze --meeting %s)",
+				meeting, opts.Participant, meeting)
+		}
 		return writeAs(w, format, r, report.WriteMeetingCSV, report.WriteMeetingTable)
 	}
 
@@ -112,6 +116,9 @@ func runAnalyze(c *cli.Context) error {
 	r, err := analyzeFleet(c.Context, db, from, to, by, opts)
 	if err != nil {
 		return err
+	}
+	if opts.Participant != "" && r.Sessions == 0 {
+		return fmt.Errorf("no participant %q in the meetings from %s to %s", opts.Participant, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	}
 	return writeAs(w, format, r, report.WriteFleetCSV, report.WriteFleetTable)
 }
@@ -171,13 +178,15 @@ func analyzeFleet(ctx context.Context, db *store.DB, from, to time.Time, by anal
 
 // thresholdFlags are the flags that override the analyzer's thresholds.
 func thresholdFlags() []cli.Flag {
+	d := analyze.DefaultThresholds()
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	return []cli.Flag{
-		&cli.Float64Flag{Name: "latency-ms", Usage: "latency threshold (default 150)"},
-		&cli.Float64Flag{Name: "jitter-ms", Usage: "jitter threshold (default 30)"},
-		&cli.Float64Flag{Name: "loss-pct", Usage: "average loss threshold (default 3)"},
-		&cli.Float64Flag{Name: "fps", Usage: "video frame rate threshold (default 7)"},
-		&cli.Float64Flag{Name: "cpu-pct", Usage: "system CPU threshold (default 90)"},
-		&cli.IntFlag{Name: "min-samples", Usage: "degraded samples a window needs (default 2)"},
+		&cli.Float64Flag{Name: "latency-ms", Usage: "latency threshold (or ZOOMQOS_LATENCY_MS)", DefaultText: num(d.LatencyMS)},
+		&cli.Float64Flag{Name: "jitter-ms", Usage: "jitter threshold (or ZOOMQOS_JITTER_MS)", DefaultText: num(d.JitterMS)},
+		&cli.Float64Flag{Name: "loss-pct", Usage: "average loss threshold (or ZOOMQOS_LOSS_PCT)", DefaultText: num(d.AvgLossPct)},
+		&cli.Float64Flag{Name: "fps", Usage: "video frame rate threshold (or ZOOMQOS_FRAME_RATE_FPS)", DefaultText: num(d.FrameRateFPS)},
+		&cli.Float64Flag{Name: "cpu-pct", Usage: "system CPU threshold (or ZOOMQOS_CPU_PCT)", DefaultText: num(d.SystemCPUPct)},
+		&cli.IntFlag{Name: "min-samples", Usage: "degraded samples a window needs (or ZOOMQOS_MIN_WINDOW_SAMPLES)", DefaultText: strconv.Itoa(d.MinSamples)},
 	}
 }
 

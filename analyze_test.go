@@ -281,9 +281,9 @@ func TestAnalyzeMistakes(t *testing.T) {
 		{[]string{"analyze", "--meeting", "1", "--format", "xml"}, []string{`--format "xml"`}},
 		{[]string{"analyze", "--meeting", "1", "--stream", "audio_inptu"}, []string{`--stream "audio_inptu"`}},
 		{[]string{"analyze", "--from", "2026-11-01", "--by", "colour"}, []string{`cannot group by "colour"`}},
-		{[]string{"analyze", "--from", "1/11/2026", "--by", "device"}, []string{"--from DATE (yyyy-mm-dd)"}},
+		{[]string{"analyze", "--from", "1/11/2026", "--by", "device"}, []string{`--from "1/11/2026": want a date as yyyy-mm-dd`}},
 		{[]string{"analyze", "--by", "device"}, []string{"--from DATE"}},
-		{[]string{"analyze", "--from", "2026-11-02", "--to", "2026-11-01", "--by", "device"}, []string{"--to is before --from"}},
+		{[]string{"analyze", "--from", "2026-11-02", "--to", "2026-11-01", "--by", "device"}, []string{"--to 2026-11-01 is before --from 2026-11-02"}},
 		{[]string{"analyze", "--meeting", "1", "--latency-ms", "-5"}, []string{"latency"}},
 		{[]string{"analyze", "--meeting", "1", "--min-samples", "0"}, []string{"at least 1 degraded sample"}},
 	} {

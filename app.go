@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -97,22 +99,30 @@ Examples:
    zoomqos dump --meeting 85012345678 --format csv -o qos.csv`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{
-				Name:    "db",
-				Usage:   "database file",
-				EnvVars: []string{"ZOOMQOS_DB"},
-				Value:   defaultDBPath(),
+				Name:        "db",
+				Usage:       "database `FILE` (or ZOOMQOS_DB, in the environment or the config file)",
+				DefaultText: defaultDBPath(),
 			},
 			&cli.StringFlag{
 				Name:    "config",
-				Usage:   "config file holding ZOOM_* settings and secrets as KEY=VALUE lines (mode 600)",
+				Usage:   "config `FILE` holding ZOOM_* and ZOOMQOS_* settings and secrets as KEY=VALUE lines (mode 600)",
 				EnvVars: []string{"ZOOMQOS_CONFIG"},
 				Value:   defaultConfigPath(),
 			},
 			&cli.StringFlag{
-				Name:    "log-level",
-				Usage:   "log detail on stderr: debug, info, warn or error",
-				EnvVars: []string{"ZOOMQOS_LOG_LEVEL"},
-				Value:   "info",
+				Name:        "log-level",
+				Usage:       "log detail on stderr: debug, info, warn or error (or ZOOMQOS_LOG_LEVEL)",
+				DefaultText: "info",
+			},
+			&cli.StringFlag{
+				Name:        "lock-timeout",
+				Usage:       "how long to wait for another zoomqos process to let go of the database, such as `30s` (or ZOOMQOS_LOCK_TIMEOUT)",
+				DefaultText: store.DefaultLockTimeout.String(),
+			},
+			&cli.StringFlag{
+				Name:        "file-mode",
+				Usage:       "permissions of the reports, e-mails, dumps, exports and backups zoomqos writes, such as `0640` (or ZOOMQOS_FILE_MODE); they hold personal data",
+				DefaultText: "0600",
 			},
 		},
 		Commands: []*cli.Command{
@@ -126,14 +136,27 @@ Examples:
 			meetingsCommand(),
 			dumpCommand(),
 			reparseCommand(),
+			checkCommand(),
+			backupCommand(),
 		},
 		Before: func(c *cli.Context) error {
 			level := new(slog.LevelVar)
-			if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
-				return usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))}
-			}
 			c.App.Metadata["level"] = level
 			c.App.Metadata["log"] = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
+			// Every command reads the config file: a mistake in it is
+			// reported whatever the command.
+			if _, err := loadConfig(c); err != nil {
+				return err
+			}
+			v, ok, err := value(c, "ZOOMQOS_LOG_LEVEL")
+			if err != nil {
+				return err
+			}
+			if ok {
+				if err := level.UnmarshalText([]byte(v)); err != nil {
+					return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
+				}
+			}
 			return nil
 		},
 		Reader:          stdin,
@@ -177,19 +200,66 @@ func quietLogs(c *cli.Context) {
 	}
 }
 
-// openStore opens the database named by --db: read-only commands take a
-// shared lock and need the file to exist.
+// openStore opens the database named by --db (or ZOOMQOS_DB): read-only
+// commands take a shared lock and need the file to exist.
 func openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
-	path := c.String("db")
-	if path == "" {
-		return nil, usageError{errors.New("no database: give --db PATH or set ZOOMQOS_DB")}
+	path, err := dbPath(c)
+	if err != nil {
+		return nil, err
 	}
-	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly})
+	timeout, err := lockTimeout(c)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly, LockTimeout: timeout})
 	if err != nil {
 		return nil, err
 	}
 	logger(c).Debug("opened database", "path", path, "read_only", readOnly)
 	return db, nil
+}
+
+// dbPath is the database's path: --db, ZOOMQOS_DB (environment, then the
+// config file), or the default.
+func dbPath(c *cli.Context) (string, error) {
+	path, ok, err := value(c, "ZOOMQOS_DB")
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		path = defaultDBPath()
+	}
+	if path == "" {
+		return "", usageError{errors.New("no database: give --db PATH or set ZOOMQOS_DB")}
+	}
+	return path, nil
+}
+
+// lockTimeout reads --lock-timeout (or ZOOMQOS_LOCK_TIMEOUT).
+func lockTimeout(c *cli.Context) (time.Duration, error) {
+	v, ok, err := value(c, "ZOOMQOS_LOCK_TIMEOUT")
+	if err != nil || !ok {
+		return store.DefaultLockTimeout, err
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usageError{fmt.Errorf("lock timeout %q: use a duration such as 30s", v)}
+	}
+	return d, nil
+}
+
+// fileMode reads --file-mode (or ZOOMQOS_FILE_MODE): the permissions of
+// the files zoomqos writes, 0600 unless the user asks otherwise.
+func fileMode(c *cli.Context) (os.FileMode, error) {
+	v, ok, err := value(c, "ZOOMQOS_FILE_MODE")
+	if err != nil || !ok {
+		return 0o600, err
+	}
+	n, err := strconv.ParseUint(v, 8, 32)
+	if err != nil || n > 0o777 || n&0o600 != 0o600 {
+		return 0, usageError{fmt.Errorf("file mode %q: use octal permissions that let you read and write, such as 0600 or 0640", v)}
+	}
+	return os.FileMode(n), nil
 }
 
 // defaultDBPath is qos.db in the user's data directory: $XDG_DATA_HOME or
@@ -226,11 +296,21 @@ func defaultConfigPath() string {
 	return filepath.Join(dir, "zoomqos", "config")
 }
 
-// requireMeeting returns --meeting, or a usage error when it is missing.
+// requireMeeting returns --meeting, or a usage error when it is missing or
+// cannot be a meeting ID.
 func requireMeeting(c *cli.Context) (string, error) {
 	id := strings.TrimSpace(c.String("meeting"))
 	if id == "" {
 		return "", usageError{fmt.Errorf("%s needs --meeting ID", c.Command.Name)}
 	}
-	return id, nil
+	return id, checkMeetingID("--meeting", id)
+}
+
+// checkMeetingID refuses an ID no meeting can have (a newline, invalid
+// UTF-8), as a usage error naming the flag.
+func checkMeetingID(flag, id string) error {
+	if err := store.ValidMeetingID(id); err != nil {
+		return usageError{fmt.Errorf("%s: %w", flag, err)}
+	}
+	return nil
 }

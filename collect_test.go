@@ -151,7 +151,7 @@ func TestCollectUsage(t *testing.T) {
 	}{
 		{[]string{"collect"}, "say what to collect"},
 		{[]string{"collect", "--past"}, "--past needs --from"},
-		{[]string{"collect", "--past", "--from", "2026-11-02", "--to", "2026-11-01"}, "--to is before --from"},
+		{[]string{"collect", "--past", "--from", "2026-11-02", "--to", "2026-11-01"}, "--to 2026-11-01 is before --from 2026-11-02"},
 		{[]string{"collect", "--past", "--live", "--from", "2026-11-01"}, "not both"},
 		{[]string{"collect", "--meeting", "1", "--webinar", "2"}, "not both"},
 		{[]string{"collect", "--meeting", "1", "--watch"}, "--watch goes with --live"},

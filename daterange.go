@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,18 +9,43 @@ import (
 
 // dateRange reads --from and --to as whole UTC days: --from is required
 // (need says what for), --to defaults to today and may not come before it.
+// A date that does not exist (2026-02-30) or a --from after today is named
+// as such.
 func dateRange(c *cli.Context, need string) (from, to time.Time, err error) {
-	if from, err = time.Parse(time.DateOnly, c.String("from")); err != nil {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	s := c.String("from")
+	if s == "" {
 		return from, to, usageError{fmt.Errorf("%s needs --from DATE (yyyy-mm-dd)", need)}
 	}
-	to = time.Now().UTC().Truncate(24 * time.Hour)
-	if s := c.String("to"); s != "" {
-		if to, err = time.Parse(time.DateOnly, s); err != nil {
-			return from, to, usageError{fmt.Errorf("--to %q: want yyyy-mm-dd", s)}
-		}
+	if from, err = parseDate("--from", s); err != nil {
+		return from, to, err
 	}
-	if to.Before(from) {
-		return from, to, usageError{errors.New("--to is before --from")}
+	to = today
+	if s := c.String("to"); s != "" {
+		if to, err = parseDate("--to", s); err != nil {
+			return from, to, err
+		}
+		if to.Before(from) {
+			return from, to, usageError{fmt.Errorf("--to %s is before --from %s", s, c.String("from"))}
+		}
+		return from, to, nil
+	}
+	if from.After(today) {
+		return from, to, usageError{fmt.Errorf("--from %s is after today (%s, UTC): give a past date, or --to", s, today.Format(time.DateOnly))}
 	}
 	return from, to, nil
+}
+
+// parseDate reads a yyyy-mm-dd date, saying whether the text is not a date
+// at all or a day that does not exist.
+func parseDate(flag, s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err == nil {
+		return t, nil
+	}
+	var y, m, d int
+	if n, _ := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); n == 3 && len(s) == len(time.DateOnly) {
+		return t, usageError{fmt.Errorf("%s %s: no such day", flag, s)}
+	}
+	return t, usageError{fmt.Errorf("%s %q: want a date as yyyy-mm-dd", flag, s)}
 }

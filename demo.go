@@ -57,8 +57,12 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// The demo's fake meeting goes into a database of its own: into the
+	// user's real one (ZOOMQOS_DB, the config file) only when --db names
+	// it on this command line.
+	keep := onCommandLine(c, "db")
 	dbPath := c.String("db")
-	if !c.IsSet("db") {
+	if !keep {
 		dir, err := os.MkdirTemp("", "zoomqos-demo-")
 		if err != nil {
 			return err
@@ -92,12 +96,17 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("collecting the demo meeting from the fake Zoom API: %w", err)
 	}
-	fmt.Fprintf(c.App.Writer, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
+	status := c.App.ErrWriter
+	fmt.Fprintf(status, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
 		demoMeetingID, fz.URL, plural(col.Report.Added, "sample"), time.Since(start).Round(time.Millisecond))
-	if c.IsSet("db") {
-		fmt.Fprintf(c.App.Writer, "Database: %s\n", dbPath)
+	if keep {
+		fmt.Fprintf(status, "Database: %s\n", dbPath)
+	}
+	mode, err := fileMode(c)
+	if err != nil {
+		return err
 	}
 	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: lines}, output: c.String("output")}
-	return job.write(c.Context, db, c.App.Writer)
+		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode}
+	return job.write(c.Context, db, c.App.Writer, status)
 }

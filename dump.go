@@ -26,7 +26,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` (required)"},
 			&cli.StringFlag{Name: "format", Value: report.FormatCSV, Usage: "csv, ndjson or raw"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of standard output"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (a directory: dump-<meeting>.csv in it) instead of standard output"},
 		},
 		Action: func(c *cli.Context) error {
 			id, err := requireMeeting(c)
@@ -43,17 +43,26 @@ Examples:
 			}
 			defer db.Close()
 			out := c.String("output")
-			if out == "" {
+			if out == "" || out == "-" {
 				_, err := report.Dump(c.Context, db, id, format, c.App.Writer)
 				return err
 			}
-			return writeFileAtomic(out, func(w io.Writer) error {
-				rows, err := report.Dump(c.Context, db, id, format, w)
-				if err == nil {
-					logger(c).Info("wrote dump", "file", out, "rows", rows)
-				}
+			mode, err := fileMode(c)
+			if err != nil {
+				return err
+			}
+			ext := map[string]string{report.FormatCSV: "csv", report.FormatNDJSON: "ndjson", report.FormatRaw: "json"}[format]
+			o := output{path: out, mode: mode, defaultName: "dump-" + fileSafe(id) + "." + ext}
+			var rows int
+			path, err := o.write(func(w io.Writer) error {
+				var err error
+				rows, err = report.Dump(c.Context, db, id, format, w)
 				return err
 			})
+			if err == nil {
+				logger(c).Info("wrote dump", "file", path, "rows", rows)
+			}
+			return err
 		},
 	}
 }

@@ -72,6 +72,15 @@ func runExport(c *cli.Context) error {
 	if meeting == "" && c.String("from") == "" {
 		return usageError{errors.New("say what to export: --from DATE [--to DATE], or --meeting ID")}
 	}
+	if meeting != "" {
+		if err := checkMeetingID("--meeting", meeting); err != nil {
+			return err
+		}
+	}
+	mode, err := fileMode(c)
+	if err != nil {
+		return err
+	}
 	var from, to time.Time
 	if meeting == "" {
 		var err error
@@ -119,14 +128,16 @@ func runExport(c *cli.Context) error {
 		if out == "-" {
 			return nopCloser{c.App.Writer}, nil
 		}
-		path := out
+		o := output{path: out, mode: mode, defaultName: "zoomqos." + format}
 		if split != "" {
-			path = filepath.Join(out, "day="+day.Format(time.DateOnly), "zoomqos."+format)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return nil, err
+			o.path = filepath.Join(out, "day="+day.Format(time.DateOnly), "zoomqos."+format)
+			// The directories hold personal data too: only the user
+			// enters them unless the mode says otherwise.
+			if err := os.MkdirAll(filepath.Dir(o.path), dirMode(mode)); err != nil {
+				return nil, fmt.Errorf("write %s: %w", o.path, unwrapPath(err))
 			}
 		}
-		f, err := createAtomic(path)
+		f, err := o.create()
 		if err == nil {
 			done = append(done, f)
 		}
@@ -153,7 +164,7 @@ func runExport(c *cli.Context) error {
 	}
 	done = nil
 	if out != "-" {
-		fmt.Fprintf(c.App.Writer, "Exported %s, %s, %s as %s in %s to %s (%s)\n", plural(res.Meetings, "meeting"), plural(res.Sessions, "session"),
+		fmt.Fprintf(c.App.ErrWriter, "Exported %s, %s, %s as %s in %s to %s (%s)\n", plural(res.Meetings, "meeting"), plural(res.Sessions, "session"),
 			plural(int(res.Samples), "sample"), plural(int(res.Rows), "row"), time.Since(start).Round(time.Millisecond), out, plural(res.Files, "file"))
 	}
 	return nil

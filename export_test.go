@@ -34,7 +34,7 @@ func TestExportParquetSchemaAndNulls(t *testing.T) {
 	db := incidentDB(t)
 	out := filepath.Join(t.TempDir(), "x.parquet")
 	r := zoomqos(t, "", "--db", db, "export", "--meeting", incidentMeeting, "-o", out)
-	if r.code != 0 || !strings.Contains(r.stdout, "Exported 1 meeting, 5 sessions, 31 samples as") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Exported 1 meeting, 5 sessions, 31 samples as") || r.stdout != "" {
 		t.Fatalf("export: %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	f, err := os.Open(out)
@@ -118,7 +118,7 @@ func TestExportSplitAndRedact(t *testing.T) {
 	db := exportDB(t)
 	dir := filepath.Join(t.TempDir(), "out")
 	r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "--redact", "--format", "ndjson", "-o", dir)
-	if r.code != 0 || !strings.Contains(r.stdout, "Exported 2 meetings") || !strings.Contains(r.stdout, "(2 files)") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Exported 2 meetings") || !strings.Contains(r.stderr, "(2 files)") {
 		t.Fatalf("export --split day: %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "day=*", "zoomqos.ndjson"))

@@ -64,10 +64,6 @@ Examples:
 	}
 }
 
-// mailKeys are the config-file (and environment) names of the mail
-// settings; the password has no flag.
-var mailKeys = []string{"ZOOMQOS_SMTP_URL", "ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM"}
-
 func runReport(c *cli.Context) error {
 	th, err := thresholds(c)
 	if err != nil {
@@ -77,24 +73,34 @@ func runReport(c *cli.Context) error {
 	if meeting == "" {
 		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings)")}
 	}
+	if err := checkMeetingID("--meeting", meeting); err != nil {
+		return err
+	}
+	mode, err := fileMode(c)
+	if err != nil {
+		return err
+	}
 	lines, err := linesFlag(c)
 	if err != nil {
 		return err
 	}
-	job := reportJob{meeting: meeting, thresholds: th, redact: c.Bool("redact"),
+	job := reportJob{meeting: meeting, thresholds: th, redact: c.Bool("redact"), mode: mode,
 		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
 	if err := job.mailFlags(c); err != nil {
 		return err
 	}
 	if job.output == "" && job.email == "" && !job.send {
-		job.output = "report-" + fileSafe(meeting) + ".html"
+		job.output = job.reportName()
+	}
+	if job.output == "-" && job.email == "-" {
+		return usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
 	}
 	db, err := openStore(c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return job.write(c.Context, db, c.App.Writer)
+	return job.write(c.Context, db, c.App.Writer, c.App.ErrWriter)
 }
 
 // reportJob is one meeting's report, as report and demo write it.
@@ -104,6 +110,7 @@ type reportJob struct {
 	redact     bool
 	html       report.HTMLOptions
 	output     string // the HTML report's path, "-" for standard output, "" for none
+	mode       os.FileMode
 
 	email string // the e-mail's path, "-" for standard output, "" for none
 	send  bool
@@ -168,11 +175,15 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 	return nil
 }
 
+// reportName is the report's default file name.
+func (j reportJob) reportName() string { return "report-" + fileSafe(j.meeting) + ".html" }
+
 // write loads and analyses the meeting, then writes what was asked: the
 // report, the e-mail, the sending; and says where each went. Files are
 // written beside their final name and renamed into place, so an
-// interrupted run never leaves half a file.
-func (j reportJob) write(ctx context.Context, db *store.DB, w io.Writer) error {
+// interrupted run never leaves half a file. Only the report or the e-mail
+// goes to stdout ("-"); what is said about them goes to status (stderr).
+func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Writer) error {
 	m, err := db.Meeting(ctx, j.meeting)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", j.meeting)
@@ -209,15 +220,16 @@ func (j reportJob) write(ctx context.Context, db *store.DB, w io.Writer) error {
 		return err
 	}
 	counts := plural(doc.Result.Sessions, "session") + ", " + plural(doc.Result.Samples, "sample")
-	if err := j.put(j.output, html.Bytes(), w, "Report", counts); err != nil {
+	written, err := j.put(j.output, j.reportName(), html.Bytes(), stdout, status, "Report", counts)
+	if err != nil {
 		return err
 	}
 	if j.email == "" && !j.send {
 		return nil
 	}
-	name := "report-" + fileSafe(j.meeting) + ".html"
-	if j.output != "" && j.output != "-" {
-		name = filepath.Base(j.output)
+	name := j.reportName()
+	if written != "" {
+		name = filepath.Base(written)
 	}
 	var eml bytes.Buffer
 	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name, HTML: j.html})
@@ -225,7 +237,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, w io.Writer) error {
 		return err
 	}
 	subject := report.EmailSubject(doc.Result)
-	if err := j.put(j.email, eml.Bytes(), w, "E-mail", strconv.Quote(subject)); err != nil {
+	if _, err := j.put(j.email, "report-"+fileSafe(j.meeting)+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
 	if !j.send {
@@ -238,26 +250,29 @@ func (j reportJob) write(ctx context.Context, db *store.DB, w io.Writer) error {
 	for i, a := range j.to {
 		to[i] = a.Address
 	}
-	fmt.Fprintf(w, "Sent %s to %s\n", strconv.Quote(subject), strings.Join(to, ", "))
+	fmt.Fprintf(status, "Sent %s to %s\n", strconv.Quote(subject), strings.Join(to, ", "))
 	return nil
 }
 
-// put writes data to path ("-": standard output, "": nowhere) and says
-// where it went.
-func (j reportJob) put(path string, data []byte, w io.Writer, what, about string) error {
+// put writes data to path ("-": standard output, "": nowhere; a directory:
+// defaultName in it) and says on status where it went. It returns the
+// file's path.
+func (j reportJob) put(path, defaultName string, data []byte, stdout, status io.Writer, what, about string) (string, error) {
 	switch path {
 	case "":
-		return nil
+		return "", nil
 	case "-":
-		_, err := w.Write(data)
-		return err
+		_, err := stdout.Write(data)
+		return "", err
 	}
-	if err := writeFileAtomic(path, func(f io.Writer) error { _, err := f.Write(data); return err }); err != nil {
-		return err
+	o := output{path: path, mode: j.mode, defaultName: defaultName}
+	written, err := o.write(func(f io.Writer) error { _, err := f.Write(data); return err })
+	if err != nil {
+		return "", err
 	}
-	abs, _ := filepath.Abs(path)
-	fmt.Fprintf(w, "%s: %s (%s; %s)\n", what, abs, humanBytes(int64(len(data))), about)
-	return nil
+	abs, _ := filepath.Abs(written)
+	fmt.Fprintf(status, "%s: %s (%s; %s)\n", what, abs, humanBytes(int64(len(data))), about)
+	return written, nil
 }
 
 // generatedAt is when a report says it was made: now, or

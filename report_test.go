@@ -24,8 +24,8 @@ func TestReportCommand(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("report: %d %s", r.code, r.stderr)
 	}
-	if !regexp.MustCompile(`^Report: .*incident\.html \([\d.]+ (kB|MB); 5 sessions, 31 samples\)\n$`).MatchString(r.stdout) {
-		t.Errorf("report says %q", r.stdout)
+	if !regexp.MustCompile(`^Report: .*incident\.html \([\d.]+ (kB|MB); 5 sessions, 31 samples\)\n$`).MatchString(r.stderr) || r.stdout != "" {
+		t.Errorf("report says %q on stderr and %q on stdout", r.stderr, r.stdout)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -47,7 +47,7 @@ func TestReportCommand(t *testing.T) {
 
 	// The default name, in the working directory; standard output with -.
 	t.Chdir(dir)
-	if r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--redact"); r.code != 0 || !strings.Contains(r.stdout, "report-86000000001.html") {
+	if r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--redact"); r.code != 0 || !strings.Contains(r.stderr, "report-86000000001.html") {
 		t.Fatalf("default name: %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	if b, _ := os.ReadFile("report-86000000001.html"); strings.Contains(string(b), "Ada") || !strings.Contains(string(b), "Participant 1") {
@@ -84,9 +84,9 @@ func TestDemo(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("demo: %d %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "Collected meeting 85000000001 from a fake Zoom API") ||
-		!strings.Contains(r.stdout, "Report: "+filepath.Join(dir, "zoomqos-demo.html")) {
-		t.Errorf("demo says %q", r.stdout)
+	if !strings.Contains(r.stderr, "Collected meeting 85000000001 from a fake Zoom API") ||
+		!strings.Contains(r.stderr, "Report: "+filepath.Join(dir, "zoomqos-demo.html")) {
+		t.Errorf("demo says %q", r.stderr)
 	}
 	b, err := os.ReadFile("zoomqos-demo.html")
 	if err != nil {
@@ -106,7 +106,7 @@ func TestDemo(t *testing.T) {
 	// With --db the database is kept, and the other commands read it.
 	db := filepath.Join(dir, "demo.db")
 	r = zoomqos(t, "", "--db", db, "demo", "--participants", "5", "--minutes", "10", "-o", "d.html")
-	if r.code != 0 || !strings.Contains(r.stdout, "Database: "+db) {
+	if r.code != 0 || !strings.Contains(r.stderr, "Database: "+db) {
 		t.Fatalf("demo --db: %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	if r := zoomqos(t, "", "--db", db, "meetings"); r.code != 0 || !strings.Contains(r.stdout, "85000000001") {
@@ -128,8 +128,8 @@ func TestReportEmailCommand(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--email: %d %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "E-mail: "+eml) || !strings.Contains(r.stdout, `"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded"`) {
-		t.Errorf("--email says %q", r.stdout)
+	if !strings.Contains(r.stderr, "E-mail: "+eml) || !strings.Contains(r.stderr, `"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded"`) || r.stdout != "" {
+		t.Errorf("--email says %q on stderr, %q on stdout", r.stderr, r.stdout)
 	}
 	if _, err := os.Stat("report-86000000001.html"); err == nil {
 		t.Error("--email also wrote the report under its default name")
@@ -151,7 +151,7 @@ func TestReportEmailCommand(t *testing.T) {
 	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "pw-Secret-42")
 	r = zoomqos(t, "", "--log-level", "debug", "--db", db, "report", "--meeting", incidentMeeting, "--send",
 		"--to", "ops@example.com", "--from", "Reports <reports@example.com>")
-	if r.code != 0 || !strings.Contains(r.stdout, "Sent \"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded\" to ops@example.com") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Sent \"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded\" to ops@example.com") {
 		t.Fatalf("--send: %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	if strings.Contains(r.stdout+r.stderr, "pw-Secret-42") {

@@ -124,7 +124,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		plan.Interval = time.Minute
 	}
 	c.meetings = map[string]bool{}
-	c.pipe = newPipeline(ctx, c.DB, c.commit)
+	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.Log)
 	var err error
 	switch plan.Mode {
 	case ModeMeeting:

@@ -44,7 +44,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	p := newPipeline(ctx, im.DB, func(j *job) {
 		committed++
 		im.count(name, j)
-	})
+	}).logTo(im.Log)
 	readErr := Documents(r, func(off int64, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err

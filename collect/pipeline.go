@@ -2,7 +2,9 @@ package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 	"time"
@@ -37,10 +39,15 @@ type job struct {
 // and commits them in the order they were added, one write transaction
 // each. Commits run on a context that Ctrl-C does not cancel, so that every
 // document fully received is stored: an interruption loses at most what is
-// still in flight.
+// still in flight. The store's file is held while documents are ready to
+// commit and let go as soon as none is, so that other processes can read
+// the database while a long collection runs; while one of them holds it,
+// the pipeline waits (and the fetchers with it) until it is done.
 type pipeline struct {
 	db       *store.DB
 	onCommit func(*job) // called in commit order, from one goroutine
+	log      *slog.Logger
+	waitCtx  context.Context // ends waiting for the file: Ctrl-C
 
 	jobs  chan *job
 	order chan *job
@@ -54,7 +61,7 @@ type pipeline struct {
 
 func newPipeline(ctx context.Context, db *store.DB, onCommit func(*job)) *pipeline {
 	workers := runtime.GOMAXPROCS(0)
-	p := &pipeline{db: db, onCommit: onCommit,
+	p := &pipeline{db: db, onCommit: onCommit, log: slog.New(slog.DiscardHandler), waitCtx: ctx,
 		jobs: make(chan *job, workers), order: make(chan *job, 2*workers), done: make(chan error, 1)}
 	p.ctx, p.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
 	for range workers {
@@ -86,12 +93,24 @@ func (p *pipeline) prepare(parser *Parser, j *job) {
 		RawIfChanged: j.liveCopy, Sessions: page.Participants})
 }
 
+// logTo sets the logger that says when the pipeline waits for the file.
+func (p *pipeline) logTo(l *slog.Logger) *pipeline {
+	if l != nil {
+		p.log = l
+	}
+	return p
+}
+
 func (p *pipeline) write() {
 	var err error
+	var release func()
 	for j := range p.order {
 		<-j.done
 		if err != nil {
 			continue // drain after a failure
+		}
+		if release == nil && j.err == nil {
+			release, j.err = p.hold()
 		}
 		switch {
 		case j.err != nil:
@@ -100,6 +119,10 @@ func (p *pipeline) write() {
 		default:
 			j.res, j.err = p.db.PutPrepared(p.ctx, j.pp)
 		}
+		if release != nil && (len(p.order) == 0 || j.err != nil) {
+			release() // nothing else ready: let other processes in
+			release = nil
+		}
 		if j.err != nil {
 			err = j.err
 			p.cancel(err)
@@ -107,7 +130,23 @@ func (p *pipeline) write() {
 		}
 		p.onCommit(j)
 	}
+	if release != nil {
+		release()
+	}
 	p.done <- err
+}
+
+// hold opens the store's file for a run of commits, waiting as long as
+// other processes hold it (each try waits the store's lock timeout), until
+// Ctrl-C.
+func (p *pipeline) hold() (func(), error) {
+	for {
+		release, err := p.db.Hold(p.waitCtx)
+		if !errors.Is(err, store.ErrLocked) || p.waitCtx.Err() != nil {
+			return release, err
+		}
+		p.log.Warn("waiting for the database", "reason", err.Error())
+	}
 }
 
 // add queues a document. It blocks while the pipeline is full and fails

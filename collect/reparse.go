@@ -24,3 +24,20 @@ func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.Rebuild
 	})
 	return res, probs, err
 }
+
+// Compare re-parses a meeting's raw responses with this version's parser,
+// without changing anything, and reports where the stored sessions and
+// samples differ from what they give (store.DB.CompareRebuild): at most
+// limit problems, and how many there were.
+func Compare(ctx context.Context, db *store.DB, meetingID string, limit int) ([]string, int, error) {
+	p := NewParser()
+	var probs Problems
+	return db.CompareRebuild(ctx, meetingID, limit, func(doc store.RawDoc) ([]store.SessionSamples, error) {
+		probs.Where = fmt.Sprintf("meeting %s document %d (from %s)", meetingID, doc.Seq, doc.Source)
+		page, err := p.Parse(doc.Data, &probs)
+		if err != nil {
+			return nil, err
+		}
+		return page.Participants, nil
+	})
+}

@@ -2,13 +2,14 @@ package store
 
 import (
 	"encoding/binary"
+	"fmt"
 	"time"
 
 	"go.etcd.io/bbolt"
 )
 
-// counts are a meeting's totals, kept in its bucket under "counts" and
-// updated in the transaction that changes them:
+// counts are a meeting's totals, kept in its bucket under "counts" (sealed,
+// seal.go) and updated in the transaction that changes them:
 //
 //	8 bytes  samples stored
 //	8 bytes  raw documents stored
@@ -21,23 +22,32 @@ type counts struct {
 
 var keyCounts = []byte("counts")
 
-func readCounts(mb *bbolt.Bucket) counts {
+// readCounts reads a meeting's counts; a meeting without samples has none
+// stored yet.
+func readCounts(mb *bbolt.Bucket, s sealer) (counts, error) {
 	v := mb.Get(keyCounts)
-	if len(v) != 32 {
-		return counts{}
+	if v == nil {
+		return counts{}, nil
 	}
-	c := counts{samples: binary.BigEndian.Uint64(v), documents: binary.BigEndian.Uint64(v[8:])}
-	c.first, _ = parseTimeKey(v[16:24])
-	c.last, _ = parseTimeKey(v[24:32])
-	return c
+	p, err := s.open(keyCounts, v, false)
+	if err != nil {
+		return counts{}, fmt.Errorf("counts: %w", err)
+	}
+	if len(p) != 32 {
+		return counts{}, fmt.Errorf("counts: %d bytes, want 32", len(p))
+	}
+	c := counts{samples: binary.BigEndian.Uint64(p), documents: binary.BigEndian.Uint64(p[8:])}
+	c.first, _ = parseTimeKey(p[16:24])
+	c.last, _ = parseTimeKey(p[24:32])
+	return c, nil
 }
 
-func (c counts) put(mb *bbolt.Bucket) error {
+func (c counts) put(mb *bbolt.Bucket, s sealer) error {
 	v := binary.BigEndian.AppendUint64(nil, c.samples)
 	v = binary.BigEndian.AppendUint64(v, c.documents)
 	v = appendTimeKey(v, c.first)
 	v = appendTimeKey(v, c.last)
-	return mb.Put(keyCounts, v)
+	return mb.Put(keyCounts, s.sealed(keyCounts, v))
 }
 
 // saw widens the span to t.

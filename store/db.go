@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,22 +30,44 @@ var (
 	appName        = []byte("zoomqos")
 )
 
+// DefaultLockTimeout is how long Open, and a writer's next write, wait for
+// another process to let go of the file. Writers hold it only while they
+// write, so a reader seldom waits more than a moment; a reparse or a
+// migration holds it longer.
+const DefaultLockTimeout = 10 * time.Second
+
 // Options tune Open.
 type Options struct {
-	// ReadOnly opens the file with a shared lock, so that several readers
-	// can work at once; it fails with ErrNoDatabase if there is no file.
+	// ReadOnly opens the file with a shared lock, held until Close, so that
+	// several readers can work at once and no writer changes the file
+	// under them; it fails with ErrNoDatabase if there is no file.
 	ReadOnly bool
 	// LockTimeout is how long to wait for another process to let go of the
-	// file before failing with ErrLocked. Zero means one second.
+	// file before failing with ErrLocked. Zero means DefaultLockTimeout.
 	LockTimeout time.Duration
 }
 
 // DB is a zoomqos database: one bbolt file.
+//
+// A reader (Options.ReadOnly) holds the file, with a shared lock, from Open
+// to Close. A writer holds it, with bbolt's exclusive lock, only while it
+// reads or writes (or between Hold and its release), so that a collection
+// that runs for hours does not lock everyone else out: readers get the
+// file between two writes, and a write waits for the readers to finish.
 type DB struct {
 	path     string
-	bolt     *bbolt.DB
 	readOnly bool
-	mapped   atomic.Int64 // bytes read through the memory map since it was last released (release.go)
+	timeout  time.Duration
+
+	mu      sync.Mutex
+	bolt    *bbolt.DB     // the open file: a reader's until Close, a writer's while held
+	held    int           // holds on a writer's bolt
+	mapLen  int64         // the file's size when it was mapped: the map is at least this long
+	schema  atomic.Uint32 // the file's schema, as found when it was last opened
+	checked os.FileInfo
+	broken  error // a write found the file damaged: no more writes
+
+	mapped atomic.Int64 // bytes read through the memory map since it was last released (release.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -52,55 +75,39 @@ type DB struct {
 
 // Open opens the database at path, creating it (and its directory, mode
 // 0700; the file mode 0600) unless opts.ReadOnly. A new file gets the current
-// schema; an older one is migrated; a newer one is refused.
-func Open(ctx context.Context, path string, opts Options) (db *DB, err error) {
+// schema; an older one is migrated; a newer one is refused. The file is
+// checked before it is mapped: a file that is cut short, damaged in its
+// header or not a zoomqos database gets an error naming it. A writer's
+// first open also runs bbolt's consistency check, so that nothing is
+// written into a damaged B-tree.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if opts.LockTimeout <= 0 {
-		opts.LockTimeout = time.Second
+		opts.LockTimeout = DefaultLockTimeout
 	}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, Now: time.Now}
 	if opts.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w: import or collect some data first", path, ErrNoDatabase)
+		b, err := db.openBolt(ctx)
+		if err != nil {
+			return nil, err
 		}
-	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create database directory: %w", err)
+		db.bolt = b
+		return db, nil
 	}
-	defer func() {
-		// bbolt panics on some kinds of damage it finds while opening.
-		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("%s is %w (%v)", path, ErrNotDatabase, r)
-		}
-	}()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	b, err := bbolt.Open(path, 0o600, &bbolt.Options{
-		Timeout:      opts.LockTimeout,
-		ReadOnly:     opts.ReadOnly,
-		FreelistType: bbolt.FreelistMapType,
-	})
-	switch {
-	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("%s is %w", path, ErrLocked)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
-		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
-		return nil, fmt.Errorf("%s is %w (%v)", path, ErrNotDatabase, err)
-	case err != nil:
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	db = &DB{path: path, bolt: b, readOnly: opts.ReadOnly, Now: time.Now}
-	if err := db.init(); err != nil {
-		b.Close()
+	// A writer opens the file once now, to create, check and migrate it,
+	// and lets go of it until it writes.
+	release, err := db.Hold(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if opts.ReadOnly {
-		// A reader's map never changes (no writes, no remapping): advise it
-		// once.
-		_ = b.View(func(tx *bbolt.Tx) error {
-			readAhead(b, tx)
-			return nil
-		})
-	}
+	release()
 	return db, nil
 }
 
@@ -109,10 +116,154 @@ func (db *DB) Path() string { return db.path }
 
 // Close releases the file.
 func (db *DB) Close() error {
-	if err := db.bolt.Close(); err != nil {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.bolt == nil {
+		return nil
+	}
+	err := db.bolt.Close()
+	db.bolt, db.held = nil, 0
+	if err != nil {
 		return fmt.Errorf("close %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// Hold opens a writer's file, waiting for other processes to let go of it,
+// and keeps it open until release is called: a run of writes then opens
+// the file once. Holds nest. On a reader it does nothing.
+func (db *DB) Hold(ctx context.Context) (release func(), err error) {
+	_, release, err = db.acquire(ctx)
+	return release, err
+}
+
+// acquire returns the open file, opening a writer's if it is not held, and
+// the function that lets go of it.
+func (db *DB) acquire(ctx context.Context) (*bbolt.DB, func(), error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.readOnly {
+		if db.bolt == nil {
+			return nil, nil, fmt.Errorf("%s: the database is closed", db.path)
+		}
+		return db.bolt, func() {}, nil
+	}
+	if db.bolt == nil {
+		b, err := db.openBolt(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		db.bolt = b
+	}
+	db.held++
+	b := db.bolt
+	var once sync.Once
+	return b, func() { once.Do(db.letGo) }, nil
+}
+
+// letGo ends one hold; the last closes the file.
+func (db *DB) letGo() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.held--; db.held == 0 && db.bolt != nil {
+		db.bolt.Close()
+		db.bolt = nil
+	}
+}
+
+// openBolt checks the file and opens it with bbolt, waiting up to the lock
+// timeout for other processes (and for ctx), then checks its schema and,
+// for a writer, migrates it and runs bbolt's own check once.
+func (db *DB) openBolt(ctx context.Context) (b *bbolt.DB, err error) {
+	h, err := inspectFile(db.path)
+	switch {
+	case err == nil:
+	case !db.readOnly && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, errEmptyFile)):
+		// A writer creates the file.
+	default:
+		return nil, inspectError(db.path, db.readOnly, err)
+	}
+	defer func() {
+		// bbolt panics on some kinds of damage it finds while opening.
+		if r := recover(); r != nil {
+			if b != nil {
+				b.Close()
+			}
+			b, err = nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, r)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	deadline := time.Now().Add(db.timeout)
+	for {
+		step := min(250*time.Millisecond, time.Until(deadline))
+		b, err = bbolt.Open(db.path, 0o600, &bbolt.Options{
+			Timeout:      max(step, 60*time.Millisecond),
+			ReadOnly:     db.readOnly,
+			FreelistType: bbolt.FreelistMapType,
+		})
+		if !errors.Is(err, berrors.ErrTimeout) {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !time.Now().Before(deadline) {
+			return nil, db.lockedError()
+		}
+	}
+	switch {
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, err)
+	case err != nil:
+		return nil, fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	fi, err := os.Stat(db.path)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	db.mapLen = fi.Size()
+	if err := db.init(ctx, b, h); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if db.readOnly {
+		// A reader's map never changes (no writes, no remapping): advise
+		// it once.
+		_ = b.View(func(tx *bbolt.Tx) error {
+			db.readAhead(b, tx)
+			return nil
+		})
+		return b, nil
+	}
+	if db.checked == nil || !os.SameFile(db.checked, fi) {
+		if err := checkStructure(db.path); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("%s is %w: its B-tree is damaged, so nothing is written into it: %v "+
+				"(run zoomqos check for a full account; restore a backup, or export what still reads)", db.path, ErrNotDatabase, err)
+		}
+		db.checked = fi
+	}
+	return b, nil
+}
+
+// lockedError says that the file is held by another process, which one
+// when the system tells, and what to do.
+func (db *DB) lockedError() error {
+	who, writing := holderOf(db.path)
+	switch {
+	case who == "" && db.readOnly: // a reader waits only for a writer
+		who = "another process has held it for writing"
+	case who == "":
+		who = "another process has held it"
+	case writing || db.readOnly:
+		who += " has held it for writing"
+	default:
+		who += " has held it for reading"
+	}
+	return fmt.Errorf("%s is %w: %s for over %s; try again when it is done, or stop it",
+		db.path, ErrLocked, who, db.timeout.Round(time.Millisecond))
 }
 
 // view runs fn in a read transaction, turning a panic from bbolt (its answer
@@ -122,19 +273,26 @@ func (db *DB) view(ctx context.Context, fn func(tx *bbolt.Tx) error) (err error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	b, release, err := db.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	defer db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	return db.bolt.View(func(tx *bbolt.Tx) error {
+	return b.View(func(tx *bbolt.Tx) error {
 		if db.readOnly {
 			// A reader comes back for more soon or not at all: either way
 			// the pages this transaction mapped in need not stay (release.go).
-			defer releaseMapped(db.bolt, tx)
+			defer db.releaseMapped(b, tx)
 		}
 		return fn(tx)
 	})
 }
 
-// update runs fn in a write transaction; see view.
+// update runs fn in a write transaction; see view. A write that finds the
+// file damaged stops every later write of this DB: writing into a damaged
+// B-tree spreads the damage.
 func (db *DB) update(ctx context.Context, fn func(tx *bbolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -142,9 +300,27 @@ func (db *DB) update(ctx context.Context, fn func(tx *bbolt.Tx) error) (err erro
 	if db.readOnly {
 		return fmt.Errorf("%s: %w", db.path, ErrReadOnly)
 	}
+	db.mu.Lock()
+	broken := db.broken
+	db.mu.Unlock()
+	if broken != nil {
+		return broken
+	}
+	b, release, err := db.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	defer func() {
+		if errors.Is(err, ErrNotDatabase) {
+			db.mu.Lock()
+			db.broken = err
+			db.mu.Unlock()
+		}
+	}()
 	defer db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	return db.bolt.Update(fn)
+	return b.Update(fn)
 }
 
 func (db *DB) recoverDamage(err *error) {
@@ -156,4 +332,9 @@ func (db *DB) recoverDamage(err *error) {
 // damaged returns the error for a stored value zoomqos cannot read.
 func (db *DB) damaged(what string, err error) error {
 	return fmt.Errorf("%s is %w: %s: %v", db.path, ErrNotDatabase, what, err)
+}
+
+// sealer returns the sealer of a meeting's records in this file.
+func (db *DB) sealer(meetingID string) sealer {
+	return newSealer(meetingID, db.schema.Load() < sealedSchema)
 }

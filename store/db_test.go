@@ -263,13 +263,22 @@ func TestFileModes(t *testing.T) {
 
 func TestLockTimeout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "qos.db")
-	MustOpenDBAt(t, path)
+	db := MustOpenDBAt(t, path)
+	release, err := db.Hold(ctx0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
 	for _, ro := range []bool{false, true} {
 		_, err := Open(ctx0, path, Options{ReadOnly: ro, LockTimeout: 200 * time.Millisecond})
 		if !errors.Is(err, ErrLocked) {
 			t.Fatalf("second open (read-only %v): %v, want ErrLocked", ro, err)
 		}
-		if want := path + " is in use by another zoomqos process"; err.Error() != want {
+		holder := "another process has held it"
+		if ro {
+			holder += " for writing"
+		}
+		if want := path + " is in use by another zoomqos process: " + holder + " for over 200ms; try again when it is done, or stop it"; err.Error() != want {
 			t.Errorf("message = %q, want %q", err, want)
 		}
 	}
@@ -700,7 +709,7 @@ func TestReleaseMappedKeepsReads(t *testing.T) {
 		c := tx.Bucket(bucketMeetings).Bucket([]byte("m")).Bucket(bucketSamples).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			key, val := bytes.Clone(k), bytes.Clone(v)
-			releaseMapped(ro.bolt, tx)
+			ro.releaseMapped(ro.bolt, tx)
 			if !bytes.Equal(k, key) || !bytes.Equal(v, val) {
 				return fmt.Errorf("%x changed after releasing the map", key)
 			}
@@ -713,7 +722,7 @@ func TestReleaseMappedKeepsReads(t *testing.T) {
 	n := 0
 	err = ro.ForEachSession(ctx0, []string{"m"}, 1, func(_ int, _ string, i int, s *Session, samples []Sample) error {
 		err := ro.bolt.View(func(tx *bbolt.Tx) error {
-			releaseMapped(ro.bolt, tx)
+			ro.releaseMapped(ro.bolt, tx)
 			return nil
 		})
 		if err != nil {

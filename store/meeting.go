@@ -15,7 +15,7 @@ const timeFormat = time.RFC3339
 
 // putMeeting creates or updates a meeting's info and returns its bucket.
 // Past data is final, so a meeting once stored as past stays past.
-func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) {
+func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, now time.Time) (*bbolt.Bucket, error) {
 	all := tx.Bucket(bucketMeetings)
 	mb, err := all.CreateBucketIfNotExists([]byte(m.ID))
 	if err != nil {
@@ -23,8 +23,8 @@ func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) 
 	}
 	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
 	if v := mb.Get(keyInfo); v != nil {
-		if err := unmarshalJSON(v, &info); err != nil {
-			return nil, fmt.Errorf("meeting info: %w", err)
+		if err := readInfo(mb, s, &info); err != nil {
+			return nil, err
 		}
 		if m.Type == Past {
 			info.Type = Past
@@ -38,11 +38,28 @@ func putMeeting(tx *bbolt.Tx, m *Meeting, now time.Time) (*bbolt.Bucket, error) 
 		info.Number = m.Number
 	}
 	info.LastStored = now
-	v, err := marshalJSON(&info)
+	return mb, putInfo(mb, s, &info)
+}
+
+// readInfo reads a meeting's info from its bucket.
+func readInfo(mb *bbolt.Bucket, s sealer, m *Meeting) error {
+	p, err := s.open(keyInfo, mb.Get(keyInfo), false)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("meeting info: %w", err)
 	}
-	return mb, mb.Put(keyInfo, v)
+	if err := unmarshalJSON(p, m); err != nil {
+		return fmt.Errorf("meeting info: %w", err)
+	}
+	return nil
+}
+
+// putInfo stores a meeting's info in its bucket.
+func putInfo(mb *bbolt.Bucket, s sealer, m *Meeting) error {
+	v, err := marshalJSON(m)
+	if err != nil {
+		return err
+	}
+	return mb.Put(keyInfo, s.sealed(keyInfo, v))
 }
 
 // MarkCollected records that a meeting's past data was collected in full at
@@ -53,16 +70,13 @@ func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
 		if err != nil {
 			return err
 		}
+		s := db.sealer(id)
 		var info Meeting
-		if err := unmarshalJSON(mb.Get(keyInfo), &info); err != nil {
-			return db.damaged("meeting "+id+" info", err)
+		if err := readInfo(mb, s, &info); err != nil {
+			return db.damaged("meeting "+id, err)
 		}
 		info.Collected = t.UTC()
-		v, err := marshalJSON(&info)
-		if err != nil {
-			return err
-		}
-		return mb.Put(keyInfo, v)
+		return putInfo(mb, s, &info)
 	})
 	if err != nil {
 		return fmt.Errorf("mark meeting %s collected: %w", id, err)
@@ -79,8 +93,8 @@ func (db *DB) MeetingInfo(ctx context.Context, id string) (Meeting, error) {
 		if err != nil {
 			return err
 		}
-		if err := unmarshalJSON(mb.Get(keyInfo), &m); err != nil {
-			return db.damaged("meeting "+id+" info", err)
+		if err := readInfo(mb, db.sealer(id), &m); err != nil {
+			return db.damaged("meeting "+id, err)
 		}
 		return nil
 	})
@@ -124,7 +138,10 @@ func (db *DB) MeetingsStarting(ctx context.Context, from, to time.Time) ([]strin
 	var spans []span
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
-			c := readCounts(tx.Bucket(bucketMeetings).Bucket(k))
+			c, err := readCounts(tx.Bucket(bucketMeetings).Bucket(k), db.sealer(string(k)))
+			if err != nil {
+				return db.damaged("meeting "+string(k), err)
+			}
 			if c.samples > 0 && !c.first.Before(from) && c.first.Before(to) {
 				spans = append(spans, span{string(k), c.first})
 			}
@@ -163,13 +180,25 @@ func (db *DB) summarize(tx *bbolt.Tx, id string) (MeetingSummary, error) {
 		return MeetingSummary{}, err
 	}
 	s := MeetingSummary{}
-	if err := unmarshalJSON(mb.Get(keyInfo), &s.Meeting); err != nil {
-		return s, db.damaged("meeting "+id+" info", err)
+	seal := db.sealer(id)
+	if err := readInfo(mb, seal, &s.Meeting); err != nil {
+		return s, db.damaged("meeting "+id, err)
 	}
-	c := readCounts(mb)
+	if s.ID != id {
+		return s, db.damaged("meeting "+id, fmt.Errorf("its info names meeting %q", s.ID))
+	}
+	c, err := readCounts(mb, seal)
+	if err != nil {
+		return s, db.damaged("meeting "+id, err)
+	}
 	s.Samples, s.Documents, s.Start, s.End = int(c.samples), int(c.documents), c.first, c.last
 	participants := map[string]struct{}{}
-	err = forEachSession(mb, func(key SessionKey, _ []byte, _ []byte) error {
+	err = forEachSession(mb, func(key SessionKey, k []byte, v []byte) error {
+		// The seal covers the key: a damaged key must not count as
+		// another participant.
+		if _, err := seal.open(k, v, false); err != nil {
+			return fmt.Errorf("session of %q: %w", key.Participant, err)
+		}
 		s.Sessions++
 		participants[key.Participant] = struct{}{}
 		return nil
@@ -199,6 +228,15 @@ func forEachSession(mb *bbolt.Bucket, fn func(key SessionKey, raw, info []byte) 
 		}
 	}
 	return nil
+}
+
+// readSession reads a session's info, stored under key.
+func readSession(s sealer, key, v []byte, sess *Session) error {
+	p, err := s.open(key, v, false)
+	if err != nil {
+		return err
+	}
+	return unmarshalJSON(p, sess)
 }
 
 // Sessions returns a meeting's sessions in join order.

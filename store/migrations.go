@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -8,28 +9,42 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// migration upgrades a database from schema version `from` to from+1 inside
-// one write transaction.
+// migration upgrades a database from schema version `from` to from+1. It
+// may take several write transactions, so that a large file does not have
+// to fit in one; it must be safe to run again after an interruption, since
+// the schema version is raised only once it has finished.
 type migration struct {
 	from  uint32
 	about string
-	apply func(tx *bbolt.Tx) error
+	apply func(ctx context.Context, b *bbolt.DB) error
 }
 
 // migrations lists every schema change in order. SchemaVersion is one past
 // the last migration's `from`; a new schema appends a migration here and
 // never edits an old one.
-var migrations = []migration{}
+var migrations = []migration{
+	{from: 1, about: "seal every record with a checksum", apply: sealRecords},
+}
 
 // SchemaVersion is the schema this zoomqos writes.
-const SchemaVersion uint32 = 1
+const SchemaVersion uint32 = 2
 
-// init marks a new file as a zoomqos database, migrates an old one, and
-// refuses a newer one or a bbolt file that some other program wrote.
-func (db *DB) init() error {
+// sealedSchema is the first schema whose records are sealed (seal.go).
+const sealedSchema uint32 = 2
+
+// init marks a new file as a zoomqos database, migrates an old one (a
+// writer), and refuses a newer one or a bbolt file that some other program
+// wrote. A reader reads a file of an older schema as it is. It also checks
+// that the file holds every page the transaction counts, in case the file
+// changed between inspectFile and bbolt's open.
+func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
+	defer db.recoverDamage(&err)
 	var version uint32
 	var empty bool
-	err := db.view(context.Background(), func(tx *bbolt.Tx) error {
+	err = b.View(func(tx *bbolt.Tx) error {
+		if size := tx.Size(); size > db.mapLen {
+			return fmt.Errorf("%s is %w: it is cut off: %d bytes, but it counts %d", db.path, ErrNotDatabase, db.mapLen, size)
+		}
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			k, _ := tx.Cursor().First()
@@ -55,16 +70,14 @@ func (db *DB) init() error {
 	case version > SchemaVersion:
 		return fmt.Errorf("%s was %w (schema %d; this zoomqos reads up to %d): upgrade zoomqos, the file is left as it is",
 			db.path, ErrNewerSchema, version, SchemaVersion)
-	case version == SchemaVersion:
-		return nil
 	case db.readOnly && version == 0:
 		return fmt.Errorf("%s: %w: the file is empty", db.path, ErrNoDatabase)
-	case db.readOnly:
-		return fmt.Errorf("%s has schema %d and needs upgrading to %d: run any writing command (such as import) once",
-			db.path, version, SchemaVersion)
+	case version == SchemaVersion, db.readOnly:
+		db.schema.Store(version)
+		return nil
 	}
-	return db.update(context.Background(), func(tx *bbolt.Tx) error {
-		if version == 0 {
+	if version == 0 {
+		err := b.Update(func(tx *bbolt.Tx) error {
 			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 			if err != nil {
 				return err
@@ -76,20 +89,140 @@ func (db *DB) init() error {
 				return err
 			}
 			return putSchema(tx, SchemaVersion)
+		})
+		if err != nil {
+			return fmt.Errorf("initialise %s: %w", db.path, err)
 		}
-		for _, m := range migrations {
-			if m.from < version {
-				continue
-			}
-			if err := m.apply(tx); err != nil {
-				return fmt.Errorf("migrate %s from schema %d (%s): %w", db.path, m.from, m.about, err)
-			}
-			version = m.from + 1
+		db.schema.Store(SchemaVersion)
+		return nil
+	}
+	for _, m := range migrations {
+		if m.from < version {
+			continue
 		}
-		return putSchema(tx, version)
-	})
+		if err := m.apply(ctx, b); err != nil {
+			return fmt.Errorf("migrate %s from schema %d (%s): %w", db.path, m.from, m.about, err)
+		}
+		version = m.from + 1
+		if err := b.Update(func(tx *bbolt.Tx) error { return putSchema(tx, version) }); err != nil {
+			return fmt.Errorf("migrate %s to schema %d: %w", db.path, version, err)
+		}
+	}
+	db.schema.Store(version)
+	return nil
 }
 
 func putSchema(tx *bbolt.Tx, v uint32) error {
 	return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, v))
+}
+
+// sealRecords (schema 1 to 2) seals every record of every meeting, one
+// meeting per transaction; a meeting whose info is sealed already was done
+// by an interrupted run.
+func sealRecords(ctx context.Context, b *bbolt.DB) error {
+	var ids [][]byte
+	err := b.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
+			ids = append(ids, bytes.Clone(k))
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := b.Update(func(tx *bbolt.Tx) error {
+			mb := tx.Bucket(bucketMeetings).Bucket(id)
+			if v := mb.Get(keyInfo); len(v) > 0 && v[0] == sealMark {
+				return nil
+			}
+			s := newSealer(string(id), false)
+			for _, r := range meetingRecords {
+				bk := mb
+				if r.bucket != nil {
+					if bk = mb.Bucket(r.bucket); bk == nil {
+						continue
+					}
+				}
+				if err := sealBucket(bk, s, r); err != nil {
+					return fmt.Errorf("meeting %s %s: %w", id, r.what, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordKind is a kind of record in a meeting's bucket: where it lives
+// (bucket nil: the meeting's bucket itself), which keys (key nil: every
+// key), and whether its schema 1 form began with a format byte.
+type recordKind struct {
+	bucket    []byte
+	key       []byte
+	formatted bool
+	what      string
+}
+
+// meetingRecords are the kinds of record in a meeting's bucket.
+var meetingRecords = []recordKind{
+	{nil, keyInfo, false, "info"},
+	{nil, keyCounts, false, "counts"},
+	{bucketSessions, nil, false, "sessions"},
+	{bucketSamples, nil, true, "samples"},
+	{bucketRaw, nil, true, "raw documents"},
+	{bucketRawSum, nil, false, "raw document sums"},
+}
+
+// sealBucket seals the records of one kind in a bucket, a batch at a time
+// (a cursor must be placed again after the bucket changes).
+func sealBucket(bk *bbolt.Bucket, s sealer, r recordKind) error {
+	reseal := func(k, v []byte) error {
+		p, err := legacyPayload(v, r.formatted)
+		if err != nil {
+			return fmt.Errorf("key %x: %w", k, err)
+		}
+		return bk.Put(k, s.sealed(k, p))
+	}
+	if r.key != nil {
+		if v := bk.Get(r.key); v != nil {
+			return reseal(r.key, bytes.Clone(v))
+		}
+		return nil
+	}
+	const batch = 4096
+	var keys, vals [][]byte
+	var after []byte
+	for {
+		keys, vals = keys[:0], vals[:0]
+		c := bk.Cursor()
+		k, v := c.First()
+		if after != nil {
+			k, v = c.Seek(after)
+			if k != nil && bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(keys) < batch; k, v = c.Next() {
+			if v == nil {
+				continue // a nested bucket
+			}
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+		}
+		for i := range keys {
+			if err := reseal(keys[i], vals[i]); err != nil {
+				return err
+			}
+		}
+		if len(keys) < batch {
+			return nil
+		}
+		after = keys[len(keys)-1]
+	}
 }

@@ -1,9 +1,14 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Stream is one of the QoS streams Zoom reports in a sample (a key of a
@@ -247,6 +252,33 @@ type Meeting struct {
 	// last written.
 	FirstStored time.Time `json:"first_stored"`
 	LastStored  time.Time `json:"last_stored"`
+}
+
+// maxMeetingID bounds a meeting ID: Zoom's are 9 to 11 digits or a
+// 24-character instance UUID.
+const maxMeetingID = 256
+
+// ValidMeetingID checks an ID given for a meeting: not empty, at most 256
+// bytes of UTF-8, with no spaces at its ends and no control or formatting
+// characters (a newline or a right-to-left override in an ID would garble
+// every table and file name it lands in).
+func ValidMeetingID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("meeting ID is empty")
+	case len(id) > maxMeetingID:
+		return fmt.Errorf("meeting ID of %d bytes: Zoom's are a number or a 24-character UUID", len(id))
+	case !utf8.ValidString(id):
+		return fmt.Errorf("meeting ID %q is not valid UTF-8", id)
+	case strings.TrimSpace(id) != id:
+		return fmt.Errorf("meeting ID %q begins or ends with a space", id)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("meeting ID %q holds the control character %U", id, r)
+		}
+	}
+	return nil
 }
 
 // MeetingSummary is a stored meeting with counts derived from its samples.

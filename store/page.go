@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,8 +15,8 @@ type Page struct {
 	Meeting Meeting // ID and Type are required; Webinar and Topic are kept if set
 	Source  string  // where the document came from, kept with the raw copy
 	Raw     []byte  // the document as received; nil stores no raw copy
-	// RawIfChanged keeps the raw copy only if the page added or replaced a
-	// sample: a live poll that brought nothing new is not worth keeping.
+	// RawIfChanged keeps the raw copy only if the page changed what is
+	// stored: a live poll that brought nothing new is not worth keeping.
 	RawIfChanged bool
 	Sessions     []SessionSamples
 }
@@ -30,12 +29,22 @@ type SessionSamples struct {
 
 // PageResult says what storing a page changed.
 type PageResult struct {
-	Sessions    int  // sessions in the page
-	NewSessions int  // of which the store did not have before
-	Added       int  // samples the store did not have
-	Present     int  // samples stored before with the same values
-	Replaced    int  // samples stored before with other values, now replaced
-	RawStored   bool // the raw document was new
+	Sessions    int // sessions in the page
+	NewSessions int // of which the store did not have before
+	Added       int // samples the store did not have
+	Present     int // samples stored before with the same values
+	Replaced    int // samples stored before with other values, now replaced
+	// SessionsChanged counts sessions stored before whose details the page
+	// changed (a leave time, a new field).
+	SessionsChanged int
+	RawStored       bool // the raw document was kept
+}
+
+// changed reports whether the page changed what is stored, which is when
+// its raw document must be kept: rebuilding from the raw documents must
+// give back what is stored.
+func (r *PageResult) changed() bool {
+	return r.Added+r.Replaced+r.NewSessions+r.SessionsChanged > 0
 }
 
 // encodedSession is a session with its samples encoded, prepared outside the
@@ -67,7 +76,7 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err := validMeeting(&p.Meeting); err != nil {
 		return nil, err
 	}
-	enc, err := encodeSessions(p.Sessions)
+	enc, err := encodeSessions(newSealer(p.Meeting.ID, false), p.Sessions)
 	if err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
@@ -86,23 +95,27 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 	var res PageResult
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = PageResult{}
-		mb, err := putMeeting(tx, &pp.meeting, pp.at)
+		s := newSealer(pp.meeting.ID, false)
+		mb, err := putMeeting(tx, s, &pp.meeting, pp.at)
 		if err != nil {
 			return err
 		}
-		c := readCounts(mb)
-		if err := putSessions(mb, pp.sessions, &res, &c); err != nil {
+		c, err := readCounts(mb, s)
+		if err != nil {
+			return db.damaged("meeting "+pp.meeting.ID, err)
+		}
+		if err := putSessions(mb, s, pp.sessions, &res, &c); err != nil {
 			return err
 		}
-		if pp.raw != nil && (!pp.rawIf || res.Added+res.Replaced > 0) {
-			if res.RawStored, err = putRaw(mb, *pp.raw); err != nil {
+		if pp.raw != nil && (!pp.rawIf || res.changed()) {
+			if res.RawStored, err = putRaw(mb, s, *pp.raw, res.changed()); err != nil {
 				return err
 			}
 			if res.RawStored {
 				c.documents++
 			}
 		}
-		return c.put(mb)
+		return c.put(mb, s)
 	})
 	if err != nil {
 		return PageResult{}, fmt.Errorf("store meeting %s: %w", pp.meeting.ID, err)
@@ -120,8 +133,8 @@ func (db *DB) PutPage(ctx context.Context, p *Page) (PageResult, error) {
 }
 
 func validMeeting(m *Meeting) error {
-	if m.ID == "" {
-		return errors.New("store: meeting id is empty")
+	if err := ValidMeetingID(m.ID); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	if m.Type != Past && m.Type != Live {
 		return fmt.Errorf("store: meeting type %q is neither %q nor %q", m.Type, Past, Live)
@@ -129,8 +142,9 @@ func validMeeting(m *Meeting) error {
 	return nil
 }
 
-func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
+func encodeSessions(seal sealer, in []SessionSamples) ([]encodedSession, error) {
 	out := make([]encodedSession, len(in))
+	var buf []byte
 	for i := range in {
 		s := &in[i].Session
 		if !representable(s.JoinTime) || !representable(s.LeaveTime) {
@@ -148,11 +162,13 @@ func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
 				return nil, fmt.Errorf("participant %s: sample time %s out of range", s.Participant, smp.Time)
 			}
 			smp.Normalize()
-			v, err := appendSample(nil, smp.Values)
+			body, err := appendSample(buf[:0], smp.Values)
 			if err != nil {
 				return nil, fmt.Errorf("participant %s at %s: %w", s.Participant, smp.Time.UTC().Format(timeFormat), err)
 			}
-			e.keys[j], e.times[j], e.values[j] = sampleKey(e.key, smp.Time), smp.Time, v
+			buf = body
+			k := sampleKey(e.key, smp.Time)
+			e.keys[j], e.times[j], e.values[j] = k, smp.Time, seal.sealed(k, body)
 		}
 		out[i] = e
 	}
@@ -161,7 +177,7 @@ func encodeSessions(in []SessionSamples) ([]encodedSession, error) {
 
 // putSessions writes encoded sessions and their samples into a meeting's
 // bucket, updating its counts.
-func putSessions(mb *bbolt.Bucket, enc []encodedSession, res *PageResult, c *counts) error {
+func putSessions(mb *bbolt.Bucket, seal sealer, enc []encodedSession, res *PageResult, c *counts) error {
 	sb, err := mb.CreateBucketIfNotExists(bucketSessions)
 	if err != nil {
 		return err
@@ -171,25 +187,46 @@ func putSessions(mb *bbolt.Bucket, enc []encodedSession, res *PageResult, c *cou
 		return err
 	}
 	samples.FillPercent = 0.9 // samples mostly arrive in key order
+	return mergeSessions(sb, samples, seal, enc, res, c)
+}
+
+// kv is where mergeSessions keeps sessions and samples: a bbolt bucket, or
+// a map when the raw documents are replayed to compare (CompareRebuild).
+type kv interface {
+	Get(k []byte) []byte
+	Put(k, v []byte) error
+}
+
+// mergeSessions stores encoded sessions and their samples: a session's
+// details merge with what was stored, a sample replaces an older copy.
+func mergeSessions(sb, samples kv, seal sealer, enc []encodedSession, res *PageResult, c *counts) error {
 	for i := range enc {
 		e := &enc[i]
 		res.Sessions++
 		merged := *e.session
+		var before []byte
 		if old := sb.Get(e.key); old == nil {
 			res.NewSessions++
 		} else {
+			p, err := seal.open(e.key, old, false)
+			if err != nil {
+				return fmt.Errorf("session %s: %w", e.session.Participant, err)
+			}
 			var prev Session
-			if err := unmarshalJSON(old, &prev); err != nil {
+			if err := unmarshalJSON(p, &prev); err != nil {
 				return fmt.Errorf("session %s: %w", e.session.Participant, err)
 			}
 			prev.merge(e.session)
-			merged = prev
+			merged, before = prev, p
 		}
 		info, err := marshalJSON(&merged)
 		if err != nil {
 			return err
 		}
-		if err := sb.Put(e.key, info); err != nil {
+		if before != nil && !bytes.Equal(before, info) {
+			res.SessionsChanged++
+		}
+		if err := sb.Put(e.key, seal.sealed(e.key, info)); err != nil {
 			return err
 		}
 		for j, k := range e.keys {

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"go.etcd.io/bbolt"
 )
@@ -28,7 +32,11 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 		if err != nil {
 			return err
 		}
-		before := readCounts(mb)
+		seal := newSealer(meetingID, false)
+		before, err := readCounts(mb, seal)
+		if err != nil {
+			return db.damaged("meeting "+meetingID, err)
+		}
 		res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
 		for _, name := range [][]byte{bucketSessions, bucketSamples} {
 			if mb.Bucket(name) != nil {
@@ -38,23 +46,23 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 			}
 		}
 		after := counts{documents: before.documents}
-		err = db.forEachRaw(ctx, mb, meetingID, func(doc RawDoc) error {
+		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
 			sessions, err := parse(doc)
 			if err != nil {
 				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
-			enc, err := encodeSessions(sessions)
+			enc, err := encodeSessions(seal, sessions)
 			if err != nil {
 				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
 			res.Documents++
-			return putSessions(mb, enc, &PageResult{}, &after)
+			return putSessions(mb, seal, enc, &PageResult{}, &after)
 		})
 		if err != nil {
 			return err
 		}
 		res.SessionsAfter, res.SamplesAfter = keyCount(mb.Bucket(bucketSessions)), int(after.samples)
-		return after.put(mb)
+		return after.put(mb, seal)
 	})
 	if err != nil {
 		return RebuildResult{}, fmt.Errorf("rebuild meeting %s: %w", meetingID, err)
@@ -74,4 +82,160 @@ func keyCount(b *bbolt.Bucket) int {
 		n++
 	}
 	return n
+}
+
+// memKV is a kv in memory.
+type memKV map[string][]byte
+
+func (m memKV) Get(k []byte) []byte { return m[string(k)] }
+
+func (m memKV) Put(k, v []byte) error {
+	m[string(k)] = bytes.Clone(v)
+	return nil
+}
+
+// CompareRebuild replays a meeting's raw documents through parse, in the
+// order they were stored, without changing anything, and reports where what
+// is stored differs from what they give: a session or sample changed,
+// missing or extra. It is what Rebuild would change, and finds a stored
+// value that was altered in a way its seal cannot show (a record written
+// wrong). Problems are one line each, at most limit of them; count is how
+// many there were.
+func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, parse func(RawDoc) ([]SessionSamples, error)) (problems []string, count int, err error) {
+	add := func(format string, a ...any) {
+		count++
+		if len(problems) < limit {
+			problems = append(problems, fmt.Sprintf("meeting %s: ", meetingID)+fmt.Sprintf(format, a...))
+		}
+	}
+	err = db.view(ctx, func(tx *bbolt.Tx) error {
+		mb, err := meetingBucket(tx, meetingID)
+		if err != nil {
+			return err
+		}
+		seal := db.sealer(meetingID)
+		wantSessions, wantSamples := memKV{}, memKV{}
+		var c counts
+		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
+			sessions, err := parse(doc)
+			if err != nil {
+				add("raw document %d (from %s) no longer parses: %v", doc.Seq, doc.Source, err)
+				return nil
+			}
+			enc, err := encodeSessions(newSealer(meetingID, false), sessions)
+			if err != nil {
+				add("raw document %d (from %s): %v", doc.Seq, doc.Source, err)
+				return nil
+			}
+			return mergeSessions(wantSessions, wantSamples, newSealer(meetingID, false), enc, &PageResult{}, &c)
+		})
+		if err != nil {
+			return err
+		}
+		compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
+			key, _ := parseSessionKey(k)
+			what := fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat))
+			switch {
+			case got == nil:
+				add("%s: in the raw documents, not stored", what)
+			case want == nil:
+				add("%s: stored, not in any raw document", what)
+			default:
+				add("%s: stored details differ from the raw documents'", what)
+			}
+		})
+		compareKV(mb.Bucket(bucketSamples), wantSamples, func(k []byte, got, want []byte) {
+			key, _ := parseSessionKey(k[:max(0, len(k)-timeKeyLen)])
+			t, _ := parseTimeKey(k[max(0, len(k)-timeKeyLen):])
+			what := fmt.Sprintf("sample of %q at %s", key.Participant, t.Format(timeFormat))
+			switch {
+			case got == nil:
+				add("%s: in the raw documents, not stored", what)
+			case want == nil:
+				add("%s: stored, not in any raw document", what)
+			default:
+				add("%s: %s", what, sampleDiff(seal, k, got, want))
+			}
+		})
+		return nil
+	})
+	return problems, count, err
+}
+
+// compareKV calls differ for every key whose value differs between a stored
+// bucket (its raw, sealed values; nil bucket: empty) and want, in key order;
+// a missing side is nil.
+func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) {
+	seen := make(map[string]bool, len(want))
+	if b != nil {
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			w, ok := want[string(k)]
+			seen[string(k)] = true
+			if !ok {
+				differ(k, v, nil)
+			} else if !bytes.Equal(v, w) {
+				differ(k, v, w)
+			}
+		}
+	}
+	missing := make([]string, 0)
+	for k := range want {
+		if !seen[k] {
+			missing = append(missing, k)
+		}
+	}
+	slices.Sort(missing)
+	for _, k := range missing {
+		differ([]byte(k), nil, want[k])
+	}
+}
+
+// sampleDiff says how a stored sample differs from what its raw documents
+// give: "jitter_ms of audio_input is 24, the raw documents say 8".
+func sampleDiff(seal sealer, k, got, want []byte) string {
+	decode := func(v []byte) ([]Value, error) {
+		p, err := seal.open(k, v, true)
+		if err != nil {
+			return nil, err
+		}
+		return decodeSample(nil, p)
+	}
+	g, err := decode(got)
+	if err != nil {
+		return "stored: " + err.Error()
+	}
+	w, _ := decode(want)
+	var diffs []string
+	find := func(vs []Value, st Stream, m Metric) (float64, bool) {
+		for _, v := range vs {
+			if v.Stream == st && v.Metric == m {
+				return v.V, true
+			}
+		}
+		return 0, false
+	}
+	show := func(x float64, ok bool) string {
+		if !ok {
+			return "absent"
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	for _, vs := range [][]Value{g, w} {
+		for _, v := range vs {
+			gv, gok := find(g, v.Stream, v.Metric)
+			wv, wok := find(w, v.Stream, v.Metric)
+			if gok == wok && (gv == wv || (gv != gv && wv != wv)) {
+				continue
+			}
+			d := fmt.Sprintf("%s of %s is %s, the raw documents say %s", v.Metric, v.Stream, show(gv, gok), show(wv, wok))
+			if !slices.Contains(diffs, d) {
+				diffs = append(diffs, d)
+			}
+		}
+	}
+	if len(diffs) == 0 {
+		return "stored differently from the raw documents"
+	}
+	return strings.Join(diffs, "; ")
 }

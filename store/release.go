@@ -11,8 +11,18 @@ const releaseEvery = 32 << 20
 // readMapped counts n bytes read from the memory map in tx, and releases
 // the map every releaseEvery bytes. Any goroutine may call it.
 func (db *DB) readMapped(tx *bbolt.Tx, n int) {
-	if db.mapped.Add(int64(n)) >= releaseEvery {
+	if db.readOnly && db.mapped.Add(int64(n)) >= releaseEvery {
 		db.mapped.Store(0)
-		releaseMapped(db.bolt, tx)
+		db.releaseMapped(tx.DB(), tx)
 	}
+}
+
+// mappedLen is how much of the memory map may be advised on: the part the
+// transaction can reach, and never more than the file held when it was
+// mapped. bbolt maps at least the file's size, but its page count comes
+// from the file's header, and a cut-off file counts pages it does not have:
+// advising past the map discards memory that is not the map's (the Go
+// heap, the dynamic loader's).
+func (db *DB) mappedLen(tx *bbolt.Tx) int64 {
+	return min(tx.Size(), db.mapLen)
 }

@@ -6,7 +6,7 @@ import "go.etcd.io/bbolt"
 
 // releaseMapped does nothing where madvise is not known to be safe to use
 // this way; see release_linux.go.
-func releaseMapped(*bbolt.DB, *bbolt.Tx) {}
+func (db *DB) releaseMapped(*bbolt.DB, *bbolt.Tx) {}
 
 // readAhead does nothing here; see release_linux.go.
-func readAhead(*bbolt.DB, *bbolt.Tx) {}
+func (db *DB) readAhead(*bbolt.DB, *bbolt.Tx) {}

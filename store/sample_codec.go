@@ -11,9 +11,9 @@ import (
 
 // A sample's values are stored compactly, because a long meeting has
 // hundreds of thousands of samples and reading them back is the hot path of
-// every analysis:
+// every analysis. The encoding is the payload of a sealed record (seal.go;
+// in schema 1 it followed a format byte of 1):
 //
-//	byte     format version (1)
 //	per stream present, in stream order:
 //	  byte     the Stream
 //	  byte     which of the stream kind's metrics follow (bit i = Kind().Metrics()[i])
@@ -23,8 +23,6 @@ import (
 //	             "0.3%") take one to three bytes and decode to the same
 //	             float64 as parsing their text. For k = 7 the next 8 bytes
 //	             are the float64's bits, little-endian.
-
-const sampleFormat = 1
 
 var errSampleFormat = errors.New("unknown sample encoding")
 
@@ -61,7 +59,6 @@ func init() {
 // appendSample appends the encoding of values, which must be ordered by
 // stream and metric (Sample.Normalize) and belong to their streams.
 func appendSample(b []byte, values []Value) ([]byte, error) {
-	b = append(b, sampleFormat)
 	for i := 0; i < len(values); {
 		st := values[i].Stream
 		if st >= NumStreams {
@@ -110,10 +107,7 @@ func appendValue(b []byte, v float64) []byte {
 // of every read: it grows dst once per stream and reads one-byte varints
 // without a call.
 func decodeSample(dst []Value, b []byte) ([]Value, error) {
-	if len(b) == 0 || b[0] != sampleFormat {
-		return dst, errSampleFormat
-	}
-	i := 1
+	i := 0
 	for i < len(b) {
 		if i+2 > len(b) || b[i] >= byte(NumStreams) {
 			return dst, errSampleFormat

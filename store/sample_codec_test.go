@@ -100,7 +100,9 @@ func TestSampleCodecRejects(t *testing.T) {
 			t.Errorf("appendSample(%v) accepted", vs)
 		}
 	}
-	for _, b := range [][]byte{nil, {9}, {1, 0}, {1, 0, 1}, {1, 0, 0xff, 1}, {1, 99, 1, 8}, {1, 0, 1, 7, 1, 2}} {
+	// A stream without its mask, a value missing, too many metrics, no
+	// such stream, a float cut short.
+	for _, b := range [][]byte{{0}, {0, 1}, {0, 0xff, 1}, {99, 1, 8}, {0, 1, 7, 1, 2}} {
 		if _, err := decodeSample(nil, b); err == nil {
 			t.Errorf("decodeSample(%v) accepted", b)
 		}

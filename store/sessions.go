@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"go.etcd.io/bbolt"
 )
@@ -25,6 +26,13 @@ import (
 func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers int,
 	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) error {
 	workers = max(1, workers)
+	// The workers read in transactions of their own: the file stays open
+	// until they are done.
+	b, release, err := db.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
@@ -41,22 +49,31 @@ func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers i
 	}
 
 	items := make(chan sessionItem, 4*workers)
+	// Samples read per meeting, to hold against its counts: a damaged page
+	// can hide records without failing to read.
+	read := make([]atomic.Uint64, len(meetingIDs))
+	want := make([]uint64, len(meetingIDs))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			if err := db.sessionWorker(ctx, w, meetingIDs, items, fn); err != nil {
+			if err := db.sessionWorker(ctx, b, w, meetingIDs, read, items, fn); err != nil {
 				fail(err)
 			}
 			for range items { // let the lister finish
 			}
 		})
 	}
-	err := db.view(ctx, func(tx *bbolt.Tx) error {
+	err = db.view(ctx, func(tx *bbolt.Tx) error {
 		for mi, id := range meetingIDs {
 			mb, err := meetingBucket(tx, id)
 			if err != nil {
 				return err
 			}
+			c, err := readCounts(mb, db.sealer(id))
+			if err != nil {
+				return db.damaged("meeting "+id, err)
+			}
+			want[mi] = c.samples
 			index := 0
 			err = forEachSession(mb, func(_ SessionKey, key, _ []byte) error {
 				select {
@@ -82,8 +99,15 @@ func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers i
 		return first
 	case err == nil && ctx.Err() != nil: // the workers stopped early
 		return context.Cause(ctx)
+	case err != nil:
+		return err
 	}
-	return err
+	for i, id := range meetingIDs {
+		if got := read[i].Load(); got != want[i] {
+			return db.damaged("meeting "+id, fmt.Errorf("%d samples read, but its counts say %d", got, want[i]))
+		}
+	}
+	return nil
 }
 
 // sessionItem is a session for a worker: its meeting (an index into the
@@ -95,15 +119,15 @@ type sessionItem struct {
 
 // sessionWorker reads, decodes and hands over the sessions it receives, in
 // a read transaction of its own.
-func (db *DB) sessionWorker(ctx context.Context, w int, meetingIDs []string, items <-chan sessionItem,
+func (db *DB) sessionWorker(ctx context.Context, b *bbolt.DB, w int, meetingIDs []string, read []atomic.Uint64, items <-chan sessionItem,
 	fn func(worker int, meetingID string, index int, s *Session, samples []Sample) error) error {
-	tx, err := db.bolt.Begin(false)
+	tx, err := b.Begin(false)
 	if err != nil {
 		return fmt.Errorf("%s: read: %w", db.path, err)
 	}
 	defer func() {
 		if db.readOnly {
-			releaseMapped(db.bolt, tx)
+			db.releaseMapped(b, tx)
 		}
 		_ = tx.Rollback()
 	}()
@@ -116,6 +140,7 @@ func (db *DB) sessionWorker(ctx context.Context, w int, meetingIDs []string, ite
 		if err := r.read(id, it); err != nil {
 			return err
 		}
+		read[it.meeting].Add(uint64(len(r.c.samples)))
 		if err := fn(w, id, it.index, r.c.sess, r.c.samples); err != nil {
 			return err
 		}
@@ -129,6 +154,7 @@ type sessionReader struct {
 	db       *DB
 	tx       *bbolt.Tx
 	meeting  int // index of the meeting whose buckets these are
+	seal     sealer
 	sessions *bbolt.Bucket
 	cur      *bbolt.Cursor // on its samples; nil if it has none
 	c        chunk
@@ -145,16 +171,17 @@ func (r *sessionReader) read(id string, it sessionItem) (err error) {
 		if err != nil {
 			return err
 		}
-		r.meeting, r.sessions, r.cur = it.meeting, mb.Bucket(bucketSessions), nil
+		r.meeting, r.sessions, r.cur, r.seal = it.meeting, mb.Bucket(bucketSessions), nil, r.db.sealer(id)
 		if sb := mb.Bucket(bucketSamples); sb != nil {
 			r.cur = sb.Cursor()
 		}
 	}
 	c := &r.c
 	c.sess = new(Session)
-	if err := unmarshalJSON(r.sessions.Get(it.key), c.sess); err != nil {
+	if err := readSession(r.seal, it.key, r.sessions.Get(it.key), c.sess); err != nil {
 		return r.db.damaged("meeting "+id+" session info", err)
 	}
+	c.seal = r.seal.under(it.key)
 	c.keys, c.vals = c.keys[:0], c.vals[:0]
 	if r.cur != nil {
 		n := 0

@@ -19,6 +19,7 @@ const chunkSize = 512
 // open, and the decoded samples.
 type chunk struct {
 	sess    *Session
+	seal    sealer // the session's: under its key (seal.go)
 	first   bool   // the session's first chunk: announce the session
 	info    []byte // the session's encoded info, when the worker is to decode it
 	keys    [][]byte
@@ -34,9 +35,9 @@ type chunk struct {
 var chunks = sync.Pool{New: func() any { return new(chunk) }}
 
 // getChunk returns an empty chunk for session s.
-func getChunk(s *Session) *chunk {
+func getChunk(s *Session, seal sealer) *chunk {
 	c := chunks.Get().(*chunk)
-	c.sess, c.first, c.err = s, false, nil
+	c.sess, c.seal, c.first, c.err = s, seal, false, nil
 	c.keys, c.vals, c.samples = c.keys[:0], c.vals[:0], c.samples[:0]
 	return c
 }
@@ -81,7 +82,10 @@ func (c *chunk) decode() {
 			return
 		}
 		start := len(c.arena)
-		c.arena, err = decodeSample(c.arena, c.vals[i])
+		body, err := c.seal.open(k, c.vals[i], true)
+		if err == nil {
+			c.arena, err = decodeSample(c.arena, body)
+		}
 		if err != nil {
 			c.err = fmt.Errorf("sample of %s at %s: %w", c.sess.Participant, t.Format(timeFormat), err)
 			return
@@ -148,8 +152,8 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 		}
 		putChunk(c)
 	}
-	newChunk := func(s *Session, first bool) *chunk {
-		c := getChunk(s)
+	newChunk := func(s *Session, seal sealer, first bool) *chunk {
+		c := getChunk(s, seal)
 		c.first = first
 		c.done = make(chan struct{})
 		return c
@@ -166,7 +170,13 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 	if sb := mb.Bucket(bucketSamples); sb != nil && sample != nil {
 		cur = sb.Cursor()
 	}
-	err = forEachSession(mb, func(_ SessionKey, prefix, info []byte) error {
+	seal := db.sealer(meetingID)
+	stored, err := readCounts(mb, seal)
+	if err != nil {
+		return db.damaged("meeting "+meetingID, err)
+	}
+	var read uint64 // samples read, to hold against the counts
+	err = forEachSession(mb, func(key SessionKey, prefix, info []byte) error {
 		if failed {
 			return cbErr
 		}
@@ -174,8 +184,8 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 			return err
 		}
 		sess := new(Session)
-		if err := unmarshalJSON(info, sess); err != nil {
-			return db.damaged("meeting "+meetingID+" session info", err)
+		if err := readSession(seal, prefix, info, sess); err != nil {
+			return db.damaged("meeting "+meetingID+" session of "+key.Participant, err)
 		}
 		if cur == nil {
 			if session != nil {
@@ -189,9 +199,11 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 			}
 			return nil
 		}
-		c := newChunk(sess, true)
+		sseal := seal.under(prefix)
+		c := newChunk(sess, sseal, true)
 		for k, v := cur.Seek(prefix); k != nil && len(k) == len(prefix)+timeKeyLen && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			c.keys, c.vals = append(c.keys, k[len(prefix):]), append(c.vals, v)
+			read++
 			db.readMapped(tx, len(k)+len(v))
 			if len(c.keys) == chunkSize {
 				dispatch(c)
@@ -201,7 +213,7 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				c = newChunk(sess, false)
+				c = newChunk(sess, sseal, false)
 			}
 		}
 		if len(c.keys) > 0 || c.first {
@@ -212,8 +224,12 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 	for len(pending) > 0 {
 		deliver()
 	}
-	if failed {
+	switch {
+	case failed:
 		return cbErr
+	case err == nil && cur != nil && read != stored.samples:
+		// A damaged page can hide records without failing to read.
+		return db.damaged("meeting "+meetingID, fmt.Errorf("%d samples read, but its counts say %d", read, stored.samples))
 	}
 	return err
 }

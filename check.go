@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "check the database before trusting it: its B-tree, every record's checksum, the counts, and the samples against their raw responses",
+		Description: `Reads the whole database and reports what is wrong with it, changing
+nothing:
+
+  - the B-tree: every page in use or free, once; keys in order; nothing
+    past the end of the file (what bbolt's own check does, read without
+    the memory map, so that no damage can crash it);
+  - every record's checksum: samples, sessions, meetings, counts, raw
+    responses (a flipped bit anywhere in them is found);
+  - each meeting's counts of samples and raw responses, and its first and
+    last sample, against what it holds; every sample belongs to a stored
+    session and decodes; every raw response decompresses to the SHA-256
+    its index names;
+  - every stored sample and session against what re-parsing the raw
+    responses gives (skip with --quick). After an upgrade that reads more
+    of Zoom's fields, differences here are what 'zoomqos reparse' would
+    change.
+
+It runs while other zoomqos processes use the file (a collector waits for
+it). The exit status is 0 when all is well, 1 when anything is wrong.
+
+Examples:
+   zoomqos check
+   zoomqos check --quick
+   zoomqos check --meeting 85012345678`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "meeting", Usage: "only this meeting `ID` (and the B-tree)"},
+			&cli.BoolFlag{Name: "quick", Usage: "skip comparing the samples with their re-parsed raw responses"},
+		},
+		Action: func(c *cli.Context) error {
+			var ids []string
+			if c.IsSet("meeting") {
+				id, err := requireMeeting(c)
+				if err != nil {
+					return err
+				}
+				ids = []string{id}
+			}
+			db, err := openStore(c, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return runCheck(c.Context, db, ids, !c.Bool("quick"), c.App.Writer)
+		},
+	}
+}
+
+// runCheck checks the database, prints what it found and returns an error
+// when anything is wrong.
+func runCheck(ctx context.Context, db *store.DB, ids []string, reparse bool, w io.Writer) error {
+	r, err := db.Check(ctx, ids)
+	if errors.Is(err, store.ErrNotFound) && len(ids) == 1 {
+		return fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", ids[0])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: schema %d, %s, %s\n", r.Path, r.Schema, humanBytes(r.Size), plural(r.Pages, "page"))
+	fmt.Fprintf(w, "  %s, %s, %s, %s\n", plural(r.Meetings, "meeting"), plural(r.Sessions, "session"),
+		plural(r.Samples, "sample"), plural(r.Documents, "raw response"))
+	if r.Schema < store.SchemaVersion {
+		fmt.Fprintf(w, "  schema %d has no checksums: any writing command upgrades it to %d\n", r.Schema, store.SchemaVersion)
+	}
+	problems, count := r.Problems, r.Count
+	compared := 0
+	if reparse && r.OK() {
+		// Comparing with the raw responses means something only where
+		// the records themselves are sound.
+		if ids == nil {
+			list, err := db.Meetings(ctx)
+			if err != nil {
+				return err
+			}
+			for _, m := range list {
+				ids = append(ids, m.ID)
+			}
+		}
+		for _, id := range ids {
+			p, n, err := collect.Compare(ctx, db, id, max(0, 100-len(problems)))
+			if err != nil {
+				return err
+			}
+			problems, count, compared = append(problems, p...), count+n, compared+1
+		}
+	}
+	if count == 0 {
+		fmt.Fprintf(w, "  the B-tree is sound; every record's checksum holds; the counts match")
+		if reparse {
+			fmt.Fprintf(w, "; every sample and session equals what re-parsing its raw responses gives (%s)", plural(compared, "meeting"))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "ok")
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+	if more := count - len(problems); more > 0 {
+		fmt.Fprintf(w, "  ... and %d more\n", more)
+	}
+	if reparse && !r.OK() {
+		fmt.Fprintln(w, "  (the samples were not compared with their raw responses: the records above are damaged)")
+	}
+	return fmt.Errorf("%s: %s found: restore a backup, or export what still reads (zoomqos export, zoomqos dump --format raw)",
+		r.Path, plural(count, "problem"))
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// setting is one thing a user can set through the environment or the
+// config file, and perhaps a flag: the one list of them, from which the
+// config file's known keys, its error messages and the help come.
+type setting struct {
+	key    string // the environment variable and config-file key
+	flag   string // the flag that wins over both, if any ("" for none)
+	secret bool   // never from a flag, never printed
+	about  string
+}
+
+// settings lists every setting. Secrets have no flag.
+var settings = []setting{
+	{"ZOOMQOS_DB", "db", false, "the database file"},
+	{"ZOOMQOS_LOG_LEVEL", "log-level", false, "log detail on stderr"},
+	{"ZOOMQOS_LOCK_TIMEOUT", "lock-timeout", false, "how long to wait for another zoomqos process to let go of the database"},
+	{"ZOOMQOS_FILE_MODE", "file-mode", false, "permissions of the files zoomqos writes (reports, e-mails, dumps, exports, backups)"},
+	{"ZOOM_ACCOUNT_ID", "", false, "Server-to-Server OAuth account id"},
+	{"ZOOM_CLIENT_ID", "", false, "Server-to-Server OAuth client id"},
+	{"ZOOM_CLIENT_SECRET", "", true, "Server-to-Server OAuth client secret"},
+	{"ZOOM_ACCESS_TOKEN", "", true, "a plain access token instead of OAuth"},
+	{"ZOOM_API_URL", "api-url", false, "the Zoom API's base URL"},
+	{"ZOOM_TOKEN_URL", "token-url", false, "the OAuth token URL"},
+	{"ZOOMQOS_LATENCY_MS", "latency-ms", false, "latency threshold"},
+	{"ZOOMQOS_JITTER_MS", "jitter-ms", false, "jitter threshold"},
+	{"ZOOMQOS_LOSS_PCT", "loss-pct", false, "average loss threshold"},
+	{"ZOOMQOS_FRAME_RATE_FPS", "fps", false, "video frame rate threshold"},
+	{"ZOOMQOS_CPU_PCT", "cpu-pct", false, "system CPU threshold"},
+	{"ZOOMQOS_MIN_WINDOW_SAMPLES", "min-samples", false, "degraded samples a window needs"},
+	{"ZOOMQOS_SMTP_URL", "", false, "the SMTP server for --send"},
+	{"ZOOMQOS_SMTP_PASSWORD", "", true, "the SMTP password"},
+	{"ZOOMQOS_MAIL_FROM", "from", false, "the e-mail's sender"},
+}
+
+// settingKeys are the keys the config file may hold, in the list's order.
+func settingKeys() []string {
+	keys := make([]string, len(settings))
+	for i, s := range settings {
+		keys[i] = s.key
+	}
+	return keys
+}
+
+// secretValues returns the values of the secret settings that are set.
+func (cfg *config) secretValues() []string {
+	var out []string
+	for _, s := range settings {
+		if v, ok := cfg.lookup(s.key); ok && s.secret && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// The config file (--config) holds KEY=VALUE lines with the keys above.
+// "#" starts a comment; "export " and quotes are allowed. The environment
+// wins over the file, flags over both; secrets have no flags.
+
+// config is the config file's values.
+type config struct {
+	path string
+	vals map[string]string
+}
+
+// loadConfig reads the config file named by --config (or ZOOMQOS_CONFIG),
+// once per run; a missing file is an empty config. It warns when others can
+// read the file, which may hold secrets.
+func loadConfig(c *cli.Context) (*config, error) {
+	if cfg, ok := c.App.Metadata["config"].(*config); ok {
+		return cfg, nil
+	}
+	path := c.String("config")
+	cfg := &config{path: path, vals: map[string]string{}}
+	if path != "" {
+		f, err := os.Open(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("config file: %w", err)
+		default:
+			defer f.Close()
+			fi, err := f.Stat()
+			if err != nil {
+				return nil, fmt.Errorf("config file: %w", err)
+			}
+			if fi.IsDir() {
+				return nil, fmt.Errorf("config file %s is a directory", path)
+			}
+			if fi.Mode().Perm()&0o077 != 0 {
+				logger(c).Warn(fmt.Sprintf("config file %s can be read by other users (mode %v): chmod 600 it", path, fi.Mode().Perm()))
+			}
+			if err := cfg.read(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c.App.Metadata["config"] = cfg
+	return cfg, nil
+}
+
+// read parses KEY=VALUE lines. Errors name the line, never its value: it
+// may be a secret.
+func (cfg *config) read(f *os.File) error {
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		k, v, ok := strings.Cut(line, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" {
+			return fmt.Errorf("config file %s line %d: want KEY=VALUE", cfg.path, n)
+		}
+		switch {
+		case k == "ZOOMQOS_CONFIG":
+			return fmt.Errorf("config file %s line %d: ZOOMQOS_CONFIG names the config file; it cannot be set inside it", cfg.path, n)
+		case !slices.Contains(settingKeys(), k) && !looksLikeKey(k):
+			// Perhaps a value in the wrong place: do not repeat it.
+			return fmt.Errorf("config file %s line %d: want KEY=VALUE", cfg.path, n)
+		case !slices.Contains(settingKeys(), k):
+			return fmt.Errorf("config file %s line %d: unknown key %s (known: %s)", cfg.path, n, k,
+				strings.Join(settingKeys(), ", "))
+		}
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		cfg.vals[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("config file %s: %w", cfg.path, err)
+	}
+	return nil
+}
+
+// looksLikeKey reports whether s is made like the keys: capitals, digits
+// and underscores.
+func looksLikeKey(s string) bool {
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// lookup returns a setting: from the environment if set there, else from
+// the file.
+func (cfg *config) lookup(key string) (string, bool) {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v, true
+	}
+	v, ok := cfg.vals[key]
+	return v, ok
+}
+
+// value returns a setting as the user gave it: its flag when given on the
+// command line, else the environment, else the config file; ok is false
+// when none of them sets it.
+func value(c *cli.Context, key string) (v string, ok bool, err error) {
+	i := slices.IndexFunc(settings, func(s setting) bool { return s.key == key })
+	if i < 0 {
+		return "", false, fmt.Errorf("no setting %s", key)
+	}
+	if f := settings[i].flag; f != "" && onCommandLine(c, f) {
+		return c.String(f), true, nil
+	}
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return "", false, err
+	}
+	v, ok = cfg.lookup(key)
+	return v, ok && v != "", nil
+}
+
+// onCommandLine reports whether a flag was given on the command line. The
+// flags of settings take nothing from the environment themselves (value
+// does), so being set means being given.
+func onCommandLine(c *cli.Context, name string) bool {
+	return c.IsSet(name)
+}
