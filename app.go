@@ -143,20 +143,6 @@ Examples:
 			level := new(slog.LevelVar)
 			c.App.Metadata["level"] = level
 			c.App.Metadata["log"] = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
-			// Every command reads the config file: a mistake in it is
-			// reported whatever the command.
-			if _, err := loadConfig(c); err != nil {
-				return err
-			}
-			v, ok, err := value(c, "ZOOMQOS_LOG_LEVEL")
-			if err != nil {
-				return err
-			}
-			if ok {
-				if err := level.UnmarshalText([]byte(v)); err != nil {
-					return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
-				}
-			}
 			return nil
 		},
 		Reader:          stdin,
@@ -181,8 +167,30 @@ Examples:
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = usageErr
+		cmd.Before = readSettings
 	}
 	return app
+}
+
+// readSettings runs before every command (not before its --help): every
+// command reads the config file, so that a mistake in it is reported
+// whatever the command, and sets the log level from it.
+func readSettings(c *cli.Context) error {
+	if _, err := loadConfig(c); err != nil {
+		return err
+	}
+	v, ok, err := value(c, "ZOOMQOS_LOG_LEVEL")
+	if err != nil || !ok {
+		return err
+	}
+	level, _ := c.App.Metadata["level"].(*slog.LevelVar)
+	if level == nil {
+		return nil
+	}
+	if err := level.UnmarshalText([]byte(v)); err != nil {
+		return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
+	}
+	return nil
 }
 
 // logger returns the logger set up from --log-level.

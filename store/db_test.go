@@ -738,3 +738,47 @@ func TestReleaseMappedKeepsReads(t *testing.T) {
 		t.Fatalf("%d sessions, %v", n, err)
 	}
 }
+
+// A writer holds the file only while it writes: readers open it between
+// writes, and a write waits for them (here, with a short lock timeout,
+// gives up and says so).
+func TestWriterLetsGoBetweenWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	w, err := Open(ctx0, path, Options{LockTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.PutPage(ctx0, testPage("m", Past, "{}", session("a", t0, 3, 1))); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx0, path, Options{ReadOnly: true, LockTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("a reader while the writer is open: %v", err)
+	}
+	if _, err := w.PutPage(ctx0, testPage("m", Past, `{"2":1}`, session("b", t0, 3, 1))); !errors.Is(err, ErrLocked) {
+		t.Errorf("a write while a reader reads: %v, want ErrLocked", err)
+	}
+	if list, err := r.Meetings(ctx0); err != nil || len(list) != 1 || list[0].Samples != 3 {
+		t.Errorf("the reader sees %+v, %v", list, err)
+	}
+	r.Close()
+	if _, err := w.PutPage(ctx0, testPage("m", Past, `{"2":1}`, session("b", t0, 3, 1))); err != nil {
+		t.Errorf("a write once the reader is done: %v", err)
+	}
+	// Hold keeps the file for a run of writes.
+	release, err := w.Hold(ctx0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx0, path, Options{ReadOnly: true, LockTimeout: 100 * time.Millisecond}); !errors.Is(err, ErrLocked) {
+		t.Errorf("a reader while the writer holds the file: %v", err)
+	}
+	release()
+	release() // a second call does nothing
+	if r, err := Open(ctx0, path, Options{ReadOnly: true}); err != nil {
+		t.Errorf("a reader after the hold: %v", err)
+	} else {
+		r.Close()
+	}
+}

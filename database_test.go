@@ -1,0 +1,123 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.etcd.io/bbolt"
+)
+
+// A cut-off, zero-filled or foreign file: every command that reads it says
+// what is wrong in one line naming it, and exits 1.
+func TestDamagedDatabaseCommands(t *testing.T) {
+	db := incidentDB(t)
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	damaged := map[string][]byte{
+		"cut.db":     data[:20000],
+		"edge.db":    data[:3*4096],
+		"zeroed.db":  append(append([]byte(nil), data[:8192]...), make([]byte, len(data)-8192)...),
+		"foreign.db": []byte(strings.Repeat("PK\x03\x04 not a database ", 1000)),
+		"header.db":  append(make([]byte, 8192), data[8192:]...),
+	}
+	for name, b := range damaged {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, b, 0o600)
+		for _, args := range [][]string{
+			{"meetings"},
+			{"analyze", "--meeting", incidentMeeting},
+			{"report", "--meeting", incidentMeeting, "-o", filepath.Join(dir, "r.html")},
+			{"dump", "--meeting", incidentMeeting},
+			{"export", "--meeting", incidentMeeting, "-o", filepath.Join(dir, "e.parquet")},
+			{"check"},
+			{"import", "--meeting", "m", "testdata/participant-qos.json"},
+		} {
+			r := zoomqos(t, "", append([]string{"--db", path}, args...)...)
+			oneLine(t, r, 1, path, "not a zoomqos database, or damaged")
+		}
+	}
+	r := zoomqos(t, "", "--db", filepath.Join(dir, "cut.db"), "meetings")
+	oneLine(t, r, 1, "it is cut off: 20000 bytes, but its header counts")
+}
+
+// check finds a changed sample, and says how to go on; backup copies a
+// sound file and checks the copy.
+func TestCheckAndBackupCommands(t *testing.T) {
+	db := incidentDB(t)
+	r := zoomqos(t, "", "--db", db, "check")
+	if r.code != 0 || !strings.HasSuffix(r.stdout, "\nok\n") || !strings.Contains(r.stdout, "1 meeting, 5 sessions, 31 samples, 1 raw response") ||
+		!strings.Contains(r.stdout, "every sample and session equals what re-parsing its raw responses gives") {
+		t.Errorf("check of a sound file: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+
+	dir := t.TempDir()
+	copyPath := filepath.Join(dir, "copy.db")
+	r = zoomqos(t, "", "--db", db, "backup", "-o", copyPath)
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "Backed up "+db+" to "+copyPath) || !strings.Contains(r.stderr, "checked: ok") {
+		t.Fatalf("backup: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if a, b := zoomqos(t, "", "--db", db, "dump", "--meeting", incidentMeeting), zoomqos(t, "", "--db", copyPath, "dump", "--meeting", incidentMeeting); a.stdout != b.stdout || a.stdout == "" {
+		t.Error("the backup dumps differently from the database")
+	}
+	oneLine(t, zoomqos(t, "", "--db", db, "backup", "-o", db), 2, "is the database itself")
+	oneLine(t, zoomqos(t, "", "--db", db, "backup"), 2, "-o FILE")
+
+	// One bit of a stored jitter flipped: check says where, dump refuses.
+	b, err := bbolt.Open(copyPath, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bbolt.Tx) error {
+		s := tx.Bucket([]byte("meetings")).Bucket([]byte(incidentMeeting)).Bucket([]byte("samples"))
+		k, v := s.Cursor().First()
+		v = append([]byte(nil), v...)
+		v[3] ^= 0x08
+		return s.Put(append([]byte(nil), k...), v)
+	})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = zoomqos(t, "", "--db", copyPath, "check")
+	if r.code != 1 || !strings.Contains(r.stdout, "meeting 86000000001: sample of \"p101\" at 2026-11-02T09:01:00Z") || !strings.Contains(r.stdout, "checksum mismatch") ||
+		!strings.Contains(r.stderr, "1 problem found: restore a backup") {
+		t.Errorf("check of a flipped bit: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	oneLine(t, zoomqos(t, "", "--db", copyPath, "dump", "--meeting", incidentMeeting), 1, "checksum mismatch")
+	r = zoomqos(t, "", "--db", copyPath, "backup", "-o", filepath.Join(dir, "copy2.db"))
+	oneLine(t, r, 1, "but it fails its check", "checksum mismatch")
+}
+
+// Two imports of the same files at once, in two processes: both finish,
+// and every sample is stored once.
+func TestTwoWritersAtOnce(t *testing.T) {
+	db := tempDB(t)
+	files := []string{"testdata/list-page.json", "testdata/participant-qos.json", "testdata/incident-meeting.json"}
+	var cmds []*exec.Cmd
+	for range 2 {
+		cmd := zoomqosProcess(t, nil, append([]string{"--db", db, "import", "--meeting", "m"}, files...)...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("an import: %v", err)
+		}
+	}
+	one := tempDB(t)
+	zoomqos(t, "", append([]string{"--db", one, "import", "--meeting", "m"}, files...)...)
+	if a, b := zoomqos(t, "", "--db", db, "dump", "--meeting", "m"), zoomqos(t, "", "--db", one, "dump", "--meeting", "m"); a.stdout != b.stdout {
+		t.Error("two imports at once stored other samples than one")
+	}
+	if r := zoomqos(t, "", "--db", db, "check"); r.code != 0 {
+		t.Errorf("check: %s", r.stdout)
+	}
+}
