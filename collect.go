@@ -143,6 +143,15 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 	case webinar != "":
 		plan.Target = collect.Target{ID: webinar, Webinar: true}
 	}
+	if plan.Target.ID != "" {
+		flag := "--meeting"
+		if plan.Target.Webinar {
+			flag = "--webinar"
+		}
+		if err := checkMeetingID(flag, plan.Target.ID); err != nil {
+			return plan, err
+		}
+	}
 	if plan.Type != store.Past && plan.Type != store.Live {
 		return bad("--type %q: use past or live", plan.Type)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -88,6 +89,9 @@ func importFile(ctx context.Context, im *collect.Importer, name string, stdin io
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Errorf("import %s: it is a directory: give the files in it (%s)", name, filepath.Join(name, "*.json"))
+	}
 	return im.File(ctx, name, f)
 }
 

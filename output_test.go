@@ -292,4 +292,6 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 	oneLine(t, zoomqos(t, "", "--db", empty, "meetings"), 1, empty+": no database: the file is empty (0 bytes)")
 	oneLine(t, zoomqos(t, "", "--db", dir, "meetings"), 1, dir+" is not a zoomqos database, or damaged: it is a directory")
 	oneLine(t, zoomqos(t, "", "--db", dir, "import", "--meeting", "m", "testdata/participant-qos.json"), 1, dir, "it is a directory")
+	r := zoomqos(t, "", "--db", filepath.Join(dir, "new.db"), "import", "--meeting", "m", "testdata")
+	lastLine(t, r, 1, "import testdata: it is a directory: give the files in it (testdata/*.json)")
 }

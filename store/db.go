@@ -165,7 +165,10 @@ func (db *DB) acquire(ctx context.Context) (*bbolt.DB, func(), error) {
 func (db *DB) letGo() {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.held--; db.held == 0 && db.bolt != nil {
+	if db.held > 0 {
+		db.held--
+	}
+	if db.held == 0 && db.bolt != nil {
 		db.bolt.Close()
 		db.bolt = nil
 	}
