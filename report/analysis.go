@@ -187,6 +187,7 @@ func cell(s string) string {
 // statsHeader is the CSV header of statistics rows.
 var statsHeader = []string{"count", "min", "mean", "p50", "p90", "p95", "p99", "max"}
 
+// Text from Zoom is guarded against spreadsheet formulas (csvText).
 func statsRow(s analyze.Stats) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	return []string{strconv.Itoa(s.Count), f(s.Min), f(s.Mean), f(s.P50), f(s.P90), f(s.P95), f(s.P99), f(s.Max)}
@@ -202,12 +203,12 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := ss[st.String()][m.String()]; ok {
-					cw.Write(append([]string{r.Meeting, scope, participant, session, name, st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if mos != nil {
-			cw.Write(append([]string{r.Meeting, scope, participant, session, name, "audio", "mos"}, statsRow(*mos)...))
+			cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), "audio", "mos"}, statsRow(*mos)...))
 		}
 	}
 	rows("meeting", "", "", "", r.Streams, r.MOS)
@@ -247,7 +248,7 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 }
 
 // WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
-// per group, stream and metric.
+// per group, stream and metric; the groups guarded as csvText says.
 func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"by", "group", "sessions", "meetings", "stream", "metric"}, statsHeader...))
@@ -255,12 +256,12 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := g.Streams[st.String()][m.String()]; ok {
-					cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if g.MOS != nil {
-			cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+			cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
 		}
 	}
 	cw.Flush()
