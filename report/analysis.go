@@ -60,9 +60,9 @@ func thresholdLine(t analyze.Thresholds) string {
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	title := "Meeting " + r.Meeting
+	title := "Meeting " + DisplayText(r.Meeting, DisplayLimit)
 	if r.Topic != "" {
-		title += " (" + r.Topic + ")"
+		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
 	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, clock(r.Start), clock(r.End),
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
@@ -166,28 +166,19 @@ func shortTime(s string) string {
 	return "-"
 }
 
-// cell makes a string from Zoom safe for a table cell: no tabs or line
-// breaks, not too long, "-" when empty.
+// cell makes a string from Zoom safe for a table cell (see DisplayText):
+// no tabs, line breaks, escapes or bidi controls, at most 28 characters,
+// "-" when empty.
 func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' || r < 0x20 {
-			return ' '
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > 28 {
-		s = string(r[:27]) + "…"
-	}
-	return s
+	return DisplayText(s, 28)
 }
 
 // statsHeader is the CSV header of statistics rows.
 var statsHeader = []string{"count", "min", "mean", "p50", "p90", "p95", "p99", "max"}
 
-// Text from Zoom is guarded against spreadsheet formulas (csvText).
 func statsRow(s analyze.Stats) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	return []string{strconv.Itoa(s.Count), f(s.Min), f(s.Mean), f(s.P50), f(s.P90), f(s.P95), f(s.P99), f(s.Max)}
@@ -196,6 +187,7 @@ func statsRow(s analyze.Stats) []string {
 // WriteMeetingCSV writes a meeting's percentile tables as CSV rows: the
 // pooled rows (scope "meeting") and each session's (scope "session"), one
 // row per stream and metric, MOS as the metric "mos" of the stream "audio".
+// Text from Zoom is guarded against spreadsheet formulas (csvText).
 func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))

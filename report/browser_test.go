@@ -343,3 +343,74 @@ func TestEmailInBrowser(t *testing.T) {
 		t.Errorf("errors: %v", log.errors)
 	}
 }
+
+// Names that would turn text around, in a real browser: a name with a
+// right-to-left override and a Hebrew name, each followed in the worst
+// sessions' list by its degraded share. The share must read left to
+// right after the name, wherever the name came from; the names on the
+// charts' canvas are isolated by marks that draw nothing.
+func TestHostileTextInBrowser(t *testing.T) {
+	ctx := browser(t)
+	const hebrew = "שלום עולם"
+	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver plans", rloName)
+	sessions[4].Session.UserName = hebrew // a bad-Wi-Fi session: among the worst
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	var log pageLog
+	open(t, ctx, writeReport(t, meetingOf(m, sessions, false), HTMLOptions{}), &log)
+
+	// For each entry of the worst sessions' list: the characters of the
+	// text after the name, left to right on the screen as in the text.
+	order := eval[string](t, ctx, `(() => {
+		const out = [];
+		for (const li of document.querySelectorAll('.worst li')) {
+			const b = li.querySelector('b'), text = b.nextSibling;
+			const name = b.textContent, after = text.textContent, rs = [];
+			for (let i = 0; i < after.length; i++) {
+				if (after[i] === ' ') continue;
+				const r = document.createRange();
+				r.setStart(text, i); r.setEnd(text, i + 1);
+				rs.push(r.getBoundingClientRect());
+			}
+			// Each character right of the one before on its line, or on a
+			// line below; the first right of the name when on its line.
+			const next = (a, c) => Math.abs(c.top - a.top) < 2 ? c.left > a.left : c.top > a.top;
+			const end = b.getClientRects()[b.getClientRects().length - 1];
+			const inOrder = rs.every((r, i) => i === 0 ? (Math.abs(r.top - end.top) >= 2 || r.left >= end.right - 1) : next(rs[i - 1], r));
+			out.push(name + (inOrder ? ': in order' : ': turned around ' + JSON.stringify(after)));
+		}
+		return out.join('\n');
+	})()`)
+	if strings.Count(order, ": in order") != strings.Count(order, "\n")+1 || !strings.Contains(order, hebrew) || !strings.Contains(order, "Eve") {
+		t.Errorf("the worst sessions, in the browser:\n%s", order)
+	}
+	// On the canvas: the isolating marks take no room (no missing-glyph
+	// box), in the font the charts draw with.
+	if w := eval[string](t, ctx, `(() => {
+		const g = document.createElement('canvas').getContext('2d');
+		g.font = '12px sans-serif';
+		const plain = g.measureText('Person 4').width, marked = g.measureText('\u2068Person 4\u2069').width;
+		return plain === marked ? '' : plain + ' ' + marked;
+	})()`); w != "" {
+		t.Errorf("FSI and PDI change a label's width on the canvas: %s", w)
+	}
+	// The heatmap's tooltip holds the name in a <bdi>.
+	tip := eval[string](t, ctx, `(() => {
+		const el = document.getElementById('heatmap'), hm = echarts.getInstanceByDom(el);
+		const rows = hm.getOption().yAxis[0].data, data = hm.getOption().series[0].data;
+		const i = data.findIndex(d => rows[d[1]].includes('\u05e9'));
+		hm.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: i});
+		const d = Array.from(el.children).find(c => c.innerHTML.includes('UTC:'));
+		return d ? d.innerHTML : '';
+	})()`)
+	if !strings.Contains(tip, "<bdi>\u2068"+hebrew+"\u2069</bdi><br>") {
+		t.Errorf("the heatmap's tooltip: %q", tip)
+	}
+	screenshot(t, ctx, "zoomqos-hostile-screenshot.png")
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if len(log.errors) > 0 {
+		t.Errorf("errors in the page: %v", log.errors)
+	}
+}

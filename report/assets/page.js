@@ -28,10 +28,11 @@
   function heatmapTooltip(o) {
     var xs = o.xAxis[0].data, ys = o.yAxis[0].data;
     var names = { 1: "good", 2: "fair (MOS below 4.0)", 3: "degraded" };
-    // ECharts writes tooltips as HTML: every name is escaped.
+    // ECharts writes tooltips as HTML: every name is escaped, and
+    // isolated from the text after it.
     o.tooltip.formatter = function (p) {
       var v = p.value;
-      return esc(ys[v[1]]) + "<br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
+      return "<bdi>" + esc(ys[v[1]]) + "</bdi><br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
     };
     o.legend = { show: false };
     // Progressive rendering draws a zoomed heatmap only in part.
