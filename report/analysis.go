@@ -60,7 +60,7 @@ func thresholdLine(t analyze.Thresholds) string {
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	title := "Meeting " + DisplayText(r.Meeting, DisplayLimit)
+	title := meetingName(r)
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
@@ -135,7 +135,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
 		}
 	}
-	fmt.Fprintf(tw, "\nMeeting-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", len(r.Incidents))
+	fmt.Fprintf(tw, "\n%s-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", meetingKind(r), len(r.Incidents))
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {

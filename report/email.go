@@ -49,6 +49,8 @@ var emailFuncs = template.FuncMap{
 	"clock": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC") },
 	"trunc": DisplayText, // with a limit of its own for each cell: a mail is narrow
 	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
 }
 
 var (
@@ -89,8 +91,9 @@ type emailPage struct {
 	ReportName  string
 }
 
-// EmailSubject is the summary's subject: the meeting, its day and its
-// verdict, such as "Meeting 8123 on 2 Nov: 3 of 25 sessions degraded".
+// EmailSubject is the summary's subject: the meeting (or webinar) by its
+// number and topic, its day and its verdict, such as
+// "Meeting 85012345678 (All-hands) on 2 Nov: 3 of 25 sessions degraded".
 func EmailSubject(r *analyze.MeetingResult) string {
 	return subject(r, degradedSessions(r))
 }
@@ -196,8 +199,12 @@ func degradedSessions(r *analyze.MeetingResult) int {
 }
 
 func subject(r *analyze.MeetingResult, degraded int) string {
-	s := "Meeting " + DisplayText(r.Meeting, DisplayLimit)
-	if r.Topic != "" {
+	s := meetingName(r)
+	switch r.Topic {
+	case "":
+	case RedactedTopic: // in parentheses already
+		s += " " + RedactedTopic
+	default:
 		s += " (" + DisplayText(r.Topic, 60) + ")"
 	}
 	if r.Start != nil {

@@ -57,6 +57,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"text":    func(s string) string { return DisplayText(s, DisplayLimit) },
 	"or":      func(s string) string { return cmp.Or(DisplayText(s, DisplayLimit), "–") },
 	"isolate": func(s string) string { return isolated(s, DisplayLimit) },
+	"lower":   strings.ToLower,
 }).Parse(pageTemplate))
 
 // Meeting is what a meeting's HTML report is drawn from.
@@ -266,6 +267,9 @@ func escapeJSON(b []byte) []byte {
 // page is the template's data.
 type page struct {
 	R         *analyze.MeetingResult
+	Kind      string // "Meeting" or "Webinar"
+	Number    string // the meeting number, else the id it is stored under
+	Instance  string // the instance UUID, when Number is the meeting number
 	Generated time.Time
 	Redacted  bool
 	Version   string
@@ -347,7 +351,8 @@ var htmlTableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss
 
 func (b *builder) page(m *Meeting) *page {
 	r := b.r
-	p := &page{R: r, Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
+	p := &page{R: r, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
+		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
 		Threshold: thresholdLine(r.Thresholds), Lines: b.lines}
 	top := 0.0
 	for _, st := range store.Streams() {
