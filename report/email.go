@@ -51,7 +51,17 @@ var emailFuncs = template.FuncMap{
 	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,
+	// The body is as wide as the screen up to 642 px (max-width), which
+	// Outlook on Windows ignores: it gets a table of 642 px in conditional
+	// comments only it reads (html/template would drop them as text).
+	"msoOpen":  func() template.HTML { return msoOpen },
+	"msoClose": func() template.HTML { return msoClose },
 }
+
+const (
+	msoOpen  = `<!--[if mso]><table role="presentation" width="642" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->`
+	msoClose = `<!--[if mso]></td></tr></table><![endif]-->`
+)
 
 var (
 	emailHTMLTmpl = template.Must(template.New("email").Funcs(emailFuncs).Parse(emailHTML))
