@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/urfave/cli/v2"
 
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -50,11 +52,15 @@ func printMeetings(w io.Writer, list []store.MeetingSummary) error {
 		_, err := fmt.Fprintln(w, "no meetings stored yet: import or collect some")
 		return err
 	}
+	// Ids and topics come from Zoom, or from whoever named the meeting:
+	// shown as report.DisplayText makes them, they cannot break a row or
+	// send the terminal an escape.
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MEETING\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES")
+	fmt.Fprintln(tw, "MEETING\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", m.ID, m.Type, clock(m.Start), clock(m.End),
-			m.Participants, m.Sessions, m.Samples)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),
+			report.DisplayText(m.Type, 8), clock(m.Start), clock(m.End), m.Participants, m.Sessions, m.Samples,
+			cmp.Or(report.DisplayText(m.Topic, 60), "-"))
 	}
 	return tw.Flush()
 }

@@ -33,6 +33,8 @@ func (o *Options) wants(s *store.Session) bool {
 // `zoomqos analyze --format json` prints.
 type MeetingResult struct {
 	Meeting      string     `json:"meeting"`
+	Number       string     `json:"number,omitempty"` // the meeting number, when Meeting is an instance UUID
+	Webinar      bool       `json:"webinar,omitempty"`
 	Topic        string     `json:"topic,omitempty"`
 	Type         string     `json:"type,omitempty"`
 	Start        *time.Time `json:"start"` // first sample
@@ -212,7 +214,7 @@ func (p *meetingPart) finishSession(index int) {
 
 // join puts the parts together in order and works out the pooled figures.
 func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
-	r := &MeetingResult{Meeting: m.ID, Topic: m.Topic, Type: m.Type, Thresholds: opts.Thresholds,
+	r := &MeetingResult{Meeting: m.ID, Number: m.Number, Webinar: m.Webinar, Topic: m.Topic, Type: m.Type, Thresholds: opts.Thresholds,
 		SessionResults: []SessionResult{}, Windows: []Window{}}
 	var all pool
 	participants := map[string]bool{}

@@ -60,9 +60,9 @@ func thresholdLine(t analyze.Thresholds) string {
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	title := "Meeting " + r.Meeting
+	title := meetingName(r)
 	if r.Topic != "" {
-		title += " (" + r.Topic + ")"
+		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
 	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, clock(r.Start), clock(r.End),
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
@@ -135,7 +135,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
 		}
 	}
-	fmt.Fprintf(tw, "\nMeeting-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", len(r.Incidents))
+	fmt.Fprintf(tw, "\n%s-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", meetingKind(r), len(r.Incidents))
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
@@ -166,22 +166,14 @@ func shortTime(s string) string {
 	return "-"
 }
 
-// cell makes a string from Zoom safe for a table cell: no tabs or line
-// breaks, not too long, "-" when empty.
+// cell makes a string from Zoom safe for a table cell (see DisplayText):
+// no tabs, line breaks, escapes or bidi controls, at most 28 characters,
+// "-" when empty.
 func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' || r < 0x20 {
-			return ' '
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > 28 {
-		s = string(r[:27]) + "…"
-	}
-	return s
+	return DisplayText(s, 28)
 }
 
 // statsHeader is the CSV header of statistics rows.
@@ -195,6 +187,7 @@ func statsRow(s analyze.Stats) []string {
 // WriteMeetingCSV writes a meeting's percentile tables as CSV rows: the
 // pooled rows (scope "meeting") and each session's (scope "session"), one
 // row per stream and metric, MOS as the metric "mos" of the stream "audio".
+// Text from Zoom is guarded against spreadsheet formulas (csvText).
 func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))
@@ -202,12 +195,12 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := ss[st.String()][m.String()]; ok {
-					cw.Write(append([]string{r.Meeting, scope, participant, session, name, st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if mos != nil {
-			cw.Write(append([]string{r.Meeting, scope, participant, session, name, "audio", "mos"}, statsRow(*mos)...))
+			cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), "audio", "mos"}, statsRow(*mos)...))
 		}
 	}
 	rows("meeting", "", "", "", r.Streams, r.MOS)
@@ -247,7 +240,7 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 }
 
 // WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
-// per group, stream and metric.
+// per group, stream and metric; the groups guarded as csvText says.
 func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"by", "group", "sessions", "meetings", "stream", "metric"}, statsHeader...))
@@ -255,12 +248,12 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := g.Streams[st.String()][m.String()]; ok {
-					cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if g.MOS != nil {
-			cw.Write(append([]string{string(r.By), g.Group, strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+			cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
 		}
 	}
 	cw.Flush()

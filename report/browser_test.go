@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -178,6 +179,52 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 	return out
 }
 
+// Widths a report and an e-mail must read at: a desktop browser's, and a
+// phone's.
+const (
+	desktopWidth = 1400
+	phoneWidth   = 400
+)
+
+// setWidth makes the window w pixels wide and waits until the page has
+// laid itself out again: every chart as wide as its box.
+func setWidth(t *testing.T, ctx context.Context, w int64) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.innerWidth === `+strconv.FormatInt(w, 10)+` &&
+		Array.from(document.querySelectorAll('.chart')).every(d => {
+			const c = d.querySelector('canvas'); return !c || Math.abs(c.getBoundingClientRect().width - d.clientWidth + 2 * parseFloat(getComputedStyle(d).paddingLeft)) < 2; })`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("the page did not lay itself out at %d px: %v", w, err)
+	}
+}
+
+// overflow lists what runs past the right edge of the window, where
+// nothing may: the document, and every element as far as it shows; a
+// table wider than the window shows only as far as the box it scrolls in.
+// Empty when all fits.
+func overflow(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `(() => {
+		const w = window.innerWidth, bad = [];
+		if (document.documentElement.scrollWidth > w) bad.push('the document is ' + document.documentElement.scrollWidth + ' px wide');
+		for (const el of document.body.querySelectorAll('*')) {
+			const r = el.getBoundingClientRect();
+			let right = r.right;
+			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+				if (getComputedStyle(p).overflowX !== 'visible') right = Math.min(right, p.getBoundingClientRect().right);
+			}
+			if (r.width > 0 && right > w + 0.5) {
+				bad.push('<' + el.tagName.toLowerCase() + (el.className ? ' class="' + el.className + '"' : '') + '> to ' + Math.round(right) + ' px: ' + el.textContent.slice(0, 40));
+			}
+		}
+		return bad.slice(0, 8).join('; ');
+	})()`)
+}
+
 func writeReport(tb testing.TB, doc *Meeting, o HTMLOptions) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "report.html")
@@ -198,6 +245,9 @@ func TestReportInBrowser(t *testing.T) {
 	ctx := browser(t)
 	// 60 sessions: more than the heatmap shows at once, so it is zoomed.
 	path := writeReport(t, synthReport(t, 60, 90), HTMLOptions{})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(desktopWidth, 900)); err != nil {
+		t.Fatal(err)
+	}
 	var log pageLog
 	open(t, ctx, path, &log)
 
@@ -271,6 +321,9 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	log.mu.Unlock()
 
+	if o := overflow(t, ctx); o != "" {
+		t.Errorf("at %d px: %s", desktopWidth, o)
+	}
 	// A screenshot for a human to look at.
 	out := screenshot(t, ctx, "zoomqos-report-screenshot.png")
 
@@ -290,13 +343,46 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("printed: %s", pdfOut)
+
+	// On a phone: the charts shrink to the screen, tables scroll in their
+	// own boxes, nothing else runs past the right edge, and the heatmap's
+	// legend keeps clear of its title.
+	eval[bool](t, ctx, `Array.from(document.querySelectorAll('.chart')).every(el => { echarts.getInstanceByDom(el).dispatchAction({type: 'hideTip'}); return true; })`)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`Array.from(document.querySelectorAll('.chart > div:not(:first-child)')).every(d => getComputedStyle(d).visibility === 'hidden' || getComputedStyle(d).display === 'none')`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("tooltips still shown: %v", err)
+	}
+	setWidth(t, ctx, phoneWidth)
+	if o := overflow(t, ctx); o != "" {
+		t.Errorf("at %d px: %s", phoneWidth, o)
+	}
+	if boxes := eval[int](t, ctx, `Array.from(document.querySelectorAll('.scroll')).filter(b => b.scrollWidth > b.clientWidth).length`); boxes == 0 {
+		t.Error("no table scrolls sideways at 400 px: are the wide tables in their boxes?")
+	}
+	if o := eval[string](t, ctx, `(() => {
+		const hm = echarts.getInstanceByDom(document.getElementById('heatmap'));
+		const rect = main => {
+			const v = hm.getViewOfComponentModel(hm.getModel().getComponent(main));
+			const r = v.group.getBoundingRect().clone();
+			r.applyTransform(v.group.getComputedTransform());
+			return r;
+		};
+		const title = rect('title'), legend = rect('visualMap');
+		return title.intersect(legend) ? JSON.stringify({title, legend}) : '';
+	})()`); o != "" {
+		t.Errorf("at %d px the heatmap's title and legend overlap: %s", phoneWidth, o)
+	}
+	screenshot(t, ctx, "zoomqos-report-screenshot-400.png")
 }
 
 // The e-mail's HTML part as a mail client shows it: its cid: pictures
 // served beside it (a browser knows no cid:), no script, no network.
 func TestEmailInBrowser(t *testing.T) {
 	ctx := browser(t)
-	raw := writeEmail(t, synthReport(t, 24, 90), EmailOptions{ReportName: "report-86000000042.html"})
+	// Stored under an instance UUID with no number: the UUID is the title.
+	m, sessions := synthMeeting(24, 90)
+	m.ID = "4444AAAiAAAAAiAiAiiAii=="
+	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{ReportName: "report-4444AAAiAAAAAiAiAiiAii==.html"})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +407,7 @@ func TestEmailInBrowser(t *testing.T) {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(680, 900), chromedp.Navigate("file://"+path)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(desktopWidth, 900), chromedp.Navigate("file://"+path)); err != nil {
 		t.Fatal(err)
 	}
 	loaded := eval[string](t, ctx, `Array.from(document.images).map(i => i.complete + ':' + i.naturalWidth + 'x' + i.naturalHeight + ':' + i.width).join(',')`)
@@ -332,6 +418,15 @@ func TestEmailInBrowser(t *testing.T) {
 		t.Errorf("%d scripts in the e-mail", n)
 	}
 	screenshot(t, ctx, "zoomqos-email-screenshot.png")
+	// On a phone, as wide as the screen and no wider.
+	setWidth(t, ctx, phoneWidth)
+	if o := overflow(t, ctx); o != "" {
+		t.Errorf("at %d px: %s", phoneWidth, o)
+	}
+	if w := eval[float64](t, ctx, `Math.max(...Array.from(document.images).map(i => i.getBoundingClientRect().width))`); w > phoneWidth-16 || w < phoneWidth-80 {
+		t.Errorf("at %d px the charts are %g px wide", phoneWidth, w)
+	}
+	screenshot(t, ctx, "zoomqos-email-screenshot-400.png")
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	for _, u := range log.requests {
@@ -341,5 +436,76 @@ func TestEmailInBrowser(t *testing.T) {
 	}
 	if len(log.errors) > 0 {
 		t.Errorf("errors: %v", log.errors)
+	}
+}
+
+// Names that would turn text around, in a real browser: a name with a
+// right-to-left override and a Hebrew name, each followed in the worst
+// sessions' list by its degraded share. The share must read left to
+// right after the name, wherever the name came from; the names on the
+// charts' canvas are isolated by marks that draw nothing.
+func TestHostileTextInBrowser(t *testing.T) {
+	ctx := browser(t)
+	const hebrew = "שלום עולם"
+	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver plans", rloName)
+	sessions[4].Session.UserName = hebrew // a bad-Wi-Fi session: among the worst
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(desktopWidth, 900)); err != nil {
+		t.Fatal(err)
+	}
+	var log pageLog
+	open(t, ctx, writeReport(t, meetingOf(m, sessions, false), HTMLOptions{}), &log)
+
+	// For each entry of the worst sessions' list: the characters of the
+	// text after the name, left to right on the screen as in the text.
+	order := eval[string](t, ctx, `(() => {
+		const out = [];
+		for (const li of document.querySelectorAll('.worst li')) {
+			const b = li.querySelector('b'), text = b.nextSibling;
+			const name = b.textContent, after = text.textContent, rs = [];
+			for (let i = 0; i < after.length; i++) {
+				if (after[i] === ' ') continue;
+				const r = document.createRange();
+				r.setStart(text, i); r.setEnd(text, i + 1);
+				rs.push(r.getBoundingClientRect());
+			}
+			// Each character right of the one before on its line, or on a
+			// line below; the first right of the name when on its line.
+			const next = (a, c) => Math.abs(c.top - a.top) < 2 ? c.left > a.left : c.top > a.top;
+			const end = b.getClientRects()[b.getClientRects().length - 1];
+			const inOrder = rs.every((r, i) => i === 0 ? (Math.abs(r.top - end.top) >= 2 || r.left >= end.right - 1) : next(rs[i - 1], r));
+			out.push(name + (inOrder ? ': in order' : ': turned around ' + JSON.stringify(after)));
+		}
+		return out.join('\n');
+	})()`)
+	if strings.Count(order, ": in order") != strings.Count(order, "\n")+1 || !strings.Contains(order, hebrew) || !strings.Contains(order, "Eve") {
+		t.Errorf("the worst sessions, in the browser:\n%s", order)
+	}
+	// On the canvas: the isolating marks take no room (no missing-glyph
+	// box), in the font the charts draw with.
+	if w := eval[string](t, ctx, `(() => {
+		const g = document.createElement('canvas').getContext('2d');
+		g.font = '12px sans-serif';
+		const plain = g.measureText('Person 4').width, marked = g.measureText('\u2068Person 4\u2069').width;
+		return plain === marked ? '' : plain + ' ' + marked;
+	})()`); w != "" {
+		t.Errorf("FSI and PDI change a label's width on the canvas: %s", w)
+	}
+	// The heatmap's tooltip holds the name in a <bdi>.
+	tip := eval[string](t, ctx, `(() => {
+		const el = document.getElementById('heatmap'), hm = echarts.getInstanceByDom(el);
+		const rows = hm.getOption().yAxis[0].data, data = hm.getOption().series[0].data;
+		const i = data.findIndex(d => rows[d[1]].includes('\u05e9'));
+		hm.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: i});
+		const d = Array.from(el.children).find(c => c.innerHTML.includes('UTC:'));
+		return d ? d.innerHTML : '';
+	})()`)
+	if !strings.Contains(tip, "<bdi>\u2068"+hebrew+"\u2069</bdi><br>") {
+		t.Errorf("the heatmap's tooltip: %q", tip)
+	}
+	screenshot(t, ctx, "zoomqos-hostile-screenshot.png")
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if len(log.errors) > 0 {
+		t.Errorf("errors in the page: %v", log.errors)
 	}
 }

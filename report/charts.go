@@ -104,7 +104,7 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 		for k, v := range vals {
 			ps = append(ps, point{float64(ts.First + k), float64(v)})
 		}
-		line.AddSeries(b.labels[i], nil,
+		line.AddSeries(b.labels[i].chart(), nil,
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 1}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
@@ -267,7 +267,7 @@ func (b *builder) heatmap(id string) chartSpec {
 	ys := make([]string, len(b.order))
 	data := make([]heatCells, 0, len(b.order))
 	for row, i := range b.order {
-		ys[row] = b.labels[i]
+		ys[row] = b.labels[i].chart()
 		s := &tl.Sessions[i]
 		var hc heatCells
 		hc.row = row

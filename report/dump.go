@@ -157,8 +157,9 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// appendField appends a text field: CSV-quoted when needed, or as a JSON
-// string (null when empty, for JSON). Invalid UTF-8 becomes U+FFFD in both.
+// appendField appends a text field: for CSV guarded against formulas
+// (csvText) and quoted when needed; for JSON as a string, exactly (null
+// when empty). Invalid UTF-8 becomes U+FFFD in both.
 func appendField(b []byte, s string, csv bool) []byte {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -170,6 +171,7 @@ func appendField(b []byte, s string, csv bool) []byte {
 		out, _ := jsontext.AppendQuote(b, s) // invalid UTF-8 comes out replaced, still usable
 		return out
 	}
+	s = csvText(s)
 	needs := false
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {

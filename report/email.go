@@ -47,9 +47,21 @@ var emailFuncs = template.FuncMap{
 	"pct":   pct,
 	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
 	"clock": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC") },
-	"trunc": truncate,
+	"trunc": DisplayText, // with a limit of its own for each cell: a mail is narrow
 	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+	// The body is as wide as the screen up to 642 px (max-width), which
+	// Outlook on Windows ignores: it gets a table of 642 px in conditional
+	// comments only it reads (html/template would drop them as text).
+	"msoOpen":  func() template.HTML { return msoOpen },
+	"msoClose": func() template.HTML { return msoClose },
 }
+
+const (
+	msoOpen  = `<!--[if mso]><table role="presentation" width="642" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->`
+	msoClose = `<!--[if mso]></td></tr></table><![endif]-->`
+)
 
 var (
 	emailHTMLTmpl = template.Must(template.New("email").Funcs(emailFuncs).Parse(emailHTML))
@@ -59,9 +71,10 @@ var (
 // Limits that keep the HTML body well under Gmail's clipping (about
 // 100 KB): the full lists are in the attached report.
 const (
-	emailWorst   = 10
-	emailWindows = 20
-	emailNameLen = 48
+	emailWorst         = 10
+	emailWindows       = 20
+	emailNameLen       = 48 // in the worst sessions' table
+	emailWindowNameLen = 40
 )
 
 // EmailOptions say who the summary is from and to, and what it carries.
@@ -88,8 +101,9 @@ type emailPage struct {
 	ReportName  string
 }
 
-// EmailSubject is the summary's subject: the meeting, its day and its
-// verdict, such as "Meeting 8123 on 2 Nov: 3 of 25 sessions degraded".
+// EmailSubject is the summary's subject: the meeting (or webinar) by its
+// number and topic, its day and its verdict, such as
+// "Meeting 85012345678 (All-hands) on 2 Nov: 3 of 25 sessions degraded".
 func EmailSubject(r *analyze.MeetingResult) string {
 	return subject(r, degradedSessions(r))
 }
@@ -106,6 +120,7 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	for _, row := range p.Sessions {
 		if row.R != nil && row.R.DegradedShare > 0 {
 			if len(ep.Worst) < emailWorst {
+				row.Label.Name = DisplayText(row.Label.Name, emailNameLen)
 				ep.Worst = append(ep.Worst, row)
 			} else {
 				ep.MoreWorst++
@@ -122,6 +137,9 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	}
 	grouped := groupWindows(main)
 	ep.Windows = grouped[:min(emailWindows, len(grouped))]
+	for i := range ep.Windows {
+		ep.Windows[i].Label.Name = DisplayText(ep.Windows[i].Label.Name, emailWindowNameLen)
+	}
 	ep.MoreWindows = len(grouped) - len(ep.Windows)
 	charts, err := b.emailCharts()
 	if err != nil {
@@ -191,9 +209,13 @@ func degradedSessions(r *analyze.MeetingResult) int {
 }
 
 func subject(r *analyze.MeetingResult, degraded int) string {
-	s := "Meeting " + r.Meeting
-	if r.Topic != "" {
-		s += " (" + truncate(r.Topic, 60) + ")"
+	s := meetingName(r)
+	switch r.Topic {
+	case "":
+	case RedactedTopic: // in parentheses already
+		s += " " + RedactedTopic
+	default:
+		s += " (" + DisplayText(r.Topic, 60) + ")"
 	}
 	if r.Start != nil {
 		s += " on " + r.Start.UTC().Format("2 Jan")
@@ -209,21 +231,6 @@ func verdict(r *analyze.MeetingResult, degraded int) string {
 		return fmt.Sprintf("no session of %d degraded", r.Sessions)
 	}
 	return fmt.Sprintf("%d of %d sessions degraded", degraded, r.Sessions)
-}
-
-// truncate shortens s to n characters with an ellipsis, and makes control
-// characters spaces: names go into headers and narrow table cells.
-func truncate(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // writeMIME writes the message: headers, then the tree drawn at the top

@@ -52,7 +52,12 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
 	},
-	"or": func(s string) string { return cmp.Or(s, "–") },
+	// text and or show a string from Zoom (see DisplayText); the page
+	// puts each in a <bdi>, which isolates it from the text around it.
+	"text":    func(s string) string { return DisplayText(s, DisplayLimit) },
+	"or":      func(s string) string { return cmp.Or(DisplayText(s, DisplayLimit), "–") },
+	"isolate": func(s string) string { return isolated(s, DisplayLimit) },
+	"lower":   strings.ToLower,
 }).Parse(pageTemplate))
 
 // Meeting is what a meeting's HTML report is drawn from.
@@ -92,7 +97,7 @@ type builder struct {
 	tl        *analyze.Timeline
 	results   []*analyze.SessionResult // by timeline session; nil when the analysis left it out
 	sessions  []*store.Session         // by timeline session
-	labels    []string                 // by timeline session: unique, for legends
+	labels    []sessionLabel           // by timeline session: unique, for legends
 	order     []int                    // timeline sessions, worst first
 	lines     int
 	maxPoints int
@@ -149,29 +154,44 @@ func worse(a, b *analyze.SessionResult) bool {
 	return mosOf(*a) < mosOf(*b)
 }
 
-// sessionLabels names each session for legends and axes: the user name,
-// with the join time when the name has several sessions, and a number
-// when even that repeats.
-func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []string {
+// sessionLabel names a session in legends, axes and tables.
+type sessionLabel struct {
+	Name   string // the user name, else the participant id, as DisplayText shows it
+	Suffix string // what tells apart sessions of one name: " · 14:05", " #2"
+}
+
+func (l sessionLabel) String() string { return l.Name + l.Suffix }
+
+// chart is the label as a chart draws it on its canvas: the name
+// isolated, so that a right-to-left name keeps the suffix in its place.
+func (l sessionLabel) chart() string { return fsi + l.Name + pdi + l.Suffix }
+
+// sessionLabels names each session: the user name, with the join time
+// when the name has several sessions, and a number when even that
+// repeats. Names are cut to DisplayLimit first, so that two long names
+// alike in their first characters are told apart too.
+func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []sessionLabel {
 	names := make([]string, len(tl.Sessions))
 	seen := map[string]int{}
+	shown := func(s string) string { return strings.TrimSpace(DisplayText(s, DisplayLimit)) }
 	for i := range tl.Sessions {
-		name := tl.Sessions[i].Participant
-		if s := sessions[i]; s != nil && strings.TrimSpace(s.UserName) != "" {
-			name = strings.TrimSpace(s.UserName)
+		name := ""
+		if s := sessions[i]; s != nil {
+			name = shown(s.UserName)
 		}
-		names[i] = cmp.Or(name, "(unnamed)")
+		names[i] = cmp.Or(name, shown(tl.Sessions[i].Participant), "(unnamed)")
 		seen[names[i]]++
 	}
-	out := make([]string, len(names))
+	out := make([]sessionLabel, len(names))
 	used := map[string]int{}
 	for i, name := range names {
-		label := name
+		label := sessionLabel{Name: name}
 		if seen[name] > 1 && !tl.Sessions[i].JoinTime.IsZero() {
-			label += " · " + tl.Sessions[i].JoinTime.UTC().Format("15:04")
+			label.Suffix = " · " + tl.Sessions[i].JoinTime.UTC().Format("15:04")
 		}
-		if used[label]++; used[label] > 1 {
-			label += " #" + strconv.Itoa(used[label])
+		n := label.String()
+		if used[n]++; used[n] > 1 {
+			label.Suffix += " #" + strconv.Itoa(used[n])
 		}
 		out[i] = label
 	}
@@ -247,6 +267,9 @@ func escapeJSON(b []byte) []byte {
 // page is the template's data.
 type page struct {
 	R         *analyze.MeetingResult
+	Kind      string // "Meeting" or "Webinar"
+	Number    string // the meeting number, else the id it is stored under
+	Instance  string // the instance UUID, when Number is the meeting number
 	Generated time.Time
 	Redacted  bool
 	Version   string
@@ -292,7 +315,7 @@ type mosShare struct {
 }
 
 type sessionRow struct {
-	Label   string
+	Label   sessionLabel
 	R       *analyze.SessionResult
 	S       *store.Session
 	Join    time.Time
@@ -303,7 +326,8 @@ type sessionRow struct {
 
 type windowRow struct {
 	analyze.Window
-	Label, Length, Worst string
+	Label         sessionLabel
+	Length, Worst string
 }
 
 type streamTable struct {
@@ -327,7 +351,8 @@ var htmlTableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss
 
 func (b *builder) page(m *Meeting) *page {
 	r := b.r
-	p := &page{R: r, Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
+	p := &page{R: r, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
+		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
 		Threshold: thresholdLine(r.Thresholds), Lines: b.lines}
 	top := 0.0
 	for _, st := range store.Streams() {
@@ -348,7 +373,7 @@ func (b *builder) page(m *Meeting) *page {
 		}
 		p.MOS = append(p.MOS, row)
 	}
-	labels := map[string]string{}
+	labels := map[string]sessionLabel{}
 	for _, i := range b.order {
 		row := b.sessionRow(i)
 		p.Sessions = append(p.Sessions, row)
@@ -411,7 +436,11 @@ func (b *builder) page(m *Meeting) *page {
 		for _, m := range w.Breached {
 			worst = append(worst, m+" "+num(w.Worst[m]))
 		}
-		p.Windows = append(p.Windows, windowRow{Window: w, Label: cmp.Or(labels[w.Participant+"\x00"+w.Session], w.UserName),
+		label, ok := labels[w.Participant+"\x00"+w.Session]
+		if !ok {
+			label = sessionLabel{Name: DisplayText(cmp.Or(w.UserName, w.Participant), DisplayLimit)}
+		}
+		p.Windows = append(p.Windows, windowRow{Window: w, Label: label,
 			Length: (time.Duration(w.DurationS) * time.Second).String(), Worst: strings.Join(worst, ", ")})
 	}
 	return p

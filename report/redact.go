@@ -23,10 +23,13 @@ func NewRedactor() *Redactor {
 	return &Redactor{people: map[string]int{}, values: map[string]map[string]string{}}
 }
 
+// RedactedTopic is what a redacted meeting's topic reads.
+const RedactedTopic = "(topic redacted)"
+
 // Meeting redacts a meeting's topic.
 func (r *Redactor) Meeting(m *store.Meeting) {
 	if m.Topic != "" {
-		m.Topic = "(topic redacted)"
+		m.Topic = RedactedTopic
 	}
 }
 

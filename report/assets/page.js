@@ -25,17 +25,31 @@
     o.xAxis.forEach(function (a) { a.axisLabel = { hideOverlap: true }; });
   }
 
-  function heatmapTooltip(o) {
+  function heatmapOption(o) {
     var xs = o.xAxis[0].data, ys = o.yAxis[0].data;
     var names = { 1: "good", 2: "fair (MOS below 4.0)", 3: "degraded" };
-    // ECharts writes tooltips as HTML: every name is escaped.
+    // ECharts writes tooltips as HTML: every name is escaped, and
+    // isolated from the text after it.
     o.tooltip.formatter = function (p) {
       var v = p.value;
-      return esc(ys[v[1]]) + "<br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
+      return "<bdi>" + esc(ys[v[1]]) + "</bdi><br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
     };
     o.legend = { show: false };
     // Progressive rendering draws a zoomed heatmap only in part.
     o.series.forEach(function (s) { s.progressive = 0; });
+    // On a phone the legend goes under the title, and the names get less
+    // room: ECharts applies this whenever the chart is that narrow.
+    return {
+      baseOption: o,
+      media: [{
+        query: { maxWidth: 560 },
+        option: {
+          visualMap: [{ left: 0, right: null, top: 22 }],
+          grid: [{ top: 60, left: 100 }],
+          yAxis: [{ axisLabel: { width: 90 } }]
+        }
+      }]
+    };
   }
 
   var charts = [], pending = data.charts.length;
@@ -47,9 +61,9 @@
 
   function draw(c) {
     var o = c.option;
-    if (c.kind === "time") { toTime(o); } else { heatmapTooltip(o); }
     o.tooltip = o.tooltip || {};
     o.tooltip.confine = true;
+    if (c.kind === "time") { toTime(o); } else { o = heatmapOption(o); }
     var chart = echarts.init(document.getElementById(c.id), null, { renderer: "canvas" });
     var done = false;
     chart.on("finished", function () {

@@ -1,0 +1,29 @@
+package report
+
+import "testing"
+
+func TestCSVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":        "",
+		"Ada":     "Ada",
+		"=1+1":    "'=1+1",
+		"+1 555":  "'+1 555",
+		"-x":      "'-x",
+		"@x":      "'@x",
+		"\tx":     "'\tx",
+		"\rx":     "'\rx",
+		"\nx":     "'\nx",
+		"'":       "'",
+		"'a":      "'a",
+		"'=a":     "''=a",
+		"''":      "'''",
+		"a=b":     "a=b",
+		" =1":     " =1",
+		"O'Brien": "O'Brien",
+		"１=fullw": "１=fullw",
+	} {
+		if got := csvText(in); got != want {
+			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
