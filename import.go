@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -109,7 +110,8 @@ func printProblems(w io.Writer, p *collect.Problems) {
 	if p.Count > 0 {
 		fmt.Fprintf(w, "  not understood %s (left absent):\n", plural(p.Count, "value"))
 		for _, x := range p.First {
-			fmt.Fprintf(w, "    %s\n", x)
+			// Values and paths come from the files: shown inert.
+			fmt.Fprintf(w, "    %s\n", report.DisplayText(x.String(), report.DisplayLimit))
 		}
 		if more := p.Count - len(p.First); more > 0 {
 			fmt.Fprintf(w, "    ... and %d more\n", more)
@@ -118,7 +120,7 @@ func printProblems(w io.Writer, p *collect.Problems) {
 	if len(p.Unknown) > 0 {
 		fields := p.UnknownFields()
 		for i, f := range fields {
-			fields[i] = fmt.Sprintf("%s (%d)", f, p.Unknown[f])
+			fields[i] = fmt.Sprintf("%s (%d)", report.DisplayText(f, 80), p.Unknown[f])
 		}
 		fmt.Fprintf(w, "  unknown fields, kept in the raw copy: %s\n", strings.Join(fields, ", "))
 	}
