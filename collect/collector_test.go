@@ -53,9 +53,12 @@ func (c *fixedClock) Set(t time.Time)     { c.t.Store(t.UnixNano()) }
 
 var epoch = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
+// pastOnly is an account of n past meetings of about people people each,
+// ten minutes long: enough for every page and fault, little work for a
+// loaded machine.
 func pastOnly(n, people int) fakezoom.Options {
 	clock := newClock(epoch)
-	return fakezoom.Options{Seed: 42, Clock: clock.Now, PastMeetings: n, Participants: people}
+	return fakezoom.Options{Seed: 42, Clock: clock.Now, PastMeetings: n, Participants: people, Minutes: 10}
 }
 
 // dumpMeeting renders a meeting's sessions and samples for comparisons.
@@ -245,9 +248,9 @@ func TestFaultsAreRetried(t *testing.T) {
 		faults           func(*fakezoom.Options)
 		noRetries        bool // the fault must not cause retries
 	}{
-		{name: "429 bursts, ISO Retry-After", faults: func(o *fakezoom.Options) { o.Faults.Burst429Every, o.Faults.Burst429Len = 5, 1 }},
+		{name: "429 bursts, ISO Retry-After", faults: func(o *fakezoom.Options) { o.Faults.Burst429Every, o.Faults.Burst429Len = 8, 1 }},
 		{name: "429 bursts, seconds", faults: func(o *fakezoom.Options) {
-			o.Faults.Burst429Every, o.Faults.Burst429Len, o.RetryAfter = 5, 1, "seconds"
+			o.Faults.Burst429Every, o.Faults.Burst429Len, o.RetryAfter = 8, 1, "seconds"
 		}},
 		{name: "429 bursts, no Retry-After", faults: func(o *fakezoom.Options) { o.Faults.Burst429Every, o.RetryAfter = 4, "none" }},
 		// Three one-page meetings, fetched at once, after discovery: at 1
@@ -374,7 +377,7 @@ func TestDailyLimitThenResume(t *testing.T) {
 // Ctrl-C in the middle: every page received is stored; running again
 // continues and ends with the same store as an uninterrupted run.
 func TestInterruptedThenResumed(t *testing.T) {
-	opts := pastOnly(4, 40)
+	opts := pastOnly(4, 30) // at least two pages each: page 7 comes
 	fz, client := account(t, opts)
 	db := openDB(t)
 	ctx, cancel := context.WithCancel(context.Background())

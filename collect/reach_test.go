@@ -51,7 +51,7 @@ func collectOne(t *testing.T, client *Client, id string) error {
 // An API or token URL that cannot be reached: each retry is logged as a
 // warning, and the error says which URL and which setting to check.
 func TestUnreachableSaysWhere(t *testing.T) {
-	quick := func(c *ClientConfig) { c.Backoff, c.MaxBackoff = time.Millisecond, 2*time.Millisecond }
+	quick := func(c *ClientConfig) { c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond }
 	t.Run("API, connection refused", func(t *testing.T) {
 		api := closedURL(t) + "/v2"
 		var logs logBuffer
@@ -101,33 +101,51 @@ func TestUnreachableSaysWhere(t *testing.T) {
 }
 
 // A server that accepts a request and never answers, or stops in the
-// middle of an answer, is given a bounded time per try, then up.
+// middle of an answer, is given a bounded time per try, then up. A timeout
+// that must fire faces a server that never answers, however long it is
+// given; one that must not fire is the default, or generous.
 func TestNoAnswer(t *testing.T) {
-	short := func(c *ClientConfig) {
-		c.HeaderTimeout, c.StallTimeout = 20*time.Millisecond, 20*time.Millisecond
-	}
 	t.Run("API never answers", func(t *testing.T) {
-		opts := pastOnly(1, 5)
-		opts.Faults.HangEvery = 1
+		// Every API request is held (a fixed token: no token request has
+		// to beat the short timeout).
+		quit := make(chan struct{})
 		var logs logBuffer
-		fz, client := account(t, opts, short, func(c *ClientConfig) { c.Log = logs.logger() })
-		err := collectOne(t, client, fz.Meetings()[0].UUID)
-		mustSay(t, "hanging API", err, "meeting "+fz.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}/participants/qos",
-			"no answer from "+hostOf(fz.URL)+" within 20ms (6 tries)")
-		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(fz.URL)+" within 20ms; retry 1 of 5 in ")
-		if n := fz.Requests(); n != 6 {
-			t.Errorf("%d requests, want 6 tries", n)
+		srv, client, base := wrapped(t, pastOnly(1, 5), func(fake http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-r.Context().Done():
+				case <-quit:
+				}
+			})
+		}, func(c *ClientConfig) {
+			c.Credentials = Credentials{AccessToken: "a-token-value"}
+			c.HeaderTimeout = 20 * time.Millisecond
+			c.Log = logs.logger()
+		})
+		t.Cleanup(func() { close(quit) })
+		err := collectOne(t, client, srv.Meetings()[0].UUID)
+		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}/participants/qos",
+			"no answer from "+hostOf(base)+" within 20ms (6 tries)", "ZOOM_API_URL")
+		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
+		if st := client.Stats(); st.Requests != 6 {
+			t.Errorf("%d requests, want 6 tries", st.Requests)
 		}
 	})
 	t.Run("API stalls mid-answer", func(t *testing.T) {
 		opts := pastOnly(1, 5)
 		opts.Faults.StallEvery = 1
 		var logs logBuffer
-		fz, client := account(t, opts, short, func(c *ClientConfig) { c.Log = logs.logger() })
+		fz, client := account(t, opts, func(c *ClientConfig) {
+			c.StallTimeout = 20 * time.Millisecond
+			c.Log = logs.logger()
+		})
 		err := collectOne(t, client, fz.Meetings()[0].UUID)
 		mustSay(t, "stalling API", err, "meeting "+fz.Meetings()[0].UUID,
 			"the answer from "+hostOf(fz.URL)+" stopped for 20ms after ", " bytes (6 tries)")
 		mustLog(t, "stalling API", logs.String(), "the answer from "+hostOf(fz.URL)+" stopped for 20ms after ")
+		if n := fz.Requests(); n != 6 {
+			t.Errorf("%d requests, want 6 tries", n)
+		}
 	})
 	t.Run("token URL never answers", func(t *testing.T) {
 		quit := make(chan struct{})
@@ -139,9 +157,15 @@ func TestNoAnswer(t *testing.T) {
 		}))
 		t.Cleanup(hang.Close)
 		t.Cleanup(func() { close(quit) }) // runs first: no answer is held past the test
-		fz, client := account(t, pastOnly(1, 5), short, func(c *ClientConfig) { c.TokenURL = hang.URL + "/oauth/token" })
+		fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
+			c.TokenURL = hang.URL + "/oauth/token"
+			c.HeaderTimeout = 20 * time.Millisecond
+		})
 		err := collectOne(t, client, fz.Meetings()[0].UUID)
 		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries)", "ZOOM_TOKEN_URL")
+		if n := fz.Requests(); n != 0 {
+			t.Errorf("%d API requests without a token", n)
+		}
 	})
 	t.Run("one hang among answers", func(t *testing.T) {
 		// Answers come; one never does. The try that hangs is given up
@@ -149,7 +173,7 @@ func TestNoAnswer(t *testing.T) {
 		// normal answer that missed it would only be tried again.
 		opts := pastOnly(1, 25)
 		opts.Faults.HangEvery = 3
-		fz, client := account(t, opts, func(c *ClientConfig) { c.HeaderTimeout = 2 * time.Second })
+		fz, client := account(t, opts, func(c *ClientConfig) { c.HeaderTimeout = 3 * time.Second })
 		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +228,7 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			}
 			o := fz.Options()
 			client, _ := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
-				APIURL: fz.APIURL, TokenURL: tokURL, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
+				APIURL: fz.APIURL, TokenURL: tokURL, Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
 			err := collectOne(t, client, fz.Meetings()[0].UUID)
 			words := append([]string{"the token URL " + tokURL, "ZOOM_TOKEN_URL", "--token-url"}, tc.words...)
 			if tc.tries == 1 {

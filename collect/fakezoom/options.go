@@ -33,6 +33,10 @@ type Options struct {
 	// Participants is the typical number of people in a meeting (default
 	// 25); each meeting has between half and one and a half times as many.
 	PastMeetings, LiveMeetings, Webinars, Participants int
+	// Minutes, when set, is the length of every generated past meeting
+	// and webinar (default: 30 to 90 minutes, webinars 45): short
+	// meetings make quick tests.
+	Minutes int
 	// Meetings, when set, replaces the generated schedule.
 	Meetings []MeetingSpec
 
