@@ -192,7 +192,7 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 }
 
 func printCollect(w io.Writer, r *collect.CollectReport) {
-	fmt.Fprintf(w, "collected %s", plural(r.Meetings, "meeting"))
+	fmt.Fprintf(w, "collected %s", r.Summary())
 	if r.Skipped > 0 {
 		fmt.Fprintf(w, " (%d skipped: collected in full before)", r.Skipped)
 	}

@@ -26,15 +26,21 @@ type APIError struct {
 	TrackingID string // the x-zm-trackingid header
 	Endpoint   string // such as "GET /metrics/meetings/{meetingId}/participants/qos"
 	Meeting    string // the meeting or webinar it was about, if any
+	Webinar    bool   // Meeting is a webinar
+	Page       int    // the page of a list it answered, from 1; 0 if none
 	hint       string
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	if e.Meeting != "" {
-		fmt.Fprintf(&b, "meeting %s: ", e.Meeting)
+		fmt.Fprintf(&b, "%s %s: ", e.what(), e.Meeting)
 	}
-	fmt.Fprintf(&b, "%s: %s (HTTP %d", e.Endpoint, e.plain(), e.Status)
+	b.WriteString(e.Endpoint)
+	if e.Page > 1 {
+		fmt.Fprintf(&b, ": page %d", e.Page)
+	}
+	fmt.Fprintf(&b, ": %s (HTTP %d", e.plain(), e.Status)
 	if e.Code != 0 {
 		fmt.Fprintf(&b, ", Zoom code %d", e.Code)
 	}
@@ -45,19 +51,35 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// what is "meeting" or "webinar".
+func (e *APIError) what() string {
+	if e.Webinar {
+		return "webinar"
+	}
+	return "meeting"
+}
+
+// scope is the classic scope the app needs for the endpoint.
+func (e *APIError) scope() string {
+	if e.Webinar || strings.Contains(e.Endpoint, "/webinars") {
+		return "dashboard_webinars:read:admin"
+	}
+	return "dashboard_meetings:read:admin"
+}
+
 // plain says what the answer means for the user.
 func (e *APIError) plain() string {
 	switch {
 	case e.hint != "":
 		return e.hint
 	case e.NotAvailable():
-		return "Zoom has no QoS data for it: the ID is wrong, or the meeting has not ended yet (past data), or it is over (live data)"
+		return "Zoom has no QoS data for it: the ID is wrong, or the " + e.what() + " has not ended yet (past data), or it is over (live data)"
 	case e.Code == CodeYearAgo:
-		return "Zoom keeps QoS data for a year, and this meeting is older"
+		return "Zoom keeps QoS data for a year, and this " + e.what() + " is older"
 	case e.Status == http.StatusUnauthorized:
-		return "Zoom refused the access token even after getting a new one (" + e.Message + "); check the app's scopes (dashboard_meetings:read:admin)"
+		return "Zoom refused the access token even after getting a new one (" + e.Message + "); check the app's scopes (" + e.scope() + ")"
 	case e.Status == http.StatusForbidden:
-		return "Zoom refused access (" + e.Message + "); the account needs a Business plan or higher with the Dashboard, and the app the dashboard_meetings:read:admin scope"
+		return "Zoom refused access (" + e.Message + "); the account needs a Business plan or higher with the Dashboard, and the app the " + e.scope() + " scope"
 	case e.Code == CodeBadPageToken && strings.Contains(strings.ToLower(e.Message), "token"):
 		return "Zoom refused the next_page_token (it expires after 15 minutes)"
 	case e.Status >= 500:
@@ -78,8 +100,16 @@ func (e *APIError) withHint(h string) *APIError {
 // NotAvailable reports Zoom's 404 code 3001.
 func (e *APIError) NotAvailable() bool { return e.Code == CodeNotAvailable }
 
-// newAPIError reads Zoom's error body ({"code":..., "message":...}).
-func newAPIError(resp *http.Response, body []byte, endpoint, meeting string) *APIError {
+// newAPIError reads Zoom's error body ({"code":..., "message":...}) of an
+// answer to req. Zoom's message is scrubbed before it is shortened, so
+// that no part of a secret an echoing server quoted is left.
+func (c *Client) newAPIError(resp *http.Response, body []byte, req *Request) *APIError {
+	e := newAPIError(resp, body, req.Endpoint, req.Meeting, c.secrets.Scrub)
+	e.Webinar, e.Page = req.Webinar, req.Page
+	return e
+}
+
+func newAPIError(resp *http.Response, body []byte, endpoint, meeting string, scrub func(string) string) *APIError {
 	e := &APIError{Status: resp.StatusCode, TrackingID: resp.Header.Get("X-Zm-Trackingid"), Endpoint: endpoint, Meeting: meeting}
 	var zb struct {
 		Code    json.Number `json:"code"`
@@ -89,10 +119,10 @@ func newAPIError(resp *http.Response, body []byte, endpoint, meeting string) *AP
 		if n, err := zb.Code.Int64(); err == nil {
 			e.Code = int(n)
 		}
-		e.Message = zb.Message
+		e.Message = firstLine(scrub(zb.Message), 500)
 	}
 	if e.Message == "" {
-		e.Message = strings.TrimSpace(firstLine(string(body), 200))
+		e.Message = strings.TrimSpace(firstLine(scrub(string(body)), 200))
 	}
 	return e
 }

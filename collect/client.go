@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/zoomqos/zoomqos/internal/secret"
 	"golang.org/x/time/rate"
 )
 
@@ -32,30 +33,47 @@ type ClientConfig struct {
 	APIURL      string  // default DefaultAPIURL
 	TokenURL    string  // default DefaultTokenURL
 	Rate        float64 // requests a second; default DefaultRate
-	HTTP        *http.Client
+	// HTTP sends the requests; default a client without an overall
+	// timeout: HeaderTimeout and StallTimeout bound each try instead, so
+	// that a large page on a slow link is not cut off.
+	HTTP *http.Client
 	// MaxRetries bounds retries of one request after 5xx answers, network
-	// errors and cut-off bodies (default 5); Max429 bounds retries after
-	// per-second 429s (default 12).
+	// errors, answers that never came, stalled or cut-off bodies and 200s
+	// that were not what was asked for (default 5); Max429 bounds retries
+	// after per-second 429s (default 12).
 	MaxRetries, Max429 int
 	// Backoff is the first retry's wait; it doubles each time, with jitter,
 	// up to MaxBackoff (defaults 1s and 30s). A 429's Retry-After is
 	// honoured up to MaxRetryAfter (default 2 minutes); longer ones fall
 	// back to the backoff.
 	Backoff, MaxBackoff, MaxRetryAfter time.Duration
-	Log                                *slog.Logger
-	UserAgent                          string
+	// HeaderTimeout bounds the wait for an answer to begin, connecting
+	// included (default DefaultHeaderTimeout, 30s); StallTimeout the
+	// longest pause while an answer's body arrives (default
+	// DefaultStallTimeout, 30s). A try that runs out is retried.
+	HeaderTimeout, StallTimeout time.Duration
+	// Secrets holds what must never be printed. The client adds the
+	// client secret, the access token and each token it is issued, and
+	// scrubs its errors and logs with it. Share one Set with whatever
+	// else prints (stderr, the log handler), so that they know the tokens
+	// too. Default: a Set of the client's own.
+	Secrets   *secret.Set
+	Log       *slog.Logger
+	UserAgent string
 }
 
 // Client calls the Zoom API: one token per process, renewed before it
 // expires and once more after a 401; a client-side rate limit shared by
-// every goroutine; retries with backoff for 429s, 5xx answers and network
-// errors. Secrets never appear in what it logs or returns.
+// every goroutine; retries with backoff for 429s, 5xx answers, network
+// errors and answers that did not come or came wrong. Secrets never
+// appear in what it logs or returns.
 type Client struct {
 	cfg     ClientConfig
 	base    string
 	tokens  *tokens
 	limiter *rate.Limiter
-	secrets []string
+	secrets *secret.Set
+	log     *slog.Logger
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -118,7 +136,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		cfg.Rate = DefaultRate
 	}
 	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 2 * time.Minute}
+		cfg.HTTP = &http.Client{}
 	}
 	if cfg.MaxRetries <= 0 {
 		cfg.MaxRetries = 5
@@ -135,20 +153,39 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = 2 * time.Minute
 	}
+	if cfg.HeaderTimeout <= 0 {
+		cfg.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = DefaultStallTimeout
+	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = new(secret.Set)
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "zoomqos"
 	}
-	return &Client{
+	cfg.Secrets.Add(cfg.Credentials.secrets()...)
+	c := &Client{
 		cfg:     cfg,
 		base:    strings.TrimRight(cfg.APIURL, "/"),
-		tokens:  newTokens(cfg.Credentials, cfg.TokenURL, cfg.HTTP),
 		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), 1),
-		secrets: cfg.Credentials.secrets(),
-	}, nil
+		secrets: cfg.Secrets,
+		log:     slog.New(secret.NewHandler(cfg.Log.Handler(), cfg.Secrets)),
+	}
+	c.tokens = &tokens{current: cfg.Credentials.AccessToken}
+	if cfg.Credentials.OAuth() {
+		c.tokens = &tokens{fetch: c.fetchToken}
+	}
+	return c, nil
 }
+
+// Secrets returns the set the client scrubs with: its credentials and
+// every access token it was issued.
+func (c *Client) Secrets() *secret.Set { return c.secrets }
 
 // String names the client without its credentials.
 func (c *Client) String() string { return "Zoom API client for " + c.base }
@@ -181,7 +218,40 @@ type Request struct {
 	Path     string     // below the API URL, escaped (see EscapeID)
 	Query    url.Values // may be nil
 	Endpoint string     // for messages, such as "GET /metrics/meetings/{meetingId}/participants/qos"
-	Meeting  string     // for messages
+	Meeting  string     // for messages: the meeting or webinar it is about
+	Webinar  bool       // Meeting is a webinar
+	Page     int        // for messages: the page of a list, from 1
+	// Want is what a 200 answer must be; nil: any JSON.
+	Want *Answer
+}
+
+// where names the request in messages: the meeting or webinar, the
+// endpoint and, after the first, the page (always with page).
+func (r *Request) where(page bool) string {
+	s := r.Endpoint
+	if r.Meeting != "" {
+		what := "meeting "
+		if r.Webinar {
+			what = "webinar "
+		}
+		s = what + r.Meeting + ": " + s
+	}
+	if r.Page > 1 || page && r.Page > 0 {
+		s += fmt.Sprintf(": page %d", r.Page)
+	}
+	return s
+}
+
+// logAttrs are the attributes a log line about the request carries.
+func (r *Request) logAttrs(more ...any) []any {
+	a := []any{"endpoint", r.Endpoint}
+	if r.Meeting != "" {
+		a = append(a, map[bool]string{false: "meeting", true: "webinar"}[r.Webinar], r.Meeting)
+	}
+	if r.Page > 0 {
+		a = append(a, "page", r.Page)
+	}
+	return append(a, more...)
 }
 
 // EscapeID escapes a meeting or webinar id for a path: UUIDs that begin
@@ -199,11 +269,12 @@ func EscapeID(id string) string {
 const maxBody = 512 << 20
 
 // Get sends a request and returns the body of a 200 answer that is valid
-// JSON. Errors are *APIError, *DailyLimitError, or a plain error naming the
-// endpoint and meeting after the retries ran out.
+// JSON (and, with req.Want, the answer wanted). Errors are *APIError,
+// *DailyLimitError, or a plain error naming the endpoint and meeting after
+// the retries ran out. No secret is in their text.
 func (c *Client) Get(ctx context.Context, req Request) ([]byte, error) {
 	body, err := c.get(ctx, req)
-	return body, c.scrub(err)
+	return body, c.secrets.Error(err)
 }
 
 func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
@@ -211,60 +282,92 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 	if len(req.Query) > 0 {
 		target += "?" + req.Query.Encode()
 	}
-	where := req.Endpoint
-	if req.Meeting != "" {
-		where = "meeting " + req.Meeting + ": " + req.Endpoint
-	}
 	fails, limits, renewed := 0, 0, false
+	// retry waits before the next try after a failure worth one, logging
+	// why; it returns errGiveUp once the tries are used up.
+	retry := func(why string) error {
+		if fails++; fails > c.cfg.MaxRetries {
+			return errGiveUp
+		}
+		wait := c.backoff(fails)
+		c.log.Warn(fmt.Sprintf("%s; retry %d of %d in %s", why, fails, c.cfg.MaxRetries, roundWait(wait)), req.logAttrs()...)
+		return c.sleep(ctx, wait, false)
+	}
 	for {
 		if err := c.wait(ctx); err != nil {
 			return nil, err
 		}
 		tok, err := c.tokens.get(ctx)
 		if err != nil {
-			var fe *tokenFetchError
-			if errors.As(err, &fe) && fails < c.cfg.MaxRetries && ctx.Err() == nil {
-				fails++
-				if err := c.sleep(ctx, c.backoff(fails), false); err != nil {
-					return nil, err
-				}
-				continue
+			var te *tryError
+			if !errors.As(err, &te) || !te.retry || ctx.Err() != nil {
+				return nil, c.tokenFailed(err, fails+1)
 			}
-			return nil, err
+			if rerr := retry(te.Error()); rerr != nil {
+				if rerr == errGiveUp {
+					return nil, c.tokenFailed(err, fails)
+				}
+				return nil, rerr
+			}
+			continue
 		}
-		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		hreq.Header.Set("Authorization", "Bearer "+tok)
-		hreq.Header.Set("Accept", "application/json")
-		hreq.Header.Set("User-Agent", c.cfg.UserAgent)
 		n := c.requests.Add(1)
-		c.cfg.Log.Debug("request", "n", n, "endpoint", req.Endpoint, "meeting", req.Meeting, "query", req.Query.Encode())
-		resp, err := c.cfg.HTTP.Do(hreq)
-		var body []byte
-		if err == nil {
-			body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-			resp.Body.Close()
-			if err == nil && resp.StatusCode == http.StatusOK && !jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
-				err = fmt.Errorf("the answer is not complete JSON (%d bytes)", len(body))
+		c.log.Debug("request", req.logAttrs("n", n, "query", req.Query.Encode())...)
+		resp, body, err := c.try(ctx, func(ctx context.Context) (*http.Request, error) {
+			hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+			if err != nil {
+				return nil, err
+			}
+			hreq.Header.Set("Authorization", "Bearer "+tok)
+			hreq.Header.Set("Accept", "application/json")
+			hreq.Header.Set("User-Agent", c.cfg.UserAgent)
+			return hreq, nil
+		}, maxBody)
+		if err == nil && resp.StatusCode == http.StatusOK && req.Want == nil && !jsontext.Value(body).IsValid(decodeOptions...) {
+			what, cut := describeBody(body, resp.Header.Get("Content-Type"), c.secrets.Scrub)
+			if cut {
+				err = &tryError{kind: cutOff, host: resp.Request.URL.Host, got: int64(len(body)), reason: what, retry: true}
+			} else {
+				err = c.notWanted(resp, &req, "JSON", what)
+			}
+		}
+		if err == nil && resp.StatusCode == http.StatusOK && req.Want != nil {
+			if what, cut := req.Want.check(body, resp.Header.Get("Content-Type"), c.secrets.Scrub); cut {
+				err = &tryError{kind: cutOff, host: resp.Request.URL.Host, got: int64(len(body)), reason: what, retry: true}
+			} else if what != "" {
+				err = c.notWanted(resp, &req, req.Want.Name, what)
 			}
 		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			// Network errors and cut-off answers are worth another try.
-			if fails++; fails > c.cfg.MaxRetries {
-				return nil, fmt.Errorf("%s: gave up after %d tries: %w", where, fails, err)
-			}
-			c.cfg.Log.Warn("retrying", "endpoint", req.Endpoint, "meeting", req.Meeting, "error", c.scrub(err))
-			if err := c.sleep(ctx, c.backoff(fails), false); err != nil {
-				return nil, err
+			var te *tryError
+			var nw *notWantedError
+			switch {
+			case errors.As(err, &nw):
+				rerr := retry(nw.logLine())
+				if rerr == errGiveUp {
+					nw.tries = fails
+					return nil, nw
+				} else if rerr != nil {
+					return nil, rerr
+				}
+			case errors.As(err, &te) && te.retry:
+				rerr := retry(te.Error())
+				if rerr == errGiveUp {
+					return nil, c.giveUp(req.where(false), te, fails, false)
+				} else if rerr != nil {
+					return nil, rerr
+				}
+			case errors.As(err, &te):
+				return nil, c.giveUp(req.where(false), te, 1, false)
+			default:
+				return nil, fmt.Errorf("%s: %w", req.where(false), err)
 			}
 			continue
 		}
-		c.cfg.Log.Debug("answer", "n", n, "status", resp.StatusCode, "tracking_id", resp.Header.Get("X-Zm-Trackingid"))
+		c.log.Debug("answer", "n", n, "status", resp.StatusCode, "tracking_id", resp.Header.Get("X-Zm-Trackingid"))
 		if resp.StatusCode != http.StatusUnauthorized {
 			// The token was accepted: a later 401 is a new expiry, which
 			// earns a renewal of its own.
@@ -284,7 +387,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 				c.retries.Add(1)
 				continue
 			}
-			return nil, newAPIError(resp, body, req.Endpoint, req.Meeting).withHint(
+			return nil, c.newAPIError(resp, body, &req).withHint(
 				"Zoom refused the access token from ZOOM_ACCESS_TOKEN; get a new one, or set up Server-to-Server OAuth credentials")
 		case s == http.StatusTooManyRequests:
 			if d := dailyLimit(resp, body); d != nil {
@@ -292,29 +395,110 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 				return nil, d
 			}
 			if limits++; limits > c.cfg.Max429 {
-				e := newAPIError(resp, body, req.Endpoint, req.Meeting)
+				e := c.newAPIError(resp, body, &req)
 				return nil, fmt.Errorf("%w; still limited after %d tries: lower --rate", e, limits)
 			}
 			wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok || wait > c.cfg.MaxRetryAfter {
 				wait = c.backoff(limits)
 			}
-			c.cfg.Log.Info("rate limited by Zoom", "endpoint", req.Endpoint, "meeting", req.Meeting, "wait", wait.Round(time.Millisecond))
+			c.log.Info("rate limited by Zoom", req.logAttrs("wait", wait.Round(time.Millisecond))...)
 			if err := c.sleep(ctx, wait, true); err != nil {
 				return nil, err
 			}
 		case s >= 500:
-			if fails++; fails > c.cfg.MaxRetries {
-				return nil, fmt.Errorf("%w; gave up after %d tries", newAPIError(resp, body, req.Endpoint, req.Meeting), fails)
-			}
-			c.cfg.Log.Warn("retrying", "endpoint", req.Endpoint, "meeting", req.Meeting, "status", s)
-			if err := c.sleep(ctx, c.backoff(fails), false); err != nil {
-				return nil, err
+			rerr := retry(fmt.Sprintf("Zoom's servers failed (HTTP %d %s)", s, http.StatusText(s)))
+			if rerr == errGiveUp {
+				return nil, fmt.Errorf("%w; gave up after %d tries", c.newAPIError(resp, body, &req), fails)
+			} else if rerr != nil {
+				return nil, rerr
 			}
 		default:
-			return nil, newAPIError(resp, body, req.Endpoint, req.Meeting)
+			return nil, c.newAPIError(resp, body, &req)
 		}
 	}
+}
+
+// errGiveUp ends the retries of a request.
+var errGiveUp = errors.New("no tries left")
+
+// roundWait rounds a wait for a log line: 1.2s, 350ms.
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// giveUp words the end of a request that got no usable answer in tries
+// tries: which URL and which setting to check.
+func (c *Client) giveUp(where string, te *tryError, tries int, token bool) error {
+	name, setting := "the Zoom API at "+c.base, "ZOOM_API_URL or --api-url"
+	if token {
+		name, setting = "the Zoom token URL "+c.cfg.TokenURL, "ZOOM_TOKEN_URL or --token-url"
+	}
+	n := fmt.Sprintf("%d tries", tries)
+	if tries == 1 {
+		n = "1 try"
+	}
+	var msg string
+	switch te.kind {
+	case unreachable:
+		msg = fmt.Sprintf("cannot reach %s: %s (%s); check the network, and %s", name, te.reason, n, setting)
+	case noAnswer:
+		msg = fmt.Sprintf("%s (%s); check %s, or try again later", te.Error(), n, setting)
+	case serverFailed:
+		msg = fmt.Sprintf("%s (%s); try again later, or check %s", te.reason, n, setting)
+	case broken:
+		msg = fmt.Sprintf("cannot use %s: %s (%s); check %s", name, te.reason, n, setting)
+	default:
+		msg = fmt.Sprintf("%s (%s)", te.Error(), n)
+	}
+	if where != "" {
+		msg = where + ": " + msg
+	}
+	return &gaveUpError{msg: msg, err: te}
+}
+
+// gaveUpError is the end of a request's tries; it wraps the last try's
+// error.
+type gaveUpError struct {
+	msg string
+	err error
+}
+
+func (e *gaveUpError) Error() string { return e.msg }
+func (e *gaveUpError) Unwrap() error { return e.err }
+
+// tokenFailed words a failure to get an access token after tries tries.
+func (c *Client) tokenFailed(err error, tries int) error {
+	var te *tryError
+	if errors.As(err, &te) {
+		return fmt.Errorf("cannot get a Zoom access token: %w", c.giveUp("", te, tries, true))
+	}
+	return err
+}
+
+// notWantedError is a 200 answer that was not what was asked for.
+type notWantedError struct {
+	where, want, instead, trackingID string
+	tries                            int
+}
+
+func (c *Client) notWanted(resp *http.Response, req *Request, want, instead string) *notWantedError {
+	return &notWantedError{where: req.where(true), want: want, instead: instead, trackingID: resp.Header.Get("X-Zm-Trackingid")}
+}
+
+func (e *notWantedError) logLine() string {
+	return fmt.Sprintf("%s: the answer is not %s but %s", e.where, e.want, e.instead)
+}
+
+func (e *notWantedError) Error() string {
+	s := fmt.Sprintf("%s: the answer is not %s but %s (HTTP 200, %d tries", e.where, e.want, e.instead, e.tries)
+	if e.trackingID != "" {
+		s += ", tracking id " + e.trackingID
+	}
+	return s + ")"
 }
 
 // wait takes a turn under the client-side rate limit.
@@ -386,30 +570,3 @@ func dailyLimit(resp *http.Response, body []byte) *DailyLimitError {
 	}
 	return &DailyLimitError{ResumeAt: resume, TrackingID: resp.Header.Get("X-Zm-Trackingid")}
 }
-
-// scrub replaces any secret in an error's text: a last line of defence,
-// since nothing zoomqos writes should hold one.
-func (c *Client) scrub(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	clean := msg
-	for _, s := range c.secrets {
-		clean = strings.ReplaceAll(clean, s, "[redacted]")
-	}
-	if clean == msg {
-		return err
-	}
-	return scrubbed{msg: clean, err: err}
-}
-
-// scrubbed is an error whose text had a secret taken out; errors.Is and As
-// still see the original.
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s scrubbed) Error() string { return s.msg }
-func (s scrubbed) Unwrap() error { return s.err }

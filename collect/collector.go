@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -80,13 +81,32 @@ type Progress struct {
 // CollectReport says what a collection did.
 type CollectReport struct {
 	Meetings int     // meetings with pages stored
-	Skipped  int     // past meetings skipped: collected in full before
-	Ended    int     // live meetings seen ending
-	Failed   []error // meetings that could not be collected; the others were
+	Webinars int     // webinars with pages stored
+	Skipped  int     // past meetings or webinars skipped: collected in full before
+	Ended    int     // live meetings or webinars seen ending
+	Failed   []error // meetings or webinars that could not be collected; the others were
 	Pages    int     // documents stored
 	Counts
 	Client  ClientStats
 	Elapsed time.Duration
+}
+
+// Summary says what was collected, in words: "12 meetings and 2
+// webinars", "1 meeting", "2 webinars".
+func (r *CollectReport) Summary() string {
+	count := func(n int, what string) string {
+		if n == 1 {
+			return "1 " + what
+		}
+		return fmt.Sprintf("%d %ss", n, what)
+	}
+	switch {
+	case r.Webinars == 0:
+		return count(r.Meetings, "meeting")
+	case r.Meetings == 0:
+		return count(r.Webinars, "webinar")
+	}
+	return count(r.Meetings, "meeting") + " and " + count(r.Webinars, "webinar")
 }
 
 // Collector collects QoS samples from the Zoom API into the store. Each
@@ -106,6 +126,7 @@ type Collector struct {
 	done     int
 	total    int
 	meetings map[string]bool
+	log      *slog.Logger // Log, scrubbed with the client's secrets
 }
 
 // Run carries out a plan. Problems with single meetings of a discovery are
@@ -117,6 +138,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
+	c.log = slog.New(secret.NewHandler(c.Log.Handler(), c.Client.Secrets()))
 	if plan.Concurrency <= 0 {
 		plan.Concurrency = 4
 	}
@@ -151,8 +173,12 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	case err != nil:
 		return err
 	case len(c.Report.Failed) > 0:
-		return fmt.Errorf("%d of %d meetings could not be collected (the rest were): %w",
-			len(c.Report.Failed), c.total, errors.Join(c.Report.Failed...))
+		what := "meetings"
+		if plan.Webinars || plan.Target.Webinar {
+			what = "webinars"
+		}
+		return fmt.Errorf("%d of %d %s could not be collected (the rest were): %w",
+			len(c.Report.Failed), c.total, what, errors.Join(c.Report.Failed...))
 	}
 	return nil
 }
@@ -168,7 +194,11 @@ func (c *Collector) commit(j *job) {
 	r.Pages++
 	if !c.meetings[j.meeting.ID] {
 		c.meetings[j.meeting.ID] = true
-		r.Meetings++
+		if j.meeting.Webinar {
+			r.Webinars++
+		} else {
+			r.Meetings++
+		}
 	}
 	r.count(j)
 	p := c.progressLocked()
@@ -207,22 +237,28 @@ func (c *Collector) fail(err error) {
 
 // meeting collects every participant of a meeting through the list
 // endpoint (page_size 10, Zoom's maximum), committing each page as it
-// comes; past data is then marked collected in full.
+// comes; past data is then marked collected in full. A list that would
+// never end (a repeated next_page_token, more pages than page_count) stops
+// with an error; the pages stored stay.
 func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/qos"
 	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/qos",
-		Endpoint: endpoint, Meeting: t.ID, Query: url.Values{"type": {typ}, "page_size": {"10"}}}
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: QoSPage,
+		Query: url.Values{"type": {typ}, "page_size": {"10"}}}
 	m := store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar, Topic: t.Topic, Number: t.Number}
 	restarts := 0
+	var pages pager
 	for page := 1; ; page++ {
+		req.Page = page
 		body, err := c.Client.Get(ctx, req)
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Code == CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
 			// The page token expired (they last 15 minutes): start over;
 			// the pages stored already are recognised as present.
-			c.Log.Warn("page token refused; starting the meeting over", "meeting", t.ID)
+			c.log.Warn("page token refused; starting the "+t.what()+" over", t.what(), t.ID)
 			restarts++
 			page = 0
+			pages = pager{}
 			req.Query.Del("next_page_token")
 			continue
 		}
@@ -237,7 +273,10 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 		if err != nil {
 			return err
 		}
-		next := topLevelString(body, "next_page_token")
+		next, err := pages.next(body, page)
+		if err != nil {
+			return c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+		}
 		if next == "" {
 			break
 		}
@@ -256,7 +295,7 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 	body, err := c.Client.Get(ctx, Request{
 		Path:     "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
 		Query:    url.Values{"type": {typ}},
-		Endpoint: endpoint, Meeting: t.ID,
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: ParticipantQoS,
 	})
 	if err != nil {
 		return err
@@ -269,11 +308,12 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 
 // discover lists the meetings (or webinars) of a type through
 // GET /metrics/meetings: for past ones, one call per month of the range
-// (Zoom's limit), each paginated.
+// (Zoom's limit), each paginated. A list that would never end stops the
+// discovery with an error.
 func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars bool) ([]Target, error) {
-	kind := "meetings"
+	kind, want := "meetings", MeetingList
 	if webinars {
-		kind = "webinars"
+		kind, want = "webinars", WebinarList
 	}
 	type span struct{ from, to time.Time }
 	spans := []span{{}}
@@ -292,24 +332,26 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 	var out []Target
 	for _, sp := range spans {
 		q := url.Values{"type": {typ}, "page_size": {"300"}}
+		endpoint := "GET /metrics/" + kind + "?type=" + typ
 		if typ == store.Past {
 			q.Set("from", sp.from.Format(time.DateOnly))
 			q.Set("to", sp.to.Format(time.DateOnly))
+			endpoint += "&from=" + q.Get("from") + "&to=" + q.Get("to")
 		}
-		for {
-			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: "GET /metrics/" + kind})
+		var pages pager
+		for page := 1; ; page++ {
+			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want})
 			if err != nil {
 				return out, err
 			}
-			var page struct {
-				Next     string        `json:"next_page_token"`
+			var list struct {
 				Meetings []listMeeting `json:"meetings"`
 				Webinars []listMeeting `json:"webinars"`
 			}
-			if err := json.Unmarshal(body, &page); err != nil {
-				return out, fmt.Errorf("GET /metrics/%s: unreadable answer: %w", kind, err)
+			if err := json.Unmarshal(body, &list); err != nil {
+				return out, fmt.Errorf("%s: page %d: unreadable answer: %w", endpoint, page, err)
 			}
-			for _, m := range append(page.Meetings, page.Webinars...) {
+			for _, m := range append(list.Meetings, list.Webinars...) {
 				id := m.UUID
 				if id == "" {
 					id = m.ID.String()
@@ -320,10 +362,14 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 				seen[id] = true
 				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String()})
 			}
-			if page.Next == "" {
+			next, err := pages.next(body, page)
+			if err != nil {
+				return out, c.Client.secrets.Error(fmt.Errorf("%s: %w", endpoint, err))
+			}
+			if next == "" {
 				break
 			}
-			q.Set("next_page_token", page.Next)
+			q.Set("next_page_token", next)
 		}
 	}
 	return out, nil
@@ -360,13 +406,13 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 		}
 		todo = append(todo, t)
 	}
-	c.Log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
+	c.log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
 		"found", len(targets), "to collect", len(todo), "skipped", c.Report.Skipped)
 	c.addTotal(len(todo))
 	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
 		err := c.meeting(ctx, t, store.Past)
 		if err == nil {
-			c.Log.Info("collected", t.what(), t.ID, "topic", t.Topic)
+			c.log.Info("collected", t.what(), t.ID, "topic", t.Topic)
 		}
 		return err
 	})
@@ -391,7 +437,7 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 				case fatal(ctx, err) || c.pipe.ctx.Err() != nil:
 					cancel(err)
 				default:
-					c.Log.Warn("could not collect", t.what(), t.ID, "error", err)
+					c.log.Warn("could not collect", t.what(), t.ID, "error", err)
 					c.fail(err)
 				}
 			}
@@ -436,7 +482,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			}
 		}
 		if len(targets) == 0 {
-			c.Log.Info("no live meetings", "round", round)
+			c.log.Info("no live "+map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars], "round", round)
 			return nil
 		}
 		c.addTotal(len(targets))
@@ -448,7 +494,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			defer mu.Unlock()
 			switch {
 			case errors.As(err, &ae) && ae.NotAvailable():
-				c.Log.Info("live meeting ended", t.what(), t.ID)
+				c.log.Info("live "+t.what()+" ended", t.what(), t.ID)
 				ended[t.ID] = true
 				c.Report.Ended++
 				return nil
@@ -459,7 +505,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			// While watching, a poll that failed is tried again next round;
 			// three failures in a row give the meeting up.
 			if failures[t.ID]++; failures[t.ID] < 3 {
-				c.Log.Warn("poll failed; trying again next round", t.what(), t.ID, "error", err)
+				c.log.Warn("poll failed; trying again next round", t.what(), t.ID, "error", err)
 				return nil
 			}
 			ended[t.ID] = true

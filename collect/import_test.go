@@ -2,6 +2,7 @@ package collect
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -190,4 +191,53 @@ func formatValues(vs []store.Value) string {
 		fmt.Fprintf(&b, "%s.%s=%v ", v.Stream, v.Metric, v.V)
 	}
 	return b.String()
+}
+
+// A gzip file cut off (its trailer, or more, missing) says so, names the
+// file and how much came out before the cut, and keeps every document
+// before the cut imported.
+func TestImportCutGzip(t *testing.T) {
+	var plain bytes.Buffer
+	for _, p := range fakezoom.ListPages(6, 2, 5, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC)) {
+		plain.Write(p)
+		plain.WriteByte('\n')
+	}
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write(plain.Bytes())
+	zw.Close()
+	for _, tc := range []struct {
+		name string
+		keep int // compressed bytes kept
+		docs int // documents wholly before the cut
+	}{
+		{"trailer missing", zipped.Len() - 8, 6},
+		{"cut in the middle", zipped.Len() / 2, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cut := zipped.Bytes()[:tc.keep]
+			// What a gzip reader gets out of the cut file, and how many
+			// whole documents that holds.
+			zr, _ := gzip.NewReader(bytes.NewReader(cut))
+			out, rerr := io.ReadAll(zr)
+			if !errors.Is(rerr, io.ErrUnexpectedEOF) {
+				t.Fatalf("the cut file reads with %v", rerr)
+			}
+			docs := tc.docs
+			if docs < 0 {
+				docs = bytes.Count(out, []byte("\n"))
+			}
+			db := openDB(t)
+			im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
+			err := im.File(context.Background(), "qos.ndjson.gz", bytes.NewReader(cut))
+			mustSay(t, tc.name, err, "qos.ndjson.gz: ", "the gzip stream is cut off", fmt.Sprintf("after %d bytes decompressed", len(out)),
+				fmt.Sprintf("the %d document(s) before it were imported", docs))
+			if strings.Contains(fmt.Sprint(err), "invalid JSON at byte 0") {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			if im.Report.Documents != docs {
+				t.Errorf("%s: %d documents imported, want the %d before the cut", tc.name, im.Report.Documents, docs)
+			}
+		})
+	}
 }

@@ -28,21 +28,60 @@ func (e *SyntaxError) Error() string {
 // ErrEmpty means an input held no JSON document at all.
 var ErrEmpty = errors.New("no JSON document in it")
 
+// GzipError is a gzip-compressed input that could not be read to its end:
+// cut off (its trailer or more is missing) or damaged.
+type GzipError struct {
+	Decompressed int64 // bytes decompressed before the trouble
+	Err          error // io.ErrUnexpectedEOF when cut off
+}
+
+func (e *GzipError) Error() string {
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		return fmt.Sprintf("the gzip stream is cut off after %d bytes decompressed: the file is incomplete", e.Decompressed)
+	}
+	return fmt.Sprintf("the gzip stream is damaged after %d bytes decompressed (%v)", e.Decompressed, e.Err)
+}
+
+func (e *GzipError) Unwrap() error { return e.Err }
+
+// gzipCounter counts the bytes a gzip reader gives and keeps its error.
+type gzipCounter struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (g *gzipCounter) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	if err != nil && err != io.EOF {
+		g.err = err
+	}
+	return n, err
+}
+
 // Documents reads JSON documents from r and calls fn with each one's byte
 // offset and bytes, which are valid only during the call. r may hold one
 // document, several concatenated ones, NDJSON, or a JSON array of documents;
 // it may start with a UTF-8 byte order mark and may be gzip-compressed.
-// Documents before a syntax error are passed to fn before the error is
-// returned.
-func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
+// Documents before a syntax error, or before the cut in a cut-off gzip
+// file (a *GzipError), are passed to fn before the error is returned.
+func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("gzip: %w", err)
+		zr, zerr := gzip.NewReader(br)
+		if zerr != nil {
+			return fmt.Errorf("gzip: %w", zerr)
 		}
 		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 64<<10)
+		gz := &gzipCounter{r: zr}
+		defer func() {
+			// What the JSON decoder makes of a cut is beside the point.
+			if gz.err != nil && err != nil {
+				err = &GzipError{Decompressed: gz.n, Err: gz.err}
+			}
+		}()
+		br = bufio.NewReaderSize(gz, 64<<10)
 	}
 	var bom int64
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
@@ -51,10 +90,18 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
 	}
 	dec := jsontext.NewDecoder(br, decodeOptions...)
 	n := 0
+	// start is where the next value begins: after the whitespace the
+	// decoder has peeked past.
+	start := func() int64 {
+		buf := dec.UnreadBuffer()
+		return bom + dec.InputOffset() + int64(len(buf)-len(bytes.TrimLeft(buf, " \t\r\n")))
+	}
 	next := func() (int64, []byte, error) {
+		dec.PeekKind()
+		at := start()
 		v, err := dec.ReadValue()
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, syntaxError(err, bom, at)
 		}
 		return bom + dec.InputOffset() - int64(len(v)), v, nil
 	}
@@ -62,12 +109,12 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
 		if dec.PeekKind() == '[' && dec.StackDepth() == 0 {
 			// A JSON array of documents, as some tools save a series of responses.
 			if _, err := dec.ReadToken(); err != nil {
-				return syntaxError(err, bom)
+				return syntaxError(err, bom, start())
 			}
 			for dec.PeekKind() != ']' {
 				off, v, err := next()
 				if err != nil {
-					return syntaxError(err, bom)
+					return err
 				}
 				n++
 				if err := fn(off, v); err != nil {
@@ -75,7 +122,7 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
 				}
 			}
 			if _, err := dec.ReadToken(); err != nil {
-				return syntaxError(err, bom)
+				return syntaxError(err, bom, start())
 			}
 			continue
 		}
@@ -87,7 +134,7 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
 			return nil
 		}
 		if err != nil {
-			return syntaxError(err, bom)
+			return err
 		}
 		n++
 		if err := fn(off, v); err != nil {
@@ -97,8 +144,13 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) error {
 }
 
 // syntaxError turns a decoder error into a SyntaxError with an absolute
-// offset; other errors (a failing reader) pass through.
-func syntaxError(err error, bom int64) error {
+// offset; other errors (a failing reader) pass through. An input that
+// ends between values in the middle of nothing the decoder can point at is
+// reported at the byte where the unfinished value began (start).
+func syntaxError(err error, bom, start int64) error {
+	if err == io.EOF {
+		return err
+	}
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
 		msg := "malformed"
@@ -108,7 +160,7 @@ func syntaxError(err error, bom int64) error {
 		return &SyntaxError{Offset: bom + se.ByteOffset, Pointer: string(se.JSONPointer), Msg: msg}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &SyntaxError{Msg: "the input ends in the middle of a JSON value"}
+		return &SyntaxError{Offset: start, Msg: "the input ends in the middle of a JSON value"}
 	}
 	return err
 }

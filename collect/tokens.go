@@ -1,69 +1,57 @@
 package collect
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 )
 
 // earlyRenewal is how long before its expiry a token is replaced, as Zoom's
 // own SDK does.
 const earlyRenewal = time.Minute
 
+// maxTokenBody bounds the token endpoint's answer.
+const maxTokenBody = 1 << 20
+
 // tokens holds the one access token of the process: fetched with the
 // account_credentials grant and renewed before it expires, or the fixed
 // token the user gave.
 type tokens struct {
 	mu       sync.Mutex
-	conf     *clientcredentials.Config // nil for a fixed token
-	http     *http.Client
-	current  *oauth2.Token
-	fixed    bool
+	fetch    func(context.Context) (string, time.Duration, error) // nil for a fixed token
+	current  string
+	expiry   time.Time // zero: unknown, used until refused
 	requests int64
 }
 
-func newTokens(c Credentials, tokenURL string, hc *http.Client) *tokens {
-	if !c.OAuth() {
-		return &tokens{current: &oauth2.Token{AccessToken: c.AccessToken, TokenType: "Bearer"}, fixed: true}
-	}
-	return &tokens{http: hc, conf: &clientcredentials.Config{
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		TokenURL:     tokenURL,
-		AuthStyle:    oauth2.AuthStyleInHeader,
-		EndpointParams: url.Values{
-			"grant_type": {"account_credentials"},
-			"account_id": {c.AccountID},
-		},
-	}}
-}
-
 // get returns a token valid for at least earlyRenewal more, fetching one
-// when needed.
+// when needed; one fetch at a time.
 func (t *tokens) get(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.current != nil && (t.fixed || t.current.Expiry.IsZero() || time.Until(t.current.Expiry) > earlyRenewal) {
-		return t.current.AccessToken, nil
+	if t.current != "" && (t.fetch == nil || t.expiry.IsZero() || time.Until(t.expiry) > earlyRenewal) {
+		return t.current, nil
 	}
-	if t.fixed {
+	if t.fetch == nil {
 		return "", errors.New("the access token from ZOOM_ACCESS_TOKEN was refused; get a new one, or set up Server-to-Server OAuth credentials")
 	}
 	t.requests++
-	tok, err := t.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, t.http))
+	tok, ttl, err := t.fetch(ctx)
 	if err != nil {
-		return "", tokenError(t.conf.TokenURL, err)
+		return "", err
 	}
-	t.current = tok
-	return tok.AccessToken, nil
+	t.current, t.expiry = tok, time.Time{}
+	if ttl > 0 {
+		t.expiry = time.Now().Add(ttl)
+	}
+	return tok, nil
 }
 
 // invalidate drops the token if it is still the one given, so that the
@@ -71,12 +59,12 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 func (t *tokens) invalidate(tok string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.fixed {
-		t.current = nil
+	if t.fetch == nil {
+		t.current = ""
 		return false
 	}
-	if t.current != nil && t.current.AccessToken == tok {
-		t.current = nil
+	if t.current == tok {
+		t.current = ""
 	}
 	return true
 }
@@ -86,46 +74,99 @@ func (t *tokens) invalidate(tok string) bool {
 func (t *tokens) replaced(tok string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return !t.fixed && t.current != nil && t.current.AccessToken != tok
+	return t.fetch != nil && t.current != "" && t.current != tok
 }
 
-// tokenError says why no token came, in the user's terms; it never quotes
-// the request (which carries the credentials) or the body word for word.
-func tokenError(tokenURL string, err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return &tokenFetchError{url: tokenURL, err: err}
+// fetchToken asks the token URL for an access token: Server-to-Server
+// OAuth, Basic client credentials, grant_type=account_credentials. The
+// token is added to the client's secrets before anything else sees it.
+// Errors say in words what the token URL answered; a *tryError is worth
+// another try.
+func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
+	cr := c.cfg.Credentials
+	form := url.Values{"grant_type": {"account_credentials"}, "account_id": {cr.AccountID}}.Encode()
+	resp, body, err := c.try(ctx, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.TokenURL, strings.NewReader(form))
+		if err != nil {
+			return nil, err
+		}
+		// As golang.org/x/oauth2 sends them (RFC 6749 2.3.1); Zoom's ids
+		// and secrets need no escaping.
+		req.SetBasicAuth(url.QueryEscape(cr.ClientID), url.QueryEscape(cr.ClientSecret))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+		return req, nil
+	}, maxTokenBody)
+	if err != nil {
+		return "", 0, err
 	}
-	var body struct {
-		Reason string `json:"reason"`
-		Error  string `json:"error"`
+	var tj struct {
+		AccessToken string      `json:"access_token"`
+		ExpiresIn   json.Number `json:"expires_in"`
+		Error       string      `json:"error"`
+		Reason      string      `json:"reason"`
+		Description string      `json:"error_description"`
 	}
-	json.Unmarshal(re.Body, &body)
-	if body.Error == "" {
-		body.Error = re.ErrorCode
+	isJSON := json.Unmarshal(body, &tj) == nil && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
+	status := resp.StatusCode
+	answered := fmt.Sprintf("answered HTTP %d %s", status, http.StatusText(status))
+	switch {
+	case status/100 == 2 && tj.AccessToken != "":
+		c.secrets.Add(tj.AccessToken)
+		secs, _ := tj.ExpiresIn.Float64()
+		return tj.AccessToken, time.Duration(secs * float64(time.Second)), nil
+	case isJSON && (tj.Error != "" || tj.Reason != "") && status < 500 && status != http.StatusTooManyRequests:
+		return "", 0, c.refused(status, tj.Error, orElse(tj.Reason, tj.Description))
+	case status >= 500 || status == http.StatusTooManyRequests:
+		// Zoom's sign-in failing or busy: worth another try.
+		what, _ := describeBody(body, resp.Header.Get("Content-Type"), c.secrets.Scrub)
+		if isJSON {
+			what = c.jsonWithout(body)
+		}
+		return "", 0, &tryError{kind: serverFailed, host: resp.Request.URL.Host, retry: true,
+			reason: fmt.Sprintf("the token URL %s %s with %s", c.cfg.TokenURL, answered, what)}
 	}
-	status := 0
-	if re.Response != nil {
-		status = re.Response.StatusCode
+	what, _ := describeBody(body, resp.Header.Get("Content-Type"), c.secrets.Scrub)
+	if isJSON {
+		what = c.jsonWithout(body)
 	}
+	return "", 0, fmt.Errorf("cannot get a Zoom access token: the token URL %s %s with %s, so it is not a Zoom OAuth token endpoint: check ZOOM_TOKEN_URL or --token-url (Zoom's is %s)",
+		c.cfg.TokenURL, answered, what, DefaultTokenURL)
+}
+
+// jsonWithout describes a JSON answer without an access token, quoting it.
+func (c *Client) jsonWithout(body []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, body) != nil {
+		b.Reset()
+		b.Write(body)
+	}
+	return "JSON without an access_token (" + firstLine(c.secrets.Scrub(b.String()), 160) + ")"
+}
+
+// refused says why Zoom refused the credentials, in the user's terms.
+func (c *Client) refused(status int, code, reason string) error {
 	hint := ""
 	switch {
-	case status == http.StatusUnauthorized || body.Error == "invalid_client":
+	case status == http.StatusUnauthorized || code == "invalid_client":
 		hint = ": check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
-	case body.Error == "invalid_request" || body.Error == "invalid_grant":
+	case code == "invalid_request" || code == "invalid_grant":
 		hint = ": check ZOOM_ACCOUNT_ID"
 	}
-	return fmt.Errorf("Zoom refused the Server-to-Server OAuth credentials at %s (HTTP %d %s: %s)%s",
-		tokenURL, status, body.Error, firstLine(body.Reason, 200), hint)
+	detail := fmt.Sprintf("HTTP %d", status)
+	if code != "" {
+		detail += " " + code
+	}
+	if reason = firstLine(c.secrets.Scrub(reason), 200); reason != "" {
+		detail += ": " + reason
+	}
+	return fmt.Errorf("Zoom refused the Server-to-Server OAuth credentials at %s (%s)%s", c.cfg.TokenURL, detail, hint)
 }
 
-// tokenFetchError is a failure to reach the token endpoint: worth retrying.
-type tokenFetchError struct {
-	url string
-	err error
+func orElse(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
-
-func (e *tokenFetchError) Error() string {
-	return fmt.Sprintf("get a Zoom access token from %s: %v", e.url, e.err)
-}
-func (e *tokenFetchError) Unwrap() error { return e.err }

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/zoomqos/zoomqos/internal/secret"
 )
 
 // SMTP is where summaries are sent: ZOOMQOS_SMTP_URL and
@@ -28,6 +30,12 @@ type SMTP struct {
 	// Dial, when set, opens the connection (tests point a host name at a
 	// loopback server).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Secrets, when set, is the run's set of secrets: errors are scrubbed
+	// with it, and the password is added to it. Without it, Send scrubs
+	// with a set of the password alone. Either way no form of the
+	// password (plain, or base64 in a quoted AUTH PLAIN or LOGIN line)
+	// reaches an error.
+	Secrets *secret.Set
 }
 
 // SMTPServer is a parsed SMTP URL.
@@ -111,8 +119,21 @@ func (e *RefusedError) Error() string {
 // Send delivers a message to the recipients. It insists on TLS (STARTTLS
 // or smtps) unless the server is on this machine, authenticates when the
 // URL names a user, and returns a *RefusedError when the server refuses
-// some recipients but takes the others.
+// some recipients but takes the others. Servers' replies are quoted in
+// errors with every secret scrubbed: some quote the AUTH line they were
+// sent, password and all.
 func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte) error {
+	secrets := c.Secrets
+	if secrets == nil {
+		secrets = new(secret.Set)
+	}
+	secrets.Add(c.Password)
+	return secrets.Error(c.send(ctx, from, to, msg, secrets))
+}
+
+func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte, secrets *secret.Set) error {
+	// reply quotes a server reply, scrubbed before it is put together.
+	reply := func(err error) string { return secrets.Scrub(smtpReply(err)) }
 	s, err := ParseSMTPURL(c.URL)
 	if err != nil {
 		return err
@@ -173,11 +194,11 @@ func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 			return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", s)
 		}
 		if err := cl.Auth(smtp.PlainAuth("", s.user, c.Password, s.host)); err != nil {
-			return fmt.Errorf("the mail server %s refused the login of %s: %s", s, s.user, smtpReply(err))
+			return fmt.Errorf("the mail server %s refused the login of %s: %s", s, s.user, reply(err))
 		}
 	}
 	if err := cl.Mail(from.Address); err != nil {
-		return fmt.Errorf("the mail server %s refused the sender %s: %s", s, from.Address, smtpReply(err))
+		return fmt.Errorf("the mail server %s refused the sender %s: %s", s, from.Address, reply(err))
 	}
 	refused := map[string]string{}
 	for _, a := range to {
@@ -186,7 +207,7 @@ func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 			if !errors.As(err, &te) {
 				return fmt.Errorf("the mail server %s: %w", s, err)
 			}
-			refused[a.Address] = smtpReply(err)
+			refused[a.Address] = reply(err)
 		}
 	}
 	if len(refused) == len(to) {
@@ -194,13 +215,13 @@ func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	}
 	wc, err := cl.Data()
 	if err != nil {
-		return fmt.Errorf("the mail server %s would not take the message: %s", s, smtpReply(err))
+		return fmt.Errorf("the mail server %s would not take the message: %s", s, reply(err))
 	}
 	if _, err := wc.Write(msg); err != nil {
 		return fmt.Errorf("sending the message to %s: %w", s, err)
 	}
 	if err := wc.Close(); err != nil {
-		return fmt.Errorf("the mail server %s did not accept the message: %s", s, smtpReply(err))
+		return fmt.Errorf("the mail server %s did not accept the message: %s", s, reply(err))
 	}
 	cl.Quit()
 	if len(refused) > 0 {

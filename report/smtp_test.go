@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/internal/smtptest"
 )
 
@@ -40,7 +41,7 @@ var (
 	msg    = []byte("From: reports@example.com\r\nTo: ops@example.com\r\nSubject: hi\r\n\r\nbody\r\n.leading dot\r\n")
 )
 
-func TestSendOnLoopback(t *testing.T) {
+func TestSMTPSendOnLoopback(t *testing.T) {
 	srv := smtptest.Start(t, "reports", "s3cret-pass", nil)
 	c := SMTP{URL: "smtp://reports@" + srv.Addr, Password: "s3cret-pass"}
 	if err := c.Send(context.Background(), sender, []*mail.Address{{Address: "ops@example.com"}, {Address: "av@example.com"}}, msg); err != nil {
@@ -55,7 +56,7 @@ func TestSendOnLoopback(t *testing.T) {
 	}
 }
 
-func TestSendNeedsTLSOffLoopback(t *testing.T) {
+func TestSMTPNeedsTLSOffLoopback(t *testing.T) {
 	to := []*mail.Address{{Address: "ops@example.com"}}
 	// A server elsewhere that offers no STARTTLS: nothing is sent, not
 	// even the login.
@@ -80,7 +81,7 @@ func TestSendNeedsTLSOffLoopback(t *testing.T) {
 	}
 }
 
-func TestSendErrorsAreClearAndKeepSecrets(t *testing.T) {
+func TestSMTPErrorsAreClearAndKeepSecrets(t *testing.T) {
 	srv := smtptest.Start(t, "reports", "right-pass", nil)
 	to := []*mail.Address{{Address: "ops@example.com"}}
 
@@ -116,5 +117,33 @@ func TestSendErrorsAreClearAndKeepSecrets(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "inline-secret") {
 			t.Errorf("%s: %v, want %q", c.url, err, c.want)
 		}
+	}
+}
+
+// A server that quotes the AUTH line in its refusal gets the password
+// back in base64 (AUTH PLAIN); no form of it reaches the error.
+func TestSMTPEchoedAuthKeepsPassword(t *testing.T) {
+	const wrong = "wrong-Pass-4217-xyz"
+	srv := smtptest.StartEchoing(t, "reports", "right-pass", nil)
+	err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
+		[]*mail.Address{{Address: "ops@example.com"}}, msg)
+	if err == nil || !strings.Contains(err.Error(), "refused the login of reports: 535") {
+		t.Fatalf("bad password: %v", err)
+	}
+	if secret.Reveals(err.Error(), wrong) {
+		t.Errorf("the password shows: %v", err)
+	}
+	if !strings.Contains(err.Error(), "AUTH PLAIN "+secret.Redacted) {
+		t.Errorf("the server's quote should be there, redacted: %v", err)
+	}
+
+	// The password given through a shared set, with the run's other
+	// secrets, is kept out too.
+	var set secret.Set
+	set.Add("some-other-secret")
+	err = SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong, Secrets: &set}.Send(context.Background(), sender,
+		[]*mail.Address{{Address: "ops@example.com"}}, msg)
+	if err == nil || secret.Reveals(err.Error(), wrong) {
+		t.Errorf("with a shared set: %v", err)
 	}
 }

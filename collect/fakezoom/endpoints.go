@@ -53,6 +53,7 @@ func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 		return 300, bad
 	}
 	size := pageSize(q, 30, 300)
+	next := s.nextToken(q, key, off, size, min(off+size, len(list)), len(list))
 	end := min(off+size, len(list))
 	off = min(off, end)
 
@@ -62,7 +63,7 @@ func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 		b = field(b, false, "to", q.Get("to"))
 		b = append(b, ',')
 	}
-	b = s.pageHeader(b, key, len(list), size, end)
+	b = pageHeader(b, len(list), size, next)
 	if webinars {
 		b = append(b, `,"webinars":[`...)
 	} else {
@@ -79,17 +80,13 @@ func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 
 // pageHeader appends page_count, page_size, total_records and
 // next_page_token.
-func (s *Server) pageHeader(b []byte, key string, total, size, end int) []byte {
+func pageHeader(b []byte, total, size int, next string) []byte {
 	b = append(b, `"page_count":`...)
 	b = strconv.AppendInt(b, int64((total+size-1)/size), 10)
 	b = append(b, `,"page_size":`...)
 	b = strconv.AppendInt(b, int64(size), 10)
 	b = append(b, `,"total_records":`...)
 	b = strconv.AppendInt(b, int64(total), 10)
-	next := ""
-	if end < total {
-		next = s.issueToken(key, end)
-	}
 	return field(b, false, "next_page_token", next)
 }
 
@@ -180,6 +177,7 @@ func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
 		return 300, bad
 	}
 	size := pageSize(q, 1, 10)
+	next := s.nextToken(q, key, off, size, min(off+size, len(sessions)), len(sessions))
 	end := min(off+size, len(sessions))
 	off = min(off, end)
 	until := m.end
@@ -188,7 +186,7 @@ func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
 	}
 	b := make([]byte, 0, 64<<10)
 	b = append(b, '{')
-	b = s.pageHeader(b, key, len(sessions), size, end)
+	b = pageHeader(b, len(sessions), size, next)
 	b = append(b, `,"participants":[`...)
 	for i, ss := range sessions[off:end] {
 		if i > 0 {

@@ -33,6 +33,10 @@ type Options struct {
 	// Participants is the typical number of people in a meeting (default
 	// 25); each meeting has between half and one and a half times as many.
 	PastMeetings, LiveMeetings, Webinars, Participants int
+	// Minutes, when set, is the length of every generated past meeting
+	// and webinar (default: 30 to 90 minutes, webinars 45): short
+	// meetings make quick tests.
+	Minutes int
 	// Meetings, when set, replaces the generated schedule.
 	Meetings []MeetingSpec
 
@@ -59,7 +63,8 @@ type MeetingSpec struct {
 }
 
 // Faults switches on misbehaviour, counted over API requests so that a test
-// sees the same faults every run. Zero values switch a fault off.
+// sees the same faults every run. Zero values switch a fault off. The
+// answers a fault does not touch stay exactly as Zoom's spec gives them.
 type Faults struct {
 	Burst429Every int           // every Nth request starts a burst of 429s (per-second limit)...
 	Burst429Len   int           // ...this many long (default 3)
@@ -68,12 +73,36 @@ type Faults struct {
 	Slow          time.Duration // default 2s
 	TruncateEvery int           // every Nth successful answer is cut off halfway
 	ExpireTokens  int           // every Nth request, all tokens issued so far expire
+
+	// HangEvery: every Nth request is never answered; the server holds
+	// it until the client gives up (a proxy or server that accepts and
+	// then says nothing).
+	HangEvery int
+	// StallEvery: every Nth successful answer sends its headers and half
+	// its body, then nothing more until the client gives up.
+	StallEvery int
+	// NotQoSEvery: every Nth successful answer is HTTP 200 with something
+	// other than what was asked for: in turn "{}", a Zoom error body
+	// ({"code":124,...}) and an HTML page, as a misbehaving proxy sends.
+	NotQoSEvery int
+	// RepeatTokenEvery: every Nth request that carries a next_page_token
+	// is answered with that same next_page_token again, so that a client
+	// that follows it blindly never ends.
+	RepeatTokenEvery int
+	// EndlessPages: list endpoints never end: the last page, and every
+	// page past it (empty), carries a new next_page_token, while
+	// page_count and total_records stay true.
+	EndlessPages bool
 }
 
+// FaultNames lists the faults ParseFaults knows.
+const FaultNames = "429, 5xx, slow, truncate, expire, hang, stall, nonqos, repeat-token, endless-pages"
+
 // ParseFaults reads faults from text such as
-// "429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50": each item is the
-// fault, "=", and how often (every Nth request), with an optional "x" and
-// the burst length or the delay.
+// "429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50,hang=40,repeat-token":
+// each item is the fault, "=", and how often (every Nth request), with an
+// optional "x" and the burst length or the delay. A fault without "=" is
+// on for every request; endless-pages takes no number.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
 	for _, item := range strings.Split(s, ",") {
@@ -83,7 +112,14 @@ func ParseFaults(s string) (Faults, error) {
 		}
 		name, val, ok := strings.Cut(item, "=")
 		if !ok {
-			return f, fmt.Errorf("fault %q: want name=every", item)
+			val = "1"
+		}
+		if name == "endless-pages" {
+			if val != "1" {
+				return f, fmt.Errorf("fault %q: endless-pages takes no number", item)
+			}
+			f.EndlessPages = true
+			continue
 		}
 		everyText, extra, _ := strings.Cut(val, "x")
 		every, err := strconv.Atoi(everyText)
@@ -111,8 +147,19 @@ func ParseFaults(s string) (Faults, error) {
 			f.TruncateEvery = every
 		case "expire":
 			f.ExpireTokens = every
+		case "hang":
+			f.HangEvery = every
+		case "stall":
+			f.StallEvery = every
+		case "nonqos":
+			f.NotQoSEvery = every
+		case "repeat-token":
+			f.RepeatTokenEvery = every
 		default:
-			return f, fmt.Errorf("fault %q: unknown (429, 5xx, slow, truncate, expire)", name)
+			return f, fmt.Errorf("fault %q: unknown (%s)", name, FaultNames)
+		}
+		if extra != "" && name != "429" && name != "slow" {
+			return f, fmt.Errorf("fault %q: only 429 and slow take an \"x\" part", item)
 		}
 	}
 	return f, nil

@@ -37,12 +37,16 @@ type Server struct {
 	requests      atomic.Int64 // API requests, answered or not
 	tokenRequests atomic.Int64
 	served        atomic.Int64 // 200 answers
+	paged         atomic.Int64 // list requests that carried a next_page_token
+
+	quit     chan struct{} // closed when a Running server stops: hung answers end
+	quitOnce sync.Once
 }
 
 // NewServer makes a fake account from the options.
 func NewServer(o Options) *Server {
 	o.defaults()
-	return &Server{opts: o, world: newWorld(o), tokens: map[string]time.Time{}}
+	return &Server{opts: o, world: newWorld(o), tokens: map[string]time.Time{}, quit: make(chan struct{})}
 }
 
 // Options returns the options in effect, defaults filled in.
@@ -98,8 +102,21 @@ func Start(o Options) *Running {
 	return &Running{Server: s, URL: ts.URL, APIURL: ts.URL + "/v2", TokenURL: ts.URL + "/oauth/token", ts: ts}
 }
 
-// Close stops the server.
-func (r *Running) Close() { r.ts.Close() }
+// Close stops the server; answers held back by the hang and stall faults
+// end first.
+func (r *Running) Close() {
+	r.quitOnce.Do(func() { close(r.quit) })
+	r.ts.Close()
+}
+
+// hold keeps a request waiting until its client gives up or the server
+// stops: the hang and stall faults.
+func (s *Server) hold(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.quit:
+	}
+}
 
 var (
 	routeList   = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)$`)
@@ -127,6 +144,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.opts.Faults
+	if f.HangEvery > 0 && n%int64(f.HangEvery) == 0 {
+		s.hold(r)
+		return
+	}
 	if f.ServerErrors > 0 && n%int64(f.ServerErrors) == 0 {
 		code := []int{500, 502, 503}[(n/int64(f.ServerErrors))%3]
 		http.Error(w, http.StatusText(code), code)
@@ -146,16 +167,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 		return
 	}
-	s.served.Add(1)
+	served := s.served.Add(1)
+	if k := f.NotQoSEvery; k > 0 && served%int64(k) == 0 {
+		body = notQoS[(served/int64(k)-1)%int64(len(notQoS))]
+		if body[0] == '<' {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		} else {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	if t := f.TruncateEvery; t > 0 && s.served.Load()%int64(t) == 0 {
+	if k := f.StallEvery; k > 0 && served%int64(k) == 0 {
+		// Headers and half the body, then silence.
+		w.WriteHeader(http.StatusOK)
+		w.Write(body[:len(body)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		s.hold(r)
+		return
+	}
+	if t := f.TruncateEvery; t > 0 && served%int64(t) == 0 {
 		// Declare the whole length, send half: the connection drops.
 		w.WriteHeader(http.StatusOK)
 		w.Write(body[:len(body)/2])
 		return
 	}
 	w.Write(body)
+}
+
+// notQoS are the answers of the nonqos fault, in turn: HTTP 200 with an
+// empty object, with a Zoom error body, and with a proxy's HTML page.
+var notQoS = [][]byte{
+	[]byte(`{}`),
+	[]byte(`{"code":124,"message":"Invalid access token."}`),
+	[]byte("<!DOCTYPE html>\n<html><head><title>Service Temporarily Unavailable</title></head>\n" +
+		"<body><h1>Service Temporarily Unavailable</h1><p>The proxy could not reach the upstream server.</p></body></html>\n"),
 }
 
 // route answers an authorized, unlimited API request. Zoom's router sees
@@ -334,6 +385,25 @@ const pageTokenTTL = 15 * time.Minute
 func (s *Server) issueToken(key string, offset int) string {
 	b, _ := json.Marshal(pageToken{Key: key, Offset: offset, Issued: s.opts.Clock().Unix()})
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// nextToken is the next_page_token of a list page that ends at end of
+// total records, paging in steps of size from off: none after the last
+// page. The repeat-token fault answers the token of the request again; the
+// endless-pages fault issues one past the end, too.
+func (s *Server) nextToken(q url.Values, key string, off, size, end, total int) string {
+	if t := q.Get("next_page_token"); t != "" {
+		if k := s.opts.Faults.RepeatTokenEvery; k > 0 && s.paged.Add(1)%int64(k) == 0 {
+			return t
+		}
+	}
+	switch {
+	case end < total:
+		return s.issueToken(key, end)
+	case s.opts.Faults.EndlessPages:
+		return s.issueToken(key, max(off, end)+size)
+	}
+	return ""
 }
 
 // offset reads a next_page_token for key; bad or expired ones get Zoom's

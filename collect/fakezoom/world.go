@@ -118,12 +118,20 @@ func schedule(o Options) []MeetingSpec {
 	for i := range o.PastMeetings {
 		day := 1 + i*27/max(1, o.PastMeetings-1)
 		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
-		specs = append(specs, MeetingSpec{Start: start, Duration: time.Duration(30+r.IntN(61)) * time.Minute, Participants: people()})
+		d := time.Duration(30+r.IntN(61)) * time.Minute
+		if o.Minutes > 0 {
+			d = time.Duration(o.Minutes) * time.Minute
+		}
+		specs = append(specs, MeetingSpec{Start: start, Duration: d, Participants: people()})
 	}
 	for i := range o.Webinars {
 		day := 2 + i*25/max(1, o.Webinars)
 		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(15 * time.Hour)
-		specs = append(specs, MeetingSpec{Webinar: true, Start: start, Duration: 45 * time.Minute, Participants: 2 * people(),
+		d := 45 * time.Minute
+		if o.Minutes > 0 {
+			d = time.Duration(o.Minutes) * time.Minute
+		}
+		specs = append(specs, MeetingSpec{Webinar: true, Start: start, Duration: d, Participants: 2 * people(),
 			Topic: "Webinar: product update"})
 	}
 	for i := range o.LiveMeetings {

@@ -6,6 +6,7 @@ package smtptest
 
 import (
 	"crypto/tls"
+	"encoding/base64"
 	"io"
 	"net"
 	"strings"
@@ -21,6 +22,7 @@ type Server struct {
 	Addr     string // host:port on 127.0.0.1
 	user     string
 	password string
+	echoAuth bool
 	mu       sync.Mutex
 	mails    []Mail
 }
@@ -44,7 +46,18 @@ func (s *Server) Received() []Mail {
 // after it).
 func Start(t testing.TB, user, password string, tlsConf *tls.Config) *Server {
 	t.Helper()
-	ms := &Server{user: user, password: password}
+	return start(t, &Server{user: user, password: password}, tlsConf)
+}
+
+// StartEchoing starts a server like Start whose refusal of a login quotes
+// the client's AUTH line, credentials and all, as some servers do.
+func StartEchoing(t testing.TB, user, password string, tlsConf *tls.Config) *Server {
+	t.Helper()
+	return start(t, &Server{user: user, password: password, echoAuth: true}, tlsConf)
+}
+
+func start(t testing.TB, ms *Server, tlsConf *tls.Config) *Server {
+	t.Helper()
 	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{srv: ms}, nil }))
 	s.Domain = "mail.test"
 	s.AllowInsecureAuth = tlsConf == nil
@@ -69,13 +82,29 @@ type session struct {
 func (m *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 
 func (m *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
+	plain := sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != m.srv.user || pass != m.srv.password {
 			return smtp.ErrAuthFailed
 		}
 		m.auth = true
 		return nil
-	}), nil
+	})
+	if !m.srv.echoAuth {
+		return plain, nil
+	}
+	return echoingServer{plain}, nil
+}
+
+// echoingServer refuses a login quoting the AUTH line it was sent.
+type echoingServer struct{ sasl.Server }
+
+func (e echoingServer) Next(response []byte) ([]byte, bool, error) {
+	challenge, done, err := e.Server.Next(response)
+	if err != nil {
+		return nil, false, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
+			Message: "Authentication failed for AUTH PLAIN " + base64.StdEncoding.EncodeToString(response)}
+	}
+	return challenge, done, nil
 }
 
 func (m *session) Mail(from string, _ *smtp.MailOptions) error {

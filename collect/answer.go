@@ -1,0 +1,116 @@
+package collect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Answer is what a request expects in a 200 answer. A 200 that is not one
+// (an empty object, an error body, a proxy's HTML page) is tried again,
+// like a cut-off answer, then reported with what came instead.
+type Answer struct {
+	Name string // for messages: "a QoS page"
+	// List is the array a page of it holds ("participants",
+	// "meetings"); empty for the single-participant answer.
+	List string
+}
+
+// The answers of the endpoints collect calls.
+var (
+	QoSPage        = &Answer{Name: "a QoS page", List: "participants"}
+	ParticipantQoS = &Answer{Name: "a participant's QoS", List: ""}
+	MeetingList    = &Answer{Name: "a list of meetings", List: "meetings"}
+	WebinarList    = &Answer{Name: "a list of webinars", List: "webinars"}
+)
+
+// check says what body is instead of the answer expected, or "" when it
+// is one. cut reports JSON that ends too early: a cut-off answer. What it
+// quotes from the body goes through scrub before it is shortened, so that
+// no part of a secret is left.
+func (a *Answer) check(body []byte, contentType string, scrub func(string) string) (instead string, cut bool) {
+	if !jsontext.Value(body).IsValid(decodeOptions...) {
+		return describeBody(body, contentType, scrub)
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(body), decodeOptions...)
+	if k := dec.PeekKind(); k != '{' {
+		return "a JSON " + map[jsontext.Kind]string{'[': "array", '"': "string", '0': "number", 't': "boolean", 'f': "boolean", 'n': "null"}[k], false
+	}
+	dec.ReadToken()
+	var keys []string
+	var code, message string
+	hasList, paged := false, false
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return "JSON that cannot be read", false
+		}
+		name := tok.String()
+		keys = append(keys, name)
+		kind := dec.PeekKind()
+		v, err := dec.ReadValue()
+		if err != nil {
+			return "JSON that cannot be read", false
+		}
+		switch {
+		case a.List != "" && name == a.List && kind == '[':
+			hasList = true
+		case a.List == "" && (name == "user_qos" || name == "user_id" || name == "user_name" || name == "id"):
+			hasList = true
+		case name == "page_count" || name == "total_records":
+			paged = true
+		case name == "code":
+			code = strings.Trim(string(v), `"`)
+		case name == "message" && kind == '"':
+			var t jsontext.Value = v
+			if tok, err := jsontext.NewDecoder(bytes.NewReader(t)).ReadToken(); err == nil {
+				message = tok.String()
+			}
+		}
+	}
+	switch {
+	case hasList:
+		return "", false
+	case a.List != "" && paged && code == "":
+		return "", false // a page of an empty list may leave the array out
+	case code != "" && message != "":
+		return fmt.Sprintf("a Zoom error (code %s: %s)", code, firstLine(scrub(message), 200)), false
+	case len(keys) == 0:
+		return "an empty JSON object", false
+	}
+	if len(keys) > 5 {
+		keys = append(keys[:5], "...")
+	}
+	return "a JSON object with " + scrub(strings.Join(keys, ", ")), false
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// describeBody says in a few words what a body that is not JSON is. cut
+// reports JSON that ends too early.
+func describeBody(body []byte, contentType string, scrub func(string) string) (what string, cut bool) {
+	t := bytes.TrimSpace(body)
+	switch {
+	case len(t) == 0:
+		return "an empty body", false
+	case strings.Contains(strings.ToLower(contentType), "html") || t[0] == '<':
+		if m := htmlTitle.FindSubmatch(t); m != nil {
+			if title := strings.Join(strings.Fields(scrub(string(m[1]))), " "); title != "" {
+				return fmt.Sprintf("an HTML page (%q)", firstLine(title, 80)), false
+			}
+		}
+		return "an HTML page", false
+	case t[0] == '{' || t[0] == '[':
+		_, err := jsontext.NewDecoder(bytes.NewReader(t), decodeOptions...).ReadValue()
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Sprintf("JSON that ends after %d bytes", len(body)), true
+		}
+		return "malformed JSON", false
+	}
+	return fmt.Sprintf("text (%q)", firstLine(scrub(string(t)), 80)), false
+}
