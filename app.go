@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -51,11 +52,20 @@ func (e usageError) Unwrap() error { return e.err }
 
 // run runs zoomqos with args and returns the exit status. Tests call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(stdin, stdout, stderr)
+	// Everything written to stderr (logs, progress, errors) passes through
+	// the run's set of secrets: the configured ones, and each token Zoom
+	// issues, in every form a server may echo them in.
+	secrets := new(secret.Set)
+	errw := secret.NewWriter(stderr, secrets)
+	defer errw.Flush()
+	app := newApp(stdin, stdout, errw)
+	app.Metadata["secrets"] = secrets
+	app.Metadata["stderr"] = stderr
 	err := app.RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
+	stderr = errw
 	if errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
 		err = fmt.Errorf("interrupted: what was stored before stays; run the same command again to continue: %w", err)
 	}
@@ -174,11 +184,14 @@ Examples:
 
 // readSettings runs before every command (not before its --help): every
 // command reads the config file, so that a mistake in it is reported
-// whatever the command, and sets the log level from it.
+// whatever the command; its secrets join the run's set, and the log level
+// is set from it.
 func readSettings(c *cli.Context) error {
-	if _, err := loadConfig(c); err != nil {
+	cfg, err := loadConfig(c)
+	if err != nil {
 		return err
 	}
+	secretSet(c).Add(cfg.secretValues()...)
 	v, ok, err := value(c, "ZOOMQOS_LOG_LEVEL")
 	if err != nil || !ok {
 		return err
@@ -191,6 +204,16 @@ func readSettings(c *cli.Context) error {
 		return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
 	}
 	return nil
+}
+
+// secretSet returns the run's secrets, which stderr is scrubbed of.
+func secretSet(c *cli.Context) *secret.Set {
+	if s, ok := c.App.Metadata["secrets"].(*secret.Set); ok {
+		return s
+	}
+	s := new(secret.Set)
+	c.App.Metadata["secrets"] = s
+	return s
 }
 
 // logger returns the logger set up from --log-level.

@@ -90,7 +90,7 @@ func runCollect(c *cli.Context) error {
 	}
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
-		Rate: c.Float64("rate"), Log: log, UserAgent: "zoomqos/" + appVersion(),
+		Rate: c.Float64("rate"), Log: log, UserAgent: "zoomqos/" + appVersion(), Secrets: secretSet(c),
 	})
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func runCollect(c *cli.Context) error {
 	}
 	col := &collect.Collector{Client: client, DB: db, Log: log}
 	var line *progressLine
-	if !quiet && isTerminal(c.App.ErrWriter) {
+	if raw, _ := c.App.Metadata["stderr"].(io.Writer); !quiet && isTerminal(raw) {
 		line = &progressLine{w: c.App.ErrWriter}
 		col.OnProgress = line.update
 	}

@@ -74,6 +74,20 @@ func TestCollectCommand(t *testing.T) {
 	}
 }
 
+// Webinars are called webinars, and counted apart from meetings.
+func TestCollectWebinarsSummary(t *testing.T) {
+	fakeAccount(t, fakezoom.Options{Seed: 2, PastMeetings: 1, Webinars: 2, Participants: 5})
+	db := tempDB(t)
+	r := zoomqos(t, "", "--db", db, "collect", "--past", "--webinars", "--from", "2026-10-20", "--rate", "100")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "collected 2 webinars: ") {
+		t.Errorf("collect --past --webinars: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = zoomqos(t, "", "--db", db, "collect", "--past", "--from", "2026-10-20", "--rate", "100")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "collected 1 meeting: ") {
+		t.Errorf("collect --past: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 func TestCollectParticipantAndPlainErrors(t *testing.T) {
 	fz := fakeAccount(t, fakezoom.Options{Seed: 2, PastMeetings: 1, Participants: 5})
 	db := tempDB(t)

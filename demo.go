@@ -81,6 +81,7 @@ func runDemo(c *cli.Context) error {
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + appVersion(),
+		Secrets: secretSet(c),
 	})
 	if err != nil {
 		return err

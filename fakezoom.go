@@ -22,14 +22,17 @@ token endpoint and the /metrics endpoints zoomqos uses, with Zoom's
 pagination, error codes, rate-limit headers and quirks (UUIDs that must be
 double-encoded). Past meetings and webinars of the last four weeks, and live
 meetings that run for real minutes, their samples growing. The data depends
-only on --seed and the start time. --faults switches on misbehaviour.
+only on --seed and the start time. --faults switches on misbehaviour, each
+every Nth request (a fault without =N, such as repeat-token, on every
+list): ` + fakezoom.FaultNames + `.
 
 Its credentials: ZOOM_ACCOUNT_ID=fake-account ZOOM_CLIENT_ID=fake-client
 ZOOM_CLIENT_SECRET=fake-secret (fake values, printed on start).
 
 Examples:
    zoomqos fakezoom --addr 127.0.0.1:8080
-   zoomqos fakezoom --participants 300 --qps 10 --faults 429=20x3,5xx=15,truncate=25,expire=50`,
+   zoomqos fakezoom --participants 300 --qps 10 --faults 429=20x3,5xx=15,truncate=25,expire=50
+   zoomqos fakezoom --faults hang=40,nonqos=30,repeat-token`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen on this `host:port`"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "what to generate"},
@@ -40,7 +43,7 @@ Examples:
 			&cli.IntFlag{Name: "qps", Usage: "Heavy requests a second before 429 (0: no limit)"},
 			&cli.IntFlag{Name: "daily-limit", Usage: "requests a day before the daily 429 (0: no limit)"},
 			&cli.StringFlag{Name: "retry-after", Value: "iso", Usage: "Retry-After on per-second 429s: iso, seconds or none"},
-			&cli.StringFlag{Name: "faults", Usage: "misbehaviour, such as `429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50` (every Nth request)"},
+			&cli.StringFlag{Name: "faults", Usage: "misbehaviour, such as `429=20x3,5xx=15,hang=40` (every Nth request; see above)"},
 		},
 		Action: func(c *cli.Context) error {
 			faults, err := fakezoom.ParseFaults(c.String("faults"))

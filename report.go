@@ -151,6 +151,7 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 		}
 		j.smtp.URL, _ = cfg.lookup("ZOOMQOS_SMTP_URL")
 		j.smtp.Password, _ = cfg.lookup("ZOOMQOS_SMTP_PASSWORD")
+		j.smtp.Secrets = secretSet(c)
 		if j.smtp.URL == "" {
 			return usageError{errors.New("--send needs ZOOMQOS_SMTP_URL (such as smtp://user@mail.example.com:587), in the environment or the config file")}
 		}
