@@ -59,7 +59,8 @@ func (h listHeader) pages() int {
 }
 
 // readListHeader reads next_page_token, page_count, total_records and
-// page_size from the top level of a list page.
+// page_size from the top level of a list page. Zoom sends them before the
+// list, so the scan usually stops before the megabytes of participants.
 func readListHeader(doc []byte) listHeader {
 	var h listHeader
 	var s scanner
@@ -68,7 +69,9 @@ func readListHeader(doc []byte) listHeader {
 		return h
 	}
 	var p Parser
-	for first := true; s.more('}', first); first = false {
+	const all = 1<<4 - 1
+	seen := 0
+	for first := true; seen != all && s.more('}', first); first = false {
 		name, _ := p.text(s.name())
 		raw := s.value()
 		switch string(name) {
@@ -77,12 +80,16 @@ func readListHeader(doc []byte) listHeader {
 				v, _ := p.text(raw)
 				h.next = string(v)
 			}
+			seen |= 1
 		case "page_count":
 			h.count, _ = strconv.Atoi(string(raw))
+			seen |= 2
 		case "total_records":
 			h.total, _ = strconv.Atoi(string(raw))
+			seen |= 4
 		case "page_size":
 			h.size, _ = strconv.Atoi(string(raw))
+			seen |= 8
 		}
 	}
 	return h
