@@ -36,12 +36,7 @@ func checkedDB(t *testing.T) string {
 // B-tree sound would.
 func tamper(t *testing.T, path, meeting string, bucket, key []byte, change func(v []byte) []byte) {
 	t.Helper()
-	b, err := bbolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	err = b.Update(func(tx *bbolt.Tx) error {
+	boltUpdate(t, path, func(tx *bbolt.Tx) error {
 		bk := tx.Bucket(bucketMeetings).Bucket([]byte(meeting))
 		if bucket != nil {
 			bk = bk.Bucket(bucket)
@@ -51,9 +46,35 @@ func tamper(t *testing.T, path, meeting string, bucket, key []byte, change func(
 		}
 		return bk.Put(bytes.Clone(key), change(bytes.Clone(bk.Get(key))))
 	})
+}
+
+// boltUpdate changes the file at path with bbolt directly.
+func boltUpdate(t *testing.T, path string, fn func(tx *bbolt.Tx) error) {
+	t.Helper()
+	b, err := bbolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer b.Close()
+	if err := b.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// samplesRoot returns the root page of a meeting's samples and the file's
+// page size.
+func samplesRoot(t *testing.T, path, meeting string) (page, size int) {
+	t.Helper()
+	b, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.View(func(tx *bbolt.Tx) error {
+		page = int(tx.Bucket(bucketMeetings).Bucket([]byte(meeting)).Bucket(bucketSamples).Root())
+		return nil
+	})
+	return page, b.Info().PageSize
 }
 
 func checkFails(t *testing.T, path string, words ...string) *CheckReport {
@@ -145,13 +166,11 @@ func TestCheckFindsADamagedRawDocument(t *testing.T) {
 func TestCheckFindsARecordMovedToAnotherMeeting(t *testing.T) {
 	path := checkedDB(t)
 	// m2's first session, copied over m1's: sealed, but for m2.
-	b, _ := bbolt.Open(path, 0o600, nil)
-	b.Update(func(tx *bbolt.Tx) error {
+	boltUpdate(t, path, func(tx *bbolt.Tx) error {
 		m := tx.Bucket(bucketMeetings)
 		k, v := m.Bucket([]byte("m2")).Bucket(bucketSessions).Cursor().First()
 		return m.Bucket([]byte("m1")).Bucket(bucketSessions).Put(bytes.Clone(k), bytes.Clone(v))
 	})
-	b.Close()
 	checkFails(t, path, "meeting m1: session of \"a\"", "checksum mismatch")
 }
 
@@ -202,14 +221,7 @@ func TestCompareRebuild(t *testing.T) {
 // to open it, and the file stays as it was.
 func TestWriterRefusesADamagedTree(t *testing.T) {
 	path := checkedDB(t)
-	b, _ := bbolt.Open(path, 0o600, nil)
-	var page int
-	b.View(func(tx *bbolt.Tx) error {
-		page = int(tx.Bucket(bucketMeetings).Bucket([]byte("m1")).Bucket(bucketSamples).Root())
-		return nil
-	})
-	size := b.Info().PageSize
-	b.Close()
+	page, size := samplesRoot(t, path, "m1")
 	data, _ := os.ReadFile(path)
 	// A page that names itself another (a write that went astray).
 	binary.NativeEndian.PutUint64(data[page*size:], uint64(page+1))

@@ -401,17 +401,7 @@ func TestDamagedFile(t *testing.T) {
 	t.Run("one samples page", func(t *testing.T) {
 		path := build(t)
 		// Find the root page of one session's samples and wreck it.
-		b, err := bbolt.Open(path, 0o600, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page int
-		b.View(func(tx *bbolt.Tx) error {
-			page = int(tx.Bucket(bucketMeetings).Bucket([]byte("m1")).Bucket(bucketSamples).Root())
-			return nil
-		})
-		size := b.Info().PageSize
-		b.Close()
+		page, size := samplesRoot(t, path, "m1")
 		data, _ := os.ReadFile(path)
 		for i := page * size; i < (page+1)*size; i++ {
 			data[i] = 0xff

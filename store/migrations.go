@@ -141,11 +141,9 @@ func sealRecords(ctx context.Context, b *bbolt.DB) error {
 			}
 			s := newSealer(string(id), false)
 			for _, r := range meetingRecords {
-				bk := mb
-				if r.bucket != nil {
-					if bk = mb.Bucket(r.bucket); bk == nil {
-						continue
-					}
+				bk := r.in(mb)
+				if bk == nil {
+					continue
 				}
 				if err := sealBucket(bk, s, r); err != nil {
 					return fmt.Errorf("meeting %s %s: %w", id, r.what, err)
@@ -168,6 +166,15 @@ type recordKind struct {
 	key       []byte
 	formatted bool
 	what      string
+}
+
+// in returns the bucket of a meeting's bucket where records of kind r
+// live, or nil if it has none.
+func (r recordKind) in(mb *bbolt.Bucket) *bbolt.Bucket {
+	if r.bucket == nil {
+		return mb
+	}
+	return mb.Bucket(r.bucket)
 }
 
 // meetingRecords are the kinds of record in a meeting's bucket.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"go.etcd.io/bbolt"
@@ -13,26 +14,17 @@ import (
 // leaves them.
 func downgrade(t *testing.T, path string, keep ...string) {
 	t.Helper()
-	b, err := bbolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	err = b.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketMeetings).ForEachBucket(func(id []byte) error {
-			for _, k := range keep {
-				if k == string(id) {
-					return nil
-				}
+	boltUpdate(t, path, func(tx *bbolt.Tx) error {
+		err := tx.Bucket(bucketMeetings).ForEachBucket(func(id []byte) error {
+			if slices.Contains(keep, string(id)) {
+				return nil
 			}
 			mb := tx.Bucket(bucketMeetings).Bucket(id)
 			s := newSealer(string(id), false)
 			for _, r := range meetingRecords {
-				bk := mb
-				if r.bucket != nil {
-					if bk = mb.Bucket(r.bucket); bk == nil {
-						continue
-					}
+				bk := r.in(mb)
+				if bk == nil {
+					continue
 				}
 				var keys, vals [][]byte
 				c := bk.Cursor()
@@ -56,13 +48,11 @@ func downgrade(t *testing.T, path string, keep ...string) {
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return putSchema(tx, 1)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Update(func(tx *bbolt.Tx) error { return putSchema(tx, 1) }); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // everything reads a file as a reader does.

@@ -132,30 +132,26 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 		if err != nil {
 			return err
 		}
-		compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
-			key, _ := parseSessionKey(k)
-			what := fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat))
+		differ := func(what string, got, want []byte, how func() string) {
 			switch {
 			case got == nil:
 				add("%s: in the raw documents, not stored", what)
 			case want == nil:
 				add("%s: stored, not in any raw document", what)
 			default:
-				add("%s: stored details differ from the raw documents'", what)
+				add("%s: %s", what, how())
 			}
+		}
+		compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
+			key, _ := parseSessionKey(k)
+			differ(fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat)), got, want,
+				func() string { return "stored details differ from the raw documents'" })
 		})
 		compareKV(mb.Bucket(bucketSamples), wantSamples, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k[:max(0, len(k)-timeKeyLen)])
 			t, _ := parseTimeKey(k[max(0, len(k)-timeKeyLen):])
-			what := fmt.Sprintf("sample of %q at %s", key.Participant, t.Format(timeFormat))
-			switch {
-			case got == nil:
-				add("%s: in the raw documents, not stored", what)
-			case want == nil:
-				add("%s: stored, not in any raw document", what)
-			default:
-				add("%s: %s", what, sampleDiff(seal, k, got, want))
-			}
+			differ(fmt.Sprintf("sample of %q at %s", key.Participant, t.Format(timeFormat)), got, want,
+				func() string { return sampleDiff(seal, k, got, want) })
 		})
 		return nil
 	})
