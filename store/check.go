@@ -87,7 +87,7 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 	}
 	if meetingIDs == nil {
 		err := db.view(ctx, func(tx *bbolt.Tx) error {
-			return tx.Bucket(bucketMeetings).ForEach(func(k, v []byte) error {
+			return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
 				if v != nil {
 					r.add("meetings: a value where only meeting buckets belong (key %q)", k)
 					return nil
@@ -194,7 +194,7 @@ func (m *meetingCheck) run(ctx context.Context) {
 	if countsErr != nil {
 		m.add("%v", countsErr)
 	}
-	err := m.mb.ForEach(func(k, v []byte) error {
+	err := each(m.mb, func(k, v []byte) error {
 		switch {
 		case v == nil && (bytes.Equal(k, bucketSessions) || bytes.Equal(k, bucketSamples) ||
 			bytes.Equal(k, bucketRaw) || bytes.Equal(k, bucketRawSum)):
@@ -235,23 +235,26 @@ func (m *meetingCheck) sessions() map[string]bool {
 	if sb == nil {
 		return keys
 	}
-	c := sb.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	err := each(sb, func(k, v []byte) error {
 		key, err := parseSessionKey(k)
 		if err != nil {
 			m.add("session key %x: %v", k, err)
-			continue
+			return nil
 		}
 		keys[string(k)] = true
 		var s Session
 		if err := readSession(m.seal, k, v, &s); err != nil {
 			m.add("session of %q joined %s: %v", key.Participant, key.JoinTime.Format(timeFormat), err)
-			continue
+			return nil
 		}
 		if s.Participant != key.Participant || !s.JoinTime.Equal(key.JoinTime) {
 			m.add("session of %q joined %s: its info says %q joined %s", key.Participant,
 				key.JoinTime.Format(timeFormat), s.Participant, s.JoinTime.Format(timeFormat))
 		}
+		return nil
+	})
+	if err != nil {
+		m.add("sessions: %v", err)
 	}
 	return keys
 }
@@ -264,15 +267,14 @@ func (m *meetingCheck) samples(ctx context.Context, sessions map[string]bool) (n
 		return 0, first, last
 	}
 	var values []Value
-	c := sb.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	err := each(sb, func(k, v []byte) error {
 		if n%4096 == 0 && ctx.Err() != nil {
-			return n, first, last
+			return ctx.Err()
 		}
 		n++
 		if len(k) < timeKeyLen+2+timeKeyLen {
 			m.add("sample key %x is too short", k)
-			continue
+			return nil
 		}
 		prefix, tk := k[:len(k)-timeKeyLen], k[len(k)-timeKeyLen:]
 		t, _ := parseTimeKey(tk)
@@ -285,11 +287,15 @@ func (m *meetingCheck) samples(ctx context.Context, sessions map[string]bool) (n
 		sk, err := parseSessionKey(prefix)
 		if err != nil {
 			m.add("sample key %x: %v", k, err)
-			continue
+			return nil
 		}
 		what := fmt.Sprintf("sample of %q at %s", sk.Participant, t.Format(timeFormat))
 		if !sessions[string(prefix)] {
 			m.add("%s: no such session (joined %s)", what, sk.JoinTime.Format(timeFormat))
+		}
+		if len(v) > maxSampleRecord {
+			m.add("%s: a record of %d bytes, more than any sample takes", what, len(v))
+			return nil
 		}
 		body, err := m.seal.open(k, v, true)
 		if err == nil {
@@ -298,6 +304,10 @@ func (m *meetingCheck) samples(ctx context.Context, sessions map[string]bool) (n
 		if err != nil {
 			m.add("%s: %v", what, err)
 		}
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		m.add("samples: %v", err)
 	}
 	return n, first, last
 }
@@ -308,12 +318,11 @@ func (m *meetingCheck) raw() int {
 	sums := map[[sha256.Size]byte]uint64{} // of each document read, its latest seq
 	n := 0
 	if rb := m.mb.Bucket(bucketRaw); rb != nil {
-		c := rb.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		err := each(rb, func(k, v []byte) error {
 			n++
 			if len(k) != 8 {
 				m.add("raw document key %x is not a sequence number", k)
-				continue
+				return nil
 			}
 			seq := binary.BigEndian.Uint64(k)
 			p, err := m.seal.open(k, v, true)
@@ -323,18 +332,21 @@ func (m *meetingCheck) raw() int {
 			}
 			if err != nil {
 				m.add("raw document %d: %v", seq, err)
-				continue
+				return nil
 			}
 			sums[sha256.Sum256(d.Data)] = seq
+			return nil
+		})
+		if err != nil {
+			m.add("raw documents: %v", err)
 		}
 	}
 	listed := map[[sha256.Size]byte]bool{}
 	if sb := m.mb.Bucket(bucketRawSum); sb != nil {
-		c := sb.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		err := each(sb, func(k, v []byte) error {
 			if len(k) != sha256.Size {
 				m.add("raw document sum key %x is not a SHA-256", k)
-				continue
+				return nil
 			}
 			p, err := m.seal.open(k, v, false)
 			if err == nil && len(p) != 8 {
@@ -342,7 +354,7 @@ func (m *meetingCheck) raw() int {
 			}
 			if err != nil {
 				m.add("raw document sum %x: %v", k[:8], err)
-				continue
+				return nil
 			}
 			sum := [sha256.Size]byte(k)
 			listed[sum] = true
@@ -350,6 +362,10 @@ func (m *meetingCheck) raw() int {
 			if got, ok := sums[sum]; !ok || got != seq {
 				m.add("raw document sum %x names document %d, which does not hold that document", k[:8], seq)
 			}
+			return nil
+		})
+		if err != nil {
+			m.add("raw document sums: %v", err)
 		}
 	}
 	var unlisted []uint64

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,14 +267,22 @@ func FuzzDamagedFile(f *testing.F) {
 
 // TestFlippedBitsAreCaught flips one bit at a time in the samples, the
 // sessions and the counts of a meeting: every flip that lands in a stored
-// record is caught by reading it, so a dump is never silently wrong.
+// record is caught by reading it, so a dump is never silently wrong. And
+// no damage makes a read take memory by the gigabyte: a flipped length in
+// a page once sized a buffer by it (20 GB allocated over these 200 files).
 func TestFlippedBitsAreCaught(t *testing.T) {
 	data, err := damageBase()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	r := rand.New(rand.NewPCG(21, 0))
 	for range 200 {
 		openDamaged(t, data, 1, r.Uint32()%uint32(len(data)-8192)+8192, r.Uint32())
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<30 {
+		t.Errorf("reading 200 damaged copies of a %d-byte file allocated %d MB", len(data), got>>20)
 	}
 }

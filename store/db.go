@@ -176,8 +176,10 @@ func (db *DB) letGo() {
 
 // openBolt checks the file and opens it with bbolt, waiting up to the lock
 // timeout for other processes (and for ctx), then checks its schema and,
-// for a writer, migrates it and runs bbolt's own check once.
-func (db *DB) openBolt(ctx context.Context) (b *bbolt.DB, err error) {
+// for a writer, migrates it. A writer's first open of a file first checks
+// its B-tree, under a reader's lock: bbolt loads a writer's freelist as it
+// opens, and a migration writes, and neither may meet a damaged tree.
+func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	h, err := inspectFile(db.path)
 	switch {
 	case err == nil:
@@ -186,40 +188,17 @@ func (db *DB) openBolt(ctx context.Context) (b *bbolt.DB, err error) {
 	default:
 		return nil, inspectError(db.path, db.readOnly, err)
 	}
-	defer func() {
-		// bbolt panics on some kinds of damage it finds while opening.
-		if r := recover(); r != nil {
-			if b != nil {
-				b.Close()
+	if !db.readOnly && err == nil {
+		if fi, err := os.Stat(db.path); err == nil && (db.checked == nil || !os.SameFile(db.checked, fi)) {
+			if err := db.checkBeforeWriting(ctx); err != nil {
+				return nil, err
 			}
-			b, err = nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, r)
-		}
-	}()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	deadline := time.Now().Add(db.timeout)
-	for {
-		step := min(250*time.Millisecond, time.Until(deadline))
-		b, err = bbolt.Open(db.path, 0o600, &bbolt.Options{
-			Timeout:      max(step, 60*time.Millisecond),
-			ReadOnly:     db.readOnly,
-			FreelistType: bbolt.FreelistMapType,
-		})
-		if !errors.Is(err, berrors.ErrTimeout) {
-			break
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if !time.Now().Before(deadline) {
-			return nil, db.lockedError()
+			db.checked = fi
 		}
 	}
-	switch {
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
-		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
-		return nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, err)
-	case err != nil:
-		return nil, fmt.Errorf("open database %s: %w", db.path, err)
+	b, err := db.lock(ctx, db.readOnly)
+	if err != nil {
+		return nil, err
 	}
 	fi, err := os.Stat(db.path)
 	if err != nil {
@@ -238,15 +217,63 @@ func (db *DB) openBolt(ctx context.Context) (b *bbolt.DB, err error) {
 			db.readAhead(b, tx)
 			return nil
 		})
-		return b, nil
 	}
-	if db.checked == nil || !os.SameFile(db.checked, fi) {
-		if err := checkStructure(db.path); err != nil {
-			b.Close()
-			return nil, fmt.Errorf("%s is %w: its B-tree is damaged, so nothing is written into it: %v "+
-				"(run zoomqos check for a full account; restore a backup, or export what still reads)", db.path, ErrNotDatabase, err)
+	return b, nil
+}
+
+// checkBeforeWriting checks the file's B-tree (structure.go) with a
+// reader's lock held, so that no writer changes it meanwhile.
+func (db *DB) checkBeforeWriting(ctx context.Context) error {
+	r, err := db.lock(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if err := checkStructure(db.path); err != nil {
+		return fmt.Errorf("%s is %w: its B-tree is damaged, so nothing is written into it: %v "+
+			"(run zoomqos check for a full account; restore a backup, or export what still reads)", db.path, ErrNotDatabase, err)
+	}
+	return nil
+}
+
+// lock opens the file with bbolt, read-only (a shared lock) or for
+// writing (an exclusive one), waiting up to the lock timeout for other
+// processes, and for ctx.
+func (db *DB) lock(ctx context.Context, readOnly bool) (b *bbolt.DB, err error) {
+	defer func() {
+		// bbolt panics on some kinds of damage it finds while opening.
+		if r := recover(); r != nil {
+			if b != nil {
+				b.Close()
+			}
+			b, err = nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, r)
 		}
-		db.checked = fi
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	deadline := time.Now().Add(db.timeout)
+	for {
+		step := min(250*time.Millisecond, time.Until(deadline))
+		b, err = bbolt.Open(db.path, 0o600, &bbolt.Options{
+			Timeout:      max(step, 60*time.Millisecond),
+			ReadOnly:     readOnly,
+			FreelistType: bbolt.FreelistMapType,
+		})
+		if !errors.Is(err, berrors.ErrTimeout) {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !time.Now().Before(deadline) {
+			return nil, db.lockedError()
+		}
+	}
+	switch {
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+		errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, err)
+	case err != nil:
+		return nil, fmt.Errorf("open database %s: %w", db.path, err)
 	}
 	return b, nil
 }
@@ -283,6 +310,7 @@ func (db *DB) view(ctx context.Context, fn func(tx *bbolt.Tx) error) (err error)
 	defer release()
 	defer db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer db.nameDamage(&err)
 	return b.View(func(tx *bbolt.Tx) error {
 		if db.readOnly {
 			// A reader comes back for more soon or not at all: either way
@@ -323,12 +351,21 @@ func (db *DB) update(ctx context.Context, fn func(tx *bbolt.Tx) error) (err erro
 	}()
 	defer db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer db.nameDamage(&err)
 	return b.Update(fn)
 }
 
 func (db *DB) recoverDamage(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%s is %w: %v", db.path, ErrNotDatabase, r)
+	}
+}
+
+// nameDamage makes damage that a walk found on its own (keys that stopped
+// rising) an error naming the file.
+func (db *DB) nameDamage(err *error) {
+	if errors.Is(*err, errKeyOrder) && !errors.Is(*err, ErrNotDatabase) {
+		*err = fmt.Errorf("%s is %w: %w", db.path, ErrNotDatabase, *err)
 	}
 }
 

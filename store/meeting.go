@@ -114,7 +114,10 @@ func meetingBucket(tx *bbolt.Tx, id string) (*bbolt.Bucket, error) {
 func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
 	var out []MeetingSummary
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
+		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
+			if v != nil {
+				return nil
+			}
 			s, err := db.summarize(tx, string(k))
 			out = append(out, s)
 			return err
@@ -137,7 +140,10 @@ func (db *DB) MeetingsStarting(ctx context.Context, from, to time.Time) ([]strin
 	}
 	var spans []span
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketMeetings).ForEachBucket(func(k []byte) error {
+		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
+			if v != nil {
+				return nil
+			}
 			c, err := readCounts(tx.Bucket(bucketMeetings).Bucket(k), db.sealer(string(k)))
 			if err != nil {
 				return db.damaged("meeting "+string(k), err)
@@ -217,17 +223,13 @@ func forEachSession(mb *bbolt.Bucket, fn func(key SessionKey, raw, info []byte) 
 	if sb == nil {
 		return nil
 	}
-	c := sb.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	return each(sb, func(k, v []byte) error {
 		key, err := parseSessionKey(k)
 		if err != nil {
 			return err
 		}
-		if err := fn(key, k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(key, k, v)
+	})
 }
 
 // readSession reads a session's info, stored under key.

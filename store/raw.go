@@ -143,8 +143,7 @@ func (db *DB) forEachRaw(ctx context.Context, mb *bbolt.Bucket, s sealer, meetin
 	if raw == nil {
 		return nil
 	}
-	c := raw.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	return each(raw, func(k, v []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -160,9 +159,6 @@ func (db *DB) forEachRaw(ctx context.Context, mb *bbolt.Bucket, s sealer, meetin
 		if err != nil {
 			return db.damaged(fmt.Sprintf("meeting %s raw document %d", meetingID, seq), err)
 		}
-		if err := fn(d); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(d)
+	})
 }

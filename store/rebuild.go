@@ -78,8 +78,10 @@ func keyCount(b *bbolt.Bucket) int {
 	}
 	n := 0
 	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+	var prev []byte
+	for k, _ := c.First(); k != nil && rising(prev, k) == nil; k, _ = c.Next() {
 		n++
+		prev = k
 	}
 	return n
 }
@@ -142,18 +144,20 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 				add("%s: %s", what, how())
 			}
 		}
-		compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
+		err = compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k)
 			differ(fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat)), got, want,
 				func() string { return "stored details differ from the raw documents'" })
 		})
-		compareKV(mb.Bucket(bucketSamples), wantSamples, func(k []byte, got, want []byte) {
+		if err != nil {
+			return err
+		}
+		return compareKV(mb.Bucket(bucketSamples), wantSamples, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k[:max(0, len(k)-timeKeyLen)])
 			t, _ := parseTimeKey(k[max(0, len(k)-timeKeyLen):])
 			differ(fmt.Sprintf("sample of %q at %s", key.Participant, t.Format(timeFormat)), got, want,
 				func() string { return sampleDiff(seal, k, got, want) })
 		})
-		return nil
 	})
 	return problems, count, err
 }
@@ -161,11 +165,10 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 // compareKV calls differ for every key whose value differs between a stored
 // bucket (its raw, sealed values; nil bucket: empty) and want, in key order;
 // a missing side is nil.
-func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) {
+func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) error {
 	seen := make(map[string]bool, len(want))
 	if b != nil {
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		err := each(b, func(k, v []byte) error {
 			w, ok := want[string(k)]
 			seen[string(k)] = true
 			if !ok {
@@ -173,6 +176,10 @@ func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) {
 			} else if !bytes.Equal(v, w) {
 				differ(k, v, w)
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	missing := make([]string, 0)
@@ -185,6 +192,7 @@ func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) {
 	for _, k := range missing {
 		differ([]byte(k), nil, want[k])
 	}
+	return nil
 }
 
 // sampleDiff says how a stored sample differs from what its raw documents

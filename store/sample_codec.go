@@ -24,6 +24,10 @@ import (
 //	             float64 as parsing their text. For k = 7 the next 8 bytes
 //	             are the float64's bits, little-endian.
 
+// maxSampleRecord bounds a stored sample's record: every stream with every
+// metric as a float64 takes about 2 KB.
+const maxSampleRecord = 16 << 10
+
 var errSampleFormat = errors.New("unknown sample encoding")
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6}

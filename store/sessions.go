@@ -77,7 +77,7 @@ func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers i
 			index := 0
 			err = forEachSession(mb, func(_ SessionKey, key, _ []byte) error {
 				select {
-				case items <- sessionItem{meeting: mi, index: index, key: bytes.Clone(key)}:
+				case items <- sessionItem{meeting: mi, index: index, key: bytes.Clone(key), most: c.samples}:
 				case <-ctx.Done():
 					return context.Cause(ctx)
 				}
@@ -115,6 +115,7 @@ func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers i
 type sessionItem struct {
 	meeting, index int
 	key            []byte
+	most           uint64 // the meeting's samples, as its counts say: no session has more
 }
 
 // sessionWorker reads, decodes and hands over the sessions it receives, in
@@ -185,7 +186,15 @@ func (r *sessionReader) read(id string, it sessionItem) (err error) {
 	c.keys, c.vals = c.keys[:0], c.vals[:0]
 	if r.cur != nil {
 		n := 0
+		var prev []byte
 		for k, v := r.cur.Seek(it.key); k != nil && len(k) == len(it.key)+timeKeyLen && bytes.HasPrefix(k, it.key); k, v = r.cur.Next() {
+			if err := rising(prev, k); err != nil {
+				return r.db.damaged("meeting "+id, err)
+			}
+			if uint64(len(c.keys)) >= it.most {
+				return r.db.damaged("meeting "+id, fmt.Errorf("more samples than its counts' %d", it.most))
+			}
+			prev = k
 			c.keys, c.vals = append(c.keys, k[len(it.key):]), append(c.vals, v)
 			n += len(k) + len(v)
 		}

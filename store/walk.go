@@ -69,6 +69,12 @@ func (c *chunk) decode() {
 	// values and the arena never grows while samples point into it.
 	size := 0
 	for _, v := range c.vals {
+		if len(v) > maxSampleRecord {
+			// A damaged page can give a value of gigabytes: never size
+			// memory by one.
+			c.err = fmt.Errorf("a sample record of %d bytes, more than any sample takes", len(v))
+			return
+		}
 		size += len(v)
 	}
 	if cap(c.arena) < size {
@@ -201,9 +207,16 @@ func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session 
 		}
 		sseal := seal.under(prefix)
 		c := newChunk(sess, sseal, true)
+		var prev []byte
 		for k, v := cur.Seek(prefix); k != nil && len(k) == len(prefix)+timeKeyLen && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			if err := rising(prev, k); err != nil {
+				return db.damaged("meeting "+meetingID, err)
+			}
+			if read++; read > stored.samples {
+				return db.damaged("meeting "+meetingID, fmt.Errorf("more samples than its counts' %d", stored.samples))
+			}
+			prev = k
 			c.keys, c.vals = append(c.keys, k[len(prefix):]), append(c.vals, v)
-			read++
 			db.readMapped(tx, len(k)+len(v))
 			if len(c.keys) == chunkSize {
 				dispatch(c)
