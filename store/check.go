@@ -85,7 +85,8 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 	if err := db.checkBolt(b, r); err != nil {
 		return r, err
 	}
-	if meetingIDs == nil {
+	listed := meetingIDs == nil
+	if listed {
 		err := db.view(ctx, func(tx *bbolt.Tx) error {
 			return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
 				if v != nil {
@@ -116,6 +117,8 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 			return nil
 		})
 		switch {
+		case errors.Is(err, ErrNotFound) && listed:
+			r.add("meeting %q is listed but cannot be found by its name (a damaged page)", id)
 		case errors.Is(err, ErrNotFound):
 			return r, err
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -119,6 +120,11 @@ func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
 				return nil
 			}
 			s, err := db.summarize(tx, string(k))
+			if errors.Is(err, ErrNotFound) {
+				// Listed, yet not found by its name: the name was read
+				// from a damaged page.
+				return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
+			}
 			out = append(out, s)
 			return err
 		})
@@ -144,7 +150,11 @@ func (db *DB) MeetingsStarting(ctx context.Context, from, to time.Time) ([]strin
 			if v != nil {
 				return nil
 			}
-			c, err := readCounts(tx.Bucket(bucketMeetings).Bucket(k), db.sealer(string(k)))
+			mb := tx.Bucket(bucketMeetings).Bucket(k)
+			if mb == nil {
+				return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
+			}
+			c, err := readCounts(mb, db.sealer(string(k)))
 			if err != nil {
 				return db.damaged("meeting "+string(k), err)
 			}
