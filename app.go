@@ -187,6 +187,9 @@ Examples:
 // whatever the command; its secrets join the run's set, and the log level
 // is set from it.
 func readSettings(c *cli.Context) error {
+	if err := strayArguments(c); err != nil {
+		return err
+	}
 	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
@@ -202,6 +205,30 @@ func readSettings(c *cli.Context) error {
 	}
 	if err := level.UnmarshalText([]byte(v)); err != nil {
 		return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
+	}
+	return nil
+}
+
+// strayArguments refuses words on the command line that no flag takes:
+// flags after them are not read at all (urfave/cli stops at the first
+// argument), so `report --meeting ID oops --redact` would write a report
+// that is not redacted. import takes files, and no flag after them.
+func strayArguments(c *cli.Context) error {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return nil
+	}
+	if c.Command.ArgsUsage == "" {
+		rest := ""
+		if len(args) > 1 {
+			rest = fmt.Sprintf(", and what follows it (%s) was not read", strings.Join(args[1:], " "))
+		}
+		return usageError{fmt.Errorf("unexpected argument %q%s", args[0], rest)}
+	}
+	for _, a := range args {
+		if len(a) > 1 && strings.HasPrefix(a, "-") {
+			return usageError{fmt.Errorf("%s after the files is not read: put flags before the files", a)}
+		}
 	}
 	return nil
 }

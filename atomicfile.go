@@ -25,6 +25,7 @@ type output struct {
 	path        string
 	mode        os.FileMode
 	defaultName string
+	db          string // the database: never written over
 }
 
 // resolve returns the file's path: the path given, or defaultName inside
@@ -65,6 +66,9 @@ func (o output) create() (*atomicFile, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("write %s: it is a directory", path)
 	}
+	if o.db != "" && sameFile(path, o.db) {
+		return nil, usageError{fmt.Errorf("-o %s is the database itself: choose another name", o.path)}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -102,6 +106,16 @@ func (a *atomicFile) Close() error { return nil }
 // commit flushes the file to disk, gives it its mode and renames it into
 // place; on failure it removes it.
 func (a *atomicFile) commit() error {
+	if err := a.finish(); err != nil {
+		return err
+	}
+	return a.place()
+}
+
+// finish flushes the file to disk, gives it its mode and closes it, still
+// under its temporary name (tempName), so that it can be checked before
+// place puts it where a good one may be; on failure it removes it.
+func (a *atomicFile) finish() error {
 	err := a.f.Sync()
 	if err == nil {
 		err = a.f.Chmod(a.mode)
@@ -110,10 +124,19 @@ func (a *atomicFile) commit() error {
 		err = cerr
 	}
 	a.closed = true
-	if err == nil {
-		err = os.Rename(a.f.Name(), a.path)
-	}
 	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// tempName is the file's temporary name.
+func (a *atomicFile) tempName() string { return a.f.Name() }
+
+// place renames a finished file into place; on failure it removes it.
+func (a *atomicFile) place() error {
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("write %s: %w", a.path, unwrapPath(err))
 	}
@@ -179,6 +202,16 @@ func legacyTemp(name, base string) bool {
 		}
 	}
 	return true
+}
+
+// sameFile reports whether two paths name the same existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // dirMode is the mode of directories made for files of mode m: searchable

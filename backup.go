@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -53,32 +53,35 @@ func runBackup(c *cli.Context) error {
 		_, err := db.Backup(c.Context, c.App.Writer)
 		return err
 	}
-	o := output{path: out, mode: mode, defaultName: "qos-" + time.Now().UTC().Format("20060102-150405") + ".db"}
-	if same(o.resolve(), db.Path()) {
-		return usageError{fmt.Errorf("-o %s is the database itself", out)}
-	}
+	o := output{path: out, mode: mode, defaultName: backupName(out), db: db.Path()}
 	start := time.Now()
-	var n int64
-	path, err := o.write(func(w io.Writer) (err error) {
-		n, err = db.Backup(c.Context, w)
-		return err
-	})
+	f, err := o.create()
 	if err != nil {
 		return err
 	}
-	copied, err := store.Open(c.Context, path, store.Options{ReadOnly: true})
+	n, err := db.Backup(c.Context, f)
+	if err == nil {
+		err = f.finish()
+	}
 	if err != nil {
-		return fmt.Errorf("wrote %s, but it does not open: %w", path, err)
+		f.abort()
+		return err
 	}
-	defer copied.Close()
-	r, err := copied.Check(c.Context, nil)
+	// The copy is checked under its temporary name: a copy that fails
+	// never takes the place of a good backup.
+	r, err := checkCopy(c.Context, f.tempName())
 	if err != nil {
-		return fmt.Errorf("wrote %s, but could not check it: %w", path, err)
+		f.abort()
+		kept := "nothing is written to " + f.path
+		if _, serr := os.Stat(f.path); serr == nil {
+			kept = f.path + " is left as it was"
+		}
+		return fmt.Errorf("back up %s: its copy fails the check (%w), so %s: run zoomqos check on the database", db.Path(), err, kept)
 	}
-	if !r.OK() {
-		return fmt.Errorf("wrote %s, but it fails its check: %s (%s in all; run zoomqos check on the database)",
-			path, r.Problems[0], plural(r.Count, "problem"))
+	if err := f.place(); err != nil {
+		return err
 	}
+	path := f.path
 	abs, _ := filepath.Abs(path)
 	fmt.Fprintf(status, "Backed up %s to %s in %s: %s, %s, %s, %s; checked: ok\n", db.Path(), abs,
 		time.Since(start).Round(time.Millisecond), humanBytes(n), plural(r.Meetings, "meeting"),
@@ -86,12 +89,32 @@ func runBackup(c *cli.Context) error {
 	return nil
 }
 
-// same reports whether two paths name the same file.
-func same(a, b string) bool {
-	fa, err := os.Stat(a)
+// checkCopy checks a copy of the database as zoomqos check --quick does.
+func checkCopy(ctx context.Context, path string) (*store.CheckReport, error) {
+	copied, err := store.Open(ctx, path, store.Options{ReadOnly: true})
 	if err != nil {
-		return false
+		return nil, err
 	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
+	defer copied.Close()
+	r, err := copied.Check(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !r.OK() {
+		return nil, fmt.Errorf("%s (%s in all)", r.Problems[0], plural(r.Count, "problem"))
+	}
+	return r, nil
+}
+
+// backupName is the name a backup gets in the directory -o names: the
+// time to the second, and a number after it when that name is taken.
+func backupName(dir string) string {
+	base := "qos-" + time.Now().UTC().Format("20060102-150405")
+	name := base + ".db"
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d.db", base, i)
+	}
 }

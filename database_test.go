@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,7 +92,37 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	}
 	oneLine(t, zoomqos(t, "", "--db", copyPath, "dump", "--meeting", incidentMeeting), 1, "checksum mismatch")
 	r = zoomqos(t, "", "--db", copyPath, "backup", "-o", filepath.Join(dir, "copy2.db"))
-	oneLine(t, r, 1, "but it fails its check", "checksum mismatch")
+	oneLine(t, r, 1, "its copy fails the check", "checksum mismatch", "nothing is written to "+filepath.Join(dir, "copy2.db"))
+	// A damaged database never takes the place of a good backup.
+	good := filepath.Join(dir, "good.db")
+	if r := zoomqos(t, "", "--db", db, "backup", "-o", good); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	before, _ := os.ReadFile(good)
+	r = zoomqos(t, "", "--db", copyPath, "backup", "-o", good)
+	oneLine(t, r, 1, good+" is left as it was")
+	if after, _ := os.ReadFile(good); !bytes.Equal(before, after) {
+		t.Error("a failed backup replaced the good one")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("a failed backup left %s", e.Name())
+		}
+	}
+	// Nothing is written over the database itself, by any command.
+	for _, args := range [][]string{
+		{"report", "--meeting", incidentMeeting, "-o", db},
+		{"report", "--meeting", incidentMeeting, "--email", db},
+		{"dump", "--meeting", incidentMeeting, "-o", db},
+		{"export", "--meeting", incidentMeeting, "--format", "csv", "-o", db},
+		{"backup", "-o", db},
+	} {
+		oneLine(t, zoomqos(t, "", append([]string{"--db", db}, args...)...), 2, "is the database itself")
+	}
+	if r := zoomqos(t, "", "--db", db, "check", "--quick"); r.code != 0 {
+		t.Errorf("the database after the refusals: %s", r.stdout)
+	}
 }
 
 // Two imports of the same files at once, in two processes: both finish,

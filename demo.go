@@ -108,6 +108,6 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode}
+		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
 }

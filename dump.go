@@ -52,7 +52,7 @@ Examples:
 				return err
 			}
 			ext := map[string]string{report.FormatCSV: "csv", report.FormatNDJSON: "ndjson", report.FormatRaw: "json"}[format]
-			o := output{path: out, mode: mode, defaultName: "dump-" + fileSafe(id) + "." + ext}
+			o := output{path: out, mode: mode, defaultName: "dump-" + fileSafe(id) + "." + ext, db: db.Path()}
 			var rows int
 			path, err := o.write(func(w io.Writer) error {
 				var err error

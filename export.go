@@ -128,7 +128,7 @@ func runExport(c *cli.Context) error {
 		if out == "-" {
 			return nopCloser{c.App.Writer}, nil
 		}
-		o := output{path: out, mode: mode, defaultName: "zoomqos." + format}
+		o := output{path: out, mode: mode, defaultName: "zoomqos." + format, db: db.Path()}
 		if split != "" {
 			o.path = filepath.Join(out, "day="+day.Format(time.DateOnly), "zoomqos."+format)
 			// The directories hold personal data too: only the user

@@ -283,6 +283,10 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 		{[]string{"import", "--meeting", "86000000001\nfake", "testdata/participant-qos.json"}, 2, []string{"--meeting", "control character"}},
 		{[]string{"import", "--meeting", "bad\xff", "testdata/participant-qos.json"}, 2, []string{"--meeting", "not valid UTF-8"}},
 		{[]string{"report", "--meeting", "a\u202eb"}, 2, []string{"--meeting", "control character U+202E"}},
+		{[]string{"report", "--meeting", incidentMeeting, "oops", "--redact", "-o", "x.html"}, 2,
+			[]string{`unexpected argument "oops", and what follows it (--redact -o x.html) was not read`}},
+		{[]string{"reparse", "junk", "--meeting", "m"}, 2, []string{`unexpected argument "junk"`}},
+		{[]string{"import", "--meeting", "m", "testdata/list-page.json", "--type", "live"}, 2, []string{"--type after the files is not read: put flags before the files"}},
 	} {
 		r := zoomqos(t, "", append([]string{"--db", db}, tc.args...)...)
 		oneLine(t, r, tc.code, tc.words...)

@@ -100,6 +100,7 @@ func runReport(c *cli.Context) error {
 		return err
 	}
 	defer db.Close()
+	job.db = db.Path()
 	return job.write(c.Context, db, c.App.Writer, c.App.ErrWriter)
 }
 
@@ -111,6 +112,7 @@ type reportJob struct {
 	html       report.HTMLOptions
 	output     string // the HTML report's path, "-" for standard output, "" for none
 	mode       os.FileMode
+	db         string // the database's path: no output is written over it
 
 	email string // the e-mail's path, "-" for standard output, "" for none
 	send  bool
@@ -266,7 +268,7 @@ func (j reportJob) put(path, defaultName string, data []byte, stdout, status io.
 		_, err := stdout.Write(data)
 		return "", err
 	}
-	o := output{path: path, mode: j.mode, defaultName: defaultName}
+	o := output{path: path, mode: j.mode, defaultName: defaultName, db: j.db}
 	written, err := o.write(func(f io.Writer) error { _, err := f.Write(data); return err })
 	if err != nil {
 		return "", err
