@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -313,11 +312,11 @@ func fileMode(c *cli.Context) (os.FileMode, error) {
 	if err != nil || !ok {
 		return 0o600, err
 	}
-	n, err := strconv.ParseUint(v, 8, 32)
-	if err != nil || n > 0o777 || n&0o600 != 0o600 {
-		return 0, usageError{fmt.Errorf("file mode %q: use octal permissions that let you read and write, such as 0600 or 0640", v)}
+	m, err := parseMode(v)
+	if err != nil {
+		return 0, usageError{fmt.Errorf("file mode %q: %w", v, err)}
 	}
-	return os.FileMode(n), nil
+	return m, nil
 }
 
 // defaultDBPath is qos.db in the user's data directory: $XDG_DATA_HOME or

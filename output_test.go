@@ -250,6 +250,18 @@ func TestConfigFileEverywhere(t *testing.T) {
 		t.Fatalf("the config file's database was not used: %v", err)
 	}
 
+	// The README's own example: a comment after a value.
+	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_LATENCY_MS=200    # this organisation tolerates more delay\n"), 0o600)
+	if r := zoomqos(t, "", "analyze", "--meeting", "m", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, `"latency_ms": 200`) {
+		t.Errorf("a comment after a value: %d %s", r.code, r.stderr)
+	}
+	// A value that cannot be right is named where it is, whatever the
+	// command.
+	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_JITTER_MS=thirty\n"), 0o600)
+	oneLine(t, zoomqos(t, "", "meetings"), 1, "config file "+cfg+" line 2: ZOOMQOS_JITTER_MS: not a number")
+	os.WriteFile(cfg, []byte("ZOOM_API_URL=ftp://zoom.example\n"), 0o600)
+	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOM_API_URL: not an http(s) URL")
+
 	// An unknown key lists every key there is.
 	os.WriteFile(cfg, []byte("ZOOMQOS_LATENCY=200\n"), 0o600)
 	r := zoomqos(t, "", "meetings")
@@ -295,6 +307,14 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 	os.WriteFile(empty, nil, 0o600)
 	oneLine(t, zoomqos(t, "", "--db", empty, "meetings"), 1, empty+": no database: the file is empty (0 bytes)")
 	oneLine(t, zoomqos(t, "", "--db", dir, "meetings"), 1, dir+" is not a zoomqos database, or damaged: it is a directory")
+	// A named pipe would make open wait for a writer for ever.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	oneLine(t, zoomqos(t, "", "--db", fifo, "meetings"), 1, fifo+" is not a zoomqos database, or damaged: it is a named pipe")
+	oneLine(t, zoomqos(t, "", "--db", fifo, "import", "--meeting", "m", "testdata/participant-qos.json"), 1, "it is a named pipe")
+	oneLine(t, zoomqos(t, "", "--config", fifo, "meetings"), 1, "config file "+fifo+" is a named pipe, not a file")
 	oneLine(t, zoomqos(t, "", "--db", dir, "import", "--meeting", "m", "testdata/participant-qos.json"), 1, dir, "it is a directory")
 	r := zoomqos(t, "", "--db", filepath.Join(dir, "new.db"), "import", "--meeting", "m", "testdata")
 	lastLine(t, r, 1, "import testdata: it is a directory: give the files in it (testdata/*.json)")

@@ -5,11 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
+	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/zoomqos/zoomqos/store"
 )
 
 // setting is one thing a user can set through the environment or the
@@ -20,29 +26,84 @@ type setting struct {
 	flag   string // the flag that wins over both, if any ("" for none)
 	secret bool   // never from a flag, never printed
 	about  string
+	check  func(string) error // what a value must be; nil: any text
 }
 
 // settings lists every setting. Secrets have no flag.
 var settings = []setting{
-	{"ZOOMQOS_DB", "db", false, "the database file"},
-	{"ZOOMQOS_LOG_LEVEL", "log-level", false, "log detail on stderr"},
-	{"ZOOMQOS_LOCK_TIMEOUT", "lock-timeout", false, "how long to wait for another zoomqos process to let go of the database"},
-	{"ZOOMQOS_FILE_MODE", "file-mode", false, "permissions of the files zoomqos writes (reports, e-mails, dumps, exports, backups)"},
-	{"ZOOM_ACCOUNT_ID", "", false, "Server-to-Server OAuth account id"},
-	{"ZOOM_CLIENT_ID", "", false, "Server-to-Server OAuth client id"},
-	{"ZOOM_CLIENT_SECRET", "", true, "Server-to-Server OAuth client secret"},
-	{"ZOOM_ACCESS_TOKEN", "", true, "a plain access token instead of OAuth"},
-	{"ZOOM_API_URL", "api-url", false, "the Zoom API's base URL"},
-	{"ZOOM_TOKEN_URL", "token-url", false, "the OAuth token URL"},
-	{"ZOOMQOS_LATENCY_MS", "latency-ms", false, "latency threshold"},
-	{"ZOOMQOS_JITTER_MS", "jitter-ms", false, "jitter threshold"},
-	{"ZOOMQOS_LOSS_PCT", "loss-pct", false, "average loss threshold"},
-	{"ZOOMQOS_FRAME_RATE_FPS", "fps", false, "video frame rate threshold"},
-	{"ZOOMQOS_CPU_PCT", "cpu-pct", false, "system CPU threshold"},
-	{"ZOOMQOS_MIN_WINDOW_SAMPLES", "min-samples", false, "degraded samples a window needs"},
-	{"ZOOMQOS_SMTP_URL", "", false, "the SMTP server for --send"},
-	{"ZOOMQOS_SMTP_PASSWORD", "", true, "the SMTP password"},
-	{"ZOOMQOS_MAIL_FROM", "from", false, "the e-mail's sender"},
+	{"ZOOMQOS_DB", "db", false, "the database file", nil},
+	{"ZOOMQOS_LOG_LEVEL", "log-level", false, "log detail on stderr", checkLevel},
+	{"ZOOMQOS_LOCK_TIMEOUT", "lock-timeout", false, "how long to wait for another zoomqos process to let go of the database", checkDuration},
+	{"ZOOMQOS_FILE_MODE", "file-mode", false, "permissions of the files zoomqos writes (reports, e-mails, dumps, exports, backups)", checkMode},
+	{"ZOOM_ACCOUNT_ID", "", false, "Server-to-Server OAuth account id", nil},
+	{"ZOOM_CLIENT_ID", "", false, "Server-to-Server OAuth client id", nil},
+	{"ZOOM_CLIENT_SECRET", "", true, "Server-to-Server OAuth client secret", nil},
+	{"ZOOM_ACCESS_TOKEN", "", true, "a plain access token instead of OAuth", nil},
+	{"ZOOM_API_URL", "api-url", false, "the Zoom API's base URL", checkHTTPURL},
+	{"ZOOM_TOKEN_URL", "token-url", false, "the OAuth token URL", checkHTTPURL},
+	{"ZOOMQOS_LATENCY_MS", "latency-ms", false, "latency threshold", checkNumber},
+	{"ZOOMQOS_JITTER_MS", "jitter-ms", false, "jitter threshold", checkNumber},
+	{"ZOOMQOS_LOSS_PCT", "loss-pct", false, "average loss threshold", checkNumber},
+	{"ZOOMQOS_FRAME_RATE_FPS", "fps", false, "video frame rate threshold", checkNumber},
+	{"ZOOMQOS_CPU_PCT", "cpu-pct", false, "system CPU threshold", checkNumber},
+	{"ZOOMQOS_MIN_WINDOW_SAMPLES", "min-samples", false, "degraded samples a window needs", checkWhole},
+	{"ZOOMQOS_SMTP_URL", "", false, "the SMTP server for --send", nil},
+	{"ZOOMQOS_SMTP_PASSWORD", "", true, "the SMTP password", nil},
+	{"ZOOMQOS_MAIL_FROM", "from", false, "the e-mail's sender", nil},
+}
+
+// The checks of settings' values; the messages never quote the value (it
+// may be a secret in the wrong place).
+func checkNumber(v string) error {
+	if _, err := strconv.ParseFloat(v, 64); err != nil {
+		return errors.New("not a number")
+	}
+	return nil
+}
+
+func checkWhole(v string) error {
+	if _, err := strconv.Atoi(v); err != nil {
+		return errors.New("not a whole number")
+	}
+	return nil
+}
+
+func checkDuration(v string) error {
+	if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+		return errors.New("not a duration such as 30s")
+	}
+	return nil
+}
+
+func checkMode(v string) error {
+	if _, err := parseMode(v); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkLevel(v string) error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return errors.New("use debug, info, warn or error")
+	}
+	return nil
+}
+
+func checkHTTPURL(v string) error {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("not an http(s) URL")
+	}
+	return nil
+}
+
+// parseMode reads octal permissions that let the user read and write.
+func parseMode(v string) (os.FileMode, error) {
+	n, err := strconv.ParseUint(v, 8, 32)
+	if err != nil || n > 0o777 || n&0o600 != 0o600 {
+		return 0, errors.New("use octal permissions that let you read and write, such as 0600 or 0640")
+	}
+	return os.FileMode(n), nil
 }
 
 // settingKeys are the keys the config file may hold, in the list's order.
@@ -85,6 +146,11 @@ func loadConfig(c *cli.Context) (*config, error) {
 	path := c.String("config")
 	cfg := &config{path: path, vals: map[string]string{}}
 	if path != "" {
+		// Stat before opening: opening a named pipe would wait for ever.
+		fi, err := os.Stat(path)
+		if err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("config file %s is %s, not a file", path, store.FileKind(fi.Mode()))
+		}
 		f, err := os.Open(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -95,9 +161,6 @@ func loadConfig(c *cli.Context) (*config, error) {
 			fi, err := f.Stat()
 			if err != nil {
 				return nil, fmt.Errorf("config file: %w", err)
-			}
-			if fi.IsDir() {
-				return nil, fmt.Errorf("config file %s is a directory", path)
 			}
 			if fi.Mode().Perm()&0o077 != 0 {
 				logger(c).Warn(fmt.Sprintf("config file %s can be read by other users (mode %v): chmod 600 it", path, fi.Mode().Perm()))
@@ -138,6 +201,15 @@ func (cfg *config) read(f *os.File) error {
 		}
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 			v = v[1 : len(v)-1]
+		} else if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i]) // a comment after the value
+		} else if i := strings.Index(v, "\t#"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		if s := settings[slices.IndexFunc(settings, func(s setting) bool { return s.key == k })]; s.check != nil && v != "" {
+			if err := s.check(v); err != nil {
+				return fmt.Errorf("config file %s line %d: %s: %v", cfg.path, n, k, err)
+			}
 		}
 		cfg.vals[k] = v
 	}

@@ -89,12 +89,9 @@ var (
 // holds every page that meta page counts. A missing file is fs.ErrNotExist;
 // an empty one errEmptyFile (a writer may initialise it).
 func inspectFile(path string) (fileHeader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return fileHeader{}, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	// Stat before opening: opening a named pipe would wait for a writer
+	// for ever.
+	fi, err := os.Stat(path)
 	if err != nil {
 		return fileHeader{}, err
 	}
@@ -102,7 +99,15 @@ func inspectFile(path string) (fileHeader, error) {
 		return fileHeader{}, errDirectory
 	}
 	if !fi.Mode().IsRegular() {
-		return fileHeader{}, fmt.Errorf("it is not a regular file (%v)", fi.Mode().Type())
+		return fileHeader{}, fmt.Errorf("it is %s, not a database file", FileKind(fi.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fileHeader{}, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return fileHeader{}, err
 	}
 	h := fileHeader{size: fi.Size()}
 	if h.size == 0 {
@@ -157,6 +162,22 @@ func inspectFile(path string) (fileHeader, error) {
 			h.size, h.pages, h.pageSize, h.need())
 	}
 	return h, nil
+}
+
+// FileKind names what a path that is not a regular file is: "a named
+// pipe", "a device", ...
+func FileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeDir != 0:
+		return "a directory"
+	}
+	return "not a regular file"
 }
 
 // readMetaAt reads a meta page at off; a short read gives an invalid meta.
