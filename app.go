@@ -268,7 +268,8 @@ func openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly, LockTimeout: timeout})
+	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly, LockTimeout: timeout,
+		Warn: func(msg string) { logger(c).Warn(msg) }})
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// LockTimeout is how long to wait for another process to let go of the
 	// file before failing with ErrLocked. Zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Warn, if set, is told of damage that reads go on despite: a newest
+	// header page that is damaged, so that the file reads as the write
+	// before it left it.
+	Warn func(msg string)
 }
 
 // DB is a zoomqos database: one bbolt file.
@@ -66,6 +70,8 @@ type DB struct {
 	schema  atomic.Uint32 // the file's schema, as found when it was last opened
 	checked os.FileInfo
 	broken  error // a write found the file damaged: no more writes
+	warn    func(string)
+	warned  bool
 
 	mapped atomic.Int64 // bytes read through the memory map since it was last released (release.go)
 
@@ -92,7 +98,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, Now: time.Now}
+	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, warn: opts.Warn, Now: time.Now}
 	if opts.ReadOnly {
 		b, err := db.openBolt(ctx)
 		if err != nil {
@@ -181,6 +187,10 @@ func (db *DB) letGo() {
 // opens, and a migration writes, and neither may meet a damaged tree.
 func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	h, err := inspectFile(db.path)
+	if err == nil && h.lostWrite && db.warn != nil && !db.warned {
+		db.warned = true
+		db.warn(fmt.Sprintf("%s: %s; zoomqos check says more, and the next write makes the header whole again", db.path, h.metaProblem()))
+	}
 	switch {
 	case err == nil:
 	case !db.readOnly && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, errEmptyFile)):

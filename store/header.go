@@ -48,6 +48,18 @@ type fileHeader struct {
 	// damagedMeta is the meta page (0 or 1) that failed its check, -1 if
 	// none: bbolt then reads the file as the other one left it.
 	damagedMeta int
+	// lostWrite: the damaged meta page names a later transaction than the
+	// one read, so what that transaction wrote is not read.
+	lostWrite bool
+}
+
+// metaProblem says what a damaged meta page means for what is read.
+func (h fileHeader) metaProblem() string {
+	if h.lostWrite {
+		return fmt.Sprintf("its newest header page (page %d) is damaged: it reads as the write before left it (transaction %d), without what the last write stored",
+			h.damagedMeta, h.txid)
+	}
+	return fmt.Sprintf("header page %d is damaged; the other one, the newest, is sound (transaction %d)", h.damagedMeta, h.txid)
 }
 
 // need is the size the file must have for every page bbolt may read.
@@ -148,9 +160,9 @@ func inspectFile(path string) (fileHeader, error) {
 	h.damagedMeta = -1
 	switch {
 	case !meta0.valid:
-		h.damagedMeta = 0
+		h.damagedMeta, h.lostWrite = 0, meta0.magic == boltMagic && meta0.txid > best.txid
 	case !meta1.valid:
-		h.damagedMeta = 1
+		h.damagedMeta, h.lostWrite = 1, meta1.magic == boltMagic && meta1.txid > best.txid
 	}
 	switch {
 	case best.pages < 2 || best.root >= best.pages || (best.freelist != noFreelist && best.freelist >= best.pages):

@@ -71,8 +71,7 @@ func checkFile(path string, limit int, metas bool) (problems []string, count int
 		seen: make([]bool, h.pages), free: make([]bool, h.pages)}
 	s.seen[0], s.seen[1] = true, true
 	if h.damagedMeta >= 0 && metas {
-		s.add("header page %d is damaged: the file reads as the other one left it (transaction %d), without what was written after",
-			h.damagedMeta, h.txid)
+		s.add("%s", h.metaProblem())
 	}
 	s.freelist()
 	s.walk(h.root, nil, nil, 0, "the root bucket")
