@@ -98,10 +98,10 @@ func TestLockedDatabase(t *testing.T) {
 	}
 	pid := holdDB(t, path)
 	r := zoomqos(t, "", "--db", path, "--lock-timeout", "300ms", "meetings")
-	oneLine(t, r, 1, path+" is in use by another zoomqos process: process "+strconv.Itoa(pid)+" (zoomqos.test ",
-		"has held it for writing for over 300ms; try again when it is done, or stop it")
+	oneLine(t, r, 1, path+" is in use by another process: it could not be had for 300ms; process "+strconv.Itoa(pid)+" (zoomqos.test ",
+		"holds it for writing now; try again when that is done, or stop it")
 	r = zoomqos(t, "", "--db", path, "--lock-timeout", "300ms", "import", "--meeting", "m", "testdata/participant-qos.json")
-	oneLine(t, r, 1, path+" is in use by another zoomqos process: process "+strconv.Itoa(pid))
+	oneLine(t, r, 1, path+" is in use by another process: it could not be had for 300ms; process "+strconv.Itoa(pid))
 	t.Setenv("ZOOMQOS_LOCK_TIMEOUT", "soon")
 	oneLine(t, zoomqos(t, "", "--db", path, "meetings"), 2, `lock timeout "soon": use a duration such as 30s`)
 }

@@ -145,7 +145,7 @@ func (p *pipeline) hold() (func(), error) {
 		if !errors.Is(err, store.ErrLocked) || p.waitCtx.Err() != nil {
 			return release, err
 		}
-		p.log.Warn("waiting for the database", "reason", err.Error())
+		p.log.Info("waiting for the database", "reason", err.Error())
 	}
 }
 

@@ -288,22 +288,20 @@ func (db *DB) lock(ctx context.Context, readOnly bool) (b *bbolt.DB, err error) 
 	return b, nil
 }
 
-// lockedError says that the file is held by another process, which one
-// when the system tells, and what to do.
+// lockedError says that the file could not be had within the lock
+// timeout, which process holds it now (when the system tells) and for what,
+// and what to do.
 func (db *DB) lockedError() error {
 	who, writing := holderOf(db.path)
-	switch {
-	case who == "" && db.readOnly: // a reader waits only for a writer
-		who = "another process has held it for writing"
-	case who == "":
-		who = "another process has held it"
-	case writing || db.readOnly:
-		who += " has held it for writing"
-	default:
-		who += " has held it for reading"
+	doing := "reading"
+	if writing || db.readOnly { // a reader waits only for a writer
+		doing = "writing"
 	}
-	return fmt.Errorf("%s is %w: %s for over %s; try again when it is done, or stop it",
-		db.path, ErrLocked, who, db.timeout.Round(time.Millisecond))
+	if who == "" {
+		who = "another process"
+	}
+	return fmt.Errorf("%s is %w: it could not be had for %s; %s holds it for %s now; try again when that is done, or stop it",
+		db.path, ErrLocked, db.timeout.Round(time.Millisecond), who, doing)
 }
 
 // view runs fn in a read transaction, turning a panic from bbolt (its answer

@@ -274,11 +274,11 @@ func TestLockTimeout(t *testing.T) {
 		if !errors.Is(err, ErrLocked) {
 			t.Fatalf("second open (read-only %v): %v, want ErrLocked", ro, err)
 		}
-		holder := "another process has held it"
+		doing := "reading"
 		if ro {
-			holder += " for writing"
+			doing = "writing"
 		}
-		if want := path + " is in use by another zoomqos process: " + holder + " for over 200ms; try again when it is done, or stop it"; err.Error() != want {
+		if want := path + " is in use by another process: it could not be had for 200ms; another process holds it for " + doing + " now; try again when that is done, or stop it"; err.Error() != want {
 			t.Errorf("message = %q, want %q", err, want)
 		}
 	}

@@ -5,8 +5,9 @@ import "errors"
 // Errors callers branch on. Each is returned wrapped in a message that names
 // the database file.
 var (
-	// ErrLocked: another process holds the database open for writing.
-	ErrLocked = errors.New("in use by another zoomqos process")
+	// ErrLocked: another process held the database for longer than the
+	// lock timeout.
+	ErrLocked = errors.New("in use by another process")
 	// ErrNotDatabase: the file is not a zoomqos database, or is damaged.
 	ErrNotDatabase = errors.New("not a zoomqos database, or damaged")
 	// ErrNewerSchema: the database was written by a newer zoomqos.
