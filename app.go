@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	stderr = errw
 	if errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
-		err = fmt.Errorf("interrupted: what was stored before stays; run the same command again to continue: %w", err)
+		err = interrupted("interrupted: what was stored before stays; run the same command again to continue")
 	}
 	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
 		fmt.Fprintf(stderr, "zoomqos: %s\n", line)
@@ -81,6 +81,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 75 // EX_TEMPFAIL: try again later
 	}
 	return 1
+}
+
+// interruptedError is Ctrl-C's message: it says what became of the work,
+// and is context.Canceled to errors.Is (exit status 130), without ending
+// in ": context canceled".
+type interruptedError struct{ msg string }
+
+func (e interruptedError) Error() string { return e.msg }
+func (e interruptedError) Unwrap() error { return context.Canceled }
+
+// interrupted returns Ctrl-C's message.
+func interrupted(format string, a ...any) error {
+	return interruptedError{fmt.Sprintf(format, a...)}
 }
 
 // newApp builds the command-line application: global flags, then one

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -81,12 +83,12 @@ func runCheck(ctx context.Context, db *store.DB, ids []string, reparse bool, w i
 	}
 	problems, count := r.Problems, r.Count
 	compared := 0
-	if reparse && r.OK() {
-		// Comparing with the raw responses means something only where
-		// the records themselves are sound.
+	if reparse {
+		// Comparing with the raw responses means something only where the
+		// records themselves are sound.
 		if ids == nil {
 			list, err := db.Meetings(ctx)
-			if err != nil {
+			if err != nil && !errors.Is(err, store.ErrNotDatabase) {
 				return err
 			}
 			for _, m := range list {
@@ -94,8 +96,13 @@ func runCheck(ctx context.Context, db *store.DB, ids []string, reparse bool, w i
 			}
 		}
 		for _, id := range ids {
+			if slices.Contains(r.Damaged, id) {
+				continue
+			}
 			p, n, err := collect.Compare(ctx, db, id, max(0, 100-len(problems)))
-			if err != nil {
+			if errors.Is(err, store.ErrNotDatabase) {
+				p, n = []string{err.Error()}, 1
+			} else if err != nil {
 				return err
 			}
 			problems, count, compared = append(problems, p...), count+n, compared+1
@@ -116,9 +123,35 @@ func runCheck(ctx context.Context, db *store.DB, ids []string, reparse bool, w i
 	if more := count - len(problems); more > 0 {
 		fmt.Fprintf(w, "  ... and %d more\n", more)
 	}
-	if reparse && !r.OK() {
-		fmt.Fprintln(w, "  (the samples were not compared with their raw responses: the records above are damaged)")
+	if reparse && len(r.Damaged) == 1 {
+		fmt.Fprintln(w, "  (1 meeting was not compared with its raw responses: its records are damaged)")
+	} else if reparse && len(r.Damaged) > 1 {
+		fmt.Fprintf(w, "  (%d meetings were not compared with their raw responses: their records are damaged)\n", len(r.Damaged))
 	}
-	return fmt.Errorf("%s: %s found: restore a backup, or export what still reads (zoomqos export, zoomqos dump --format raw)",
-		r.Path, plural(count, "problem"))
+	rebuild := ""
+	switch n := len(r.Rebuildable); {
+	case n == 1:
+		rebuild = "the raw responses of meeting " + r.Rebuildable[0] + " are sound: zoomqos reparse --meeting " + r.Rebuildable[0] + " rebuilds the rest from them"
+	case n > 1:
+		rebuild = "the raw responses of meetings " + strings.Join(r.Rebuildable, ", ") + " are sound: zoomqos reparse --meeting ID rebuilds the rest of each from them"
+	}
+	advice := "restore a backup, or export what still reads"
+	switch {
+	case rebuild != "" && len(r.Rebuildable) == len(r.Damaged) && r.Count == len(r.Problems) && structureSound(r):
+		advice = rebuild
+	case rebuild != "":
+		advice += "; " + rebuild
+	}
+	return fmt.Errorf("%s: %s found: %s", r.Path, plural(count, "problem"), advice)
+}
+
+// structureSound reports whether none of the problems is the B-tree's or
+// the header's: reparse writes, and a writer refuses a damaged tree.
+func structureSound(r *store.CheckReport) bool {
+	for _, p := range r.Problems {
+		if strings.HasPrefix(p, "structure: ") {
+			return false
+		}
+	}
+	return true
 }

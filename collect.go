@@ -88,6 +88,13 @@ func runCollect(c *cli.Context) error {
 	if tokenURL == "" {
 		tokenURL = settings.TokenURL
 	}
+	for _, u := range []struct{ what, v string }{{"--api-url (or ZOOM_API_URL)", apiURL}, {"--token-url (or ZOOM_TOKEN_URL)", tokenURL}} {
+		if u.v != "" {
+			if err := checkHTTPURL(u.v); err != nil {
+				return usageError{fmt.Errorf("%s %q: %w", u.what, u.v, err)}
+			}
+		}
+	}
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
 		Rate: c.Float64("rate"), Log: log, UserAgent: "zoomqos/" + appVersion(), Secrets: secretSet(c),
@@ -120,7 +127,7 @@ func runCollect(c *cli.Context) error {
 		printCollect(c.App.Writer, &col.Report)
 	}
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted: every page received is stored; run the same command again to continue: %w", err)
+		return interrupted("interrupted: every page received is stored; run the same command again to continue")
 	}
 	return err
 }

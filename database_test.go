@@ -88,7 +88,7 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	}
 	r = zoomqos(t, "", "--db", copyPath, "check")
 	if r.code != 1 || !strings.Contains(r.stdout, "meeting 86000000001: sample of \"p101\" at 2026-11-02T09:01:00Z") || !strings.Contains(r.stdout, "checksum mismatch") ||
-		!strings.Contains(r.stderr, "1 problem found: restore a backup") {
+		!strings.Contains(r.stderr, "1 problem found: the raw responses of meeting 86000000001 are sound: zoomqos reparse --meeting 86000000001 rebuilds the rest from them") {
 		t.Errorf("check of a flipped bit: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	oneLine(t, zoomqos(t, "", "--db", copyPath, "dump", "--meeting", incidentMeeting), 1, "checksum mismatch")
@@ -111,6 +111,17 @@ func TestCheckAndBackupCommands(t *testing.T) {
 			t.Errorf("a failed backup left %s", e.Name())
 		}
 	}
+	// As check says, reparse makes it whole from the raw responses.
+	if r := zoomqos(t, "", "--db", copyPath, "reparse", "--meeting", incidentMeeting); r.code != 0 {
+		t.Fatalf("reparse: %s", r.stderr)
+	}
+	if r := zoomqos(t, "", "--db", copyPath, "check"); r.code != 0 {
+		t.Errorf("check after reparse: %s %s", r.stdout, r.stderr)
+	}
+	if a, b := zoomqos(t, "", "--db", db, "dump", "--meeting", incidentMeeting), zoomqos(t, "", "--db", copyPath, "dump", "--meeting", incidentMeeting); a.stdout != b.stdout {
+		t.Error("after reparse the copy dumps differently from the database")
+	}
+
 	// Nothing is written over the database itself, by any command.
 	for _, args := range [][]string{
 		{"report", "--meeting", incidentMeeting, "-o", db},

@@ -153,7 +153,7 @@ func runExport(c *cli.Context) error {
 	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: appVersion()})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted: nothing was left half-written; run the same command again: %w", err)
+			return interrupted("interrupted: nothing was left half-written; run the same command again")
 		}
 		return err
 	}

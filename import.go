@@ -68,11 +68,11 @@ func importFiles(ctx context.Context, im *collect.Importer, names []string, stdi
 	var errs []error
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted: what was imported before stays; run the same import again to continue: %w", err)
+			return interrupted("interrupted: what was imported before stays; run the same import again to continue")
 		}
 		err := importFile(ctx, im, name, stdin)
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted while importing %s: what was imported before stays; run the same import again to continue: %w", name, err)
+			return interrupted("interrupted while importing %s: what was imported before stays; run the same import again to continue", name)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -247,6 +247,9 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 				}
 				return nil
 			})
+			if errors.Is(err, store.ErrNotDatabase) {
+				return err // it names the file and the meeting
+			}
 			if err != nil {
 				return fmt.Errorf("meeting %s: %w", m.ID, err)
 			}

@@ -28,6 +28,10 @@ type CheckReport struct {
 	// meeting and record; Count is how many there were in all.
 	Problems []string
 	Count    int
+	// Damaged lists the meetings with a problem; Rebuildable those of
+	// them whose info and raw documents are sound, so that Rebuild (zoomqos
+	// reparse) makes their sessions, samples and counts whole again.
+	Damaged, Rebuildable []string
 }
 
 // OK reports whether nothing is wrong.
@@ -51,7 +55,7 @@ func checkStructure(path string) error {
 	case err != nil:
 		return err
 	case n > 1:
-		return fmt.Errorf("%s (and %d more problems)", problems[0], n-1)
+		return fmt.Errorf("%s (and %s more)", problems[0], howMany(n-1, "problem"))
 	case n == 1:
 		return errors.New(problems[0])
 	}
@@ -173,17 +177,29 @@ type meetingCheck struct {
 	mb   *bbolt.Bucket
 	seal sealer
 	r    *CheckReport
+	// rebuilt says whether what is being checked is what Rebuild makes
+	// anew from the raw documents (sessions, samples, counts); found
+	// counts the problems in it and in the rest.
+	rebuilt bool
+	found   [2]int
 }
 
 func (m *meetingCheck) add(format string, a ...any) {
+	if m.rebuilt {
+		m.found[1]++
+	} else {
+		m.found[0]++
+	}
 	m.r.add("meeting %s: %s", m.id, fmt.Sprintf(format, a...))
 }
 
 func (m *meetingCheck) run(ctx context.Context) {
 	defer func() {
 		if p := recover(); p != nil {
-			m.add("reading it failed (a damaged page): %v", p)
+			m.rebuilt = false
+			m.add("%s", damagedPage(p))
 		}
+		m.sum()
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 
@@ -193,7 +209,9 @@ func (m *meetingCheck) run(ctx context.Context) {
 	} else if info.ID != m.id {
 		m.add("its info names meeting %q", info.ID)
 	}
+	m.rebuilt = true
 	c, countsErr := readCounts(m.mb, m.seal)
+	m.rebuilt = false
 	if countsErr != nil {
 		m.add("%v", countsErr)
 	}
@@ -210,9 +228,12 @@ func (m *meetingCheck) run(ctx context.Context) {
 	if err != nil {
 		m.add("%v", err)
 	}
+	m.rebuilt = true
 	sessions := m.sessions()
 	samples, first, last := m.samples(ctx, sessions)
+	m.rebuilt = false
 	docs := m.raw()
+	m.rebuilt = true
 	m.r.Sessions += len(sessions)
 	m.r.Samples += samples
 	m.r.Documents += docs
@@ -228,6 +249,18 @@ func (m *meetingCheck) run(ctx context.Context) {
 	if samples > 0 && (!first.Equal(c.first) || !last.Equal(c.last)) {
 		m.add("its counts say the samples span %s to %s, they span %s to %s",
 			c.first.Format(timeFormat), c.last.Format(timeFormat), first.Format(timeFormat), last.Format(timeFormat))
+	}
+}
+
+// sum notes the meeting in the report's lists of damaged and rebuildable
+// meetings.
+func (m *meetingCheck) sum() {
+	if m.found[0]+m.found[1] == 0 {
+		return
+	}
+	m.r.Damaged = append(m.r.Damaged, m.id)
+	if m.found[0] == 0 {
+		m.r.Rebuildable = append(m.r.Rebuildable, m.id)
 	}
 }
 

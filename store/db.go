@@ -95,7 +95,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
+			return nil, fmt.Errorf("create the directory of database %s: %w", path, err)
 		}
 	}
 	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, warn: opts.Warn, Now: time.Now}
@@ -256,7 +256,7 @@ func (db *DB) lock(ctx context.Context, readOnly bool) (b *bbolt.DB, err error) 
 			if b != nil {
 				b.Close()
 			}
-			b, err = nil, fmt.Errorf("%s is %w (%v)", db.path, ErrNotDatabase, r)
+			b, err = nil, fmt.Errorf("%s is %w: %s", db.path, ErrNotDatabase, damagedPage(r))
 		}
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -365,8 +365,14 @@ func (db *DB) update(ctx context.Context, fn func(tx *bbolt.Tx) error) (err erro
 
 func (db *DB) recoverDamage(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%s is %w: %v", db.path, ErrNotDatabase, r)
+		*err = fmt.Errorf("%s is %w: %s", db.path, ErrNotDatabase, damagedPage(r))
 	}
+}
+
+// damagedPage words what reading a damaged page raised: bbolt's assertion
+// or the runtime's fault, behind what it means.
+func damagedPage(r any) string {
+	return fmt.Sprintf("a page is damaged (reading it failed: %v)", r)
 }
 
 // nameDamage makes damage that a walk found on its own (keys that stopped
@@ -375,6 +381,15 @@ func (db *DB) nameDamage(err *error) {
 	if errors.Is(*err, errKeyOrder) && !errors.Is(*err, ErrNotDatabase) {
 		*err = fmt.Errorf("%s is %w: %w", db.path, ErrNotDatabase, *err)
 	}
+}
+
+// wrapUnlessDamage says what was being done when err happened, unless err
+// is damage, whose message names the file and the meeting already.
+func wrapUnlessDamage(err error, format string, a ...any) error {
+	if errors.Is(err, ErrNotDatabase) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(a, err)...)
 }
 
 // damaged returns the error for a stored value zoomqos cannot read.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // bbolt's file header, read before bbolt maps the file. bbolt trusts the
@@ -228,6 +229,8 @@ func inspectError(path string, readOnly bool, err error) error {
 		return fmt.Errorf("%s: %w: import or collect some data first", path, ErrNoDatabase)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("open database %s: %w", path, err)
+	case errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("open database %s: a part of its path is a file, not a directory", path)
 	case errors.Is(err, errEmptyFile) && readOnly:
 		return fmt.Errorf("%s: %w: the file is empty (0 bytes); import or collect some data first", path, ErrNoDatabase)
 	}

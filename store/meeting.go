@@ -80,7 +80,7 @@ func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
 		return putInfo(mb, s, &info)
 	})
 	if err != nil {
-		return fmt.Errorf("mark meeting %s collected: %w", id, err)
+		return wrapUnlessDamage(err, "mark meeting %s collected", id)
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 		return c.put(mb, s)
 	})
 	if err != nil {
-		return PageResult{}, fmt.Errorf("store meeting %s: %w", pp.meeting.ID, err)
+		return PageResult{}, wrapUnlessDamage(err, "store meeting %s", pp.meeting.ID)
 	}
 	return res, nil
 }

@@ -33,10 +33,9 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 			return err
 		}
 		seal := newSealer(meetingID, false)
-		before, err := readCounts(mb, seal)
-		if err != nil {
-			return db.damaged("meeting "+meetingID, err)
-		}
+		// Damaged counts are what a rebuild makes whole: read them only
+		// for the report.
+		before, _ := readCounts(mb, seal)
 		res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
 		for _, name := range [][]byte{bucketSessions, bucketSamples} {
 			if mb.Bucket(name) != nil {
@@ -45,7 +44,7 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 				}
 			}
 		}
-		after := counts{documents: before.documents}
+		var after counts
 		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
 			sessions, err := parse(doc)
 			if err != nil {
@@ -56,6 +55,7 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
 			}
 			res.Documents++
+			after.documents++
 			return putSessions(mb, seal, enc, &PageResult{}, &after)
 		})
 		if err != nil {
@@ -65,7 +65,7 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 		return after.put(mb, seal)
 	})
 	if err != nil {
-		return RebuildResult{}, fmt.Errorf("rebuild meeting %s: %w", meetingID, err)
+		return RebuildResult{}, wrapUnlessDamage(err, "rebuild meeting %s", meetingID)
 	}
 	return res, nil
 }

@@ -86,7 +86,7 @@ func checkFile(path string, limit int, metas bool) (problems []string, count int
 		}
 	}
 	if unreached > 0 {
-		s.add("%d pages are neither in use nor free (the first: page %d)", unreached, first)
+		s.add("%s neither in use nor free (the first: page %d)", howMany(unreached, "page"), first)
 	}
 	return s.problems, s.count, nil
 }
@@ -282,6 +282,14 @@ func (s *structure) page(p []byte, id uint64, lo, hi []byte, depth int, what str
 		}
 		s.page(inline, 0, nil, nil, depth+1, name)
 	}
+}
+
+// howMany writes n of a thing: "1 page", "2 pages".
+func howMany(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // clip shortens a key for a message.

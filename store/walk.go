@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -55,7 +56,7 @@ func putChunk(c *chunk) {
 func (c *chunk) safeDecode() {
 	defer func() {
 		if r := recover(); r != nil {
-			c.err = fmt.Errorf("%v", r)
+			c.err = errors.New(damagedPage(r))
 		}
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
