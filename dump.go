@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -60,7 +61,8 @@ Examples:
 				return err
 			})
 			if err == nil {
-				logger(c).Info("wrote dump", "file", path, "rows", rows)
+				abs, _ := filepath.Abs(path)
+				fmt.Fprintf(c.App.ErrWriter, "Dump: %s (%s)\n", abs, plural(rows, "row"))
 			}
 			return err
 		},

@@ -117,7 +117,14 @@ func runExport(c *cli.Context) error {
 	}
 
 	// Files are written beside their names and renamed into place when
-	// complete; an interrupted export leaves no half file.
+	// complete; an interrupted export leaves no half file. A split export
+	// first removes what killed runs left in any day's directory.
+	if split != "" {
+		days, _ := filepath.Glob(filepath.Join(out, "day=*"))
+		for _, d := range days {
+			removeStale(d, "zoomqos."+format)
+		}
+	}
 	var done []*atomicFile
 	defer func() {
 		for _, f := range done {
@@ -157,6 +164,10 @@ func runExport(c *cli.Context) error {
 		}
 		return err
 	}
+	where := out
+	if len(done) == 1 {
+		where = done[0].path // -o DIR: the file in it
+	}
 	for _, f := range done {
 		if err := f.commit(); err != nil {
 			return err
@@ -164,8 +175,9 @@ func runExport(c *cli.Context) error {
 	}
 	done = nil
 	if out != "-" {
+		abs, _ := filepath.Abs(where)
 		fmt.Fprintf(c.App.ErrWriter, "Exported %s, %s, %s as %s in %s to %s (%s)\n", plural(res.Meetings, "meeting"), plural(res.Sessions, "session"),
-			plural(int(res.Samples), "sample"), plural(int(res.Rows), "row"), time.Since(start).Round(time.Millisecond), out, plural(res.Files, "file"))
+			plural(int(res.Samples), "sample"), plural(int(res.Rows), "row"), time.Since(start).Round(time.Millisecond), abs, plural(res.Files, "file"))
 	}
 	return nil
 }

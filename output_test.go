@@ -201,6 +201,19 @@ func TestStaleTemporariesAreRemoved(t *testing.T) {
 	if _, err := os.Stat(busy); err != nil {
 		t.Errorf("a temporary being written was removed: %v", err)
 	}
+
+	// A split export cleans every day's directory it finds, not only the
+	// days it writes.
+	old := filepath.Join(dir, "split", "day=2020-01-01")
+	os.MkdirAll(old, 0o700)
+	leftover := filepath.Join(old, ".zoomqos.parquet"+tmpMarker+"9")
+	os.WriteFile(leftover, []byte("half"), 0o600)
+	if r := zoomqos(t, "", "--db", db, "export", "--from", "2026-11-01", "--to", "2026-11-30", "--split", "day", "-o", filepath.Join(dir, "split")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("a killed split export's temporary is still there")
+	}
 }
 
 // The demo uses a database of its own unless --db names one on its command
@@ -298,6 +311,7 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 		{[]string{"report", "--meeting", incidentMeeting, "oops", "--redact", "-o", "x.html"}, 2,
 			[]string{`unexpected argument "oops", and what follows it (--redact -o x.html) was not read`}},
 		{[]string{"reparse", "junk", "--meeting", "m"}, 2, []string{`unexpected argument "junk"`}},
+		{[]string{"analyze", "--meeting", incidentMeeting, "--loss-pct", "200"}, 2, []string{"the loss threshold is a percentage: at most 100, not 200"}},
 		{[]string{"import", "--meeting", "m", "testdata/list-page.json", "--type", "live"}, 2, []string{"--type after the files is not read: put flags before the files"}},
 	} {
 		r := zoomqos(t, "", append([]string{"--db", db}, tc.args...)...)

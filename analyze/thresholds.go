@@ -33,6 +33,14 @@ func (t Thresholds) Validate() error {
 			return fmt.Errorf("the %s threshold must be a number of at least 0, not %v", th.name, th.v)
 		}
 	}
+	for _, th := range []struct {
+		name string
+		v    float64
+	}{{"loss", t.AvgLossPct}, {"CPU", t.SystemCPUPct}} {
+		if th.v > 100 {
+			return fmt.Errorf("the %s threshold is a percentage: at most 100, not %v", th.name, th.v)
+		}
+	}
 	if t.MinSamples < 1 {
 		return fmt.Errorf("windows need at least 1 degraded sample, not %d", t.MinSamples)
 	}

@@ -1,5 +1,7 @@
 package report
 
+import "strings"
+
 // Spreadsheets open CSV files, and Excel, LibreOffice Calc and Google
 // Sheets take a cell that begins with "=", "+", "-" or "@" for a formula:
 // a participant named =HYPERLINK("http://x","y") would become a link in
@@ -17,7 +19,13 @@ package report
 // second apostrophe): then the guard can always be undone, by dropping
 // the first character of a cell that begins with an apostrophe followed
 // by one of them.
+//
+// A NUL byte becomes U+FFFD: no CSV reader takes one (grep calls the file
+// binary, PostgreSQL's COPY refuses it), and no name needs one.
 func csvText(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	}
 	if guarded(s) {
 		return "'" + s
 	}
