@@ -376,10 +376,11 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 }
 
 // fatal reports whether an error must stop the whole run: the daily
-// limit, or the end of the run's context.
+// limit, an access token refused when no other can be had, or the end of
+// the run's context.
 func fatal(ctx context.Context, err error) bool {
 	var dl *DailyLimitError
-	return errors.As(err, &dl) || ctx.Err() != nil
+	return errors.As(err, &dl) || errors.Is(err, ErrTokenRefused) || ctx.Err() != nil
 }
 
 // listMeeting is an entry of GET /metrics/meetings.
