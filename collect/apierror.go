@@ -2,6 +2,7 @@ package collect
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,7 +29,20 @@ type APIError struct {
 	Meeting    string // the meeting or webinar it was about, if any
 	Webinar    bool   // Meeting is a webinar
 	Page       int    // the page of a list it answered, from 1; 0 if none
-	hint       string
+	// fixedToken: the token refused (401) was the one from
+	// ZOOM_ACCESS_TOKEN; renewed: it was a new one, fetched after the
+	// last was refused. Either way no other token can be had.
+	fixedToken, renewed bool
+}
+
+// ErrTokenRefused means Zoom refused the access token and no other can be
+// had: the token from ZOOM_ACCESS_TOKEN, or a new one fetched after the
+// last was refused. No request of the run can succeed.
+var ErrTokenRefused = errors.New("Zoom refused the access token")
+
+// Is makes errors.Is(err, ErrTokenRefused) hold for such a refusal.
+func (e *APIError) Is(target error) bool {
+	return target == ErrTokenRefused && e.Status == http.StatusUnauthorized && (e.fixedToken || e.renewed)
 }
 
 func (e *APIError) Error() string {
@@ -70,14 +84,16 @@ func (e *APIError) scope() string {
 // plain says what the answer means for the user.
 func (e *APIError) plain() string {
 	switch {
-	case e.hint != "":
-		return e.hint
 	case e.NotAvailable():
 		return "Zoom has no QoS data for it: the ID is wrong, or the " + e.what() + " has not ended yet (past data), or it is over (live data)"
 	case e.Code == CodeYearAgo:
 		return "Zoom keeps QoS data for a year, and this " + e.what() + " is older"
-	case e.Status == http.StatusUnauthorized:
+	case e.Status == http.StatusUnauthorized && e.fixedToken:
+		return "Zoom refused the access token from " + EnvAccessToken + " (" + e.Message + "), and a token given that way cannot be renewed: " + fixedTokenHelp
+	case e.Status == http.StatusUnauthorized && e.renewed:
 		return "Zoom refused the access token even after getting a new one (" + e.Message + "); check the app's scopes (" + e.scope() + ")"
+	case e.Status == http.StatusUnauthorized:
+		return "Zoom refused the access token (" + e.Message + ")"
 	case e.Status == http.StatusForbidden:
 		return "Zoom refused access (" + e.Message + "); the account needs a Business plan or higher with the Dashboard, and the app the " + e.scope() + " scope"
 	case e.Code == CodeBadPageToken && strings.Contains(strings.ToLower(e.Message), "token"):
@@ -88,13 +104,6 @@ func (e *APIError) plain() string {
 		return "Zoom says: " + e.Message
 	}
 	return http.StatusText(e.Status)
-}
-
-// withHint replaces the plain-language part for a case the status alone
-// does not tell.
-func (e *APIError) withHint(h string) *APIError {
-	e.hint = h
-	return e
 }
 
 // NotAvailable reports Zoom's 404 code 3001.

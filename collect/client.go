@@ -70,6 +70,7 @@ type ClientConfig struct {
 type Client struct {
 	cfg     ClientConfig
 	base    string
+	tokenAt string // the token endpoint, for logs: "POST /oauth/token"
 	tokens  *tokens
 	limiter *rate.Limiter
 	secrets *secret.Set
@@ -127,10 +128,13 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = DefaultTokenURL
 	}
+	var tokenURL *url.URL
 	for _, u := range []string{cfg.APIURL, cfg.TokenURL} {
-		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return nil, fmt.Errorf("%q is not an http(s) URL", u)
 		}
+		tokenURL = p
 	}
 	if cfg.Rate <= 0 {
 		cfg.Rate = DefaultRate
@@ -172,6 +176,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	c := &Client{
 		cfg:     cfg,
 		base:    strings.TrimRight(cfg.APIURL, "/"),
+		tokenAt: tokenEndpoint(tokenURL),
 		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), 1),
 		secrets: cfg.Secrets,
 		log:     slog.New(secret.NewHandler(cfg.Log.Handler(), cfg.Secrets)),
@@ -181,6 +186,16 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		c.tokens = &tokens{fetch: c.fetchToken}
 	}
 	return c, nil
+}
+
+// tokenEndpoint names the token URL as logs name endpoints: method and
+// path.
+func tokenEndpoint(u *url.URL) string {
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	return "POST " + p
 }
 
 // Secrets returns the set the client scrubs with: its credentials and
@@ -200,17 +215,18 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 type ClientStats struct {
 	Requests      int64         // API requests sent
 	Retries       int64         // of which were retries
-	TokenRequests int64         // access tokens fetched
+	TokenRequests int64         // access tokens obtained
+	TokenAttempts int64         // requests to the token URL, those that got no token included
 	RateWait      time.Duration // wall time during which requests were held back by the rate limit or 429s
 }
 
 // Stats returns the counts so far.
 func (c *Client) Stats() ClientStats {
 	c.tokens.mu.Lock()
-	tr := c.tokens.requests
+	issued, attempts := c.tokens.issued, c.tokens.attempts
 	c.tokens.mu.Unlock()
-	return ClientStats{Requests: c.requests.Load(), Retries: c.retries.Load(), TokenRequests: tr,
-		RateWait: c.held.get()}
+	return ClientStats{Requests: c.requests.Load(), Retries: c.retries.Load(), TokenRequests: issued,
+		TokenAttempts: attempts, RateWait: c.held.get()}
 }
 
 // Request is one GET of the API.
@@ -284,13 +300,21 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 	}
 	fails, limits, renewed := 0, 0, false
 	// retry waits before the next try after a failure worth one, logging
-	// why; it returns errGiveUp once the tries are used up.
-	retry := func(why string) error {
+	// why; it returns errGiveUp once the tries are used up. A failure to
+	// get a token is the token endpoint's, logged as its own and not
+	// counted as a retry of the API request.
+	retry := func(why string, token bool) error {
 		if fails++; fails > c.cfg.MaxRetries {
 			return errGiveUp
 		}
 		wait := c.backoff(fails)
-		c.log.Warn(fmt.Sprintf("%s; retry %d of %d in %s", why, fails, c.cfg.MaxRetries, roundWait(wait)), req.logAttrs()...)
+		attrs := req.logAttrs()
+		if token {
+			attrs = []any{"endpoint", c.tokenAt}
+		} else {
+			c.retries.Add(1)
+		}
+		c.log.Warn(fmt.Sprintf("%s; retry %d of %d in %s", why, fails, c.cfg.MaxRetries, roundWait(wait)), attrs...)
 		return c.sleep(ctx, wait, false)
 	}
 	for {
@@ -303,7 +327,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 			if !errors.As(err, &te) || !te.retry || ctx.Err() != nil {
 				return nil, c.tokenFailed(err, fails+1)
 			}
-			if rerr := retry(te.Error()); rerr != nil {
+			if rerr := retry(te.Error(), true); rerr != nil {
 				if rerr == errGiveUp {
 					return nil, c.tokenFailed(err, fails)
 				}
@@ -346,7 +370,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 			var nw *notWantedError
 			switch {
 			case errors.As(err, &nw):
-				rerr := retry(nw.logLine())
+				rerr := retry(nw.logLine(), false)
 				if rerr == errGiveUp {
 					nw.tries = fails
 					return nil, nw
@@ -354,7 +378,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 					return nil, rerr
 				}
 			case errors.As(err, &te) && te.retry:
-				rerr := retry(te.Error())
+				rerr := retry(te.Error(), false)
 				if rerr == errGiveUp {
 					return nil, c.giveUp(req.where(false), te, fails, false)
 				} else if rerr != nil {
@@ -387,8 +411,9 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 				c.retries.Add(1)
 				continue
 			}
-			return nil, c.newAPIError(resp, body, &req).withHint(
-				"Zoom refused the access token from ZOOM_ACCESS_TOKEN; get a new one, or set up Server-to-Server OAuth credentials")
+			e := c.newAPIError(resp, body, &req)
+			e.fixedToken = true
+			return nil, e
 		case s == http.StatusTooManyRequests:
 			if d := dailyLimit(resp, body); d != nil {
 				d.Endpoint, d.Meeting = req.Endpoint, req.Meeting
@@ -403,18 +428,21 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 				wait = c.backoff(limits)
 			}
 			c.log.Info("rate limited by Zoom", req.logAttrs("wait", wait.Round(time.Millisecond))...)
+			c.retries.Add(1)
 			if err := c.sleep(ctx, wait, true); err != nil {
 				return nil, err
 			}
 		case s >= 500:
-			rerr := retry(fmt.Sprintf("Zoom's servers failed (HTTP %d %s)", s, http.StatusText(s)))
+			rerr := retry(fmt.Sprintf("Zoom's servers failed (HTTP %d %s)", s, http.StatusText(s)), false)
 			if rerr == errGiveUp {
 				return nil, fmt.Errorf("%w; gave up after %d tries", c.newAPIError(resp, body, &req), fails)
 			} else if rerr != nil {
 				return nil, rerr
 			}
 		default:
-			return nil, c.newAPIError(resp, body, &req)
+			e := c.newAPIError(resp, body, &req)
+			e.renewed = s == http.StatusUnauthorized
+			return nil, e
 		}
 	}
 }
@@ -513,7 +541,6 @@ func (c *Client) wait(ctx context.Context) error {
 
 // sleep waits before a retry; rate waits count as time spent on limits.
 func (c *Client) sleep(ctx context.Context, d time.Duration, rateWait bool) error {
-	c.retries.Add(1)
 	if rateWait {
 		c.held.begin()
 		defer c.held.end()

@@ -80,33 +80,52 @@ type Progress struct {
 
 // CollectReport says what a collection did.
 type CollectReport struct {
-	Meetings int     // meetings with pages stored
-	Webinars int     // webinars with pages stored
-	Skipped  int     // past meetings or webinars skipped: collected in full before
-	Ended    int     // live meetings or webinars seen ending
-	Failed   []error // meetings or webinars that could not be collected; the others were
-	Pages    int     // documents stored
+	Meetings int // meetings with pages stored
+	Webinars int // webinars with pages stored
+	// PartialMeetings and PartialWebinars are those of Meetings and
+	// Webinars that could not be collected in full: their pages received
+	// are stored, but their lists did not end as they should, or a
+	// request failed, or the run stopped while they were collected.
+	PartialMeetings, PartialWebinars int
+	Skipped                          int     // past meetings or webinars skipped: collected in full before
+	Ended                            int     // live meetings or webinars seen ending
+	Failed                           []error // meetings or webinars that could not be collected; the others were
+	Pages                            int     // documents stored
 	Counts
 	Client  ClientStats
 	Elapsed time.Duration
 }
 
 // Summary says what was collected, in words: "12 meetings and 2
-// webinars", "1 meeting", "2 webinars".
+// webinars", "1 meeting", "2 webinars"; and, when some could not be
+// collected in full, how many were and how many only in part: "9 meetings
+// in full and 3 only in part".
 func (r *CollectReport) Summary() string {
-	count := func(n int, what string) string {
-		if n == 1 {
-			return "1 " + what
+	count := func(n, partial int, what string) string {
+		s := plural(n-partial, what)
+		if partial > 0 {
+			s += fmt.Sprintf(" in full and %d only in part", partial)
 		}
-		return fmt.Sprintf("%d %ss", n, what)
+		return s
 	}
+	meetings, webinars := count(r.Meetings, r.PartialMeetings, "meeting"), count(r.Webinars, r.PartialWebinars, "webinar")
 	switch {
 	case r.Webinars == 0:
-		return count(r.Meetings, "meeting")
+		return meetings
 	case r.Meetings == 0:
-		return count(r.Webinars, "webinar")
+		return webinars
+	case r.PartialMeetings+r.PartialWebinars > 0:
+		return meetings + ", and " + webinars
 	}
-	return count(r.Meetings, "meeting") + " and " + count(r.Webinars, "webinar")
+	return meetings + " and " + webinars
+}
+
+// plural is "1 meeting", "2 meetings".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // Collector collects QoS samples from the Zoom API into the store. Each
@@ -121,12 +140,14 @@ type Collector struct {
 
 	Report CollectReport
 
-	mu       sync.Mutex
-	pipe     *pipeline
-	done     int
-	total    int
-	meetings map[string]bool
-	log      *slog.Logger // Log, scrubbed with the client's secrets
+	mu         sync.Mutex
+	pipe       *pipeline
+	done       int
+	total      int
+	meetings   map[string]bool // meetings and webinars with pages stored
+	unfinished []Target        // meetings and webinars whose collection ended in an error
+	listErr    error           // a discovery that stopped early: reported after what it listed
+	log        *slog.Logger    // Log, scrubbed with the client's secrets
 }
 
 // Run carries out a plan. Problems with single meetings of a discovery are
@@ -151,11 +172,15 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	switch plan.Mode {
 	case ModeMeeting:
 		c.addTotal(1)
-		err = c.meeting(ctx, plan.Target, plan.Type)
+		if err = c.meeting(ctx, plan.Target, plan.Type); err != nil {
+			c.unfinished = append(c.unfinished, plan.Target)
+		}
 		c.meetingDone()
 	case ModeParticipant:
 		c.addTotal(1)
-		err = c.participant(ctx, plan.Target, plan.Type, plan.Participant)
+		if err = c.participant(ctx, plan.Target, plan.Type, plan.Participant); err != nil {
+			c.unfinished = append(c.unfinished, plan.Target)
+		}
 		c.meetingDone()
 	case ModePast:
 		err = c.past(ctx, plan)
@@ -167,20 +192,68 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	perr := c.pipe.close()
 	c.Report.Client = c.Client.Stats()
 	c.Report.Elapsed = time.Since(start)
+	// Every commit is done: a meeting that ended in an error and has
+	// pages stored was collected in part.
+	for _, t := range c.unfinished {
+		switch {
+		case !c.meetings[t.ID]:
+		case t.Webinar:
+			c.Report.PartialWebinars++
+		default:
+			c.Report.PartialMeetings++
+		}
+	}
 	switch {
 	case perr != nil && (err == nil || errors.Is(err, perr) || errors.Is(err, context.Canceled)):
 		return perr // the store failed; what the fetchers say follows from it
 	case err != nil:
-		return err
-	case len(c.Report.Failed) > 0:
+		return c.whatWasStored(plan, err)
+	}
+	var errs []error
+	if c.listErr != nil {
+		errs = append(errs, c.listErr)
+	}
+	if len(c.Report.Failed) > 0 {
 		what := "meetings"
 		if plan.Webinars || plan.Target.Webinar {
 			what = "webinars"
 		}
-		return fmt.Errorf("%d of %d %s could not be collected (the rest were): %w",
-			len(c.Report.Failed), c.total, what, errors.Join(c.Report.Failed...))
+		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.Report.Failed), c.total, what)
+		if partial := c.Report.PartialMeetings + c.Report.PartialWebinars; partial > 0 {
+			failed += fmt.Sprintf(" in full (the rest were), %d of them only in part: what they sent is stored", partial)
+			if plan.Mode == ModePast {
+				failed += ", and the next run fetches them again"
+			}
+		} else {
+			failed += " (the rest were)"
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.Report.Failed...)))
 	}
-	return nil
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
+}
+
+// whatWasStored adds to the error that ended the collection of one
+// meeting what of it is stored, and that it was not marked as collected in
+// full. The daily limit and an interruption say so themselves.
+func (c *Collector) whatWasStored(plan Plan, err error) error {
+	var dl *DailyLimitError
+	t := plan.Target
+	if plan.Mode != ModeMeeting || !c.meetings[t.ID] || errors.As(err, &dl) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	stored := fmt.Sprintf("the %d pages received are stored", c.Report.Pages)
+	if c.Report.Pages == 1 {
+		stored = "the page received is stored"
+	}
+	stored += " (" + plural(c.Report.Sessions, "session") + ")"
+	if plan.Type != store.Past {
+		return fmt.Errorf("%w; %s", err, stored)
+	}
+	return fmt.Errorf("%w; %s, but the %s is not marked as collected in full: running the same command again fetches it again",
+		err, stored, t.what())
 }
 
 // commit counts a stored page; the pipeline calls it in order.
@@ -229,9 +302,15 @@ func (c *Collector) meetingDone() {
 	}
 }
 
-func (c *Collector) fail(err error) {
+// fail records a meeting that could not be collected; report says
+// whether it goes into Report.Failed (an error that stops the run does
+// not: it is the run's error).
+func (c *Collector) fail(t Target, err error, report bool) {
 	c.mu.Lock()
-	c.Report.Failed = append(c.Report.Failed, err)
+	c.unfinished = append(c.unfinished, t)
+	if report {
+		c.Report.Failed = append(c.Report.Failed, err)
+	}
 	c.mu.Unlock()
 }
 
@@ -247,7 +326,7 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 		Query: url.Values{"type": {typ}, "page_size": {"10"}}}
 	m := store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar, Topic: t.Topic, Number: t.Number}
 	restarts := 0
-	var pages pager
+	pages := pager{list: "participants"}
 	for page := 1; ; page++ {
 		req.Page = page
 		body, err := c.Client.Get(ctx, req)
@@ -258,7 +337,7 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 			c.log.Warn("page token refused; starting the "+t.what()+" over", t.what(), t.ID)
 			restarts++
 			page = 0
-			pages = pager{}
+			pages = pager{list: "participants"}
 			req.Query.Del("next_page_token")
 			continue
 		}
@@ -308,8 +387,10 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 
 // discover lists the meetings (or webinars) of a type through
 // GET /metrics/meetings: for past ones, one call per month of the range
-// (Zoom's limit), each paginated. A list that would never end stops the
-// discovery with an error.
+// (Zoom's limit), each paginated. A list that would never end stops that
+// month, and the others are still listed; a request that fails stops the
+// discovery. Either way the meetings listed until then are returned with
+// the error.
 func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars bool) ([]Target, error) {
 	kind, want := "meetings", MeetingList
 	if webinars {
@@ -330,6 +411,7 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 	}
 	seen := map[string]bool{}
 	var out []Target
+	var endless []error
 	for _, sp := range spans {
 		q := url.Values{"type": {typ}, "page_size": {"300"}}
 		endpoint := "GET /metrics/" + kind + "?type=" + typ
@@ -338,18 +420,18 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			q.Set("to", sp.to.Format(time.DateOnly))
 			endpoint += "&from=" + q.Get("from") + "&to=" + q.Get("to")
 		}
-		var pages pager
+		pages := pager{list: kind}
 		for page := 1; ; page++ {
 			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want})
 			if err != nil {
-				return out, err
+				return out, errors.Join(append(endless, err)...)
 			}
 			var list struct {
 				Meetings []listMeeting `json:"meetings"`
 				Webinars []listMeeting `json:"webinars"`
 			}
 			if err := json.Unmarshal(body, &list); err != nil {
-				return out, fmt.Errorf("%s: page %d: unreadable answer: %w", endpoint, page, err)
+				return out, errors.Join(append(endless, fmt.Errorf("%s: page %d: unreadable answer: %w", endpoint, page, err))...)
 			}
 			for _, m := range append(list.Meetings, list.Webinars...) {
 				id := m.UUID
@@ -364,7 +446,8 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			}
 			next, err := pages.next(body, page)
 			if err != nil {
-				return out, c.Client.secrets.Error(fmt.Errorf("%s: %w", endpoint, err))
+				endless = append(endless, c.Client.secrets.Error(fmt.Errorf("%s: %w", endpoint, err)))
+				break
 			}
 			if next == "" {
 				break
@@ -372,14 +455,37 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			q.Set("next_page_token", next)
 		}
 	}
-	return out, nil
+	return out, errors.Join(endless...)
+}
+
+// listed keeps the error of a discovery that stopped early, to report
+// after the meetings it listed are collected; it reports whether they
+// should be. An error that stops the run, or one before anything was
+// listed, is the run's error at once.
+func (c *Collector) listed(ctx context.Context, found []Target, err error, webinars bool) bool {
+	if err == nil {
+		return true
+	}
+	if fatal(ctx, err) || len(found) == 0 {
+		return false
+	}
+	what := "meetings"
+	if webinars {
+		what = "webinars"
+	}
+	if len(found) == 1 {
+		what = what[:len(what)-1]
+	}
+	c.listErr = fmt.Errorf("%w; the %d %s it did list were still collected", err, len(found), what)
+	return true
 }
 
 // fatal reports whether an error must stop the whole run: the daily
-// limit, or the end of the run's context.
+// limit, an access token refused when no other can be had, or the end of
+// the run's context.
 func fatal(ctx context.Context, err error) bool {
 	var dl *DailyLimitError
-	return errors.As(err, &dl) || ctx.Err() != nil
+	return errors.As(err, &dl) || errors.Is(err, ErrTokenRefused) || ctx.Err() != nil
 }
 
 // listMeeting is an entry of GET /metrics/meetings.
@@ -393,7 +499,7 @@ type listMeeting struct {
 // collected in full before (all with Refresh), several at once.
 func (c *Collector) past(ctx context.Context, plan Plan) error {
 	targets, err := c.discover(ctx, store.Past, plan.From, plan.To, plan.Webinars)
-	if err != nil {
+	if !c.listed(ctx, targets, err, plan.Webinars) {
 		return err
 	}
 	var todo []Target
@@ -435,10 +541,11 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 				switch {
 				case err == nil:
 				case fatal(ctx, err) || c.pipe.ctx.Err() != nil:
+					c.fail(t, err, false)
 					cancel(err)
 				default:
 					c.log.Warn("could not collect", t.what(), t.ID, "error", err)
-					c.fail(err)
+					c.fail(t, err, true)
 				}
 			}
 		}()
@@ -472,7 +579,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			targets = []Target{plan.Target}
 		} else {
 			found, err := c.discover(ctx, store.Live, time.Time{}, time.Time{}, plan.Webinars)
-			if err != nil {
+			if !c.listed(ctx, found, err, plan.Webinars) {
 				return err
 			}
 			for _, t := range found {
@@ -513,6 +620,9 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 		})
 		if err != nil {
 			return err
+		}
+		if c.listErr != nil {
+			return nil // the list of live meetings cannot be trusted: no more rounds
 		}
 		if !plan.Watch || !slices.ContainsFunc(targets, func(t Target) bool { return !ended[t.ID] }) && plan.Target.ID != "" {
 			return nil

@@ -105,7 +105,7 @@ func (p *Parser) document() (Page, error) {
 	case single.seen:
 		page.Participants = []store.SessionSamples{p.session(&single)}
 	case code != "" || message != "":
-		return page, fmt.Errorf("%w: it is a Zoom error (code %s: %s)", ErrNotQoS, code, message)
+		return page, fmt.Errorf("%w: it is a Zoom error (code %s: %s)", ErrNotQoS, clip(code, 40), clip(message, maxQuote))
 	default:
 		return page, fmt.Errorf("%w: it has neither participants nor user_qos", ErrNotQoS)
 	}

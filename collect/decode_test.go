@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -367,5 +368,43 @@ func TestDocumentsErrors(t *testing.T) {
 				t.Errorf("offset = %d, want %d (%v)", se.Offset, tt.offset, err)
 			}
 		})
+	}
+}
+
+// A gzip file cut inside its 10-byte header is cut off like any other,
+// not an "unexpected EOF".
+func TestDocumentsGzipCutInItsHeader(t *testing.T) {
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write([]byte(`{"user_id":"1","user_qos":[]}`))
+	zw.Close()
+	for keep := 2; keep < 10; keep++ {
+		err := Documents(bytes.NewReader(zipped.Bytes()[:keep]), func(int64, []byte) error { return nil })
+		var ge *GzipError
+		if !errors.As(err, &ge) || !strings.Contains(err.Error(), "the gzip stream is cut off after 0 bytes decompressed") {
+			t.Errorf("cut after %d bytes: %v", keep, err)
+		}
+	}
+	// A header that is whole but wrong is damage, not a cut.
+	bad := append([]byte{0x1f, 0x8b, 99}, zipped.Bytes()[3:]...)
+	err := Documents(bytes.NewReader(bad), func(int64, []byte) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "the gzip stream is damaged after 0 bytes decompressed") {
+		t.Errorf("bad header: %v", err)
+	}
+}
+
+// An error quotes a few hundred bytes at most, however deep the JSON it
+// is about.
+func TestDocumentsErrorsAreShort(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("[", 20000),
+		strings.Repeat(`{"a":`, 5000) + "x",
+		strings.Repeat(`{"`+strings.Repeat("k", 3000)+`":`, 20) + "x",
+		"[" + strings.Repeat("[0,", 3000) + "}",
+	} {
+		err := Documents(strings.NewReader(in), func(int64, []byte) error { return nil })
+		if err == nil || len(err.Error()) > 400 {
+			t.Errorf("%d bytes of input: an error of %d bytes: %.300s...", len(in), len(fmt.Sprint(err)), err)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -71,7 +73,11 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, zerr := gzip.NewReader(br)
 		if zerr != nil {
-			return fmt.Errorf("gzip: %w", zerr)
+			// Cut inside its 10-byte header, or a header that is not gzip's.
+			if zerr == io.EOF {
+				zerr = io.ErrUnexpectedEOF
+			}
+			return &GzipError{Err: zerr}
 		}
 		defer zr.Close()
 		gz := &gzipCounter{r: zr}
@@ -143,6 +149,24 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error)
 	}
 }
 
+// maxQuote bounds what an error quotes of its input, in bytes: enough to
+// recognise it, never a line of kilobytes.
+const maxQuote = 200
+
+// clipPointer shortens a JSON pointer longer than maxQuote (a value nested
+// thousands deep, or under a name of kilobytes) to its beginning and its
+// end, saying how deep it is.
+func clipPointer(p string) string {
+	if len(p) <= maxQuote {
+		return p
+	}
+	head, tail := clip(p, maxQuote/3), p[len(p)-maxQuote/2:]
+	for len(tail) > 0 && !utf8.RuneStart(tail[0]) {
+		tail = tail[1:]
+	}
+	return fmt.Sprintf("%s/.../%s, %d levels deep", strings.TrimSuffix(head, "..."), strings.TrimLeft(tail, "/"), strings.Count(p, "/"))
+}
+
 // syntaxError turns a decoder error into a SyntaxError with an absolute
 // offset; other errors (a failing reader) pass through. An input that
 // ends between values in the middle of nothing the decoder can point at is
@@ -157,7 +181,7 @@ func syntaxError(err error, bom, start int64) error {
 		if se.Err != nil {
 			msg = se.Err.Error()
 		}
-		return &SyntaxError{Offset: bom + se.ByteOffset, Pointer: string(se.JSONPointer), Msg: msg}
+		return &SyntaxError{Offset: bom + se.ByteOffset, Pointer: clipPointer(string(se.JSONPointer)), Msg: clip(msg, maxQuote)}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return &SyntaxError{Offset: start, Msg: "the input ends in the middle of a JSON value"}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -97,6 +98,23 @@ func (p *Problems) UnknownFields() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// clip quotes text from the input in a message: its first line, at most n
+// bytes of it, cut between characters, "..." where it was cut.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	line, _, more := strings.Cut(s, "\n")
+	if len(line) <= n && !more {
+		return line
+	}
+	if len(line) > n {
+		line = line[:n]
+		for len(line) > 0 && !utf8.ValidString(line) {
+			line = line[:len(line)-1]
+		}
+	}
+	return line + "..."
 }
 
 // shorten quotes a value for a message, cut to a readable length.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -179,5 +180,59 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 				t.Error("no token was issued")
 			}
 		})
+	}
+}
+
+// A token URL whose answer quotes the client secret the way other
+// encoders write it (PHP's \/, \u002F, Python's \u00e9), or cut short:
+// nothing of it reaches the error or the logs.
+func TestTokenURLQuotingTheSecretItsOwnWay(t *testing.T) {
+	php := func(s string) string { // json_encode: \/ and \u00e9
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r == '/':
+				b.WriteString(`\/`)
+			case r == '"' || r == '\\':
+				b.WriteString(`\` + string(r))
+			case r > 0x7f:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	upper := func(s string) string { return strings.ReplaceAll(php(s), `\/`, `\u002F`) }
+	python := func(s string) string { return strings.ReplaceAll(php(s), `\/`, `/`) }
+	cut := func(s string) string { return url.QueryEscape(s)[:len(url.QueryEscape(s))*4/5] + "..." }
+	for i, sec := range []string{"AbCd/EfGh/IjKl/MnOp1234", "AbCdéEfGhIjKlMnOp5678", `Sx9qZ+/w"é<&\Q7tailX`} {
+		for name, quote := range map[string]func(string) string{"PHP": php, `\u002F`: upper, "Python": python, "cut short": cut} {
+			t.Run(fmt.Sprintf("%s, secret %d", name, i), func(t *testing.T) {
+				opts := pastOnly(1, 5)
+				opts.ClientSecret = sec
+				var logs logBuffer
+				srv, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
+					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						if r.URL.Path != "/oauth/token" {
+							fake.ServeHTTP(w, r)
+							return
+						}
+						_, got, _ := r.BasicAuth()
+						got, _ = url.QueryUnescape(got)
+						w.Header().Set("Content-Type", "application/json")
+						fmt.Fprintf(w, `{"status":"unknown client","client_secret":"%s"}`, quote(got))
+					})
+				}, func(c *ClientConfig) { c.Log = logs.logger() })
+				err := collectOne(t, client, srv.Meetings()[0].UUID)
+				everything := fmt.Sprint(err) + "\n" + logs.String()
+				if secret.Reveals(everything, sec) || secret.RevealsPart(everything, sec) {
+					t.Errorf("%s: the secret shows in:\n%s", name, everything)
+				}
+				if !strings.Contains(everything, `"client_secret":"`+secret.Redacted) {
+					t.Errorf("%s: the quote should be there, redacted:\n%s", name, everything)
+				}
+			})
+		}
 	}
 }

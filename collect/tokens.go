@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,7 +27,8 @@ type tokens struct {
 	fetch    func(context.Context) (string, time.Duration, error) // nil for a fixed token
 	current  string
 	expiry   time.Time // zero: unknown, used until refused
-	requests int64
+	issued   int64     // tokens obtained
+	attempts int64     // requests to the token URL, failed ones included
 }
 
 // get returns a token valid for at least earlyRenewal more, fetching one
@@ -40,13 +40,14 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		return t.current, nil
 	}
 	if t.fetch == nil {
-		return "", errors.New("the access token from ZOOM_ACCESS_TOKEN was refused; get a new one, or set up Server-to-Server OAuth credentials")
+		return "", fmt.Errorf("%w from %s, and a token given that way cannot be renewed: %s", ErrTokenRefused, EnvAccessToken, fixedTokenHelp)
 	}
-	t.requests++
+	t.attempts++
 	tok, ttl, err := t.fetch(ctx)
 	if err != nil {
 		return "", err
 	}
+	t.issued++
 	t.current, t.expiry = tok, time.Time{}
 	if ttl > 0 {
 		t.expiry = time.Now().Add(ttl)
@@ -76,6 +77,11 @@ func (t *tokens) replaced(tok string) bool {
 	defer t.mu.Unlock()
 	return t.fetch != nil && t.current != "" && t.current != tok
 }
+
+// fixedTokenHelp says what to do when the token from ZOOM_ACCESS_TOKEN is
+// refused.
+const fixedTokenHelp = "put a new one in " + EnvAccessToken + ", or set " + EnvAccountID + ", " + EnvClientID + " and " + EnvClientSecret +
+	" (a Server-to-Server OAuth app) instead, for tokens zoomqos renews itself"
 
 // fetchToken asks the token URL for an access token: Server-to-Server
 // OAuth, Basic client credentials, grant_type=account_credentials. The

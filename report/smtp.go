@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -33,8 +34,9 @@ type SMTP struct {
 	// Secrets, when set, is the run's set of secrets: errors are scrubbed
 	// with it, and the password is added to it. Without it, Send scrubs
 	// with a set of the password alone. Either way no form of the
-	// password (plain, or base64 in a quoted AUTH PLAIN or LOGIN line)
-	// reaches an error.
+	// password (plain, or base64 in a quoted AUTH PLAIN or LOGIN line,
+	// whole, cut short or split across the lines of a reply) reaches an
+	// error.
 	Secrets *secret.Set
 }
 
@@ -120,8 +122,8 @@ func (e *RefusedError) Error() string {
 // or smtps) unless the server is on this machine, authenticates when the
 // URL names a user, and returns a *RefusedError when the server refuses
 // some recipients but takes the others. Servers' replies are quoted in
-// errors with every secret scrubbed: some quote the AUTH line they were
-// sent, password and all.
+// errors on one line, with every secret scrubbed: some quote the AUTH line
+// they were sent, password and all, over several lines.
 func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte) error {
 	secrets := c.Secrets
 	if secrets == nil {
@@ -132,12 +134,15 @@ func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 }
 
 func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte, secrets *secret.Set) error {
-	// reply quotes a server reply, scrubbed before it is put together.
-	reply := func(err error) string { return secrets.Scrub(smtpReply(err)) }
 	s, err := ParseSMTPURL(c.URL)
 	if err != nil {
 		return err
 	}
+	// What AUTH PLAIN sends (net/smtp's PlainAuth with no identity).
+	sent := base64.StdEncoding.EncodeToString([]byte("\x00" + s.user + "\x00" + c.Password))
+	// reply quotes a server reply on one line, scrubbed as a whole: a
+	// quote split across the lines of a reply is found as well.
+	reply := func(err error) string { return secrets.Scrub(unquoteAuth(smtpReply(err), sent)) }
 	if s.user != "" && c.Password == "" {
 		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", s.user)
 	}
@@ -194,7 +199,7 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 			return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", s)
 		}
 		if err := cl.Auth(smtp.PlainAuth("", s.user, c.Password, s.host)); err != nil {
-			return fmt.Errorf("the mail server %s refused the login of %s: %s", s, s.user, reply(err))
+			return fmt.Errorf("the SMTP server %s refused the login as %s: %s", net.JoinHostPort(s.host, s.port), s.user, reply(err))
 		}
 	}
 	if err := cl.Mail(from.Address); err != nil {
@@ -230,11 +235,47 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	return nil
 }
 
-// smtpReply is a server's reply for a message: its code and text.
+// smtpReply is a server's reply for a message: its code and text, the
+// lines of a reply of several joined into one.
 func smtpReply(err error) string {
 	var te *textproto.Error
+	msg := err.Error()
 	if errors.As(err, &te) {
-		return fmt.Sprintf("%d %s", te.Code, te.Msg)
+		msg = fmt.Sprintf("%d %s", te.Code, te.Msg)
 	}
-	return err.Error()
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// unquoteAuth takes out of a reply every word of base64 (four characters
+// or more) that is part of sent, the AUTH PLAIN line's: however a server
+// cuts it, or splits it across the lines of a reply, no piece of the
+// password's encoding is left to decode.
+func unquoteAuth(reply, sent string) string {
+	norm := strings.NewReplacer("-", "+", "_", "/")
+	isB64 := func(c byte) bool {
+		return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("+/-_", c) >= 0
+	}
+	var b strings.Builder
+	for i := 0; i < len(reply); {
+		if !isB64(reply[i]) {
+			b.WriteByte(reply[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(reply) && isB64(reply[j]) {
+			j++
+		}
+		k := j
+		for k < len(reply) && reply[k] == '=' {
+			k++
+		}
+		if j-i >= 4 && strings.Contains(sent, norm.Replace(reply[i:j])) {
+			b.WriteString(secret.Redacted)
+		} else {
+			b.WriteString(reply[i:k])
+		}
+		i = k
+	}
+	return b.String()
 }

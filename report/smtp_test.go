@@ -1,10 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"net"
 	"net/http/httptest"
 	"net/mail"
@@ -86,7 +89,7 @@ func TestSMTPErrorsAreClearAndKeepSecrets(t *testing.T) {
 	to := []*mail.Address{{Address: "ops@example.com"}}
 
 	err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: "wrong-pass-XYZ"}.Send(context.Background(), sender, to, msg)
-	if err == nil || !strings.Contains(err.Error(), "refused the login of reports: 535") || strings.Contains(err.Error(), "wrong-pass-XYZ") {
+	if err == nil || !strings.Contains(err.Error(), "refused the login as reports: 535") || strings.Contains(err.Error(), "wrong-pass-XYZ") {
 		t.Errorf("bad password: %v", err)
 	}
 
@@ -127,7 +130,7 @@ func TestSMTPEchoedAuthKeepsPassword(t *testing.T) {
 	srv := smtptest.StartEchoing(t, "reports", "right-pass", nil)
 	err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
 		[]*mail.Address{{Address: "ops@example.com"}}, msg)
-	if err == nil || !strings.Contains(err.Error(), "refused the login of reports: 535") {
+	if err == nil || !strings.Contains(err.Error(), "refused the login as reports: 535") {
 		t.Fatalf("bad password: %v", err)
 	}
 	if secret.Reveals(err.Error(), wrong) {
@@ -145,5 +148,58 @@ func TestSMTPEchoedAuthKeepsPassword(t *testing.T) {
 		[]*mail.Address{{Address: "ops@example.com"}}, msg)
 	if err == nil || secret.Reveals(err.Error(), wrong) {
 		t.Errorf("with a shared set: %v", err)
+	}
+}
+
+// Servers that quote the login at length: over several lines of a reply
+// (the AUTH PLAIN base64 split anywhere between them), or the password
+// decoded and cut short. The error is one line that says which server
+// refused which login, and gives no part of the password away.
+func TestSMTPRefusalQuotingThePasswordInParts(t *testing.T) {
+	const wrong = `pW/9+x"é<&\zQ1longpassword`
+	b64 := base64.StdEncoding.EncodeToString([]byte("\x00reports\x00" + wrong))
+	type quote struct {
+		name string
+		fn   func([]byte) string
+		gone []string // what must not be left of the quote
+	}
+	var quotes []quote
+	for k := 1; k < len(b64); k += 3 {
+		quotes = append(quotes, quote{fmt.Sprintf("base64 split at %d", k), func(r []byte) string {
+			s := base64.StdEncoding.EncodeToString(r)
+			return "Authentication failed for AUTH PLAIN " + s[:k] + "\nrest: " + s[k:]
+		}, []string{b64[:k], b64[k:]}})
+	}
+	quotes = append(quotes,
+		quote{"three lines", func(r []byte) string {
+			s := base64.StdEncoding.EncodeToString(r)
+			return "Authentication failed\nfor AUTH PLAIN " + s[:15] + "\n" + s[15:31] + "\n" + s[31:]
+		}, []string{b64[15:31], b64[31:]}},
+		quote{"the password, cut short", func(r []byte) string {
+			p := r[bytes.LastIndexByte(r, 0)+1:]
+			return fmt.Sprintf("bad password %s...", p[:len(p)-3])
+		}, []string{wrong[:len(wrong)-3]}},
+		quote{"the password's end", func(r []byte) string {
+			p := r[bytes.LastIndexByte(r, 0)+1:]
+			return fmt.Sprintf("bad password ...%s", p[9:])
+		}, []string{wrong[9:]}},
+	)
+	for _, q := range quotes {
+		srv := smtptest.StartQuoting(t, "reports", "right-pass", nil, q.fn)
+		err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
+			[]*mail.Address{{Address: "ops@example.com"}}, msg)
+		want := "the SMTP server " + srv.Addr + " refused the login as reports: 535 "
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.ContainsAny(err.Error(), "\r\n") {
+			t.Errorf("%s: %q, want one line beginning %q", q.name, err, want)
+			continue
+		}
+		if secret.Reveals(err.Error(), wrong) || secret.RevealsPart(err.Error(), wrong) {
+			t.Errorf("%s: the password shows: %v", q.name, err)
+		}
+		for _, g := range q.gone {
+			if len(g) >= 4 && strings.Contains(err.Error(), g) {
+				t.Errorf("%s: %q is left in %v", q.name, g, err)
+			}
+		}
 	}
 }

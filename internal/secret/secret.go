@@ -13,6 +13,18 @@
 // alignments, a run of characters that depends on the secret alone, and
 // Scrub looks for those. The whole base64 word around such a run is
 // replaced, so nothing of it is left to decode.
+//
+// Scrub also reads the text with its escapes undone, one or two layers of
+// URL-encoding (%XX, either case) and JSON escapes (\/, \", \\, the short
+// escapes, \uXXXX in either case for any character, surrogate pairs
+// included) in either order, so that every way an encoder may write a
+// secret is found, not only the ways the standard library does.
+//
+// Servers also quote a credential cut short ("Sx9qZ%2B%2Fw..."), or split
+// across the lines of a reply. So it is not only the whole of a form that
+// goes: any run of MinRun characters or more that begins or ends a form
+// of a secret is replaced too, and so is a base64 word that holds the
+// encoding of MinRun such characters.
 package secret
 
 import (
@@ -25,6 +37,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Redacted replaces every secret Scrub finds.
@@ -34,16 +48,39 @@ const Redacted = "[redacted]"
 // ordinary words.
 const MinLen = 4
 
+// MinRun is the shortest run of characters that begins or ends a form of
+// a secret (the secret, URL-encoded, JSON-escaped; or the bytes a base64
+// word encodes) that Scrub takes out when it is not the whole of it: a
+// credential quoted cut short, or cut in two by a line break. Eight
+// characters of a secret do not turn up in ordinary text by chance, and a
+// cut that leaves fewer than eight leaves little to guess from (a fixed
+// eight rather than half the secret: half of a long secret is a lot).
+const MinRun = 8
+
 // Set is a set of secrets to take out of text. The zero value is an empty
 // set ready to use; it is safe for concurrent use, and secrets may be added
 // while others scrub (an access token is added when it is issued).
 type Set struct {
 	mu      sync.RWMutex
 	secrets map[string]bool
-	plain   []string // secrets as they may appear in text
-	encoded []string // runs of base64 (standard alphabet) that only a secret gives
-	maxLen  int      // the longest form
-	lines   bool     // some form holds a line break
+	pats    []pattern
+	byKey   map[uint32][]int32 // the first two bytes of a pattern (base64 ones: | 1<<16) -> patterns
+	filter  *[2][1 << 10]uint64
+	maxLen  int  // the longest text a form may take, escapes of escapes included
+	lines   bool // some secret holds a line break
+}
+
+// pattern is a run of text that only a secret gives.
+type pattern struct {
+	text string
+	b64  bool  // a run of base64 (standard alphabet): the whole base64 word around it goes
+	ends []end // not b64: the forms text begins or ends, to follow as far as they go
+}
+
+// end is a form of a secret that a pattern begins (head) or ends.
+type end struct {
+	form string
+	head bool
 }
 
 // Add adds secrets; empty ones and ones shorter than MinLen are ignored.
@@ -56,27 +93,74 @@ func (s *Set) Add(secrets ...string) {
 		}
 		if s.secrets == nil {
 			s.secrets = map[string]bool{}
+			s.byKey = map[uint32][]int32{}
+			s.filter = new([2][1 << 10]uint64)
 		}
 		s.secrets[sec] = true
-		for _, v := range variants(sec) {
-			s.addForm(&s.plain, v)
-			for k := range 3 {
-				if c := core(v, k); len(c) >= MinLen {
-					s.addForm(&s.encoded, c)
+		forms := variants(sec)
+		plain := forms
+		if strings.Contains(sec, " ") {
+			// %XX undone, a query-escaped space is still "+".
+			plain = append(slices.Clip(plain), strings.ReplaceAll(sec, " ", "+"))
+		}
+		for _, v := range plain {
+			m := min(len(v), MinRun)
+			s.addPlain(v[:m], end{v, true})
+			s.addPlain(v[len(v)-m:], end{v, false})
+		}
+		for _, v := range forms {
+			m := min(len(v), MinRun)
+			for _, a := range []string{v[:m], v[len(v)-m:]} {
+				for k := range 3 {
+					if c := core(a, k); len(c) >= MinLen {
+						s.addBase64(c)
+					}
 				}
 			}
 		}
+		// Every byte \uXXXX-escaped, then URL-encoded, in base64.
+		s.maxLen = max(s.maxLen, 24*len(sec)+4)
+		s.lines = s.lines || strings.ContainsAny(sec, "\r\n")
 	}
 }
 
-func (s *Set) addForm(list *[]string, f string) {
-	if slices.Contains(*list, f) {
-		return
+func (s *Set) addPlain(text string, e end) {
+	for _, i := range s.byKey[key(text[0], text[1])] {
+		if p := &s.pats[i]; !p.b64 && p.text == text {
+			if !slices.Contains(p.ends, e) {
+				p.ends = append(p.ends, e)
+			}
+			return
+		}
 	}
-	*list = append(*list, f)
-	s.maxLen = max(s.maxLen, len(f))
-	s.lines = s.lines || strings.ContainsAny(f, "\r\n")
+	s.add(pattern{text: text, ends: []end{e}})
 }
+
+func (s *Set) addBase64(text string) {
+	k := key(text[0], text[1]) | 1<<16
+	for _, i := range s.byKey[k] {
+		if s.pats[i].text == text {
+			return
+		}
+	}
+	s.add(pattern{text: text, b64: true})
+}
+
+func (s *Set) add(p pattern) {
+	k := key(p.text[0], p.text[1])
+	f := 0
+	if p.b64 {
+		f = 1
+	}
+	s.filter[f][k>>6] |= 1 << (k & 63)
+	if p.b64 {
+		k |= 1 << 16
+	}
+	s.byKey[k] = append(s.byKey[k], int32(len(s.pats)))
+	s.pats = append(s.pats, p)
+}
+
+func key(a, b byte) uint32 { return uint32(a)<<8 | uint32(b) }
 
 // Len reports how many secrets the set holds.
 func (s *Set) Len() int {
@@ -86,7 +170,7 @@ func (s *Set) Len() int {
 }
 
 // variants are the ways a secret is written into text: as it is,
-// URL-encoded and JSON-escaped.
+// URL-encoded and JSON-escaped as the standard library does it.
 func variants(sec string) []string {
 	out := []string{sec}
 	add := func(v string) {
@@ -155,42 +239,33 @@ type span struct{ from, to int }
 
 func (s *Set) scrubOnce(text string) string {
 	var spans []span
-	find := func(hay, f string, word bool) {
-		for at := 0; ; {
-			i := strings.Index(hay[at:], f)
-			if i < 0 {
-				return
-			}
-			sp := span{at + i, at + i + len(f)}
-			if word {
-				sp = base64Word(hay, sp)
-			}
-			spans = append(spans, sp)
-			at += i + 1
-		}
-	}
-	for _, f := range s.plain {
-		find(text, f, false)
-	}
-	if len(s.encoded) > 0 {
-		// One alphabet to search: the URL alphabet's "-" and "_" stand
-		// where the standard one has "+" and "/".
-		norm := []byte(text)
-		for i, c := range norm {
-			switch c {
-			case '-':
-				norm[i] = '+'
-			case '_':
-				norm[i] = '/'
-			}
-		}
-		hay := string(norm)
-		for _, f := range s.encoded {
-			find(hay, f, true)
+	s.find(view{text: text}, &spans)
+	if strings.ContainsAny(text, `%\`) {
+		for _, v := range views(text) {
+			s.find(v, &spans)
 		}
 	}
 	if len(spans) == 0 {
 		return text
+	}
+	if strings.Contains(text, Redacted) {
+		// What lies inside a marker is no secret: finding it there again
+		// would grow the marker pass after pass.
+		var markers []span
+		for at := 0; ; {
+			i := strings.Index(text[at:], Redacted)
+			if i < 0 {
+				break
+			}
+			markers = append(markers, span{at + i, at + i + len(Redacted)})
+			at += i + len(Redacted)
+		}
+		spans = slices.DeleteFunc(spans, func(sp span) bool {
+			return slices.ContainsFunc(markers, func(m span) bool { return m.from <= sp.from && sp.to <= m.to })
+		})
+		if len(spans) == 0 {
+			return text
+		}
 	}
 	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
 	var b strings.Builder
@@ -208,13 +283,84 @@ func (s *Set) scrubOnce(text string) string {
 	return b.String()
 }
 
+// find adds the spans of the original text that v shows a form of a
+// secret in. One pass over the text: a filter on the first two bytes of
+// every pattern lets most positions go at a glance.
+func (s *Set) find(v view, spans *[]span) {
+	t := v.text
+	for i := 0; i+1 < len(t); i++ {
+		c0, c1 := t[i], t[i+1]
+		if k := key(c0, c1); s.filter[0][k>>6]&(1<<(k&63)) != 0 {
+			for _, p := range s.byKey[k] {
+				if pat := &s.pats[p]; !pat.b64 && strings.HasPrefix(t[i:], pat.text) {
+					*spans = append(*spans, v.span(follow(t, i, pat)))
+				}
+			}
+		}
+		if k := key(b64norm(c0), b64norm(c1)); s.filter[1][k>>6]&(1<<(k&63)) != 0 {
+			for _, p := range s.byKey[k|1<<16] {
+				if pat := &s.pats[p]; hasBase64Prefix(t[i:], pat.text) {
+					*spans = append(*spans, v.span(base64Word(t, span{i, i + len(pat.text)})))
+				}
+			}
+		}
+	}
+}
+
+// follow widens a pattern found at i to as much of the forms it begins or
+// ends as the text holds.
+func follow(t string, i int, p *pattern) span {
+	sp := span{i, i + len(p.text)}
+	for _, e := range p.ends {
+		if e.head {
+			n := len(p.text)
+			for i+n < len(t) && n < len(e.form) && t[i+n] == e.form[n] {
+				n++
+			}
+			sp.to = max(sp.to, i+n)
+			continue
+		}
+		j, k := i, len(e.form)-len(p.text)
+		for j > 0 && k > 0 && t[j-1] == e.form[k-1] {
+			j--
+			k--
+		}
+		sp.from = min(sp.from, j)
+	}
+	return sp
+}
+
+// b64norm reads the URL alphabet's "-" and "_" as the standard one's "+"
+// and "/".
+func b64norm(c byte) byte {
+	switch c {
+	case '-':
+		return '+'
+	case '_':
+		return '/'
+	}
+	return c
+}
+
+func hasBase64Prefix(t, p string) bool {
+	if len(t) < len(p) {
+		return false
+	}
+	for i := range len(p) {
+		if b64norm(t[i]) != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // base64Word widens a span to the whole run of base64 characters around
-// it, padding included (the text is normalised to the standard alphabet).
+// it, in either alphabet, padding included.
 func base64Word(t string, sp span) span {
-	for sp.from > 0 && isBase64(t[sp.from-1]) {
+	for sp.from > 0 && isBase64(b64norm(t[sp.from-1])) {
 		sp.from--
 	}
-	for sp.to < len(t) && isBase64(t[sp.to]) {
+	for sp.to < len(t) && isBase64(b64norm(t[sp.to])) {
 		sp.to++
 	}
 	for sp.to < len(t) && t[sp.to] == '=' {
@@ -225,6 +371,162 @@ func base64Word(t string, sp span) span {
 
 func isBase64(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+}
+
+// view is text as Scrub reads it: the original, or what undoing escapes
+// made of it, with the original bytes each of its bytes comes from.
+type view struct {
+	text     string
+	from, to []int32 // byte i of text comes from original[from[i]:to[i]]; nil: text is the original
+}
+
+// span is the span of the original text that v.text[sp.from:sp.to] comes from.
+func (v view) span(sp span) span {
+	if v.from == nil {
+		return sp
+	}
+	return span{int(v.from[sp.from]), int(v.to[sp.to-1])}
+}
+
+// views are the views of text with one or two layers of escapes
+// undone, URL-encoding and JSON's in either order: those that differ from
+// text and from each other.
+func views(text string) []view {
+	var out []view
+	seen := map[string]bool{text: true}
+	layer := func(v view) []view {
+		var next []view
+		for _, pct := range []bool{true, false} {
+			if d, ok := decode(v, pct); ok && !seen[d.text] {
+				seen[d.text] = true
+				next = append(next, d)
+			}
+		}
+		return next
+	}
+	for _, v := range layer(view{text: text}) {
+		out = append(out, v)
+		out = append(out, layer(v)...)
+	}
+	return out
+}
+
+// decode undoes one layer of escapes in v: %XX (pct), or JSON's.
+func decode(v view, pct bool) (view, bool) {
+	t := v.text
+	if pct && !strings.Contains(t, "%") || !pct && !strings.Contains(t, `\`) {
+		return v, false
+	}
+	out := make([]byte, 0, len(t))
+	from := make([]int32, 0, len(t))
+	to := make([]int32, 0, len(t))
+	orig := func(i int) (int32, int32) {
+		if v.from == nil {
+			return int32(i), int32(i + 1)
+		}
+		return v.from[i], v.to[i]
+	}
+	changed := false
+	var buf [utf8.UTFMax]byte
+	for i := 0; i < len(t); {
+		var dec []byte
+		n := 0
+		switch {
+		case pct && t[i] == '%' && i+2 < len(t) && isHex(t[i+1]) && isHex(t[i+2]):
+			buf[0] = unhex(t[i+1])<<4 | unhex(t[i+2])
+			dec, n = buf[:1], 3
+		case !pct && t[i] == '\\':
+			dec, n = unescapeJSON(t[i:], buf[:0])
+		}
+		if n == 0 {
+			dec, n = []byte{t[i]}, 1
+		} else {
+			changed = true
+		}
+		f, _ := orig(i)
+		_, e := orig(i + n - 1)
+		for _, c := range dec {
+			out = append(out, c)
+			from = append(from, f)
+			to = append(to, e)
+		}
+		i += n
+	}
+	if !changed {
+		return v, false
+	}
+	return view{text: string(out), from: from, to: to}, true
+}
+
+// unescapeJSON reads the JSON escape that t begins with (t[0] is a
+// backslash) into buf; n is its length, 0 when it is none.
+func unescapeJSON(t string, buf []byte) (dec []byte, n int) {
+	if len(t) < 2 {
+		return nil, 0
+	}
+	switch c := t[1]; c {
+	case '"', '\\', '/':
+		return append(buf, c), 2
+	case 'b':
+		return append(buf, '\b'), 2
+	case 'f':
+		return append(buf, '\f'), 2
+	case 'n':
+		return append(buf, '\n'), 2
+	case 'r':
+		return append(buf, '\r'), 2
+	case 't':
+		return append(buf, '\t'), 2
+	case 'u':
+		r, ok := hex4(t[2:])
+		if !ok {
+			return nil, 0
+		}
+		n = 6
+		if utf16.IsSurrogate(r) {
+			// A pair makes one character; a surrogate alone reads as
+			// U+FFFD, as encoding/json reads it.
+			r2, ok := rune(0), false
+			if len(t) >= 12 && t[6] == '\\' && t[7] == 'u' {
+				r2, ok = hex4(t[8:])
+			}
+			if d := utf16.DecodeRune(r, r2); ok && d != utf8.RuneError {
+				r, n = d, 12
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		return utf8.AppendRune(buf, r), n
+	}
+	return nil, 0
+}
+
+func hex4(t string) (rune, bool) {
+	if len(t) < 4 {
+		return 0, false
+	}
+	var r rune
+	for i := range 4 {
+		if !isHex(t[i]) {
+			return 0, false
+		}
+		r = r<<4 | rune(unhex(t[i]))
+	}
+	return r, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // Error returns err with its text scrubbed; errors.Is and errors.As still

@@ -22,7 +22,7 @@ type Server struct {
 	Addr     string // host:port on 127.0.0.1
 	user     string
 	password string
-	echoAuth bool
+	quote    func(response []byte) string // nil: refusals quote nothing
 	mu       sync.Mutex
 	mails    []Mail
 }
@@ -53,7 +53,18 @@ func Start(t testing.TB, user, password string, tlsConf *tls.Config) *Server {
 // the client's AUTH line, credentials and all, as some servers do.
 func StartEchoing(t testing.TB, user, password string, tlsConf *tls.Config) *Server {
 	t.Helper()
-	return start(t, &Server{user: user, password: password, echoAuth: true}, tlsConf)
+	return StartQuoting(t, user, password, tlsConf, func(response []byte) string {
+		return "Authentication failed for AUTH PLAIN " + base64.StdEncoding.EncodeToString(response)
+	})
+}
+
+// StartQuoting starts a server like Start whose refusal of a login (535
+// 5.7.8) says what quote makes of the client's PLAIN response
+// ("\x00user\x00password", decoded): a "\n" in it makes the reply one of
+// several lines, as servers that quote at length send.
+func StartQuoting(t testing.TB, user, password string, tlsConf *tls.Config, quote func(response []byte) string) *Server {
+	t.Helper()
+	return start(t, &Server{user: user, password: password, quote: quote}, tlsConf)
 }
 
 func start(t testing.TB, ms *Server, tlsConf *tls.Config) *Server {
@@ -89,20 +100,22 @@ func (m *session) Auth(string) (sasl.Server, error) {
 		m.auth = true
 		return nil
 	})
-	if !m.srv.echoAuth {
+	if m.srv.quote == nil {
 		return plain, nil
 	}
-	return echoingServer{plain}, nil
+	return quotingServer{plain, m.srv.quote}, nil
 }
 
-// echoingServer refuses a login quoting the AUTH line it was sent.
-type echoingServer struct{ sasl.Server }
+// quotingServer refuses a login quoting what it was sent.
+type quotingServer struct {
+	sasl.Server
+	quote func([]byte) string
+}
 
-func (e echoingServer) Next(response []byte) ([]byte, bool, error) {
-	challenge, done, err := e.Server.Next(response)
+func (q quotingServer) Next(response []byte) ([]byte, bool, error) {
+	challenge, done, err := q.Server.Next(response)
 	if err != nil {
-		return nil, false, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
-			Message: "Authentication failed for AUTH PLAIN " + base64.StdEncoding.EncodeToString(response)}
+		return nil, false, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: q.quote(response)}
 	}
 	return challenge, done, nil
 }

@@ -1,0 +1,132 @@
+package collect
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// Retries of a token URL that cannot be reached, or never answers, are
+// logged against the token endpoint, not the API request that needed the
+// token; the counts tell tokens obtained from attempts, and token retries
+// are not API retries.
+func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
+	quit := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-quit:
+		}
+	}))
+	t.Cleanup(hang.Close)
+	t.Cleanup(func() { close(quit) })
+	for _, tc := range []struct {
+		name, tokenURL string
+	}{
+		{"unreachable", closedURL(t) + "/oauth/token"},
+		{"never answers", hang.URL + "/oauth/token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs logBuffer
+			fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
+				c.TokenURL = tc.tokenURL
+				c.HeaderTimeout = 20 * time.Millisecond
+				c.MaxBackoff = 2 * time.Millisecond
+				c.Log = logs.logger()
+			})
+			err := collectOne(t, client, fz.Meetings()[0].UUID)
+			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ZOOM_TOKEN_URL")
+			var retries []string
+			for line := range strings.SplitSeq(logs.String(), "\n") {
+				if strings.Contains(line, "; retry ") {
+					retries = append(retries, line)
+				}
+			}
+			if len(retries) != 5 {
+				t.Fatalf("%d retry warnings, want 5:\n%s", len(retries), logs.String())
+			}
+			for _, line := range retries {
+				if !strings.Contains(line, `endpoint="POST /oauth/token"`) || strings.Contains(line, "participants") || strings.Contains(line, "meeting=") {
+					t.Errorf("a token retry logged against the wrong endpoint: %s", line)
+				}
+			}
+			st := client.Stats()
+			if st.TokenRequests != 0 || st.TokenAttempts != 6 || st.Requests != 0 || st.Retries != 0 {
+				t.Errorf("stats %+v: want 0 tokens of 6 attempts, 0 requests, 0 retries", st)
+			}
+		})
+	}
+	t.Run("tokens that come", func(t *testing.T) {
+		opts := pastOnly(1, 5)
+		opts.Faults.ServerErrors = 2 // every other request fails, the token URL's too
+		fz, client := account(t, opts)
+		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
+			t.Fatal(err)
+		}
+		if st := client.Stats(); st.TokenRequests != 1 || st.TokenAttempts < 1 {
+			t.Errorf("stats %+v: want 1 token", st)
+		}
+	})
+}
+
+// A fixed access token (ZOOM_ACCESS_TOKEN) that Zoom refuses cannot be
+// renewed: the error says it was refused and what to do, never that a new
+// one was fetched, and the run stops at once rather than refusing every
+// meeting in turn.
+func TestFixedTokenRefused(t *testing.T) {
+	check := func(t *testing.T, what string, err error) {
+		t.Helper()
+		mustSay(t, what, err, "Zoom refused the access token from ZOOM_ACCESS_TOKEN", "cannot be renewed",
+			"ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET")
+		if err != nil && strings.Contains(err.Error(), "even after") {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	t.Run("from the start", func(t *testing.T) {
+		fz, _ := account(t, pastOnly(3, 5))
+		client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
+		c := &Collector{Client: client, DB: openDB(t)}
+		err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+		check(t, "meeting", err)
+	})
+	t.Run("expiring in the middle of a run", func(t *testing.T) {
+		opts := pastOnly(8, 25)
+		opts.Faults.ExpireTokens = 4
+		fz, oauth := account(t, opts)
+		// A token of the account, given as ZOOM_ACCESS_TOKEN.
+		tok, _, err := oauth.fetchToken(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
+		c := &Collector{Client: client, DB: openDB(t)}
+		err = c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+		check(t, "past", err)
+		if n := fz.Requests(); n > 4+4 {
+			t.Errorf("%d requests: the run went on after the token was refused", n)
+		}
+		if len(c.Report.Failed) > 0 {
+			t.Errorf("each meeting failed in turn: %v", c.Report.Failed)
+		}
+	})
+}
+
+// tokenPath is the token endpoint's name in logs.
+func TestTokenEndpointName(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://zoom.us/oauth/token":           "POST /oauth/token",
+		"http://127.0.0.1:8080/oauth/token?x=1": "POST /oauth/token",
+		"http://127.0.0.1:8080":                 "POST /",
+	} {
+		u, _ := url.Parse(in)
+		if got := tokenEndpoint(u); got != want {
+			t.Errorf("tokenEndpoint(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
