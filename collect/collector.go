@@ -219,13 +219,17 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 			what = "webinars"
 		}
 		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.Report.Failed), c.total, what)
+		rest := ""
+		if len(c.Report.Failed) < c.total {
+			rest = " (the rest were)"
+		}
 		if partial := c.Report.PartialMeetings + c.Report.PartialWebinars; partial > 0 {
-			failed += fmt.Sprintf(" in full (the rest were), %d of them only in part: what they sent is stored", partial)
+			failed += fmt.Sprintf(" in full%s, %d of them only in part: what they sent is stored", rest, partial)
 			if plan.Mode == ModePast {
 				failed += ", and the next run fetches them again"
 			}
 		} else {
-			failed += " (the rest were)"
+			failed += rest
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.Report.Failed...)))
 	}

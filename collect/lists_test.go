@@ -154,6 +154,9 @@ func TestSummarySaysWhatIsPartial(t *testing.T) {
 			}
 			mustSay(t, tc.name, err, fmt.Sprintf("%d of ", len(r.Failed)), " meetings could not be collected in full",
 				fmt.Sprintf("%d of them only in part", r.PartialMeetings), "fetches them again")
+			if rest := strings.Contains(err.Error(), "(the rest were)"); rest != (len(r.Failed) < r.Meetings) {
+				t.Errorf("%d of %d failed, and the error says the rest were collected: %v", len(r.Failed), r.Meetings, rest)
+			}
 			if ctx.Err() != nil {
 				t.Errorf("the run did not stop by itself")
 			}
@@ -185,7 +188,10 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	mustSay(t, "endless discovery", err, "GET /metrics/meetings?type=past&from=", "page 1: ", "page_count is 1 (total_records 5, page_size 300)",
 		"the 5 meetings it did list were still collected",
 		// Their own lists do not end either.
-		"5 of 5 meetings could not be collected in full")
+		"5 of 5 meetings could not be collected in full, ")
+	if strings.Contains(err.Error(), "the rest were") {
+		t.Errorf("no meeting was collected in full, but the error says the rest were: %v", err)
+	}
 	if c.Report.Meetings != 5 {
 		t.Errorf("%d meetings collected, want the 5 discovery listed: %v", c.Report.Meetings, err)
 	}
