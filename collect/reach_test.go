@@ -148,15 +148,7 @@ func TestNoAnswer(t *testing.T) {
 		}
 	})
 	t.Run("token URL never answers", func(t *testing.T) {
-		quit := make(chan struct{})
-		hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-r.Context().Done():
-			case <-quit:
-			}
-		}))
-		t.Cleanup(hang.Close)
-		t.Cleanup(func() { close(quit) }) // runs first: no answer is held past the test
+		hang := silentServer(t)
 		fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
 			c.TokenURL = hang.URL + "/oauth/token"
 			c.HeaderTimeout = 20 * time.Millisecond
@@ -245,4 +237,20 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// silentServer accepts every request and never answers it, until the
+// request is given up or the test ends.
+func silentServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	quit := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-quit:
+		}
+	}))
+	t.Cleanup(hang.Close)
+	t.Cleanup(func() { close(quit) }) // runs first: no answer is held past the test
+	return hang
 }

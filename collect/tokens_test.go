@@ -2,8 +2,6 @@ package collect
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,15 +15,7 @@ import (
 // token; the counts tell tokens obtained from attempts, and token retries
 // are not API retries.
 func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
-	quit := make(chan struct{})
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-quit:
-		}
-	}))
-	t.Cleanup(hang.Close)
-	t.Cleanup(func() { close(quit) })
+	hang := silentServer(t)
 	for _, tc := range []struct {
 		name, tokenURL string
 	}{
