@@ -164,7 +164,7 @@ func TestReportEmailCommand(t *testing.T) {
 
 	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "wrong-Secret-43")
 	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--to", "ops@example.com", "--from", "r@example.com")
-	oneLine(t, r, 1, "refused the login of reports", "535")
+	oneLine(t, r, 1, "refused the login as reports", "535")
 	if strings.Contains(r.stderr, "wrong-Secret-43") {
 		t.Error("the SMTP password was printed")
 	}
