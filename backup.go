@@ -59,9 +59,18 @@ func runBackup(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// An interruption, however far the copy or its check got, leaves
+	// nothing behind and is not taken for damage.
+	stopped := func() error {
+		f.abort()
+		return interrupted("interrupted: no backup is written to %s", f.path)
+	}
 	n, err := db.Backup(c.Context, f)
 	if err == nil {
 		err = f.finish()
+	}
+	if c.Context.Err() != nil {
+		return stopped()
 	}
 	if err != nil {
 		f.abort()
@@ -70,6 +79,9 @@ func runBackup(c *cli.Context) error {
 	// The copy is checked under its temporary name: a copy that fails
 	// never takes the place of a good backup.
 	r, err := checkCopy(c.Context, f.tempName())
+	if c.Context.Err() != nil {
+		return stopped()
+	}
 	if err != nil {
 		f.abort()
 		kept := "nothing is written to " + f.path

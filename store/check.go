@@ -83,6 +83,9 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 		return nil
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return r, ctx.Err()
+		}
 		r.add("%v", err)
 		return r, nil
 	}
@@ -101,6 +104,9 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 				return nil
 			})
 		})
+		if ctx.Err() != nil {
+			return r, ctx.Err() // an interruption is not damage
+		}
 		if err != nil {
 			r.add("listing the meetings: %v", err)
 			return r, nil
@@ -120,6 +126,12 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 			mc.run(ctx)
 			return nil
 		})
+		if ctx.Err() != nil {
+			// What the meeting's check found after the interruption
+			// (counts short of the samples it did not get to) is not
+			// damage: the check did not finish.
+			return r, ctx.Err()
+		}
 		switch {
 		case errors.Is(err, ErrNotFound) && listed:
 			r.add("meeting %q is listed but cannot be found by its name (a damaged page)", id)
