@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,6 +194,65 @@ func TestDamagedNewestHeader(t *testing.T) {
 	r = zoomqos(t, "", "--db", db, "check", "--quick")
 	if r.code != 1 || !strings.Contains(r.stdout, "its newest header page (page") {
 		t.Errorf("check: %d %q", r.code, r.stdout)
+	}
+
+	// Zeroed, the newest header page says nothing of the write it held:
+	// neither reads nor check may call the other one the newest.
+	clear(data[newest : newest+4096])
+	os.WriteFile(db, data, 0o600)
+	r = zoomqos(t, "", "--db", db, "meetings")
+	if r.code != 0 || !strings.Contains(r.stderr, "damaged past telling which write it held") {
+		t.Errorf("meetings on a file whose newest header page is zeroed: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = zoomqos(t, "", "--db", db, "check", "--quick")
+	if r.code != 1 || !strings.Contains(r.stdout, "if the damaged one held the last write") || strings.Contains(r.stdout, "the newest, is sound") {
+		t.Errorf("check: %d %q", r.code, r.stdout)
+	}
+}
+
+// A header whose checksum agrees but whose root bucket or freelist points
+// at the wrong kind of page (a header page, each other): every command,
+// check included, says so in words, not in Go's.
+func TestHeaderPointingAtTheWrongPage(t *testing.T) {
+	db := incidentDB(t)
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page, meta = 4096, 16
+	set := func(field int, v func(old uint64) uint64) []byte {
+		out := append([]byte(nil), data...)
+		for m := 0; m < 2*page; m += page {
+			at := out[m+meta+field:]
+			binary.NativeEndian.PutUint64(at, v(binary.NativeEndian.Uint64(at)))
+			h := fnv.New64a()
+			h.Write(out[m+meta : m+meta+56])
+			binary.NativeEndian.PutUint64(out[m+meta+56:], h.Sum64())
+		}
+		return out
+	}
+	freelist := binary.NativeEndian.Uint64(data[meta+32:])
+	root := binary.NativeEndian.Uint64(data[meta+16:])
+	dir := t.TempDir()
+	for name, tc := range map[string]struct {
+		data []byte
+		says string
+	}{
+		"root at a header page": {set(16, func(uint64) uint64 { return 0 }), "root page 0"},
+		"root at the freelist":  {set(16, func(uint64) uint64 { return freelist }), fmt.Sprintf("its header points the root bucket at page %d, which is the freelist", freelist)},
+		"freelist at the root":  {set(32, func(uint64) uint64 { return root }), fmt.Sprintf("its header points the freelist at page %d, which is a B-tree page", root)},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
+		if err := os.WriteFile(path, tc.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"meetings"}, {"check"}, {"check", "--quick"}, {"backup", "-o", filepath.Join(dir, "copy.db")},
+			{"dump", "--meeting", incidentMeeting}, {"import", "--meeting", "m", "testdata/participant-qos.json"}} {
+			r := zoomqos(t, "", append([]string{"--db", path}, args...)...)
+			if r.code == 0 || !strings.Contains(r.stderr+r.stdout, tc.says) || strings.Contains(r.stderr+r.stdout, "runtime error") {
+				t.Errorf("%s: %v: exit %d, %q %q, want it to say %q", name, args, r.code, r.stdout, r.stderr, tc.says)
+			}
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -102,7 +104,7 @@ func damage(data []byte, kind uint8, off, arg uint32) (out []byte, what string) 
 		return out, "nothing"
 	}
 	o := int(off % uint32(len(out)))
-	switch kind % 5 {
+	switch kind % 6 {
 	case 0:
 		return out[:o], fmt.Sprintf("cut at %d", o)
 	case 1:
@@ -119,6 +121,22 @@ func damage(data []byte, kind uint8, off, arg uint32) (out []byte, what string) 
 			out[o+i] = byte(r.Uint32())
 		}
 		return out, fmt.Sprintf("%d bytes at %d overwritten", n, o)
+	case 5:
+		// A field of a header page rewritten, its checksum made to agree:
+		// the root bucket, the freelist or the page count pointing
+		// elsewhere, as a bug rather than a bad disk leaves it.
+		const page, meta = 4096, 16
+		m := int(off%2) * page
+		if len(out) < m+page {
+			return out, "nothing"
+		}
+		name, field := [3]string{"root", "freelist", "page count"}[arg%3], [3]int{16, 32, 40}[arg%3]
+		v := uint64(arg/3) % uint64(len(out)/page+2)
+		binary.NativeEndian.PutUint64(out[m+meta+field:], v)
+		h := fnv.New64a()
+		h.Write(out[m+meta : m+meta+56])
+		binary.NativeEndian.PutUint64(out[m+meta+56:], h.Sum64())
+		return out, fmt.Sprintf("header page %d's %s set to %d", m/page, name, v)
 	default:
 		// A page copied over another, as a misdirected write leaves it.
 		const page = 4096
@@ -165,6 +183,9 @@ func openDamaged(t *testing.T, data []byte, kind uint8, off, arg uint32) {
 		if strings.Count(err.Error(), "\n") > 0 {
 			t.Errorf("%s: error is more than one line: %q", what, err)
 		}
+		if strings.Contains(err.Error(), "runtime error") || strings.Contains(err.Error(), "invalid page type") {
+			t.Errorf("%s: error %q is Go's or bbolt's, not one a user can act on", what, err)
+		}
 	}
 
 	db, err := Open(ctx0, path, Options{ReadOnly: true, LockTimeout: time.Minute})
@@ -181,7 +202,7 @@ func openDamaged(t *testing.T, data []byte, kind uint8, off, arg uint32) {
 			// Other data than was stored, read without an error: only a
 			// B-tree pointing at a stale copy of a page can do that, and
 			// `zoomqos check` must say so.
-			if kind%5 == 0 || (cerr == nil && rep.OK()) {
+			if kind%6 == 0 || (cerr == nil && rep.OK()) {
 				t.Errorf("%s: the file reads without an error, but not as stored, and check finds nothing", what)
 			}
 		}
@@ -242,7 +263,7 @@ func TestDamagedFiles(t *testing.T) {
 		openDamaged(t, data, 0, uint32(off), 0)
 		n++
 	}
-	for kind := uint8(1); kind < 5; kind++ {
+	for kind := uint8(1); kind < 6; kind++ {
 		for range 60 {
 			openDamaged(t, data, kind, r.Uint32(), r.Uint32())
 			n++
@@ -257,7 +278,7 @@ func FuzzDamagedFile(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for kind := range uint8(5) {
+	for kind := range uint8(6) {
 		f.Add(kind, uint32(len(data)/2), uint32(3))
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, off, arg uint32) {

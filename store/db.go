@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -187,7 +189,7 @@ func (db *DB) letGo() {
 // opens, and a migration writes, and neither may meet a damaged tree.
 func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	h, err := inspectFile(db.path)
-	if err == nil && h.lostWrite && db.warn != nil && !db.warned {
+	if err == nil && h.warnOnOpen() && db.warn != nil && !db.warned {
 		db.warned = true
 		db.warn(fmt.Sprintf("%s: %s; zoomqos check says more, and the next write makes the header whole again", db.path, h.metaProblem()))
 	}
@@ -372,7 +374,24 @@ func (db *DB) recoverDamage(err *error) {
 // damagedPage words what reading a damaged page raised: bbolt's assertion
 // or the runtime's fault, behind what it means.
 func damagedPage(r any) string {
-	return fmt.Sprintf("a page is damaged (reading it failed: %v)", r)
+	msg := fmt.Sprint(r)
+	var id uint64
+	var flags string
+	switch {
+	case strings.Contains(msg, "out of range"):
+		return "a page is damaged: an entry in it points past its end"
+	case strings.Contains(msg, "nil pointer") || strings.Contains(msg, "fault"):
+		return "a page is damaged: it points outside the file"
+	case strings.HasPrefix(msg, "invalid page type: "):
+		// bbolt's "invalid page type: ID: FLAGS" (flags in hex)
+		if _, err := fmt.Sscanf(msg, "invalid page type: %d: %s", &id, &flags); err == nil {
+			return fmt.Sprintf("a page is damaged: it leads to page %d, which is not a B-tree page (flags 0x%s)", id, flags)
+		}
+	}
+	if _, ok := r.(runtime.Error); ok {
+		return "a page is damaged: it cannot be read"
+	}
+	return fmt.Sprintf("a page is damaged (%s)", msg)
 }
 
 // nameDamage makes damage that a walk found on its own (keys that stopped

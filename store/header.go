@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"syscall"
 )
 
@@ -49,9 +50,12 @@ type fileHeader struct {
 	// damagedMeta is the meta page (0 or 1) that failed its check, -1 if
 	// none: bbolt then reads the file as the other one left it.
 	damagedMeta int
-	// lostWrite: the damaged meta page names a later transaction than the
-	// one read, so what that transaction wrote is not read.
-	lostWrite bool
+	// lostWrite: the damaged meta page names the transaction after the
+	// one read, so what that transaction wrote is not read. lostUnknown:
+	// the damaged page does not say which transaction it held (zeroed, or
+	// a transaction that is neither the one before nor the one after), so
+	// whether a write is lost cannot be told.
+	lostWrite, lostUnknown bool
 }
 
 // metaProblem says what a damaged meta page means for what is read.
@@ -60,7 +64,30 @@ func (h fileHeader) metaProblem() string {
 		return fmt.Sprintf("its newest header page (page %d) is damaged: it reads as the write before left it (transaction %d), without what the last write stored",
 			h.damagedMeta, h.txid)
 	}
+	if h.lostUnknown {
+		return fmt.Sprintf("header page %d is damaged past telling which write it held: the other one is sound (transaction %d), but if the damaged one held the last write, what that write stored is not read",
+			h.damagedMeta, h.txid)
+	}
 	return fmt.Sprintf("header page %d is damaged; the other one, the newest, is sound (transaction %d)", h.damagedMeta, h.txid)
+}
+
+// warnOnOpen says whether a damaged meta page may hide stored data, which
+// every open of the file says.
+func (h fileHeader) warnOnOpen() bool { return h.lostWrite || h.lostUnknown }
+
+// whichWrite says what a damaged meta page held, from its transaction ID:
+// bbolt writes the two in turn, so the other one holds the transaction
+// just before or just after the sound one's.
+func whichWrite(damaged, sound boltMeta) (lost, unknown bool) {
+	switch {
+	case damaged.magic != boltMagic:
+		return false, true
+	case damaged.txid == sound.txid+1:
+		return true, false
+	case damaged.txid+1 == sound.txid:
+		return false, false
+	}
+	return false, true
 }
 
 // need is the size the file must have for every page bbolt may read.
@@ -161,20 +188,48 @@ func inspectFile(path string) (fileHeader, error) {
 	h.damagedMeta = -1
 	switch {
 	case !meta0.valid:
-		h.damagedMeta, h.lostWrite = 0, meta0.magic == boltMagic && meta0.txid > best.txid
+		h.damagedMeta = 0
+		h.lostWrite, h.lostUnknown = whichWrite(meta0, best)
 	case !meta1.valid:
-		h.damagedMeta, h.lostWrite = 1, meta1.magic == boltMagic && meta1.txid > best.txid
+		h.damagedMeta = 1
+		h.lostWrite, h.lostUnknown = whichWrite(meta1, best)
 	}
 	switch {
-	case best.pages < 2 || best.root >= best.pages || (best.freelist != noFreelist && best.freelist >= best.pages):
-		return h, fmt.Errorf("its header is inconsistent (root page %d, freelist page %d, %d pages)", best.root, best.freelist, best.pages)
+	case best.pages < 2 || best.root < 2 || best.root >= best.pages || best.root == best.freelist ||
+		(best.freelist != noFreelist && (best.freelist < 2 || best.freelist >= best.pages)):
+		return h, fmt.Errorf("its header is inconsistent (root page %d, freelist page %d, %d pages; pages 0 and 1 are the header)", best.root, best.freelist, best.pages)
 	case best.pages > uint64(1<<62)/uint64(h.pageSize):
 		return h, fmt.Errorf("its header counts %d pages: impossible", best.pages)
 	case h.size < h.need():
 		return h, fmt.Errorf("it is cut off: %d bytes, but its header counts %d pages of %d bytes (%d bytes)",
 			h.size, h.pages, h.pageSize, h.need())
 	}
+	// The pages the header points at must be what it says they are: bbolt
+	// would read whatever is there as a B-tree or a freelist.
+	if err := h.pageIs(f, "the root bucket", h.root, flagBranch, flagLeaf); err != nil {
+		return h, err
+	}
+	if h.freelist != noFreelist {
+		if err := h.pageIs(f, "the freelist", h.freelist, flagFreelist); err != nil {
+			return h, err
+		}
+	}
 	return h, nil
+}
+
+// pageIs checks, with one small read, that page id holds its own number
+// and one of the kinds given.
+func (h fileHeader) pageIs(f *os.File, what string, id uint64, kinds ...uint16) error {
+	var b [pageHeaderSize]byte
+	if _, err := f.ReadAt(b[:], int64(id)*int64(h.pageSize)); err != nil {
+		return fmt.Errorf("reading %s's page %d: %w", what, id, err)
+	}
+	ne := binary.NativeEndian
+	got, flags := ne.Uint64(b[0:]), ne.Uint16(b[8:])
+	if got != id || !slices.Contains(kinds, flags) {
+		return fmt.Errorf("its header points %s at page %d, which is %s", what, id, pageKind(got, id, flags))
+	}
+	return nil
 }
 
 // FileKind names what a path that is not a regular file is: "a named
@@ -235,4 +290,20 @@ func inspectError(path string, readOnly bool, err error) error {
 		return fmt.Errorf("%s: %w: the file is empty (0 bytes); import or collect some data first", path, ErrNoDatabase)
 	}
 	return fmt.Errorf("%s is %w: %v", path, ErrNotDatabase, err)
+}
+
+// pageKind names what a page whose header says id and flags is, as found
+// where page want was expected.
+func pageKind(id, want uint64, flags uint16) string {
+	switch {
+	case id != want:
+		return fmt.Sprintf("not that page (it says it is page %d)", id)
+	case flags == flagBranch || flags == flagLeaf:
+		return "a B-tree page"
+	case flags == flagMeta:
+		return "a header page"
+	case flags == flagFreelist:
+		return "the freelist"
+	}
+	return fmt.Sprintf("no kind of page bbolt writes (flags %#x)", flags)
 }

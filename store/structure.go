@@ -27,6 +27,7 @@ import (
 const (
 	flagBranch   = 0x01
 	flagLeaf     = 0x02
+	flagMeta     = 0x04
 	flagFreelist = 0x10
 	flagBucket   = 0x01
 	elementSize  = 16
