@@ -26,6 +26,7 @@ type output struct {
 	mode        os.FileMode
 	defaultName string
 	db          string // the database: never written over
+	flag        string // the flag that named path, for messages; "" is -o
 }
 
 // resolve returns the file's path: the path given, or defaultName inside
@@ -67,7 +68,11 @@ func (o output) create() (*atomicFile, error) {
 		return nil, fmt.Errorf("write %s: it is a directory", path)
 	}
 	if o.db != "" && sameFile(path, o.db) {
-		return nil, usageError{fmt.Errorf("-o %s is the database itself: choose another name", o.path)}
+		flag := o.flag
+		if flag == "" {
+			flag = "-o"
+		}
+		return nil, usageError{fmt.Errorf("%s %s is the database itself: choose another name", flag, o.path)}
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {

@@ -134,7 +134,8 @@ func TestCheckAndBackupCommands(t *testing.T) {
 		{"export", "--meeting", incidentMeeting, "--format", "csv", "-o", db},
 		{"backup", "-o", db},
 	} {
-		oneLine(t, zoomqos(t, "", append([]string{"--db", db}, args...)...), 2, "is the database itself")
+		// The flag that named it is the one the message names.
+		oneLine(t, zoomqos(t, "", append([]string{"--db", db}, args...)...), 2, args[len(args)-2]+" "+db+" is the database itself")
 	}
 	if r := zoomqos(t, "", "--db", db, "check", "--quick"); r.code != 0 {
 		t.Errorf("the database after the refusals: %s", r.stdout)

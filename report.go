@@ -223,7 +223,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		return err
 	}
 	counts := plural(doc.Result.Sessions, "session") + ", " + plural(doc.Result.Samples, "sample")
-	written, err := j.put(j.output, j.reportName(), html.Bytes(), stdout, status, "Report", counts)
+	written, err := j.put("-o", j.output, j.reportName(), html.Bytes(), stdout, status, "Report", counts)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		return err
 	}
 	subject := report.EmailSubject(doc.Result)
-	if _, err := j.put(j.email, "report-"+fileSafe(j.meeting)+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
+	if _, err := j.put("--email", j.email, "report-"+fileSafe(j.meeting)+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
 	if !j.send {
@@ -257,10 +257,10 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 	return nil
 }
 
-// put writes data to path ("-": standard output, "": nowhere; a directory:
-// defaultName in it) and says on status where it went. It returns the
-// file's path.
-func (j reportJob) put(path, defaultName string, data []byte, stdout, status io.Writer, what, about string) (string, error) {
+// put writes data to path, named by flag ("-": standard output, "":
+// nowhere; a directory: defaultName in it) and says on status where it
+// went. It returns the file's path.
+func (j reportJob) put(flag, path, defaultName string, data []byte, stdout, status io.Writer, what, about string) (string, error) {
 	switch path {
 	case "":
 		return "", nil
@@ -268,7 +268,7 @@ func (j reportJob) put(path, defaultName string, data []byte, stdout, status io.
 		_, err := stdout.Write(data)
 		return "", err
 	}
-	o := output{path: path, mode: j.mode, defaultName: defaultName, db: j.db}
+	o := output{path: path, mode: j.mode, defaultName: defaultName, db: j.db, flag: flag}
 	written, err := o.write(func(f io.Writer) error { _, err := f.Write(data); return err })
 	if err != nil {
 		return "", err
