@@ -80,12 +80,14 @@ func runAnalyze(c *cli.Context) error {
 			return err
 		}
 	}
-	fleet := c.String("from") != "" || c.String("by") != ""
+	fleet := c.String("from") != "" || c.String("to") != "" || c.String("by") != ""
 	switch {
 	case meeting != "" && fleet:
-		return usageError{errors.New("give --meeting, or --from and --by, not both")}
+		return usageError{errors.New("give --meeting, or --from, --to and --by for a fleet roll-up, not both")}
 	case meeting == "" && !fleet:
 		return usageError{errors.New("say what to analyse: --meeting ID, or --from DATE --by device|location|network|version|datacenter")}
+	case fleet && c.String("by") == "":
+		return usageError{errors.New("a fleet roll-up needs --by device|location|network|version|datacenter")}
 	}
 	db, err := openStore(c, true)
 	if err != nil {

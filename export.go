@@ -76,6 +76,9 @@ func runExport(c *cli.Context) error {
 		if err := checkMeetingID("--meeting", meeting); err != nil {
 			return err
 		}
+		if c.String("from") != "" || c.String("to") != "" {
+			return usageError{errors.New("--meeting exports the whole meeting, --from and --to the meetings of some days: give one or the other")}
+		}
 	}
 	mode, err := fileMode(c)
 	if err != nil {

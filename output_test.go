@@ -313,6 +313,10 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 		{[]string{"reparse", "junk", "--meeting", "m"}, 2, []string{`unexpected argument "junk"`}},
 		{[]string{"analyze", "--meeting", incidentMeeting, "--loss-pct", "200"}, 2, []string{"the loss threshold is a percentage: at most 100, not 200"}},
 		{[]string{"import", "--meeting", "m", "testdata/list-page.json", "--type", "live"}, 2, []string{"--type after the files is not read: put flags before the files"}},
+		// Flags that would be ignored are refused.
+		{[]string{"analyze", "--meeting", incidentMeeting, "--to", "2026-11-01"}, 2, []string{"give --meeting, or --from, --to and --by for a fleet roll-up, not both"}},
+		{[]string{"export", "--meeting", incidentMeeting, "--from", "2025-01-01", "--to", "2025-01-02", "-o", "x.csv"}, 2, []string{"--meeting exports the whole meeting, --from and --to the meetings of some days"}},
+		{[]string{"analyze", "--from", "2026-11-01"}, 2, []string{"a fleet roll-up needs --by device|location|network|version|datacenter"}},
 	} {
 		r := zoomqos(t, "", append([]string{"--db", db}, tc.args...)...)
 		oneLine(t, r, tc.code, tc.words...)
