@@ -282,6 +282,25 @@ func TestConfigFileEverywhere(t *testing.T) {
 		"ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM", "ZOOM_CLIENT_SECRET", "ZOOMQOS_LOCK_TIMEOUT")
 	os.WriteFile(cfg, []byte("ZOOMQOS_CONFIG=/elsewhere\n"), 0o600)
 	oneLine(t, zoomqos(t, "", "meetings"), 1, "cannot be set inside it")
+	os.WriteFile(cfg, []byte("zoom_client_secret=TopSecretValue12345\n"), 0o600)
+	r = zoomqos(t, "", "meetings")
+	oneLine(t, r, 1, "line 1: unknown key zoom_client_secret: keys are written in capitals (ZOOM_CLIENT_SECRET)")
+
+	// Quotes: an unclosed one is an error that does not quote the value; a
+	// quoted value may hold a # and be followed by a comment.
+	os.WriteFile(cfg, []byte("ZOOM_CLIENT_SECRET=\"TopSecretValue12345\n"), 0o600)
+	r = zoomqos(t, "", "meetings")
+	oneLine(t, r, 1, "line 1: ZOOM_CLIENT_SECRET: the value's opening quote is not closed")
+	if strings.Contains(r.stderr, "TopSecret") {
+		t.Errorf("the error quotes the secret: %s", r.stderr)
+	}
+	os.WriteFile(cfg, []byte("ZOOM_CLIENT_SECRET='Top' Secret\n"), 0o600)
+	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOM_CLIENT_SECRET: text after the value's closing quote")
+	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_MAIL_FROM=\"QoS #1 <qos@example.com>\"  # the sender\n"), 0o600)
+	if r := zoomqos(t, "", "report", "--meeting", "m", "--email", "-", "--to", "ops@example.com"); r.code != 0 ||
+		!strings.Contains(r.stdout, "From: \"QoS #1\" <qos@example.com>") {
+		t.Errorf("a quoted value with a # and a comment after it: %d %q", r.code, r.stderr)
+	}
 
 	// The thresholds' help says each default once.
 	r = zoomqos(t, "", "analyze", "--help")

@@ -192,6 +192,8 @@ func (cfg *config) read(f *os.File) error {
 		switch {
 		case k == "ZOOMQOS_CONFIG":
 			return fmt.Errorf("config file %s line %d: ZOOMQOS_CONFIG names the config file; it cannot be set inside it", cfg.path, n)
+		case !slices.Contains(settingKeys(), k) && slices.Contains(settingKeys(), strings.ToUpper(k)):
+			return fmt.Errorf("config file %s line %d: unknown key %s: keys are written in capitals (%s)", cfg.path, n, k, strings.ToUpper(k))
 		case !slices.Contains(settingKeys(), k) && !looksLikeKey(k):
 			// Perhaps a value in the wrong place: do not repeat it.
 			return fmt.Errorf("config file %s line %d: want KEY=VALUE", cfg.path, n)
@@ -199,8 +201,16 @@ func (cfg *config) read(f *os.File) error {
 			return fmt.Errorf("config file %s line %d: unknown key %s (known: %s)", cfg.path, n, k,
 				strings.Join(settingKeys(), ", "))
 		}
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
+		if v != "" && (v[0] == '"' || v[0] == '\'') {
+			// A quoted value, perhaps with a comment after it.
+			end := strings.IndexByte(v[1:], v[0])
+			if end < 0 {
+				return fmt.Errorf("config file %s line %d: %s: the value's opening quote is not closed", cfg.path, n, k)
+			}
+			if rest := strings.TrimSpace(v[end+2:]); rest != "" && !strings.HasPrefix(rest, "#") {
+				return fmt.Errorf("config file %s line %d: %s: text after the value's closing quote (put a # before a comment)", cfg.path, n, k)
+			}
+			v = v[1 : end+1]
 		} else if i := strings.Index(v, " #"); i >= 0 {
 			v = strings.TrimSpace(v[:i]) // a comment after the value
 		} else if i := strings.Index(v, "\t#"); i >= 0 {
