@@ -258,47 +258,66 @@ func TestHeaderPointingAtTheWrongPage(t *testing.T) {
 }
 
 // Ctrl-C at any moment of a backup (the copy, or the check of the copy)
-// says interrupted, exit 130, and leaves nothing in the directory; it is
-// never taken for damage. A backup the interruption came too late for is
-// whole and checked.
-func TestBackupInterrupted(t *testing.T) {
+// or a split export says interrupted, exit 130, and leaves nothing in the
+// directory (no temporary, no empty day directory); it is never taken for
+// damage. A backup or export the interruption came too late for is whole.
+func TestInterruptedAtAnyMoment(t *testing.T) {
 	db := tempDB(t)
 	if r := zoomqos(t, "", "--db", db, "demo", "--participants", "60", "--minutes", "120", "-o", filepath.Join(t.TempDir(), "r.html")); r.code != 0 {
 		t.Fatalf("demo: %s", r.stderr)
 	}
-	outcomes := map[int]int{}
-	for i := range 40 {
-		dir := t.TempDir()
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan result, 1)
-		go func() {
-			var out, errb bytes.Buffer
-			code := run(ctx, []string{"zoomqos", "--db", db, "backup", "-o", dir}, strings.NewReader(""), &out, &errb)
-			done <- result{code, out.String(), errb.String()}
-		}()
-		// From at once to after the backup: whatever the machine's speed,
-		// every outcome below is a right one.
-		time.Sleep(time.Duration(i*i) * 50 * time.Microsecond)
-		cancel()
-		r := <-done
-		outcomes[r.code]++
-		entries, _ := os.ReadDir(dir)
-		switch r.code {
-		case 130:
-			oneLine(t, r, 130, "interrupted")
-			if len(entries) != 0 {
-				t.Errorf("an interrupted backup left %v", entries)
-			}
-		case 0:
+	for _, tc := range []struct {
+		name string
+		args func(dir string) []string
+		ok   func(t *testing.T, dir string)
+	}{
+		{"backup", func(dir string) []string { return []string{"backup", "-o", dir} }, func(t *testing.T, dir string) {
+			entries, _ := os.ReadDir(dir)
 			if len(entries) != 1 {
 				t.Fatalf("a backup left %v", entries)
 			}
 			if c := zoomqos(t, "", "--db", filepath.Join(dir, entries[0].Name()), "check", "--quick"); c.code != 0 {
 				t.Errorf("the backup fails its check: %s", c.stdout)
 			}
-		default:
-			t.Errorf("interrupted after %d µs: exit %d: %s", i*i*50, r.code, r.stderr)
-		}
+		}},
+		{"split export", func(dir string) []string {
+			return []string{"export", "--from", "2020-01-01", "--split", "day", "--format", "csv", "-o", dir}
+		}, func(t *testing.T, dir string) {
+			if files, _ := filepath.Glob(filepath.Join(dir, "day=*", "zoomqos.csv")); len(files) != 1 {
+				t.Errorf("an export left %v", files)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			outcomes := map[int]int{}
+			for i := range 40 {
+				dir := t.TempDir()
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan result, 1)
+				go func() {
+					var out, errb bytes.Buffer
+					code := run(ctx, append([]string{"zoomqos", "--db", db}, tc.args(dir)...), strings.NewReader(""), &out, &errb)
+					done <- result{code, out.String(), errb.String()}
+				}()
+				// From at once to after the command: whatever the
+				// machine's speed, every outcome below is a right one.
+				time.Sleep(time.Duration(i*i) * 50 * time.Microsecond)
+				cancel()
+				r := <-done
+				outcomes[r.code]++
+				switch r.code {
+				case 130:
+					oneLine(t, r, 130, "interrupted")
+					if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+						t.Errorf("interrupted, it left %v", entries)
+					}
+				case 0:
+					tc.ok(t, dir)
+				default:
+					t.Errorf("interrupted after %d µs: exit %d: %s", i*i*50, r.code, r.stderr)
+				}
+			}
+			t.Logf("outcomes by exit status: %v", outcomes)
+		})
 	}
-	t.Logf("outcomes by exit status: %v", outcomes)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -126,12 +127,19 @@ func runExport(c *cli.Context) error {
 		days, _ := filepath.Glob(filepath.Join(out, "day=*"))
 		for _, d := range days {
 			removeStale(d, "zoomqos."+format)
+			os.Remove(d) // a day's directory that holds nothing now
 		}
 	}
 	var done []*atomicFile
+	var made []string // day directories this run made
 	defer func() {
 		for _, f := range done {
 			f.abort()
+		}
+		if done != nil {
+			for _, d := range made {
+				os.Remove(d) // only if empty: another export's files stay
+			}
 		}
 	}()
 	open := func(day time.Time) (io.WriteCloser, error) {
@@ -143,7 +151,11 @@ func runExport(c *cli.Context) error {
 			o.path = filepath.Join(out, "day="+day.Format(time.DateOnly), "zoomqos."+format)
 			// The directories hold personal data too: only the user
 			// enters them unless the mode says otherwise.
-			if err := os.MkdirAll(filepath.Dir(o.path), dirMode(mode)); err != nil {
+			dir := filepath.Dir(o.path)
+			if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+				made = append(made, dir)
+			}
+			if err := os.MkdirAll(dir, dirMode(mode)); err != nil {
 				return nil, fmt.Errorf("write %s: %w", o.path, unwrapPath(err))
 			}
 		}

@@ -214,6 +214,9 @@ func TestStaleTemporariesAreRemoved(t *testing.T) {
 	if _, err := os.Stat(leftover); err == nil {
 		t.Error("a killed split export's temporary is still there")
 	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("a killed split export's day directory, empty now, is still there")
+	}
 }
 
 // The demo uses a database of its own unless --db names one on its command
