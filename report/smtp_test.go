@@ -183,6 +183,10 @@ func TestSMTPRefusalQuotingThePasswordInParts(t *testing.T) {
 			p := r[bytes.LastIndexByte(r, 0)+1:]
 			return fmt.Sprintf("bad password ...%s", p[9:])
 		}, []string{wrong[9:]}},
+		quote{"a piece of the password", func(r []byte) string {
+			p := r[bytes.LastIndexByte(r, 0)+1:]
+			return fmt.Sprintf("password %s rejected", p[11:21])
+		}, []string{wrong[11:21]}},
 	)
 	for _, q := range quotes {
 		srv := smtptest.StartQuoting(t, "reports", "right-pass", nil, q.fn)

@@ -27,14 +27,18 @@ func encode(form byte, user, sec, pre, post string, shape []byte) string {
 		}
 		return s
 	}
-	// cut keeps a beginning (or, by shape, an end) of s.
+	// cut keeps a beginning, an end or (by shape) a piece of s.
 	cut := func(s string) string {
 		if len(s) == 0 {
 			return s
 		}
 		n := at(0) % (len(s) + 1)
-		if at(1)&1 == 1 {
+		switch at(1) % 3 {
+		case 1:
 			return s[len(s)-n:]
+		case 2:
+			from := at(2) % (len(s) - n + 1)
+			return s[from : from+n]
 		}
 		return s[:n]
 	}
@@ -77,7 +81,7 @@ func encode(form byte, user, sec, pre, post string, shape []byte) string {
 }
 
 // leaks says what of sec text gives away: the whole of it, or a run of
-// MinRun bytes or more that begins or ends it (within a line).
+// MinRun bytes or more from anywhere in it (within a line).
 func leaks(text, sec string) string {
 	if Reveals(text, sec) {
 		return "the secret"
@@ -113,8 +117,7 @@ func FuzzScrub(f *testing.F) {
 }
 
 // FuzzWriter writes text in pieces: whatever the pieces, no secret, nor
-// a run of MinRun bytes that begins or ends one, survives, and nothing
-// else changes.
+// a run of MinRun bytes from one, survives, and nothing else changes.
 func FuzzWriter(f *testing.F) {
 	f.Add("s3cr3t-value", "a line with s3cr3t-value\nand another s3cr3t-\r", []byte{3, 20, 1})
 	f.Add(pass, "Basic "+base64.StdEncoding.EncodeToString([]byte("u:"+pass))+"\n", []byte{9})

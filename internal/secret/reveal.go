@@ -30,20 +30,19 @@ func Reveals(text, sec string) bool {
 }
 
 // RevealsPart reports whether text gives away, in any form Reveals
-// undoes, a run of MinRun bytes or more that begins or ends sec (the
-// whole of it, if it is shorter): what a server that quotes a credential
-// cut short shows.
+// undoes, a run of MinRun bytes or more from anywhere in sec (the whole of
+// it, if it is shorter): what a server that quotes a credential cut short,
+// or a piece of it, shows.
 func RevealsPart(text, sec string) bool {
 	if sec == "" {
 		return false
 	}
-	var runs []string
+	var parts []string
 	for _, f := range []string{sec, strings.ReplaceAll(sec, " ", "+")} {
-		m := min(len(f), MinRun)
-		runs = append(runs, f[:m], f[len(f)-m:])
+		parts = append(parts, runs(f)...)
 	}
 	return reveals(text, func(s string) bool {
-		for _, r := range runs {
+		for _, r := range parts {
 			if strings.Contains(s, r) {
 				return true
 			}

@@ -20,10 +20,11 @@
 // included) in either order, so that every way an encoder may write a
 // secret is found, not only the ways the standard library does.
 //
-// Servers also quote a credential cut short ("Sx9qZ%2B%2Fw..."), or split
-// across the lines of a reply. So it is not only the whole of a form that
-// goes: any run of MinRun characters or more that begins or ends a form
-// of a secret is replaced too, and so is a base64 word that holds the
+// Servers also quote a credential cut short ("Sx9qZ%2B%2Fw..."), a piece
+// of it, or split it across the lines of a reply. So it is not only the
+// whole of a form that goes: any run of MinRun characters or more from
+// anywhere in a form of a secret is replaced too (as far as the text
+// follows the form, both ways), and so is a base64 word that holds the
 // encoding of MinRun such characters.
 package secret
 
@@ -48,13 +49,13 @@ const Redacted = "[redacted]"
 // ordinary words.
 const MinLen = 4
 
-// MinRun is the shortest run of characters that begins or ends a form of
-// a secret (the secret, URL-encoded, JSON-escaped; or the bytes a base64
-// word encodes) that Scrub takes out when it is not the whole of it: a
-// credential quoted cut short, or cut in two by a line break. Eight
+// MinRun is the shortest run of characters from a form of a secret (the
+// secret, URL-encoded, JSON-escaped; or the bytes a base64 word encodes)
+// that Scrub takes out when it is not the whole of it: a credential quoted
+// cut short, a piece of it, or one cut in two by a line break. Eight
 // characters of a secret do not turn up in ordinary text by chance, and a
-// cut that leaves fewer than eight leaves little to guess from (a fixed
-// eight rather than half the secret: half of a long secret is a lot).
+// piece shorter than eight leaves little to guess from (a fixed eight
+// rather than half the secret: half of a long secret is a lot).
 const MinRun = 8
 
 // Set is a set of secrets to take out of text. The zero value is an empty
@@ -74,13 +75,13 @@ type Set struct {
 type pattern struct {
 	text string
 	b64  bool  // a run of base64 (standard alphabet): the whole base64 word around it goes
-	ends []end // not b64: the forms text begins or ends, to follow as far as they go
+	ends []end // not b64: the forms text is part of, to follow as far as they go
 }
 
-// end is a form of a secret that a pattern begins (head) or ends.
+// end is a form of a secret that a pattern is part of, at byte at.
 type end struct {
 	form string
-	head bool
+	at   int
 }
 
 // Add adds secrets; empty ones and ones shorter than MinLen are ignored.
@@ -104,15 +105,14 @@ func (s *Set) Add(secrets ...string) {
 			plain = append(slices.Clip(plain), strings.ReplaceAll(sec, " ", "+"))
 		}
 		for _, v := range plain {
-			m := min(len(v), MinRun)
-			s.addPlain(v[:m], end{v, true})
-			s.addPlain(v[len(v)-m:], end{v, false})
+			for i, w := range runs(v) {
+				s.addPlain(w, end{v, i})
+			}
 		}
 		for _, v := range forms {
-			m := min(len(v), MinRun)
-			for _, a := range []string{v[:m], v[len(v)-m:]} {
+			for _, w := range runs(v) {
 				for k := range 3 {
-					if c := core(a, k); len(c) >= MinLen {
+					if c := core(w, k); len(c) >= MinLen {
 						s.addBase64(c)
 					}
 				}
@@ -122,6 +122,19 @@ func (s *Set) Add(secrets ...string) {
 		s.maxLen = max(s.maxLen, 24*len(sec)+4)
 		s.lines = s.lines || strings.ContainsAny(sec, "\r\n")
 	}
+}
+
+// runs are the runs of MinRun bytes in v, each at its offset (v itself
+// when it is shorter).
+func runs(v string) []string {
+	if len(v) <= MinRun {
+		return []string{v}
+	}
+	out := make([]string, 0, len(v)-MinRun+1)
+	for i := 0; i+MinRun <= len(v); i++ {
+		out = append(out, v[i:i+MinRun])
+	}
+	return out
 }
 
 func (s *Set) addPlain(text string, e end) {
@@ -307,25 +320,22 @@ func (s *Set) find(v view, spans *[]span) {
 	}
 }
 
-// follow widens a pattern found at i to as much of the forms it begins or
-// ends as the text holds.
+// follow widens a pattern found at i to as much of the forms it is part
+// of as the text holds, both ways.
 func follow(t string, i int, p *pattern) span {
 	sp := span{i, i + len(p.text)}
 	for _, e := range p.ends {
-		if e.head {
-			n := len(p.text)
-			for i+n < len(t) && n < len(e.form) && t[i+n] == e.form[n] {
-				n++
-			}
-			sp.to = max(sp.to, i+n)
-			continue
-		}
-		j, k := i, len(e.form)-len(p.text)
+		j, k := i, e.at
 		for j > 0 && k > 0 && t[j-1] == e.form[k-1] {
 			j--
 			k--
 		}
-		sp.from = min(sp.from, j)
+		n, m := i+len(p.text), e.at+len(p.text)
+		for n < len(t) && m < len(e.form) && t[n] == e.form[m] {
+			n++
+			m++
+		}
+		sp.from, sp.to = min(sp.from, j), max(sp.to, n)
 	}
 	return sp
 }
