@@ -81,6 +81,10 @@ func (o output) create() (*atomicFile, error) {
 	removeStale(dir, base)
 	f, err := os.CreateTemp(dir, "."+base+tmpMarker+"*")
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// The directory to write in is missing: say which.
+			return nil, fmt.Errorf("write %s: there is no directory %s", o.path, filepath.Clean(dir))
+		}
 		return nil, fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	if err := lockFile(f); err != nil {

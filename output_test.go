@@ -154,6 +154,9 @@ func TestOutputFiles(t *testing.T) {
 		t.Errorf("the error names the temporary file: %s", r.stderr)
 	}
 	noTemporaries(t, dir)
+	missing := filepath.Join(dir, "no-such-dir") + "/"
+	oneLine(t, zoomqos(t, "", "--db", db, "backup", "-o", missing), 1, "write "+missing+": there is no directory "+filepath.Clean(missing))
+	oneLine(t, zoomqos(t, "", "--db", db, "dump", "--meeting", incidentMeeting, "-o", missing+"x.csv"), 1, "there is no directory "+filepath.Clean(missing))
 
 	// Interrupted: nothing half-written, no temporary.
 	ctx, cancel := context.WithCancel(context.Background())
