@@ -217,6 +217,12 @@ func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("open database %s: %w", db.path, err)
 	}
+	// With the lock held no writer changes the file: the pages its header
+	// points at can be checked now, before anything reads them.
+	if h, err = inspectPages(db.path); err != nil {
+		b.Close()
+		return nil, inspectError(db.path, db.readOnly, err)
+	}
 	db.mapLen = fi.Size()
 	if err := db.init(ctx, b, h); err != nil {
 		b.Close()

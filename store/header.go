@@ -204,8 +204,24 @@ func inspectFile(path string) (fileHeader, error) {
 		return h, fmt.Errorf("it is cut off: %d bytes, but its header counts %d pages of %d bytes (%d bytes)",
 			h.size, h.pages, h.pageSize, h.need())
 	}
-	// The pages the header points at must be what it says they are: bbolt
-	// would read whatever is there as a B-tree or a freelist.
+	return h, nil
+}
+
+// inspectPages is inspectFile, and checks that the pages the header points
+// at are what it says they are: bbolt would read whatever is there as a
+// B-tree or a freelist. It is for a caller that holds the file's lock: a
+// writer reuses pages, and without the lock two commits between reading
+// the header and reading the page could put something else there.
+func inspectPages(path string) (fileHeader, error) {
+	h, err := inspectFile(path)
+	if err != nil {
+		return h, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return h, err
+	}
+	defer f.Close()
 	if err := h.pageIs(f, "the root bucket", h.root, flagBranch, flagLeaf); err != nil {
 		return h, err
 	}

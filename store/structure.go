@@ -59,7 +59,7 @@ func (s *structure) add(format string, a ...any) {
 // design (a write cut off as it wrote the header), and heals it with the
 // next write.
 func checkFile(path string, limit int, metas bool) (problems []string, count int, err error) {
-	h, err := inspectFile(path)
+	h, err := inspectPages(path)
 	if err != nil {
 		return nil, 0, err
 	}
