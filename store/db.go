@@ -189,10 +189,6 @@ func (db *DB) letGo() {
 // opens, and a migration writes, and neither may meet a damaged tree.
 func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	h, err := inspectFile(db.path)
-	if err == nil && h.warnOnOpen() && db.warn != nil && !db.warned {
-		db.warned = true
-		db.warn(fmt.Sprintf("%s: %s; zoomqos check says more, and the next write makes the header whole again", db.path, h.metaProblem()))
-	}
 	switch {
 	case err == nil:
 	case !db.readOnly && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, errEmptyFile)):
@@ -222,6 +218,12 @@ func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	if h, err = inspectPages(db.path); err != nil {
 		b.Close()
 		return nil, inspectError(db.path, db.readOnly, err)
+	}
+	// Said here, not before the lock: a header page read while a writer
+	// writes it may look damaged.
+	if h.warnOnOpen() && db.warn != nil && !db.warned {
+		db.warned = true
+		db.warn(fmt.Sprintf("%s: %s; zoomqos check says more, and the next write makes the header whole again", db.path, h.metaProblem()))
 	}
 	db.mapLen = fi.Size()
 	if err := db.init(ctx, b, h); err != nil {
