@@ -11,6 +11,7 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -142,7 +143,9 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	sent := base64.StdEncoding.EncodeToString([]byte("\x00" + s.user + "\x00" + c.Password))
 	// reply quotes a server reply on one line, scrubbed as a whole: a
 	// quote split across the lines of a reply is found as well.
-	reply := func(err error) string { return secrets.Scrub(unquoteAuth(smtpReply(err), sent)) }
+	reply := func(err error) string {
+		return strings.Join(strings.Fields(secrets.ScrubSplit(unquoteAuth(smtpReply(err), sent), replyLineCode)), " ")
+	}
 	if s.user != "" && c.Password == "" {
 		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", s.user)
 	}
@@ -235,16 +238,23 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	return nil
 }
 
-// smtpReply is a server's reply for a message: its code and text, the
-// lines of a reply of several joined into one.
+// smtpReply is a server's reply for a message: its code and text, with
+// the lines of a reply of several.
 func smtpReply(err error) string {
 	var te *textproto.Error
-	msg := err.Error()
 	if errors.As(err, &te) {
-		msg = fmt.Sprintf("%d %s", te.Code, te.Msg)
+		return fmt.Sprintf("%d %s", te.Code, te.Msg)
 	}
-	return strings.Join(strings.Fields(msg), " ")
+	return err.Error()
 }
+
+// replyCode is what begins a line of a reply of several: its code, and an
+// enhanced status code ("535-5.7.8 ").
+var replyCode = regexp.MustCompile(`^\s*(\d{3}[ -])?\s*(\d\.\d{1,3}\.\d{1,3}\s)?\s*`)
+
+// replyLineCode is the length of what begins line that is no part of the
+// server's message: a secret split across lines is read without it.
+func replyLineCode(line string) int { return len(replyCode.FindString(line)) }
 
 // unquoteAuth takes out of a reply every word of base64 (four characters
 // or more) that is part of sent, the AUTH PLAIN line's: however a server

@@ -170,7 +170,20 @@ func TestSMTPRefusalQuotingThePasswordInParts(t *testing.T) {
 			return "Authentication failed for AUTH PLAIN " + s[:k] + "\nrest: " + s[k:]
 		}, []string{b64[:k], b64[k:]}})
 	}
+	// The password itself, decoded, split across two lines anywhere; and
+	// 8 characters of it split in two, as a server that quotes a few on
+	// each line of its reply does.
+	for k := 1; k < len(wrong); k += 2 {
+		quotes = append(quotes, quote{fmt.Sprintf("the password split at %d", k), func(r []byte) string {
+			p := r[bytes.LastIndexByte(r, 0)+1:]
+			return fmt.Sprintf("bad %s\r\n%s end", p[:k], p[k:])
+		}, []string{wrong[:k], wrong[k:]}})
+	}
 	quotes = append(quotes,
+		quote{"8 characters over two lines", func(r []byte) string {
+			p := r[bytes.LastIndexByte(r, 0)+1:]
+			return fmt.Sprintf("bad %s\n%s", p[:4], p[4:8])
+		}, []string{wrong[:4], wrong[4:8]}},
 		quote{"three lines", func(r []byte) string {
 			s := base64.StdEncoding.EncodeToString(r)
 			return "Authentication failed\nfor AUTH PLAIN " + s[:15] + "\n" + s[15:31] + "\n" + s[31:]

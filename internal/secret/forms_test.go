@@ -263,3 +263,49 @@ func TestScrubMarkerIsStable(t *testing.T) {
 		}
 	}
 }
+
+// A secret, or MinRun bytes of one, split across the lines of a reply of
+// several (each line after the first beginning with its codes): ScrubSplit
+// takes out the pieces on both sides of every break, however short, and
+// leaves lines that hold no secret as they are.
+func TestScrubSplit(t *testing.T) {
+	code := func(line string) int {
+		for _, c := range []string{"535 5.7.8 ", "535-5.7.8 "} {
+			if strings.HasPrefix(line, c) {
+				return len(c)
+			}
+		}
+		return 0
+	}
+	for _, sec := range mangled {
+		if strings.ContainsAny(sec, "\r\n") {
+			continue // its own line breaks would make lines of it
+		}
+		var s Set
+		s.Add(sec)
+		for i := 0; i < len(sec); i++ {
+			for j := i + MinRun; j <= len(sec); j++ {
+				piece := sec[i:j]
+				for k := 1; k < len(piece); k++ {
+					text := "535-5.7.8 bad " + piece[:k] + "\r\n535 5.7.8 " + piece[k:] + " end"
+					out := s.ScrubSplit(text, code)
+					joined := strings.ReplaceAll(strings.ReplaceAll(out, "\r\n535 5.7.8 ", ""), "\n", "")
+					_, second, split := strings.Cut(out, "\n")
+					if RevealsPart(joined, sec) || strings.Contains(out, piece[:k]+"\r") || split && strings.HasPrefix(strings.TrimPrefix(second, "535 5.7.8 "), piece[k:]) {
+						t.Errorf("%q split at %d: %q", piece, k, out)
+					}
+					if !strings.HasPrefix(out, "535-5.7.8 bad ") || !strings.HasSuffix(out, " end") {
+						t.Errorf("%q split at %d: the text around went too: %q", piece, k, out)
+					}
+				}
+			}
+		}
+	}
+	var s Set
+	s.Add("Zk3vQ9xLmT2pW8rYc4nB6dHs1jF0aGe5")
+	for _, text := range []string{"535-5.7.8 Authentication\n535 5.7.8 failed", "250-mail.example.com\n250-AUTH PLAIN LOGIN\n250 8BITMIME"} {
+		if out := s.ScrubSplit(text, code); out != text {
+			t.Errorf("%q scrubbed to %q", text, out)
+		}
+	}
+}

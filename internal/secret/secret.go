@@ -250,12 +250,64 @@ func (s *Set) Scrub(text string) string {
 
 type span struct{ from, to int }
 
-func (s *Set) scrubOnce(text string) string {
+func (s *Set) scrubOnce(text string) string { return s.scrubView(text, view{text: text}) }
+
+// ScrubSplit is Scrub for text whose lines a server cut one message into
+// (a multi-line SMTP reply). It also reads the text with each line break,
+// and what skip says begins the line after it (a reply code), taken out:
+// a secret split across the lines is found too, and replaced together
+// with the breaks between its pieces.
+func (s *Set) ScrubSplit(text string, skip func(line string) int) string {
+	if s == nil || !strings.Contains(text, "\n") {
+		return s.Scrub(text)
+	}
+	// Joined first: a piece on one line scrubbed alone would leave the
+	// piece on the next with nothing to join.
+	s.mu.RLock()
+	if len(s.secrets) > 0 {
+		for range 16 {
+			next := s.scrubView(text, joined(text, skip))
+			if next == text {
+				break
+			}
+			text = next
+		}
+	}
+	s.mu.RUnlock()
+	return s.Scrub(text)
+}
+
+// joined is a view of text without its line breaks (and carriage
+// returns), nor what skip says begins each line after the first.
+func joined(text string, skip func(string) int) view {
+	v := view{from: make([]int32, 0, len(text)), to: make([]int32, 0, len(text))}
+	b := make([]byte, 0, len(text))
+	at := 0
+	for i, line := range strings.Split(text, "\n") {
+		body := strings.TrimSuffix(line, "\r")
+		n := 0
+		if i > 0 {
+			n = min(max(skip(body), 0), len(body))
+		}
+		for j := n; j < len(body); j++ {
+			b = append(b, body[j])
+			v.from = append(v.from, int32(at+j))
+			v.to = append(v.to, int32(at+j+1))
+		}
+		at += len(line) + 1
+	}
+	v.text = string(b)
+	return v
+}
+
+// scrubView replaces in text what v, a view of it, shows of a secret, as
+// it is or with its escapes undone.
+func (s *Set) scrubView(text string, v view) string {
 	var spans []span
-	s.find(view{text: text}, &spans)
-	if strings.ContainsAny(text, `%\`) {
-		for _, v := range views(text) {
-			s.find(v, &spans)
+	s.find(v, &spans)
+	if strings.ContainsAny(v.text, `%\`) {
+		for _, d := range viewsOf(v) {
+			s.find(d, &spans)
 		}
 	}
 	if len(spans) == 0 {
@@ -398,12 +450,12 @@ func (v view) span(sp span) span {
 	return span{int(v.from[sp.from]), int(v.to[sp.to-1])}
 }
 
-// views are the views of text with one or two layers of escapes
+// viewsOf are the views of base's text with one or two layers of escapes
 // undone, URL-encoding and JSON's in either order: those that differ from
-// text and from each other.
-func views(text string) []view {
+// it and from each other, each mapped to the original text.
+func viewsOf(base view) []view {
 	var out []view
-	seen := map[string]bool{text: true}
+	seen := map[string]bool{base.text: true}
 	layer := func(v view) []view {
 		var next []view
 		for _, pct := range []bool{true, false} {
@@ -414,7 +466,7 @@ func views(text string) []view {
 		}
 		return next
 	}
-	for _, v := range layer(view{text: text}) {
+	for _, v := range layer(base) {
 		out = append(out, v)
 		out = append(out, layer(v)...)
 	}
