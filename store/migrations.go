@@ -47,8 +47,17 @@ func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
-			k, _ := tx.Cursor().First()
+			c := tx.Cursor()
+			k, v := c.First()
 			empty = k == nil
+			// The top of a bbolt file holds buckets only: a value there
+			// means its header points the root at a page of data.
+			for n := 0; k != nil && n < 64; n++ {
+				if v != nil {
+					return fmt.Errorf("%s is %w: its header's root bucket is a page of data, not the top of the file (run zoomqos check)", db.path, ErrNotDatabase)
+				}
+				k, v = c.Next()
+			}
 			return nil
 		}
 		if string(meta.Get(keyApp)) != string(appName) {
@@ -66,7 +75,7 @@ func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 	}
 	switch {
 	case version == 0 && !empty:
-		return fmt.Errorf("%s is %w (a bbolt file from another program)", db.path, ErrNotDatabase)
+		return fmt.Errorf("%s is %w (no zoomqos marker: a bbolt file from another program, or one whose header's root is damaged; zoomqos check says more)", db.path, ErrNotDatabase)
 	case version > SchemaVersion:
 		return fmt.Errorf("%s was %w (schema %d; this zoomqos reads up to %d): upgrade zoomqos, the file is left as it is",
 			db.path, ErrNewerSchema, version, SchemaVersion)
