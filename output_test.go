@@ -280,10 +280,25 @@ func TestConfigFileEverywhere(t *testing.T) {
 	oneLine(t, zoomqos(t, "", "meetings"), 1, "config file "+cfg+" line 2: ZOOMQOS_JITTER_MS: not a number")
 	os.WriteFile(cfg, []byte("ZOOM_API_URL=ftp://zoom.example\n"), 0o600)
 	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOM_API_URL: not an http(s) URL")
+	os.WriteFile(cfg, []byte("ZOOMQOS_SMTP_URL=http://mail.example.com\n"), 0o600)
+	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOMQOS_SMTP_URL: not an smtp:// (STARTTLS) or smtps:// (TLS) URL")
+	os.WriteFile(cfg, []byte("ZOOMQOS_SMTP_URL=smtp://reports:Hunter2Hunter2@mail.example.com\n"), 0o600)
+	r := zoomqos(t, "", "meetings")
+	oneLine(t, r, 1, "line 1: ZOOMQOS_SMTP_URL: it holds a password")
+	if strings.Contains(r.stderr, "Hunter2") {
+		t.Errorf("the error quotes the password: %s", r.stderr)
+	}
+	os.WriteFile(cfg, []byte("ZOOMQOS_MAIL_FROM=not an address\n"), 0o600)
+	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOMQOS_MAIL_FROM: not an e-mail address")
+	// A byte-order mark, as Windows' Notepad writes, is no part of the first key.
+	os.WriteFile(cfg, []byte("\ufeffZOOMQOS_DB="+db+"\n"), 0o600)
+	if r := zoomqos(t, "", "meetings"); r.code != 0 {
+		t.Errorf("a config file that begins with a byte-order mark: %s", r.stderr)
+	}
 
 	// An unknown key lists every key there is.
 	os.WriteFile(cfg, []byte("ZOOMQOS_LATENCY=200\n"), 0o600)
-	r := zoomqos(t, "", "meetings")
+	r = zoomqos(t, "", "meetings")
 	oneLine(t, r, 1, "line 1: unknown key ZOOMQOS_LATENCY", "ZOOMQOS_DB", "ZOOMQOS_LATENCY_MS", "ZOOMQOS_SMTP_URL",
 		"ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM", "ZOOM_CLIENT_SECRET", "ZOOMQOS_LOCK_TIMEOUT")
 	os.WriteFile(cfg, []byte("ZOOMQOS_CONFIG=/elsewhere\n"), 0o600)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"slices"
@@ -47,9 +48,9 @@ var settings = []setting{
 	{"ZOOMQOS_FRAME_RATE_FPS", "fps", false, "video frame rate threshold", checkNumber},
 	{"ZOOMQOS_CPU_PCT", "cpu-pct", false, "system CPU threshold", checkNumber},
 	{"ZOOMQOS_MIN_WINDOW_SAMPLES", "min-samples", false, "degraded samples a window needs", checkWhole},
-	{"ZOOMQOS_SMTP_URL", "", false, "the SMTP server for --send", nil},
+	{"ZOOMQOS_SMTP_URL", "", false, "the SMTP server for --send", checkSMTPURL},
 	{"ZOOMQOS_SMTP_PASSWORD", "", true, "the SMTP password", nil},
-	{"ZOOMQOS_MAIL_FROM", "from", false, "the e-mail's sender", nil},
+	{"ZOOMQOS_MAIL_FROM", "from", false, "the e-mail's sender", checkAddress},
 }
 
 // The checks of settings' values; the messages never quote the value (it
@@ -86,6 +87,26 @@ func checkLevel(v string) error {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(v)); err != nil {
 		return errors.New("use debug, info, warn or error")
+	}
+	return nil
+}
+
+func checkSMTPURL(v string) error {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "smtp" && u.Scheme != "smtps"):
+		return errors.New("not an smtp:// (STARTTLS) or smtps:// (TLS) URL like smtp://user@mail.example.com:587")
+	case u.User != nil:
+		if _, has := u.User.Password(); has {
+			return errors.New("it holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead")
+		}
+	}
+	return nil
+}
+
+func checkAddress(v string) error {
+	if _, err := mail.ParseAddress(v); err != nil {
+		return errors.New("not an e-mail address (qos@example.com, or \"QoS reports\" <qos@example.com>)")
 	}
 	return nil
 }
@@ -180,6 +201,9 @@ func (cfg *config) read(f *os.File) error {
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff") // as Windows' Notepad saves UTF-8
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
