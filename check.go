@@ -60,7 +60,11 @@ Examples:
 				return err
 			}
 			defer db.Close()
-			return runCheck(c.Context, db, ids, !c.Bool("quick"), c.App.Writer)
+			err = runCheck(c.Context, db, ids, !c.Bool("quick"), c.App.Writer)
+			if errors.Is(err, context.Canceled) {
+				return interrupted("interrupted: the check did not finish; it changes nothing, so run it again at any time")
+			}
+			return err
 		},
 	}
 }

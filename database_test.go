@@ -276,7 +276,7 @@ func TestHeaderPointingAtTheWrongPage(t *testing.T) {
 	}
 }
 
-// Ctrl-C at any moment of a backup (the copy, or the check of the copy)
+// Ctrl-C at any moment of a backup (the copy, or the check of the copy), a check
 // or a split export says interrupted, exit 130, and leaves nothing in the
 // directory (no temporary, no empty day directory); it is never taken for
 // damage. A backup or export the interruption came too late for is whole.
@@ -299,6 +299,7 @@ func TestInterruptedAtAnyMoment(t *testing.T) {
 				t.Errorf("the backup fails its check: %s", c.stdout)
 			}
 		}},
+		{"check", func(string) []string { return []string{"check"} }, func(*testing.T, string) {}},
 		{"split export", func(dir string) []string {
 			return []string{"export", "--from", "2020-01-01", "--split", "day", "--format", "csv", "-o", dir}
 		}, func(t *testing.T, dir string) {
