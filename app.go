@@ -263,11 +263,24 @@ func logger(c *cli.Context) *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// quietLogs raises the log level to warnings, for --quiet.
+// quietLogs raises the log level to errors, for --quiet: a retry that
+// succeeded is no news for cron, and what failed ends in the command's
+// error. Damage the store finds is still said (storeWarning).
 func quietLogs(c *cli.Context) {
-	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok && lv.Level() < slog.LevelWarn {
-		lv.Set(slog.LevelWarn)
+	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok && lv.Level() < slog.LevelError {
+		lv.Set(slog.LevelError)
 	}
+}
+
+// storeWarning logs what the store warns of (a damaged header page) at
+// warning level, or at the level that is shown when --quiet raised it:
+// damage is never kept quiet.
+func storeWarning(c *cli.Context, msg string) {
+	level := slog.LevelWarn
+	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok {
+		level = max(level, lv.Level())
+	}
+	logger(c).Log(c.Context, level, msg)
 }
 
 // openStore opens the database named by --db (or ZOOMQOS_DB): read-only
@@ -282,7 +295,7 @@ func openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
 		return nil, err
 	}
 	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly, LockTimeout: timeout,
-		Warn: func(msg string) { logger(c).Warn(msg) }})
+		Warn: func(msg string) { storeWarning(c, msg) }})
 	if err != nil {
 		return nil, err
 	}

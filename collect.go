@@ -110,7 +110,7 @@ func runCollect(c *cli.Context) error {
 
 	quiet := c.Bool("quiet")
 	if quiet {
-		quietLogs(c) // warnings and errors still reach stderr
+		quietLogs(c) // errors still reach stderr
 	}
 	col := &collect.Collector{Client: client, DB: db, Log: log}
 	var line *progressLine

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"context"
 	"fmt"
 	"io"
@@ -209,5 +210,36 @@ func TestFakezoomCommand(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("fakezoom exit status %d after Ctrl-C", code)
+	}
+}
+
+// --quiet, for cron: retries that ended well say nothing, and neither does
+// anything else that went well; damage the store finds is still said.
+func TestQuietIsQuiet(t *testing.T) {
+	fakeAccount(t, fakezoom.Options{Seed: 3, PastMeetings: 2, Participants: 5, Faults: fakezoom.Faults{ServerErrors: 4}})
+	loud := zoomqos(t, "", "--db", tempDB(t), "collect", "--past", "--from", "2026-10-20")
+	if loud.code != 0 || !strings.Contains(loud.stderr, "retry 1 of 5") {
+		t.Fatalf("the fake's 5xx should be retried, and said: %d %s", loud.code, loud.stderr)
+	}
+	db := tempDB(t)
+	r := zoomqos(t, "", "--db", db, "collect", "--past", "--from", "2026-10-20", "--quiet")
+	if r.code != 0 || r.stdout != "" || r.stderr != "" {
+		t.Errorf("--quiet with retries that succeeded: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+
+	// The newest header page damaged: said even with --quiet.
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := 0
+	if binary.NativeEndian.Uint64(data[4096+16+48:]) > binary.NativeEndian.Uint64(data[16+48:]) {
+		newest = 4096
+	}
+	data[newest+16+20] ^= 0x40
+	os.WriteFile(db, data, 0o600)
+	r = zoomqos(t, "", "--db", db, "collect", "--past", "--from", "2026-10-20", "--quiet")
+	if !strings.Contains(r.stderr, "its newest header page") {
+		t.Errorf("--quiet hid a damaged header: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
