@@ -87,6 +87,11 @@ func TestCollectWebinarsSummary(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "collected 1 meeting: ") {
 		t.Errorf("collect --past: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// None live: still webinars.
+	r = zoomqos(t, "", "--db", db, "collect", "--live", "--webinars")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "collected 0 webinars: ") {
+		t.Errorf("collect --live --webinars: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestCollectParticipantAndPlainErrors(t *testing.T) {

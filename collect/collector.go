@@ -94,6 +94,8 @@ type CollectReport struct {
 	Counts
 	Client  ClientStats
 	Elapsed time.Duration
+
+	webinars bool // webinars were asked for: none collected is "0 webinars"
 }
 
 // Summary says what was collected, in words: "12 meetings and 2
@@ -110,6 +112,8 @@ func (r *CollectReport) Summary() string {
 	}
 	meetings, webinars := count(r.Meetings, r.PartialMeetings, "meeting"), count(r.Webinars, r.PartialWebinars, "webinar")
 	switch {
+	case r.Webinars == 0 && r.Meetings == 0 && r.webinars:
+		return webinars
 	case r.Webinars == 0:
 		return meetings
 	case r.Meetings == 0:
@@ -167,6 +171,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		plan.Interval = time.Minute
 	}
 	c.meetings = map[string]bool{}
+	c.Report.webinars = plan.Webinars || plan.Target.Webinar
 	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.Log)
 	var err error
 	switch plan.Mode {
@@ -576,6 +581,7 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 // meeting means it is over), appending only new samples.
 func (c *Collector) live(ctx context.Context, plan Plan) error {
 	ended := map[string]bool{}
+	seen := map[string]bool{} // polled with an answer at least once
 	failures := map[string]int{}
 	for round := 1; ; round++ {
 		var targets []Target
@@ -603,7 +609,16 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			var ae *APIError
 			mu.Lock()
 			defer mu.Unlock()
+			if err == nil {
+				seen[t.ID] = true
+			}
 			switch {
+			case errors.As(err, &ae) && ae.NotAvailable() && plan.Target.ID != "" && !seen[t.ID]:
+				// The one asked for was never live in this run: not
+				// running now, or a wrong ID. Not "seen ending", and
+				// not watched any longer.
+				ended[t.ID] = true
+				return err
 			case errors.As(err, &ae) && ae.NotAvailable():
 				c.log.Info("live "+t.what()+" ended", t.what(), t.ID)
 				ended[t.ID] = true

@@ -502,6 +502,16 @@ func TestLiveWatch(t *testing.T) {
 	if c.Report.Ended != 1 || c.Report.Pages != 2 {
 		t.Errorf("report %+v, want two polls and the meeting seen ending", c.Report)
 	}
+
+	// A meeting asked for that is not live (over, or a wrong ID) is an
+	// error, watched or not, not a meeting "seen ending".
+	for _, watch := range []bool{false, true} {
+		c = &Collector{Client: client, DB: db}
+		err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "12345"}, Watch: watch, Interval: 10 * time.Millisecond})
+		if err == nil || !strings.Contains(err.Error(), "meeting 12345: ") || !strings.Contains(err.Error(), "the ID is wrong") || c.Report.Ended != 0 {
+			t.Errorf("watch %v: a live meeting that is not there: %v, report %+v", watch, err, c.Report)
+		}
+	}
 }
 
 // A token is renewed a minute before it expires, so a long run never sees
