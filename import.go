@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -93,7 +94,15 @@ func importFile(ctx context.Context, im *collect.Importer, name string, stdin io
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return fmt.Errorf("import %s: it is a directory: give the files in it (%s)", name, filepath.Join(name, "*.json"))
 	}
-	return im.File(ctx, name, f)
+	// A pipe or a socket may keep a read waiting: Ctrl-C ends the wait
+	// (a regular file has no deadlines and needs none).
+	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Now()) })
+	defer stop()
+	err = im.File(ctx, name, f)
+	if ctx.Err() != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		return ctx.Err()
+	}
+	return err
 }
 
 func printImport(w io.Writer, im *collect.Importer) {

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Standard output carries only the product: -o - and --email - are clean
@@ -376,4 +378,62 @@ func TestWrongInputIsCalledWrong(t *testing.T) {
 	oneLine(t, zoomqos(t, "", "--db", dir, "import", "--meeting", "m", "testdata/participant-qos.json"), 1, dir, "it is a directory")
 	r := zoomqos(t, "", "--db", filepath.Join(dir, "new.db"), "import", "--meeting", "m", "testdata")
 	lastLine(t, r, 1, "import testdata: it is a directory: give the files in it (testdata/*.json)")
+}
+
+// Ctrl-C ends an import whose input is a pipe that keeps it waiting (a
+// writer that sent a document and went quiet), without waiting for the
+// writer: what came before is stored.
+func TestImportFromAQuietPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("testdata/participant-qos.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	var writerDone atomic.Bool
+	go func() {
+		defer writerDone.Store(true)
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		w.Write(doc)
+		select { // quiet until the test ends (or for long enough to tell)
+		case <-release:
+		case <-time.After(2 * time.Minute):
+		}
+	}()
+	defer close(release)
+	db := tempDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := run(ctx, []string{"zoomqos", "--db", db, "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
+		done <- result{code, out.String(), errb.String()}
+	}()
+	// Wait until the document is stored, then interrupt.
+	for {
+		if r := zoomqos(t, "", "--db", db, "dump", "--meeting", "m"); r.code == 0 && strings.Count(r.stdout, "\n") > 1 {
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("the import ended by itself: %d %s", r.code, r.stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	r := <-done
+	if writerDone.Load() {
+		t.Fatal("the import waited for the writer to go")
+	}
+	if r.code != 130 || !strings.Contains(r.stderr, "interrupted while importing "+fifo) {
+		t.Errorf("import interrupted on a quiet pipe: %d %q", r.code, r.stderr)
+	}
 }
