@@ -233,6 +233,29 @@ func TestImportReportsUnparsedValues(t *testing.T) {
 	}
 }
 
+// Values that cannot be true (a loss of 150 %, a bitrate of 1e308) are
+// not understood, like words: reported and left absent, so that the
+// analysis of the rest, in every format, still works.
+func TestImplausibleValuesAreLeftOut(t *testing.T) {
+	db := tempDB(t)
+	page := filepath.Join(t.TempDir(), "odd.json")
+	var samples []string
+	for i := range 3 {
+		samples = append(samples, fmt.Sprintf(`{"date_time":"2026-11-08T09:4%d:00Z","audio_input":{"bitrate":1e308,"latency":"1.7e308 ms","jitter":"4 ms","avg_loss":"150%%"},"cpu_usage":{"system_max_cpu_usage":"1e20%%"}}`, i+7))
+	}
+	os.WriteFile(page, []byte(`{"participants":[{"id":"p1","user_name":"Odd","join_time":"2026-11-08T09:46:00Z","user_qos":[`+strings.Join(samples, ",")+`]}]}`), 0o600)
+	r := zoomqos(t, "", "--db", db, "import", "--meeting", "odd", page)
+	if r.code != 0 || !strings.Contains(r.stdout, "not understood 12 values") || !strings.Contains(r.stdout, `audio_input.avg_loss = "150%"`) {
+		t.Fatalf("import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, format := range []string{"json", "csv", "table"} {
+		r := zoomqos(t, "", "--db", db, "analyze", "--meeting", "odd", "--format", format)
+		if r.code != 0 || strings.Contains(r.stdout, "Inf") || strings.Contains(r.stdout, "e+308") || !strings.Contains(r.stdout, "jitter") {
+			t.Errorf("analyze --format %s: %d %s %s", format, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	db := tempDB(t)
 	tests := []struct {

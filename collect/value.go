@@ -164,10 +164,25 @@ func parseQuantity(text []byte, q quantity) (float64, status) {
 	if neg && v != 0 {
 		v = -v
 	}
-	if q == qPressure && v > 3 {
+	if v > maxPlausible[q] || -v > maxPlausible[q] {
 		return 0, valueBad
 	}
 	return v, valueOK
+}
+
+// maxPlausible is the largest value each quantity can truly take (in its
+// unit, either sign for dBm). A value beyond it is not understood:
+// reported and left absent, so that one absurd value (a loss of 150 %, a
+// latency of 1e300 ms) cannot swamp an analysis, where a mean of such
+// values is not even a number.
+var maxPlausible = [...]float64{
+	qBitrate:  1e9,   // kbps: a terabit a second
+	qDuration: 864e5, // ms: a day
+	qPercent:  100,
+	qFPS:      1000,
+	qRSSI:     1000, // dBm
+	qPressure: 3,    // the highest level, critical
+	qCount:    1e6,  // pixels along a side
 }
 
 func isRangeErr(err error) bool {

@@ -51,7 +51,8 @@ func TestParseQuantity(t *testing.T) {
 		{"pressure serious", "SERIOUS", qPressure, 2, valueOK},
 		{"pressure critical", "critical", qPressure, 3, valueOK},
 		{"pressure number", "2", qPressure, 2, valueOK},
-		{"long digits", "123456789012345678901234 bps", qBitrate, 123456789012345678901.234, valueOK},
+		{"long digits", "123456.789012345678901234 kbps", qBitrate, 123456.789012345678901234, valueOK},
+		{"as much as can be", "100%", qPercent, 100, valueOK},
 		// Absent in every spelling.
 		{"dash", "-", qDuration, 0, valueAbsent},
 		{"double dash", "--", qDuration, 0, valueAbsent},
@@ -76,6 +77,15 @@ func TestParseQuantity(t *testing.T) {
 		{"unit only", "kbps", qBitrate, 0, valueBad},
 		{"NaN", "NaN", qBitrate, 0, valueBad},
 		{"Inf", "Inf", qBitrate, 0, valueBad},
+		// Beyond what can be true: not understood, so that one cannot
+		// swamp an analysis.
+		{"loss over 100", "150%", qPercent, 0, valueBad},
+		{"CPU of 1e20", "1e20%", qPercent, 0, valueBad},
+		{"latency of ages", "99999999999999999999999999999 ms", qDuration, 0, valueBad},
+		{"bitrate near the float limit", "1e308", qBitrate, 0, valueBad},
+		{"frame rate", "2000 fps", qFPS, 0, valueBad},
+		{"rssi", "-5000 dBm", qRSSI, 0, valueBad},
+		{"resolution side", "10000000", qCount, 0, valueBad},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,8 +103,8 @@ func TestParseQuantity(t *testing.T) {
 // The decimal fast path must give exactly what strconv.ParseFloat gives, so
 // that stored values equal the numbers Zoom wrote.
 func TestParseQuantityMatchesStrconv(t *testing.T) {
-	for _, s := range []string{"0.1", "0.3", "27.15", "1055", "0.03", "99.99", "123.456789", "4.9", "1.9", "0.0000001", "9007199254740993"} {
-		got, st := parseQuantity([]byte(s), qPercent)
+	for _, s := range []string{"0.1", "0.3", "27.15", "1055", "0.03", "99.99", "123.456789", "4.9", "1.9", "0.0000001", "9007.199254740993"} {
+		got, st := parseQuantity([]byte(s), qBitrate)
 		if st != valueOK {
 			t.Fatalf("%s: status %d", s, st)
 		}
