@@ -28,6 +28,7 @@ var (
 	bucketRawSum   = []byte("rawsum")
 	keyApp         = []byte("app")
 	keySchema      = []byte("schema")
+	keyMigrating   = []byte("migrating") // the schema a migration under way started from
 	keyInfo        = []byte("info")
 	appName        = []byte("zoomqos")
 )

@@ -6,6 +6,9 @@
 //	meta/
 //	    app      "zoomqos": marks the file as ours
 //	    schema   uint32 big-endian schema version (see migrations.go)
+//	    migrating  uint32 big-endian: the schema a migration under way
+//	             started from (absent when none is); schema already says
+//	             the new one, so that an older zoomqos refuses the file
 //	meetings/
 //	    <meeting id>/                 one bucket per meeting instance
 //	        info      JSON Meeting

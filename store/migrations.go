@@ -39,8 +39,8 @@ const sealedSchema uint32 = 2
 // changed between inspectFile and bbolt's open.
 func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 	defer db.recoverDamage(&err)
-	var version uint32
-	var empty bool
+	var version, from uint32
+	var empty, migrating bool
 	err = b.View(func(tx *bbolt.Tx) error {
 		if size := tx.Size(); size > db.mapLen {
 			return fmt.Errorf("%s is %w: it is cut off: %d bytes, but it counts %d", db.path, ErrNotDatabase, db.mapLen, size)
@@ -68,6 +68,12 @@ func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 			return fmt.Errorf("%s is %w (schema version unreadable)", db.path, ErrNotDatabase)
 		}
 		version = binary.BigEndian.Uint32(v)
+		if m := meta.Get(keyMigrating); m != nil {
+			if len(m) != 4 {
+				return fmt.Errorf("%s is %w (migration marker unreadable)", db.path, ErrNotDatabase)
+			}
+			migrating, from = true, binary.BigEndian.Uint32(m)
+		}
 		return nil
 	})
 	if err != nil {
@@ -79,6 +85,14 @@ func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 	case version > SchemaVersion:
 		return fmt.Errorf("%s was %w (schema %d; this zoomqos reads up to %d): upgrade zoomqos, the file is left as it is",
 			db.path, ErrNewerSchema, version, SchemaVersion)
+	}
+	if migrating {
+		// A migration was cut off: the file holds records of both
+		// schemas. It reads as the older one (whose reader takes both),
+		// and a writer finishes the migration.
+		version = from
+	}
+	switch {
 	case db.readOnly && version == 0:
 		return fmt.Errorf("%s: %w: the file is empty", db.path, ErrNoDatabase)
 	case version == SchemaVersion, db.readOnly:
@@ -109,11 +123,23 @@ func (db *DB) init(ctx context.Context, b *bbolt.DB, h fileHeader) (err error) {
 		if m.from < version {
 			continue
 		}
+		// The file says the new schema, and that a migration is under way,
+		// before anything changes: an older zoomqos then refuses it as
+		// newer rather than reading half-migrated records as damage.
+		err := b.Update(func(tx *bbolt.Tx) error {
+			if err := putSchema(tx, m.from+1); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keyMigrating, binary.BigEndian.AppendUint32(nil, m.from))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s to schema %d: %w", db.path, m.from+1, err)
+		}
 		if err := m.apply(ctx, b); err != nil {
 			return fmt.Errorf("migrate %s from schema %d (%s): %w", db.path, m.from, m.about, err)
 		}
 		version = m.from + 1
-		if err := b.Update(func(tx *bbolt.Tx) error { return putSchema(tx, version) }); err != nil {
+		if err := b.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketMeta).Delete(keyMigrating) }); err != nil {
 			return fmt.Errorf("migrate %s to schema %d: %w", db.path, version, err)
 		}
 	}

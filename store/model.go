@@ -284,8 +284,8 @@ func ValidMeetingID(id string) error {
 // MeetingSummary is a stored meeting with counts derived from its samples.
 type MeetingSummary struct {
 	Meeting
-	Start        time.Time `json:"start"` // first sample
-	End          time.Time `json:"end"`   // last sample
+	Start        time.Time `json:"start,omitzero"` // first sample; none without samples
+	End          time.Time `json:"end,omitzero"`   // last sample
 	Participants int       `json:"participants"`
 	Sessions     int       `json:"sessions"`
 	Samples      int       `json:"samples"`

@@ -144,7 +144,20 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 				add("%s: %s", what, how())
 			}
 		}
-		err = compareKV(mb.Bucket(bucketSessions), wantSessions, func(k []byte, got, want []byte) {
+		// A schema 1 record is compared in the form migrating it gives:
+		// its payload, sealed.
+		sealed := newSealer(meetingID, false)
+		asSealed := func(k, got []byte, formatted bool) []byte {
+			if got == nil || !seal.legacy || len(got) > 0 && got[0] == sealMark {
+				return got
+			}
+			p, err := legacyPayload(got, formatted)
+			if err != nil {
+				return got
+			}
+			return sealed.sealed(k, p)
+		}
+		err = compareKV(mb.Bucket(bucketSessions), wantSessions, func(k, v []byte) []byte { return asSealed(k, v, false) }, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k)
 			differ(fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat)), got, want,
 				func() string { return "stored details differ from the raw documents'" })
@@ -152,7 +165,7 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 		if err != nil {
 			return err
 		}
-		return compareKV(mb.Bucket(bucketSamples), wantSamples, func(k []byte, got, want []byte) {
+		return compareKV(mb.Bucket(bucketSamples), wantSamples, func(k, v []byte) []byte { return asSealed(k, v, true) }, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k[:max(0, len(k)-timeKeyLen)])
 			t, _ := parseTimeKey(k[max(0, len(k)-timeKeyLen):])
 			differ(fmt.Sprintf("sample of %q at %s", key.Participant, t.Format(timeFormat)), got, want,
@@ -163,12 +176,13 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 }
 
 // compareKV calls differ for every key whose value differs between a stored
-// bucket (its raw, sealed values; nil bucket: empty) and want, in key order;
-// a missing side is nil.
-func compareKV(b *bbolt.Bucket, want memKV, differ func(k, got, want []byte)) error {
+// bucket (its raw, sealed values as norm gives them; nil bucket: empty) and
+// want, in key order; a missing side is nil.
+func compareKV(b *bbolt.Bucket, want memKV, norm func(k, v []byte) []byte, differ func(k, got, want []byte)) error {
 	seen := make(map[string]bool, len(want))
 	if b != nil {
 		err := each(b, func(k, v []byte) error {
+			v = norm(k, v)
 			w, ok := want[string(k)]
 			seen[string(k)] = true
 			if !ok {
