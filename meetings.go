@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -55,7 +54,7 @@ func printMeetings(w io.Writer, list []store.MeetingSummary) error {
 	// Ids and topics come from Zoom, or from whoever named the meeting:
 	// shown as report.DisplayText makes them, they cannot break a row or
 	// send the terminal an escape.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := report.NewTableWriter(w, 2)
 	fmt.Fprintln(tw, "MEETING\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
 	for _, m := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),

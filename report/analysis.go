@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
@@ -59,7 +58,7 @@ func thresholdLine(t analyze.Thresholds) string {
 // terminal: the pooled figures, the sessions worst first, the windows and
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := NewTableWriter(w, 2)
 	title := meetingName(r)
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
@@ -213,7 +212,7 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 
 // WriteFleetTable writes a fleet roll-up for a person at a terminal.
 func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := NewTableWriter(w, 2)
 	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %s, %s, %s\n", r.By, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly),
 		count(r.Meetings, "meeting"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
