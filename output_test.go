@@ -276,49 +276,38 @@ func TestConfigFileEverywhere(t *testing.T) {
 	if r := zoomqos(t, "", "analyze", "--meeting", "m", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, `"latency_ms": 200`) {
 		t.Errorf("a comment after a value: %d %s", r.code, r.stderr)
 	}
-	// A value that cannot be right is named where it is, whatever the
-	// command.
-	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_JITTER_MS=thirty\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "config file "+cfg+" line 2: ZOOMQOS_JITTER_MS: not a number")
-	os.WriteFile(cfg, []byte("ZOOM_API_URL=ftp://zoom.example\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOM_API_URL: not an http(s) URL")
-	os.WriteFile(cfg, []byte("ZOOMQOS_SMTP_URL=http://mail.example.com\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOMQOS_SMTP_URL: not an smtp:// (STARTTLS) or smtps:// (TLS) URL")
-	os.WriteFile(cfg, []byte("ZOOMQOS_SMTP_URL=smtp://reports:Hunter2Hunter2@mail.example.com\n"), 0o600)
-	r := zoomqos(t, "", "meetings")
-	oneLine(t, r, 1, "line 1: ZOOMQOS_SMTP_URL: it holds a password")
-	if strings.Contains(r.stderr, "Hunter2") {
-		t.Errorf("the error quotes the password: %s", r.stderr)
+	// A line that cannot be read, or a value that cannot be right, is
+	// named where it is, whatever the command, and never quoted: it may
+	// be a secret.
+	for _, tc := range []struct{ file, says, secret string }{
+		{"ZOOMQOS_DB=" + db + "\nZOOMQOS_JITTER_MS=thirty\n", "line 2: ZOOMQOS_JITTER_MS: not a number", ""},
+		{"ZOOM_API_URL=ftp://zoom.example\n", "line 1: ZOOM_API_URL: not an http(s) URL", ""},
+		{"ZOOMQOS_SMTP_URL=http://mail.example.com\n", "line 1: ZOOMQOS_SMTP_URL: not an smtp:// (STARTTLS) or smtps:// (TLS) URL", ""},
+		{"ZOOMQOS_SMTP_URL=smtp://reports:Hunter2Hunter2@mail.example.com\n", "line 1: ZOOMQOS_SMTP_URL: it holds a password", "Hunter2"},
+		{"ZOOMQOS_MAIL_FROM=not an address\n", "line 1: ZOOMQOS_MAIL_FROM: not an e-mail address", ""},
+		{"ZOOMQOS_CONFIG=/elsewhere\n", "line 1: ZOOMQOS_CONFIG names the config file; it cannot be set inside it", ""},
+		{"zoom_client_secret=TopSecretValue12345\n", "line 1: unknown key zoom_client_secret: keys are written in capitals (ZOOM_CLIENT_SECRET)", "TopSecret"},
+		{"ZOOM_CLIENT_SECRET=\"TopSecretValue12345\n", "line 1: ZOOM_CLIENT_SECRET: the value's opening quote is not closed", "TopSecret"},
+		{"ZOOM_CLIENT_SECRET='Top' Secret\n", "line 1: ZOOM_CLIENT_SECRET: text after the value's closing quote", "Top"},
+	} {
+		os.WriteFile(cfg, []byte(tc.file), 0o600)
+		r := zoomqos(t, "", "meetings")
+		oneLine(t, r, 1, "config file "+cfg+" "+tc.says)
+		if tc.secret != "" && strings.Contains(r.stderr, tc.secret) {
+			t.Errorf("the error quotes the value: %s", r.stderr)
+		}
 	}
-	os.WriteFile(cfg, []byte("ZOOMQOS_MAIL_FROM=not an address\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOMQOS_MAIL_FROM: not an e-mail address")
 	// A byte-order mark, as Windows' Notepad writes, is no part of the first key.
 	os.WriteFile(cfg, []byte("\ufeffZOOMQOS_DB="+db+"\n"), 0o600)
 	if r := zoomqos(t, "", "meetings"); r.code != 0 {
 		t.Errorf("a config file that begins with a byte-order mark: %s", r.stderr)
 	}
-
 	// An unknown key lists every key there is.
 	os.WriteFile(cfg, []byte("ZOOMQOS_LATENCY=200\n"), 0o600)
-	r = zoomqos(t, "", "meetings")
+	r := zoomqos(t, "", "meetings")
 	oneLine(t, r, 1, "line 1: unknown key ZOOMQOS_LATENCY", "ZOOMQOS_DB", "ZOOMQOS_LATENCY_MS", "ZOOMQOS_SMTP_URL",
 		"ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM", "ZOOM_CLIENT_SECRET", "ZOOMQOS_LOCK_TIMEOUT")
-	os.WriteFile(cfg, []byte("ZOOMQOS_CONFIG=/elsewhere\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "cannot be set inside it")
-	os.WriteFile(cfg, []byte("zoom_client_secret=TopSecretValue12345\n"), 0o600)
-	r = zoomqos(t, "", "meetings")
-	oneLine(t, r, 1, "line 1: unknown key zoom_client_secret: keys are written in capitals (ZOOM_CLIENT_SECRET)")
-
-	// Quotes: an unclosed one is an error that does not quote the value; a
-	// quoted value may hold a # and be followed by a comment.
-	os.WriteFile(cfg, []byte("ZOOM_CLIENT_SECRET=\"TopSecretValue12345\n"), 0o600)
-	r = zoomqos(t, "", "meetings")
-	oneLine(t, r, 1, "line 1: ZOOM_CLIENT_SECRET: the value's opening quote is not closed")
-	if strings.Contains(r.stderr, "TopSecret") {
-		t.Errorf("the error quotes the secret: %s", r.stderr)
-	}
-	os.WriteFile(cfg, []byte("ZOOM_CLIENT_SECRET='Top' Secret\n"), 0o600)
-	oneLine(t, zoomqos(t, "", "meetings"), 1, "line 1: ZOOM_CLIENT_SECRET: text after the value's closing quote")
+	// A quoted value may hold a # and be followed by a comment.
 	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_MAIL_FROM=\"QoS #1 <qos@example.com>\"  # the sender\n"), 0o600)
 	if r := zoomqos(t, "", "report", "--meeting", "m", "--email", "-", "--to", "ops@example.com"); r.code != 0 ||
 		!strings.Contains(r.stdout, "From: \"QoS #1\" <qos@example.com>") {
