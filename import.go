@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,9 +87,9 @@ func importFile(ctx context.Context, im *collect.Importer, name string, stdin io
 	if name == "-" {
 		return im.File(ctx, "standard input", stdin)
 	}
-	f, err := os.Open(name)
+	f, err := openInput(ctx, name)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
@@ -140,4 +141,40 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// openInput opens a file to import. Opening a named pipe waits for a
+// writer, and no deadline ends that wait: it is done aside, so that Ctrl-C
+// ends the import even so (the open, left waiting, goes with the process).
+func openInput(ctx context.Context, name string) (*os.File, error) {
+	if fi, err := os.Stat(name); err != nil || fi.Mode().Type() != fs.ModeNamedPipe {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		return f, nil
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(name)
+		done <- opened{f, err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil {
+			return nil, fmt.Errorf("import: %w", o.err)
+		}
+		return o.f, nil
+	case <-ctx.Done():
+		go func() { // a writer that comes after all finds the pipe closed
+			if o := <-done; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }

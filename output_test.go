@@ -428,3 +428,33 @@ func TestImportFromAQuietPipe(t *testing.T) {
 		t.Errorf("import interrupted on a quiet pipe: %d %q", r.code, r.stderr)
 	}
 }
+
+// A named pipe nobody opens for writing keeps its open waiting: Ctrl-C ends
+// the import all the same.
+func TestImportFromAPipeNobodyWritesTo(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Lets the open left waiting finish, and its file be closed.
+		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := run(ctx, []string{"zoomqos", "--db", tempDB(t), "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
+		done <- result{code, out.String(), errb.String()}
+	}()
+	// Most likely the import waits in the open by now; if not, it is
+	// interrupted before, and the outcome is the same.
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	r := <-done
+	if r.code != 130 || !strings.Contains(r.stderr, "interrupted") {
+		t.Errorf("import of a pipe nobody writes to, interrupted: %d %q", r.code, r.stderr)
+	}
+}
