@@ -141,23 +141,6 @@ func (p *pool) qualityShares() map[string]map[Quality]float64 {
 	return out
 }
 
-func streamStats(d *[store.NumStreams][store.NumMetrics]Dist) StreamStats {
-	out := StreamStats{}
-	for st := range d {
-		for m := range d[st] {
-			if d[st][m].n == 0 {
-				continue
-			}
-			name := store.Stream(st).String()
-			if out[name] == nil {
-				out[name] = map[string]Stats{}
-			}
-			out[name][store.Metric(m).String()] = d[st][m].Stats()
-		}
-	}
-	return out
-}
-
 func shares(present, degraded *[store.NumStreams]int) map[string]Share {
 	out := map[string]Share{}
 	for st := range present {

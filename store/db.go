@@ -189,7 +189,7 @@ func (db *DB) letGo() {
 // its B-tree, under a reader's lock: bbolt loads a writer's freelist as it
 // opens, and a migration writes, and neither may meet a damaged tree.
 func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
-	h, err := inspectFile(db.path)
+	_, err := inspectFile(db.path)
 	switch {
 	case err == nil:
 	case !db.readOnly && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, errEmptyFile)):
@@ -216,7 +216,8 @@ func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 	}
 	// With the lock held no writer changes the file: the pages its header
 	// points at can be checked now, before anything reads them.
-	if h, err = inspectPages(db.path); err != nil {
+	h, err := inspectPages(db.path)
+	if err != nil {
 		b.Close()
 		return nil, inspectError(db.path, db.readOnly, err)
 	}
