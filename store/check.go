@@ -97,7 +97,7 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 		err := db.view(ctx, func(tx *bbolt.Tx) error {
 			return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
 				if v != nil {
-					r.add("meetings: a value where only meeting buckets belong (key %q)", k)
+					r.add("meetings: a value where only meeting buckets belong (key %q)", clipKey(k))
 					return nil
 				}
 				meetingIDs = append(meetingIDs, string(k))
@@ -175,7 +175,7 @@ func (db *DB) checkBolt(b *bbolt.DB, r *CheckReport) (err error) {
 		}
 		return tx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
 			if !bytes.Equal(name, bucketMeta) && !bytes.Equal(name, bucketMeetings) {
-				r.add("an unknown bucket %q at the top of the file", name)
+				r.add("an unknown bucket %q at the top of the file", clipKey(name))
 			}
 			return nil
 		})
@@ -196,11 +196,25 @@ type meetingCheck struct {
 	found   [2]int
 }
 
+// clipKey is at most the first 32 bytes of a key, for a message: a
+// damaged page can give bbolt a key megabytes long, and a hundred of them
+// formatted took memory by the gigabyte.
+func clipKey(k []byte) []byte {
+	if len(k) > 32 {
+		return k[:32]
+	}
+	return k
+}
+
 func (m *meetingCheck) add(format string, a ...any) {
 	if m.rebuilt {
 		m.found[1]++
 	} else {
 		m.found[0]++
+	}
+	if len(m.r.Problems) >= maxProblems {
+		m.r.Count++ // only counted: no need to format it
+		return
 	}
 	m.r.add("meeting %s: %s", m.id, fmt.Sprintf(format, a...))
 }
@@ -233,7 +247,7 @@ func (m *meetingCheck) run(ctx context.Context) {
 			bytes.Equal(k, bucketRaw) || bytes.Equal(k, bucketRawSum)):
 		case v != nil && (bytes.Equal(k, keyInfo) || bytes.Equal(k, keyCounts)):
 		default:
-			m.add("an unknown key %q", k)
+			m.add("an unknown key %q", clipKey(k))
 		}
 		return nil
 	})
@@ -286,7 +300,7 @@ func (m *meetingCheck) sessions() map[string]bool {
 	err := each(sb, func(k, v []byte) error {
 		key, err := parseSessionKey(k)
 		if err != nil {
-			m.add("session key %x: %v", k, err)
+			m.add("session key %x: %v", clipKey(k), err)
 			return nil
 		}
 		keys[string(k)] = true
@@ -321,7 +335,7 @@ func (m *meetingCheck) samples(ctx context.Context, sessions map[string]bool) (n
 		}
 		n++
 		if len(k) < timeKeyLen+2+timeKeyLen {
-			m.add("sample key %x is too short", k)
+			m.add("sample key %x is too short", clipKey(k))
 			return nil
 		}
 		prefix, tk := k[:len(k)-timeKeyLen], k[len(k)-timeKeyLen:]
@@ -334,7 +348,7 @@ func (m *meetingCheck) samples(ctx context.Context, sessions map[string]bool) (n
 		}
 		sk, err := parseSessionKey(prefix)
 		if err != nil {
-			m.add("sample key %x: %v", k, err)
+			m.add("sample key %x: %v", clipKey(k), err)
 			return nil
 		}
 		what := fmt.Sprintf("sample of %q at %s", sk.Participant, t.Format(timeFormat))
@@ -369,7 +383,7 @@ func (m *meetingCheck) raw() int {
 		err := each(rb, func(k, v []byte) error {
 			n++
 			if len(k) != 8 {
-				m.add("raw document key %x is not a sequence number", k)
+				m.add("raw document key %x is not a sequence number", clipKey(k))
 				return nil
 			}
 			seq := binary.BigEndian.Uint64(k)
@@ -393,7 +407,7 @@ func (m *meetingCheck) raw() int {
 	if sb := m.mb.Bucket(bucketRawSum); sb != nil {
 		err := each(sb, func(k, v []byte) error {
 			if len(k) != sha256.Size {
-				m.add("raw document sum key %x is not a SHA-256", k)
+				m.add("raw document sum key %x is not a SHA-256", clipKey(k))
 				return nil
 			}
 			p, err := m.seal.open(k, v, false)
