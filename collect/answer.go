@@ -19,14 +19,18 @@ type Answer struct {
 	// List is the array a page of it holds ("participants",
 	// "meetings"); empty for the single-participant answer.
 	List string
+	// Details: the answer is a meeting's details (it has its uuid).
+	Details bool
 }
 
 // The answers of the endpoints collect calls.
 var (
-	QoSPage        = &Answer{Name: "a QoS page", List: "participants"}
-	ParticipantQoS = &Answer{Name: "a participant's QoS", List: ""}
-	MeetingList    = &Answer{Name: "a list of meetings", List: "meetings"}
-	WebinarList    = &Answer{Name: "a list of webinars", List: "webinars"}
+	QoSPage          = &Answer{Name: "a QoS page", List: "participants"}
+	ParticipantsPage = &Answer{Name: "a page of participants", List: "participants"}
+	ParticipantQoS   = &Answer{Name: "a participant's QoS", List: ""}
+	MeetingDetails   = &Answer{Name: "a meeting's details", Details: true}
+	MeetingList      = &Answer{Name: "a list of meetings", List: "meetings"}
+	WebinarList      = &Answer{Name: "a list of webinars", List: "webinars"}
 )
 
 // check says what body is instead of the answer expected, or "" when it
@@ -61,7 +65,9 @@ func (a *Answer) check(body []byte, contentType string, scrub func(string) strin
 		switch {
 		case a.List != "" && name == a.List && kind(v) == '[':
 			hasList = true
-		case a.List == "" && (name == "user_qos" || name == "user_id" || name == "user_name" || name == "id"):
+		case a.Details && (name == "uuid" || name == "topic" || name == "start_time"):
+			hasList = true
+		case a.List == "" && !a.Details && (name == "user_qos" || name == "user_id" || name == "user_name" || name == "id"):
 			hasList = true
 		case name == "page_count" || name == "total_records":
 			paged = true

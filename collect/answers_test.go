@@ -87,8 +87,8 @@ func TestNotQoSAnswerIsNamed(t *testing.T) {
 			if n.Load() != 6 {
 				t.Errorf("page 2 asked for %d times, want 6", n.Load())
 			}
-			if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Documents != 1 || !sum.Collected.IsZero() {
-				t.Errorf("stored %+v: want page 1 kept, the meeting not marked complete", sum)
+			if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Documents != 2 || !sum.Collected.IsZero() {
+				t.Errorf("stored %+v: want its details and page 1 kept, the meeting not marked complete", sum)
 			}
 		})
 	}

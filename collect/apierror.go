@@ -15,6 +15,8 @@ const (
 	CodeNotAvailable = 3001  // 404: wrong id, past data of a running meeting, or a live meeting that ended
 	CodeYearAgo      = 12702 // 400: the meeting is more than a year old
 	CodeBadPageToken = 300   // next_page_token invalid or expired (also other bad parameters)
+	CodeMissingScope = 4711  // 400: the app lacks a scope the endpoint needs
+	CodeNoPermission = 104   // 401: the same, in older answers
 )
 
 // APIError is an answer from Zoom other than success: it names the meeting
@@ -81,9 +83,48 @@ func (e *APIError) scope() string {
 	return "dashboard_meetings:read:admin"
 }
 
+// MissingScope reports that the app lacks a scope the endpoint needs
+// (Zoom code 4711, or 104): no request to it can succeed.
+func (e *APIError) MissingScope() bool {
+	return e.Code == CodeMissingScope || e.Code == CodeNoPermission
+}
+
+// granularScope is the granular scope of the endpoint.
+func (e *APIError) granularScope() string {
+	thing := "meeting"
+	if e.Webinar || strings.Contains(e.Endpoint, "/webinars") {
+		thing = "webinar"
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(e.Endpoint, "GET "), "?")
+	switch {
+	case strings.HasSuffix(path, "/qos"):
+		return "dashboard:read:list_" + thing + "_participants_qos:admin"
+	case strings.HasSuffix(path, "/participants"):
+		return "dashboard:read:list_" + thing + "_participants:admin"
+	case strings.HasSuffix(path, "Id}"):
+		return "dashboard:read:" + thing + ":admin"
+	}
+	return "dashboard:read:list_" + thing + "s:admin"
+}
+
+// scopeHelp names the scopes collect needs: the classic one, or the
+// granular ones of every endpoint it calls, and the one refused.
+func (e *APIError) scopeHelp() string {
+	thing := "meeting"
+	if e.Webinar || strings.Contains(e.Endpoint, "/webinars") {
+		thing = "webinar"
+	}
+	return fmt.Sprintf("the app lacks the %s scope this call needs (Zoom says: %s); give the Server-to-Server OAuth app the classic scope %s, "+
+		"or the granular scopes dashboard:read:list_%s_participants_qos:admin, dashboard:read:list_%s_participants:admin, "+
+		"dashboard:read:%s:admin and dashboard:read:list_%ss:admin, then run the same command again",
+		e.granularScope(), e.Message, e.scope(), thing, thing, thing, thing)
+}
+
 // plain says what the answer means for the user.
 func (e *APIError) plain() string {
 	switch {
+	case e.MissingScope():
+		return e.scopeHelp()
 	case e.NotAvailable():
 		return "Zoom has no QoS data for it: the ID is wrong, or the " + e.what() + " has not ended yet (past data), or it is over (live data)"
 	case e.Code == CodeYearAgo:

@@ -25,6 +25,9 @@ const (
 	DefaultAPIURL   = "https://api.zoom.us/v2"
 	DefaultTokenURL = "https://zoom.us/oauth/token"
 	DefaultRate     = 10 // requests a second: Zoom's Heavy limit on Pro accounts
+	// DefaultListRate is Resource-intensive requests a minute (GET
+	// /metrics/meetings, /metrics/webinars): Zoom's limit on Pro accounts.
+	DefaultListRate = 10
 )
 
 // ClientConfig sets up a Client. Only Credentials are required.
@@ -32,7 +35,11 @@ type ClientConfig struct {
 	Credentials Credentials
 	APIURL      string  // default DefaultAPIURL
 	TokenURL    string  // default DefaultTokenURL
-	Rate        float64 // requests a second; default DefaultRate
+	Rate        float64 // Heavy requests a second; default DefaultRate
+	// ListRate is Resource-intensive requests a minute (the meeting and
+	// webinar lists), limited apart from the Heavy ones as Zoom does;
+	// default DefaultListRate.
+	ListRate float64
 	// HTTP sends the requests; default a client without an overall
 	// timeout: HeaderTimeout and StallTimeout bound each try instead, so
 	// that a large page on a slow link is not cut off.
@@ -72,7 +79,8 @@ type Client struct {
 	base    string
 	tokenAt string // the token endpoint, for logs: "POST /oauth/token"
 	tokens  *tokens
-	limiter *rate.Limiter
+	limiter *rate.Limiter // Heavy requests
+	lists   *rate.Limiter // Resource-intensive requests
 	secrets *secret.Set
 	log     *slog.Logger
 
@@ -139,6 +147,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Rate <= 0 {
 		cfg.Rate = DefaultRate
 	}
+	if cfg.ListRate <= 0 {
+		cfg.ListRate = DefaultListRate
+	}
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{}
 	}
@@ -178,6 +189,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		base:    strings.TrimRight(cfg.APIURL, "/"),
 		tokenAt: tokenEndpoint(tokenURL),
 		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), 1),
+		// Half the minute's allowance at once, the other half spread over
+		// the minute: no 60 seconds see more than ListRate requests.
+		lists:   rate.NewLimiter(rate.Limit(cfg.ListRate/2/60), max(1, int(cfg.ListRate/2))),
 		secrets: cfg.Secrets,
 		log:     slog.New(secret.NewHandler(cfg.Log.Handler(), cfg.Secrets)),
 	}
@@ -239,6 +253,9 @@ type Request struct {
 	Page     int        // for messages: the page of a list, from 1
 	// Want is what a 200 answer must be; nil: any JSON.
 	Want *Answer
+	// ResourceIntensive marks Zoom's Resource-intensive endpoints (the
+	// meeting and webinar lists), limited by ListRate instead of Rate.
+	ResourceIntensive bool
 }
 
 // where names the request in messages: the meeting or webinar, the
@@ -318,7 +335,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 		return c.sleep(ctx, wait, false)
 	}
 	for {
-		if err := c.wait(ctx); err != nil {
+		if err := c.wait(ctx, &req); err != nil {
 			return nil, err
 		}
 		tok, err := c.tokens.get(ctx)
@@ -529,14 +546,19 @@ func (e *notWantedError) Error() string {
 	return s + ")"
 }
 
-// wait takes a turn under the client-side rate limit.
-func (c *Client) wait(ctx context.Context) error {
-	if c.limiter.Allow() {
+// wait takes a turn under the client-side rate limit of the request's
+// kind.
+func (c *Client) wait(ctx context.Context, req *Request) error {
+	l := c.limiter
+	if req.ResourceIntensive {
+		l = c.lists
+	}
+	if l.Allow() {
 		return nil
 	}
 	c.held.begin()
 	defer c.held.end()
-	return c.limiter.Wait(ctx)
+	return l.Wait(ctx)
 }
 
 // sleep waits before a retry; rate waits count as time spent on limits.

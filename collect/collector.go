@@ -1,6 +1,8 @@
 package collect
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,8 +40,15 @@ const (
 type Target struct {
 	ID      string
 	Webinar bool
-	Topic   string // from discovery
-	Number  string // from discovery, when ID is a UUID
+	Topic   string // from discovery or the meeting's details
+	Number  string // from discovery or the meeting's details, when ID is a UUID
+	PastOne bool   // discovered with type=pastOne: a meeting of one participant
+
+	// details is the meeting's entry in the discovery list, as Zoom sent
+	// it: stored as the meeting's details document.
+	details []byte
+	// listSource names the list the entry came from.
+	listSource string
 }
 
 func (t Target) kind() string {
@@ -64,6 +73,7 @@ type Plan struct {
 	Participant string    // ModeParticipant: a user_id or participant id
 	From, To    time.Time // ModePast: the dates, both included
 	Webinars    bool      // ModePast, and ModeLive without a target: discover webinars, not meetings
+	PastOne     bool      // ModePast: also discover meetings of one participant (Zoom's type=pastOne)
 	Refresh     bool      // ModePast: collect meetings already collected in full, too
 	Watch       bool      // ModeLive: poll until the meetings end
 	Interval    time.Duration
@@ -91,6 +101,9 @@ type CollectReport struct {
 	Ended                            int     // live meetings or webinars seen ending
 	Failed                           []error // meetings or webinars that could not be collected; the others were
 	Pages                            int     // documents stored
+	// Merged are meetings an older zoomqos stored under their number,
+	// moved into the instance (UUID) they are.
+	Merged []Merged
 	Counts
 	Client  ClientStats
 	Elapsed time.Duration
@@ -177,13 +190,19 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	switch plan.Mode {
 	case ModeMeeting:
 		c.addTotal(1)
-		if err = c.meeting(ctx, plan.Target, plan.Type); err != nil {
+		if plan.Target, err = c.identify(ctx, plan.Target, plan.Type); err == nil {
+			err = c.meeting(ctx, plan.Target, plan.Type)
+		}
+		if err != nil {
 			c.unfinished = append(c.unfinished, plan.Target)
 		}
 		c.meetingDone()
 	case ModeParticipant:
 		c.addTotal(1)
-		if err = c.participant(ctx, plan.Target, plan.Type, plan.Participant); err != nil {
+		if plan.Target, err = c.identify(ctx, plan.Target, plan.Type); err == nil {
+			err = c.participant(ctx, plan.Target, plan.Type, plan.Participant)
+		}
+		if err != nil {
 			c.unfinished = append(c.unfinished, plan.Target)
 		}
 		c.meetingDone()
@@ -195,6 +214,15 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		err = fmt.Errorf("unknown collection mode %d", plan.Mode)
 	}
 	perr := c.pipe.close()
+	if perr == nil && len(c.meetings) > 0 && !errors.Is(err, context.Canceled) {
+		// A meeting an older zoomqos stored under its number joins the
+		// instance now stored under its UUID.
+		merged, aerr := AbsorbNumbered(context.WithoutCancel(ctx), c.DB, c.log)
+		c.Report.Merged = append(c.Report.Merged, merged...)
+		if aerr != nil {
+			c.log.Warn("could not merge a meeting stored under its number into its instance", "error", aerr)
+		}
+	}
 	c.Report.Client = c.Client.Stats()
 	c.Report.Elapsed = time.Since(start)
 	// Every commit is done: a meeting that ended in an error and has
@@ -323,17 +351,67 @@ func (c *Collector) fail(t Target, err error, report bool) {
 	c.mu.Unlock()
 }
 
-// meeting collects every participant of a meeting through the list
-// endpoint (page_size 10, Zoom's maximum), committing each page as it
-// comes; past data is then marked collected in full. A list that would
-// never end (a repeated next_page_token, more pages than page_count) stops
-// with an error; the pages stored stay.
+// meeting collects a meeting: every participant's QoS through the list
+// endpoint (page_size 10, Zoom's maximum), then the participants list
+// (page_size 300), which alone has each session's network type, data
+// center, connection and Zoom's own quality ratings; each page is committed
+// as it comes. Past data is then marked collected in full. A list that
+// would never end (a repeated next_page_token, more pages than page_count)
+// stops with an error; the pages stored stay.
 func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
-	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/qos"
-	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/qos",
-		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: QoSPage,
-		Query: url.Values{"type": {typ}, "page_size": {"10"}}}
-	m := store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar, Topic: t.Topic, Number: t.Number}
+	if t.details != nil {
+		// The discovery list's entry is the meeting's details. A live
+		// meeting's entry changes every minute (its duration): kept once
+		// a run.
+		if err := c.storeDetails(ctx, t, typ, t.details, t.listSource); err != nil {
+			return err
+		}
+	}
+	if err := c.list(ctx, t, typ, qosList); err != nil {
+		return err
+	}
+	listType := typ
+	if t.PastOne && typ == store.Past {
+		listType = "pastOne"
+	}
+	if err := c.list(ctx, t, listType, participantsList); err != nil {
+		return err
+	}
+	if typ == store.Past {
+		return c.pipe.add(ctx, doc{meeting: t.meeting(typ), complete: true})
+	}
+	return nil
+}
+
+// meeting is the store's meeting of a target collected with type typ.
+func (t Target) meeting(typ string) store.Meeting {
+	if typ != store.Live {
+		typ = store.Past
+	}
+	return store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar, Topic: t.Topic, Number: t.Number}
+}
+
+// listKind is one of the paginated endpoints of a meeting.
+type listKind struct {
+	suffix   string // after /metrics/meetings/{id}
+	pageSize string
+	want     *Answer
+}
+
+var (
+	qosList          = listKind{suffix: "/participants/qos", pageSize: "10", want: QoSPage}
+	participantsList = listKind{suffix: "/participants", pageSize: "300", want: ParticipantsPage}
+)
+
+// list reads every page of one of a meeting's lists, committing each page
+// as it comes. An expired page token starts the list over (twice at most):
+// the pages stored already are recognised as present.
+func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) error {
+	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}" + k.suffix
+	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + k.suffix,
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: k.want,
+		Query: url.Values{"type": {typ}, "page_size": {k.pageSize}}}
+	m := t.meeting(typ)
 	restarts := 0
 	pages := pager{list: "participants"}
 	for page := 1; ; page++ {
@@ -341,9 +419,7 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 		body, err := c.Client.Get(ctx, req)
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Code == CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
-			// The page token expired (they last 15 minutes): start over;
-			// the pages stored already are recognised as present.
-			c.log.Warn("page token refused; starting the "+t.what()+" over", t.what(), t.ID)
+			c.log.Warn("page token refused; starting the list over", t.what(), t.ID, "endpoint", endpoint)
 			restarts++
 			page = 0
 			pages = pager{list: "participants"}
@@ -355,7 +431,7 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 		}
 		// A page received is stored even if Ctrl-C comes now: only what is
 		// still on the wire is lost.
-		where := fmt.Sprintf("%s %s page %d", t.what(), t.ID, page)
+		where := fmt.Sprintf("%s %s %s page %d", t.what(), t.ID, endpoint, page)
 		err = c.pipe.add(context.WithoutCancel(ctx), doc{meeting: m, source: fmt.Sprintf("%s?type=%s page %d", strings.Replace(endpoint, "{"+t.what()+"Id}", t.ID, 1), typ, page),
 			where: where, what: "page " + fmt.Sprint(page), data: body, liveCopy: typ == store.Live})
 		if err != nil {
@@ -366,14 +442,50 @@ func (c *Collector) meeting(ctx context.Context, t Target, typ string) error {
 			return c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
 		}
 		if next == "" {
-			break
+			return nil
 		}
 		req.Query.Set("next_page_token", next)
 	}
-	if typ == store.Past {
-		return c.pipe.add(ctx, doc{meeting: m, complete: true})
+}
+
+// identify reads the details of a meeting named by the user (GET
+// /metrics/meetings/{meetingId}, or the webinar one), stores them, and
+// returns the target named by its instance UUID, as discovery names it: a
+// meeting collected by number or by UUID is one meeting in the store.
+func (c *Collector) identify(ctx context.Context, t Target, typ string) (Target, error) {
+	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}"
+	body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID), Query: url.Values{"type": {typ}},
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: MeetingDetails})
+	if err != nil {
+		return t, err
 	}
-	return nil
+	var probs Problems
+	page, err := NewParser().Parse(body, &probs)
+	if err != nil || page.Details == nil {
+		if err == nil {
+			err = errors.New("it holds no meeting details")
+		}
+		return t, c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+	}
+	d := page.Details
+	asked := t.ID
+	if d.UUID != "" && store.ValidMeetingID(d.UUID) == nil {
+		t.ID = d.UUID
+	}
+	t.Topic = cmp.Or(d.Topic, t.Topic)
+	t.Number = cmp.Or(d.Number, t.Number)
+	if asked != t.ID {
+		c.log.Info(t.what()+" identified", "asked", asked, "uuid", t.ID, "number", t.Number, "topic", t.Topic)
+	}
+	source := fmt.Sprintf("GET /metrics/%s/%s?type=%s", t.kind(), asked, typ)
+	return t, c.storeDetails(ctx, t, typ, body, source)
+}
+
+// storeDetails stores a meeting's details document (the details answer,
+// or its discovery list entry).
+func (c *Collector) storeDetails(ctx context.Context, t Target, typ string, data []byte, source string) error {
+	return c.pipe.add(context.WithoutCancel(ctx), doc{meeting: t.meeting(typ), source: source,
+		where: fmt.Sprintf("%s %s details (from %s)", t.what(), t.ID, source), what: "details", data: data})
 }
 
 // participant collects one participant through the single-participant
@@ -388,7 +500,7 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 	if err != nil {
 		return err
 	}
-	return c.pipe.add(context.WithoutCancel(ctx), doc{meeting: store.Meeting{ID: t.ID, Type: typ, Webinar: t.Webinar},
+	return c.pipe.add(context.WithoutCancel(ctx), doc{meeting: t.meeting(typ),
 		source: fmt.Sprintf("GET /metrics/%s/%s/participants/%s/qos?type=%s", t.kind(), t.ID, pid, typ),
 		where:  fmt.Sprintf("%s %s participant %s", t.what(), t.ID, pid), what: "participant " + pid,
 		data: body, liveCopy: typ == store.Live})
@@ -396,17 +508,22 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 
 // discover lists the meetings (or webinars) of a type through
 // GET /metrics/meetings: for past ones, one call per month of the range
-// (Zoom's limit), each paginated. A list that would never end stops that
-// month, and the others are still listed; a request that fails stops the
-// discovery. Either way the meetings listed until then are returned with
-// the error.
-func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars bool) ([]Target, error) {
+// (Zoom's limit), each paginated, and with pastOne the meetings of one
+// participant too (Zoom lists them apart). These are Resource-intensive
+// calls, limited apart from the rest (ClientConfig.ListRate). A list that
+// would never end stops that month, and the others are still listed; a
+// request that fails stops the discovery. Either way the meetings listed
+// until then are returned with the error.
+func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars, pastOne bool) ([]Target, error) {
 	kind, want := "meetings", MeetingList
 	if webinars {
 		kind, want = "webinars", WebinarList
 	}
-	type span struct{ from, to time.Time }
-	spans := []span{{}}
+	type span struct {
+		from, to time.Time
+		typ      string
+	}
+	spans := []span{{typ: typ}}
 	if typ == store.Past {
 		spans = spans[:0]
 		for s := from; !s.After(to); {
@@ -414,7 +531,10 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			if e.After(to) {
 				e = to
 			}
-			spans = append(spans, span{s, e})
+			spans = append(spans, span{s, e, store.Past})
+			if pastOne {
+				spans = append(spans, span{s, e, "pastOne"})
+			}
 			s = e.AddDate(0, 0, 1)
 		}
 	}
@@ -422,8 +542,8 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 	var out []Target
 	var endless []error
 	for _, sp := range spans {
-		q := url.Values{"type": {typ}, "page_size": {"300"}}
-		endpoint := "GET /metrics/" + kind + "?type=" + typ
+		q := url.Values{"type": {sp.typ}, "page_size": {"300"}}
+		endpoint := "GET /metrics/" + kind + "?type=" + sp.typ
 		if typ == store.Past {
 			q.Set("from", sp.from.Format(time.DateOnly))
 			q.Set("to", sp.to.Format(time.DateOnly))
@@ -431,27 +551,32 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 		}
 		pages := pager{list: kind}
 		for page := 1; ; page++ {
-			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want})
+			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want, ResourceIntensive: true})
 			if err != nil {
 				return out, errors.Join(append(endless, err)...)
 			}
 			var list struct {
-				Meetings []listMeeting `json:"meetings"`
-				Webinars []listMeeting `json:"webinars"`
+				Meetings []json.RawMessage `json:"meetings"`
+				Webinars []json.RawMessage `json:"webinars"`
 			}
 			if err := json.Unmarshal(body, &list); err != nil {
 				return out, errors.Join(append(endless, fmt.Errorf("%s: page %d: unreadable answer: %w", endpoint, page, err))...)
 			}
-			for _, m := range append(list.Meetings, list.Webinars...) {
+			for _, raw := range append(list.Meetings, list.Webinars...) {
+				var m listMeeting
+				if err := json.Unmarshal(raw, &m); err != nil {
+					return out, errors.Join(append(endless, fmt.Errorf("%s: page %d: unreadable entry: %w", endpoint, page, err))...)
+				}
 				id := m.UUID
 				if id == "" {
 					id = m.ID.String()
 				}
-				if id == "" || seen[id] {
+				if id == "" || seen[id] || store.ValidMeetingID(id) != nil {
 					continue
 				}
 				seen[id] = true
-				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String()})
+				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String(), PastOne: sp.typ == "pastOne",
+					details: bytes.Clone(raw), listSource: fmt.Sprintf("%s page %d (its entry)", endpoint, page)})
 			}
 			next, err := pages.next(body, page)
 			if err != nil {
@@ -507,7 +632,10 @@ type listMeeting struct {
 // past discovers the past meetings of the range and collects those not
 // collected in full before (all with Refresh), several at once.
 func (c *Collector) past(ctx context.Context, plan Plan) error {
-	targets, err := c.discover(ctx, store.Past, plan.From, plan.To, plan.Webinars)
+	if oldest := time.Now().UTC().AddDate(0, -6, 0).Truncate(24 * time.Hour); plan.From.Before(oldest) {
+		return fmt.Errorf("Zoom lists past meetings of the last six months only: a range from %s (before %s) would be refused", plan.From.Format(time.DateOnly), oldest.Format(time.DateOnly))
+	}
+	targets, err := c.discover(ctx, store.Past, plan.From, plan.To, plan.Webinars, plan.PastOne)
 	if !c.listed(ctx, targets, err, plan.Webinars) {
 		return err
 	}
@@ -580,6 +708,15 @@ func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(c
 // Watch it polls every Interval until they end (404 code 3001 on a watched
 // meeting means it is over), appending only new samples.
 func (c *Collector) live(ctx context.Context, plan Plan) error {
+	if plan.Target.ID != "" {
+		t, err := c.identify(ctx, plan.Target, store.Live)
+		if err != nil {
+			c.fail(plan.Target, err, false)
+			return err
+		}
+		plan.Target = t
+	}
+	described := map[string]bool{} // list entries stored: once a run
 	ended := map[string]bool{}
 	seen := map[string]bool{} // polled with an answer at least once
 	failures := map[string]int{}
@@ -588,11 +725,15 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 		if plan.Target.ID != "" {
 			targets = []Target{plan.Target}
 		} else {
-			found, err := c.discover(ctx, store.Live, time.Time{}, time.Time{}, plan.Webinars)
+			found, err := c.discover(ctx, store.Live, time.Time{}, time.Time{}, plan.Webinars, false)
 			if !c.listed(ctx, found, err, plan.Webinars) {
 				return err
 			}
 			for _, t := range found {
+				if described[t.ID] {
+					t.details = nil
+				}
+				described[t.ID] = true
 				if !ended[t.ID] {
 					targets = append(targets, t)
 				}

@@ -27,7 +27,7 @@ func account(t *testing.T, o fakezoom.Options, tune ...func(*ClientConfig)) (*fa
 	cfg := ClientConfig{
 		Credentials: Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL,
-		Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+		Rate: 1000, ListRate: 60000, Backoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 	}
 	for _, f := range tune {
 		f(&cfg)
@@ -90,8 +90,10 @@ func TestCollectMeeting(t *testing.T) {
 		if sum.Sessions != m.Sessions || sum.Participants < m.Participants*6/7 || sum.Samples == 0 || sum.Collected.IsZero() {
 			t.Errorf("meeting %s stored %+v, want %d sessions", m.UUID, sum, m.Sessions)
 		}
-		if want := (m.Sessions + 9) / 10; c.Report.Pages != want {
-			t.Errorf("meeting %s: %d pages, want %d (page_size 10)", m.UUID, c.Report.Pages, want)
+		// The details, the QoS pages (page_size 10), the participants
+		// list (page_size 300).
+		if want := 1 + (m.Sessions+9)/10 + (m.Sessions+299)/300; c.Report.Pages != want {
+			t.Errorf("meeting %s: %d documents, want %d", m.UUID, c.Report.Pages, want)
 		}
 		if c.Report.Added != sum.Samples || c.Report.Present != 0 {
 			t.Errorf("report %+v for %d stored samples", c.Report, sum.Samples)
@@ -130,8 +132,30 @@ func TestCollectByMeetingNumber(t *testing.T) {
 	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, err := db.Meeting(context.Background(), id); err != nil || sum.Sessions != m.Sessions {
+	// Stored under its instance UUID, with its number and topic, as
+	// discovery stores it.
+	sum, err := db.Meeting(context.Background(), m.UUID)
+	if err != nil || sum.Sessions != m.Sessions || sum.Number != id || sum.Topic != m.Topic || sum.Details == nil || !sum.Details.StartTime.Equal(m.Start) {
 		t.Errorf("by number: %+v, %v", sum, err)
+	}
+	if _, err := db.Meeting(context.Background(), id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a copy under the number: %v", err)
+	}
+	// The same instance again, by UUID, by number and through discovery,
+	// adds nothing: one meeting.
+	for _, plan := range []Plan{{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}, {Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past},
+		{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Refresh: true}} {
+		c := &Collector{Client: client, DB: db}
+		if err := c.Run(context.Background(), plan); err != nil {
+			t.Fatal(err)
+		}
+		if plan.Mode != ModePast && (c.Report.Added != 0 || c.Report.NewSessions != 0) {
+			t.Errorf("%+v again: %+v", plan.Target, c.Report)
+		}
+	}
+	list, _ := db.Meetings(context.Background())
+	if len(list) != 2 || list[0].ID == id || list[1].ID == id {
+		t.Errorf("meetings stored: %+v", list)
 	}
 }
 
@@ -164,7 +188,7 @@ func TestErrorsSpeakPlainly(t *testing.T) {
 		id    string
 		words []string
 	}{
-		{"99999999999", []string{"meeting 99999999999", "GET /metrics/meetings/{meetingId}/participants/qos", "the ID is wrong", "HTTP 404", "Zoom code 3001", "tracking id v=2.0;clid=fake;rid="}},
+		{"99999999999", []string{"meeting 99999999999", "GET /metrics/meetings/{meetingId}: ", "the ID is wrong", "HTTP 404", "Zoom code 3001", "tracking id v=2.0;clid=fake;rid="}},
 		{"old-instance", []string{"meeting old-instance", "Zoom keeps QoS data for a year", "Zoom code 12702", "tracking id"}},
 	} {
 		err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: tc.id}, Type: store.Past})
@@ -204,11 +228,11 @@ func TestDiscoverPast(t *testing.T) {
 	pages := 0
 	for _, m := range fz.Meetings() {
 		if !m.Webinar {
-			pages += (m.Sessions + 9) / 10
+			pages += (m.Sessions+9)/10 + (m.Sessions+299)/300
 		}
 	}
 	if got, want := c.Report.Client.Requests, int64(2+pages); got != want {
-		t.Errorf("%d requests, want %d (2 discovery calls, %d pages)", got, want, pages)
+		t.Errorf("%d requests, want %d (2 discovery calls, %d QoS and participants pages)", got, want, pages)
 	}
 
 	// Again: everything is skipped; with Refresh, collected again.
@@ -331,9 +355,9 @@ func TestDailyLimitThenResume(t *testing.T) {
 	for i := range 3 {
 		specs = append(specs, fakezoom.MeetingSpec{Start: epoch.AddDate(0, 0, -3-i), Duration: 40 * time.Minute, Participants: 20, NoRejoins: true})
 	}
-	// Seven requests do it all: one discovery, two pages a meeting. The
-	// limit lets five through a day.
-	opts := fakezoom.Options{Seed: 7, Clock: clock.Now, Meetings: specs, DailyLimit: 5}
+	// Ten requests do it all: one discovery, two QoS pages and one page of
+	// participants a meeting. The limit lets seven through a day.
+	opts := fakezoom.Options{Seed: 7, Clock: clock.Now, Meetings: specs, DailyLimit: 7}
 	fz, client := account(t, opts)
 	db := openDB(t)
 	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 1}
@@ -346,8 +370,10 @@ func TestDailyLimitThenResume(t *testing.T) {
 	if want := epoch.Truncate(24 * time.Hour).Add(24 * time.Hour); !dl.ResumeAt.Equal(want) {
 		t.Errorf("resume at %s, want %s", dl.ResumeAt, want)
 	}
-	if !strings.Contains(err.Error(), "what was collected is kept") || c.Report.Pages != 4 {
-		t.Errorf("error %q after %d pages, want 4 stored", err, c.Report.Pages)
+	// Two meetings in full (their discovery entry, two QoS pages, the
+	// participants), and the third's entry.
+	if !strings.Contains(err.Error(), "what was collected is kept") || c.Report.Pages != 9 {
+		t.Errorf("error %q after %d documents, want 9 stored", err, c.Report.Pages)
 	}
 
 	clock.Add(24 * time.Hour)
@@ -355,8 +381,8 @@ func TestDailyLimitThenResume(t *testing.T) {
 	if err := again.Run(context.Background(), plan); err != nil {
 		t.Fatalf("the next day: %v", err)
 	}
-	if again.Report.Skipped != 2 || again.Report.Pages != 2 {
-		t.Errorf("the next day: %+v, want 2 meetings skipped and 2 pages", again.Report)
+	if again.Report.Skipped != 2 || again.Report.Pages != 4 {
+		t.Errorf("the next day: %+v, want 2 meetings skipped and 4 documents", again.Report)
 	}
 
 	// An uninterrupted run into another store.
@@ -499,7 +525,8 @@ func TestLiveWatch(t *testing.T) {
 	if err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-c"}, Watch: true, Interval: 10 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
-	if c.Report.Ended != 1 || c.Report.Pages != 2 {
+	// Its details, then two polls of the QoS and the participants lists.
+	if c.Report.Ended != 1 || c.Report.Pages != 5 {
 		t.Errorf("report %+v, want two polls and the meeting seen ending", c.Report)
 	}
 

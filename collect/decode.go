@@ -61,7 +61,9 @@ func (p *Parser) Parse(doc []byte, probs *Problems) (Page, error) {
 	return page, nil
 }
 
-// document reads the top-level object of either shape.
+// document reads the top-level object of any of the shapes: a list page
+// (QoS or the participants list), one participant's QoS, or a meeting's
+// details.
 func (p *Parser) document() (Page, error) {
 	var page Page
 	if k := p.s.peek(); k != '{' {
@@ -69,11 +71,20 @@ func (p *Parser) document() (Page, error) {
 	}
 	p.s.open('{')
 	var single wireParticipant
-	var code, message string
+	var details store.MeetingDetails
+	var code, message, id, email string
+	var hasID, hasEmail, isDetails bool
+	var list string // "meetings" or "webinars": a discovery list
 	for first := true; p.s.more('}', first); first = false {
 		name := p.name()
 		switch string(name) {
 		case "participants":
+			if k := p.s.peek(); k >= '0' && k <= '9' {
+				// The meeting details' count of participants.
+				details.Participants = p.participantInt("participants")
+				isDetails = true
+				continue
+			}
 			page.List = true
 			p.list = true
 			if err := p.participants(&page); err != nil {
@@ -93,7 +104,19 @@ func (p *Parser) document() (Page, error) {
 			message = p.str("message")
 		case "from", "to":
 			p.s.value()
+		case "meetings", "webinars":
+			list = string(name)
+			p.s.value()
+		case "id":
+			// A participant's id, or the meeting number of the details.
+			id, hasID = p.str("id"), true
+		case "email":
+			email, hasEmail = p.str("email"), true
 		default:
+			if p.detailsField(&details, name) {
+				isDetails = true
+				continue
+			}
 			if !p.participantField(&single, name) {
 				p.probs.unknown(string(name))
 				p.s.value()
@@ -102,8 +125,18 @@ func (p *Parser) document() (Page, error) {
 	}
 	switch {
 	case page.List:
-	case single.seen:
+	case isDetails && !single.seen:
+		details.Number, details.Email = id, email
+		page.Details = &details
+	case single.seen || hasID:
+		single.s.ID = id
+		if hasEmail {
+			single.s.Email = email
+		}
 		page.Participants = []store.SessionSamples{p.session(&single)}
+	case list != "":
+		return page, fmt.Errorf("%w: it is a list of %s (GET /metrics/%s): collect --past discovers them; import takes one meeting's QoS, participants or details answers",
+			ErrNotQoS, list, list)
 	case code != "" || message != "":
 		return page, fmt.Errorf("%w: it is a Zoom error (code %s: %s)", ErrNotQoS, clip(code, 40), clip(message, maxQuote))
 	default:
@@ -466,4 +499,207 @@ func kindName(k byte) string {
 		return "empty"
 	}
 	return "a number"
+}
+
+// boolean reads a JSON boolean (or "true"/"false"); anything else is a
+// problem, and false.
+func (p *Parser) boolean(field string) bool {
+	raw := p.s.value()
+	text, _ := p.text(raw)
+	switch string(text) {
+	case "true":
+		return true
+	case "false", "", "null":
+		return false
+	}
+	p.probs.add(func() string { return p.participantPath() + field }, raw)
+	return false
+}
+
+// participantInt reads a count of a participant or a meeting: a number, or
+// a string holding one; null is 0.
+func (p *Parser) participantInt(field string) int {
+	raw := p.s.value()
+	if kind(raw) == 'n' {
+		return 0
+	}
+	text, _ := p.text(raw)
+	n, err := strconv.Atoi(string(trimSpace(text)))
+	if err != nil || n < 0 {
+		p.probs.add(func() string { return p.participantPath() + field }, raw)
+		return 0
+	}
+	return n
+}
+
+// socketBreak reads one of Zoom's *_socket_break counters.
+func (p *Parser) socketBreak(s *store.Session, name []byte) {
+	n := p.participantInt(string(name))
+	if s.SocketBreaks == nil {
+		s.SocketBreaks = new(store.SocketBreaks)
+	}
+	switch string(name) {
+	case "audio_socket_break":
+		s.SocketBreaks.Audio = n
+	case "video_socket_break":
+		s.SocketBreaks.Video = n
+	case "as_socket_break":
+		s.SocketBreaks.Share = n
+	default:
+		s.SocketBreaks.Command = n
+	}
+}
+
+// audioCalls reads a participant's audio_call array (phone legs).
+func (p *Parser) audioCalls() []store.AudioCall {
+	if p.s.peek() != '[' {
+		if raw := p.s.value(); kind(raw) != 'n' {
+			p.probs.add(func() string { return p.participantPath() + "audio_call" }, raw)
+		}
+		return nil
+	}
+	p.s.open('[')
+	var out []store.AudioCall
+	for first := true; p.s.more(']', first); first = false {
+		if p.s.peek() != '{' {
+			p.probs.add(func() string { return p.participantPath() + "audio_call[]" }, p.s.value())
+			continue
+		}
+		var c store.AudioCall
+		p.s.open('{')
+		for first := true; p.s.more('}', first); first = false {
+			switch name := p.name(); string(name) {
+			case "call_number":
+				c.CallNumber = p.str("audio_call[].call_number")
+			case "call_type":
+				c.CallType = p.str("audio_call[].call_type")
+			case "zoom_number":
+				c.ZoomNumber = p.str("audio_call[].zoom_number")
+			default:
+				p.probs.unknown(p.participantPattern() + "audio_call[]." + string(name))
+				p.s.value()
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// detailsField reads a member of a meeting's details (GET
+// /metrics/meetings/{meetingId}, or an entry of GET /metrics/meetings)
+// into d. It returns false, having read nothing, for a name that is not
+// one; "id" and "email", which participants have too, are the caller's.
+func (p *Parser) detailsField(d *store.MeetingDetails, name []byte) bool {
+	var dst *string
+	var flag *bool
+	switch string(name) {
+	case "uuid":
+		dst = &d.UUID
+	case "topic":
+		dst = &d.Topic
+	case "host":
+		dst = &d.Host
+	case "user_type":
+		dst = &d.UserType
+	case "dept":
+		dst = &d.Dept
+	case "duration":
+		dst = &d.Duration
+	case "audio_quality":
+		dst = &d.AudioQuality
+	case "video_quality":
+		dst = &d.VideoQuality
+	case "screen_share_quality":
+		dst = &d.ScreenShareQuality
+	case "start_time", "end_time":
+		text := p.str(string(name))
+		if text == "" {
+			return true
+		}
+		t, ok := parseTime([]byte(text))
+		if !ok {
+			p.probs.add(func() string { return string(name) }, quote(text))
+			return true
+		}
+		if string(name) == "start_time" {
+			d.StartTime = t
+		} else {
+			d.EndTime = t
+		}
+		return true
+	case "in_room_participants":
+		d.InRoomParticipants = p.participantInt("in_room_participants")
+		return true
+	case "custom_keys":
+		d.CustomKeys = p.keyValues("custom_keys", "key")
+		return true
+	case "tracking_fields":
+		d.TrackingFields = p.keyValues("tracking_fields", "field")
+		return true
+	case "session_key":
+		p.s.value() // an SDK session's key: not zoomqos' concern
+		return true
+	case "has_pstn":
+		flag = &d.HasPSTN
+	case "has_voip":
+		flag = &d.HasVoIP
+	case "has_3rd_party_audio":
+		flag = &d.Has3rdPartyAudio
+	case "has_video":
+		flag = &d.HasVideo
+	case "has_screen_share":
+		flag = &d.HasScreenShare
+	case "has_recording":
+		flag = &d.HasRecording
+	case "has_sip":
+		flag = &d.HasSIP
+	case "has_archiving":
+		flag = &d.HasArchiving
+	case "has_manual_captions":
+		flag = &d.HasManualCaptions
+	case "has_automated_captions":
+		flag = &d.HasAutoCaptions
+	default:
+		return false
+	}
+	if flag != nil {
+		*flag = p.boolean(string(name))
+		return true
+	}
+	*dst = p.str(string(name))
+	return true
+}
+
+// keyValues reads custom_keys ([{"key","value"}]) or tracking_fields
+// ([{"field","value"}]).
+func (p *Parser) keyValues(field, keyName string) []store.KeyValue {
+	if p.s.peek() != '[' {
+		if raw := p.s.value(); kind(raw) != 'n' {
+			p.probs.add(func() string { return field }, raw)
+		}
+		return nil
+	}
+	p.s.open('[')
+	var out []store.KeyValue
+	for first := true; p.s.more(']', first); first = false {
+		if p.s.peek() != '{' {
+			p.probs.add(func() string { return field + "[]" }, p.s.value())
+			continue
+		}
+		var kv store.KeyValue
+		p.s.open('{')
+		for first := true; p.s.more('}', first); first = false {
+			switch name := p.name(); string(name) {
+			case keyName:
+				kv.Key = p.str(field + "[]." + keyName)
+			case "value":
+				kv.Value = p.str(field + "[].value")
+			default:
+				p.probs.unknown(field + "[]." + string(name))
+				p.s.value()
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
 }

@@ -158,6 +158,32 @@ func (p *Parser) participantField(w *wireParticipant, name []byte) bool {
 	case "issue_list":
 		s.IssueList = p.strings("issue_list")
 		return true
+	case "audio_socket_break", "video_socket_break", "as_socket_break", "command_socket_break":
+		w.seen = true
+		p.socketBreak(s, name)
+		return true
+	case "recording", "share_application", "share_desktop", "share_whiteboard":
+		var dst *bool
+		switch string(name) {
+		case "recording":
+			dst = &s.Recording
+		case "share_application":
+			dst = &s.SharedApplication
+		case "share_desktop":
+			dst = &s.SharedDesktop
+		default:
+			dst = &s.SharedWhiteboard
+		}
+		*dst = p.boolean(string(name))
+		s.Details = true
+		return true
+	case "in_room_participants":
+		s.InRoomParticipants = p.participantInt("in_room_participants")
+		return true
+	case "audio_call":
+		s.AudioCalls = p.audioCalls()
+		s.Details = true
+		return true
 	case "id":
 		dst = &s.ID
 	case "user_id":
@@ -190,14 +216,6 @@ func (p *Parser) participantField(w *wireParticipant, name []byte) bool {
 		dst = &s.OS
 	case "os_version":
 		dst = &s.OSVersion
-	case "network_type":
-		dst = &s.NetworkType
-	case "data_center":
-		dst = &s.DataCenter
-	case "full_data_center":
-		dst = &s.FullDataCenter
-	case "connection_type":
-		dst = &s.ConnectionType
 	case "video_connection_type":
 		dst = &s.VideoConnectionType
 	case "as_connection_type":
@@ -206,10 +224,61 @@ func (p *Parser) participantField(w *wireParticipant, name []byte) bool {
 		dst = &s.Health
 	case "meeting_number":
 		dst = &s.MeetingNumber
+	case "rc_reason":
+		dst = &s.RCReason
 	default:
-		return false
+		if dst = listOnlyField(s, name); dst == nil {
+			return false
+		}
+		s.Details = true
 	}
 	w.seen = true
 	*dst = p.str(string(name))
 	return true
+}
+
+// listOnlyField returns where a field that only the participants list
+// (GET /metrics/meetings/{meetingId}/participants) has goes, or nil.
+func listOnlyField(s *store.Session, name []byte) *string {
+	switch string(name) {
+	case "network_type":
+		return &s.NetworkType
+	case "data_center":
+		return &s.DataCenter
+	case "full_data_center":
+		return &s.FullDataCenter
+	case "connection_type":
+		return &s.ConnectionType
+	case "audio_quality":
+		return &s.AudioQuality
+	case "video_quality":
+		return &s.VideoQuality
+	case "screen_share_quality":
+		return &s.ScreenShareQuality
+	case "leave_reason":
+		return &s.LeaveReason
+	case "customer_key":
+		return &s.CustomerKey
+	case "participant_user_id":
+		return &s.ParticipantUserID
+	case "registrant_id":
+		return &s.RegistrantID
+	case "role":
+		return &s.Role
+	case "status":
+		return &s.Status
+	case "microphone":
+		return &s.Microphone
+	case "speaker":
+		return &s.Speaker
+	case "camera":
+		return &s.Camera
+	case "sip_uri":
+		return &s.SIPURI
+	case "from_sip_uri":
+		return &s.FromSIPURI
+	case "bo_mtg_id":
+		return &s.BreakoutRoom
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package collect
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -48,4 +50,24 @@ func mustLog(t *testing.T, what string, logs string, words ...string) {
 			t.Errorf("%s: the log does not say %q:\n%s", what, w, logs)
 		}
 	}
+}
+
+// otherThanQoS answers a meeting's details and its participants list for
+// a test server that serves its own QoS pages: the details of meeting
+// "M", an empty list of participants. It reports whether it answered.
+func otherThanQoS(w http.ResponseWriter, r *http.Request) bool {
+	p := r.URL.Path
+	switch {
+	case strings.HasSuffix(p, "/participants/qos"):
+		return false
+	case strings.HasSuffix(p, "/participants"):
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"page_count":0,"page_size":300,"total_records":0,"next_page_token":"","participants":[]}`)
+		return true
+	case strings.HasPrefix(p, "/v2/metrics/meetings/") && !strings.Contains(strings.TrimPrefix(p, "/v2/metrics/meetings/"), "/"):
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"uuid":"M","id":85012345678,"topic":"Test","start_time":"2026-11-20T10:00:00Z","end_time":"2026-11-20T11:00:00Z"}`)
+		return true
+	}
+	return false
 }

@@ -154,7 +154,7 @@ func TestReparseRebuildsFromRaw(t *testing.T) {
 	var before bytes.Buffer
 	dumpAll(t, db, &before)
 
-	if _, err := db.Rebuild(ctx, "m", func(store.RawDoc) ([]store.SessionSamples, error) { return nil, nil }); err != nil {
+	if _, err := db.Rebuild(ctx, "m", func(store.RawDoc) (store.Parsed, error) { return store.Parsed{}, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if sum, _ := db.Meeting(ctx, "m"); sum.Samples != 0 {

@@ -88,6 +88,9 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 						fake.ServeHTTP(w, r)
 						return
 					}
+					if otherThanQoS(w, r) {
+						return
+					}
 					page := int(requests.Add(1))
 					if page > 60 {
 						cancel()

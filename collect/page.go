@@ -10,9 +10,10 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// Page is one Zoom QoS response document in zoomqos' model: a page of the
-// list endpoint (`{"page_count",...,"participants":[...]}`) or the answer of
-// the single-participant endpoint (one participant object).
+// Page is one Zoom response document in zoomqos' model: a page of a list
+// endpoint (`{"page_count",...,"participants":[...]}`: the QoS list or the
+// participants list), the answer of the single-participant QoS endpoint
+// (one participant object), or a meeting's details.
 type Page struct {
 	List          bool // the list shape
 	NextPageToken string
@@ -20,6 +21,9 @@ type Page struct {
 	PageSize      int
 	TotalRecords  int
 	Participants  []store.SessionSamples // one per participant object: a session
+	// Details are the meeting's, when the document is the meeting details
+	// answer (GET /metrics/meetings/{meetingId}) or a discovery list entry.
+	Details *store.MeetingDetails
 }
 
 // Samples counts the samples in the page.

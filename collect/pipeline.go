@@ -90,7 +90,7 @@ func (p *pipeline) prepare(parser *Parser, j *job) {
 	}
 	j.page = page
 	j.pp, j.err = p.db.PreparePage(&store.Page{Meeting: j.meeting, Source: j.source, Raw: j.data,
-		RawIfChanged: j.liveCopy, Sessions: page.Participants})
+		RawIfChanged: j.liveCopy, Sessions: page.Participants, Details: page.Details})
 }
 
 // logTo sets the logger that says when the pipeline waits for the file.

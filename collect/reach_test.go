@@ -59,7 +59,7 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		quick(&cfg)
 		client, _ := NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
-		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}/participants/qos",
+		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
 			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "ZOOM_API_URL", "--api-url")
 		mustLog(t, "unreachable API", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(api)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
@@ -124,7 +124,7 @@ func TestNoAnswer(t *testing.T) {
 		})
 		t.Cleanup(func() { close(quit) })
 		err := collectOne(t, client, srv.Meetings()[0].UUID)
-		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}/participants/qos",
+		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
 			"no answer from "+hostOf(base)+" within 20ms (6 tries)", "ZOOM_API_URL")
 		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
 		if st := client.Stats(); st.Requests != 6 {

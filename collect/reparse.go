@@ -14,14 +14,7 @@ import (
 func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.RebuildResult, Problems, error) {
 	p := NewParser()
 	var probs Problems
-	res, err := db.Rebuild(ctx, meetingID, func(doc store.RawDoc) ([]store.SessionSamples, error) {
-		probs.Where = fmt.Sprintf("meeting %s document %d (from %s)", meetingID, doc.Seq, doc.Source)
-		page, err := p.Parse(doc.Data, &probs)
-		if err != nil {
-			return nil, err
-		}
-		return page.Participants, nil
-	})
+	res, err := db.Rebuild(ctx, meetingID, rawParser(p, &probs, meetingID))
 	return res, probs, err
 }
 
@@ -32,12 +25,17 @@ func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.Rebuild
 func Compare(ctx context.Context, db *store.DB, meetingID string, limit int) ([]string, int, error) {
 	p := NewParser()
 	var probs Problems
-	return db.CompareRebuild(ctx, meetingID, limit, func(doc store.RawDoc) ([]store.SessionSamples, error) {
+	return db.CompareRebuild(ctx, meetingID, limit, rawParser(p, &probs, meetingID))
+}
+
+// rawParser parses a meeting's raw documents for the store's rebuilds.
+func rawParser(p *Parser, probs *Problems, meetingID string) func(store.RawDoc) (store.Parsed, error) {
+	return func(doc store.RawDoc) (store.Parsed, error) {
 		probs.Where = fmt.Sprintf("meeting %s document %d (from %s)", meetingID, doc.Seq, doc.Source)
-		page, err := p.Parse(doc.Data, &probs)
+		page, err := p.Parse(doc.Data, probs)
 		if err != nil {
-			return nil, err
+			return store.Parsed{}, err
 		}
-		return page.Participants, nil
-	})
+		return store.Parsed{Sessions: page.Participants, Details: page.Details}, nil
+	}
 }

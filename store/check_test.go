@@ -184,19 +184,19 @@ func TestCompareRebuild(t *testing.T) {
 	}
 	defer db.Close()
 	// The documents give what is stored: page p is participant p's session.
-	same := func(d RawDoc) ([]SessionSamples, error) {
+	same := func(d RawDoc) (Parsed, error) {
 		p := int(d.Data[8] - '0')
-		return []SessionSamples{session(string(rune('a'+p)), t0, 20, float64(p))}, nil
+		return Parsed{Sessions: []SessionSamples{session(string(rune('a'+p)), t0, 20, float64(p))}}, nil
 	}
 	problems, n, err := db.CompareRebuild(ctx0, "m1", 10, same)
 	if err != nil || n != 0 {
 		t.Fatalf("the same samples: %d problems %q, %v", n, problems, err)
 	}
 	// One value read differently: named by metric and stream.
-	differ := func(d RawDoc) ([]SessionSamples, error) {
+	differ := func(d RawDoc) (Parsed, error) {
 		s, _ := same(d)
 		if d.Seq == 2 {
-			s[0].Samples[3].Values[1].V = 8
+			s.Sessions[0].Samples[3].Values[1].V = 8
 		}
 		return s, nil
 	}
@@ -205,9 +205,9 @@ func TestCompareRebuild(t *testing.T) {
 		t.Errorf("one value differs: %d %q %v", n, problems, err)
 	}
 	// A session the documents no longer give.
-	fewer := func(d RawDoc) ([]SessionSamples, error) {
+	fewer := func(d RawDoc) (Parsed, error) {
 		if d.Seq == 3 {
-			return nil, nil
+			return Parsed{}, nil
 		}
 		return same(d)
 	}

@@ -431,9 +431,9 @@ func TestRebuild(t *testing.T) {
 	db.PutPage(ctx0, testPage("m1", Past, `{"doc":1}`, session("a", t0, 3, 100)))
 	db.PutPage(ctx0, testPage("m1", Past, `{"doc":2}`, session("b", t0, 2, 100)))
 	var seen []string
-	res, err := db.Rebuild(ctx0, "m1", func(d RawDoc) ([]SessionSamples, error) {
+	res, err := db.Rebuild(ctx0, "m1", func(d RawDoc) (Parsed, error) {
 		seen = append(seen, string(d.Data))
-		return []SessionSamples{session("c"+string(d.Data[7]), t0, 4, 1)}, nil
+		return Parsed{Sessions: []SessionSamples{session("c"+string(d.Data[7]), t0, 4, 1)}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -450,11 +450,11 @@ func TestRebuild(t *testing.T) {
 	}
 
 	// A failing parse changes nothing.
-	_, err = db.Rebuild(ctx0, "m1", func(d RawDoc) ([]SessionSamples, error) {
+	_, err = db.Rebuild(ctx0, "m1", func(d RawDoc) (Parsed, error) {
 		if d.Seq == 2 {
-			return nil, errors.New("boom")
+			return Parsed{}, errors.New("boom")
 		}
-		return nil, nil
+		return Parsed{}, nil
 	})
 	if err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("Rebuild error = %v", err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -14,18 +15,20 @@ import (
 // timeFormat is how zoomqos writes times: RFC 3339 in UTC.
 const timeFormat = time.RFC3339
 
-// putMeeting creates or updates a meeting's info and returns its bucket.
-// Past data is final, so a meeting once stored as past stays past.
-func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, now time.Time) (*bbolt.Bucket, error) {
+// putMeeting creates or updates a meeting's info and returns its bucket;
+// details, when not nil, replace Zoom's details of it, and changed reports
+// whether they differ from those stored. Past data is final, so a meeting
+// once stored as past stays past.
+func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, changed bool, err error) {
 	all := tx.Bucket(bucketMeetings)
-	mb, err := all.CreateBucketIfNotExists([]byte(m.ID))
+	mb, err = all.CreateBucketIfNotExists([]byte(m.ID))
 	if err != nil {
-		return nil, fmt.Errorf("meeting bucket: %w", err)
+		return nil, false, fmt.Errorf("meeting bucket: %w", err)
 	}
 	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
 	if v := mb.Get(keyInfo); v != nil {
 		if err := readInfo(mb, s, &info); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if m.Type == Past {
 			info.Type = Past
@@ -38,8 +41,31 @@ func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, now time.Time) (*bbolt.Bucke
 	if m.Number != "" {
 		info.Number = m.Number
 	}
+	if details != nil {
+		changed = info.applyDetails(details)
+	}
+	if info.Number == "" && IsMeetingNumber(info.ID) {
+		info.Number = info.ID
+	}
 	info.LastStored = now
-	return mb, putInfo(mb, s, &info)
+	return mb, changed, putInfo(mb, s, &info)
+}
+
+// applyDetails takes Zoom's details of the meeting: they replace those
+// known, and give the meeting its topic and number. It reports whether
+// they changed anything.
+func (m *Meeting) applyDetails(d *MeetingDetails) bool {
+	before, _ := marshalJSON(m)
+	dc := *d
+	m.Details = &dc
+	if d.Topic != "" {
+		m.Topic = d.Topic
+	}
+	if d.Number != "" {
+		m.Number = d.Number
+	}
+	after, _ := marshalJSON(m)
+	return !bytes.Equal(before, after)
 }
 
 // readInfo reads a meeting's info from its bucket.

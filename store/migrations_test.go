@@ -91,9 +91,9 @@ func TestMigrateSchema1(t *testing.T) {
 	// Nor does the comparison with the raw documents (check without
 	// --quick), for the meeting still in schema 1's form and for the one
 	// sealed already.
-	same := func(d RawDoc) ([]SessionSamples, error) {
+	same := func(d RawDoc) (Parsed, error) {
 		p := int(d.Data[8] - '0')
-		return []SessionSamples{session(string(rune('a'+p)), t0, 20, float64(p))}, nil
+		return Parsed{Sessions: []SessionSamples{session(string(rune('a'+p)), t0, 20, float64(p))}}, nil
 	}
 	for _, m := range []string{"m1", "m2"} {
 		if problems, n, err := r.CompareRebuild(ctx0, m, 10, same); err != nil || n != 0 {

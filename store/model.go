@@ -244,7 +244,10 @@ type Meeting struct {
 	Type    string `json:"type"` // Past once any past data was stored, else Live
 	Webinar bool   `json:"webinar,omitempty"`
 	Topic   string `json:"topic,omitempty"`
-	Number  string `json:"number,omitempty"` // the meeting number, when ID is an instance UUID
+	Number  string `json:"number,omitempty"` // the meeting number (also when ID is the number itself)
+	// Details are Zoom's description of the instance, from the meeting
+	// details endpoint or a discovery list entry; nil when none was read.
+	Details *MeetingDetails `json:"details,omitempty"`
 	// Collected is when every participant's past data was last collected
 	// in full; zero until then. Discovery skips such meetings.
 	Collected time.Time `json:"collected,omitzero"`
@@ -252,6 +255,47 @@ type Meeting struct {
 	// last written.
 	FirstStored time.Time `json:"first_stored"`
 	LastStored  time.Time `json:"last_stored"`
+}
+
+// MeetingDetails is Zoom's description of a meeting or webinar instance:
+// GET /metrics/meetings/{meetingId} (or /metrics/webinars/{webinarId}), or
+// its entry in GET /metrics/meetings, which has the same fields and Zoom's
+// meeting-wide quality ratings besides.
+type MeetingDetails struct {
+	UUID               string     `json:"uuid,omitempty"`
+	Number             string     `json:"id,omitempty"` // Zoom's "id": the meeting number
+	Topic              string     `json:"topic,omitempty"`
+	Host               string     `json:"host,omitempty"`
+	Email              string     `json:"email,omitempty"` // the host's
+	UserType           string     `json:"user_type,omitempty"`
+	Dept               string     `json:"dept,omitempty"`
+	StartTime          time.Time  `json:"start_time,omitzero"`
+	EndTime            time.Time  `json:"end_time,omitzero"`  // zero while it runs
+	Duration           string     `json:"duration,omitempty"` // as Zoom wrote it: "01:02:03" or minutes
+	Participants       int        `json:"participants,omitempty"`
+	InRoomParticipants int        `json:"in_room_participants,omitempty"`
+	HasPSTN            bool       `json:"has_pstn,omitempty"`
+	HasVoIP            bool       `json:"has_voip,omitempty"`
+	Has3rdPartyAudio   bool       `json:"has_3rd_party_audio,omitempty"`
+	HasVideo           bool       `json:"has_video,omitempty"`
+	HasScreenShare     bool       `json:"has_screen_share,omitempty"`
+	HasRecording       bool       `json:"has_recording,omitempty"`
+	HasSIP             bool       `json:"has_sip,omitempty"`
+	HasArchiving       bool       `json:"has_archiving,omitempty"`
+	HasManualCaptions  bool       `json:"has_manual_captions,omitempty"`
+	HasAutoCaptions    bool       `json:"has_automated_captions,omitempty"`
+	CustomKeys         []KeyValue `json:"custom_keys,omitempty"`
+	TrackingFields     []KeyValue `json:"tracking_fields,omitempty"`
+	// Zoom's meeting-wide ratings (good, fair, poor, bad), in list entries.
+	AudioQuality       string `json:"audio_quality,omitempty"`
+	VideoQuality       string `json:"video_quality,omitempty"`
+	ScreenShareQuality string `json:"screen_share_quality,omitempty"`
+}
+
+// KeyValue is one of a meeting's custom keys or tracking fields.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // maxMeetingID bounds a meeting ID: Zoom's are 9 to 11 digits or a
@@ -326,6 +370,72 @@ type Session struct {
 	Health              string   `json:"health,omitempty"`
 	IssueList           []string `json:"issue_list,omitempty"`
 	MeetingNumber       string   `json:"meeting_number,omitempty"`
+	RCReason            string   `json:"rc_reason,omitempty"` // why the client reconnected
+	// SocketBreaks counts the connection's socket breaks per channel; nil
+	// when Zoom did not report them.
+	SocketBreaks *SocketBreaks `json:"socket_breaks,omitempty"`
+
+	// From the participants list (GET /metrics/meetings/{id}/participants)
+	// only; Details says that the list described this session.
+	Details            bool        `json:"details,omitempty"`
+	AudioQuality       string      `json:"audio_quality,omitempty"` // Zoom's rating: good, fair, poor, bad, or empty
+	VideoQuality       string      `json:"video_quality,omitempty"`
+	ScreenShareQuality string      `json:"screen_share_quality,omitempty"`
+	LeaveReason        string      `json:"leave_reason,omitempty"`
+	CustomerKey        string      `json:"customer_key,omitempty"`
+	ParticipantUserID  string      `json:"participant_user_id,omitempty"`
+	RegistrantID       string      `json:"registrant_id,omitempty"`
+	Role               string      `json:"role,omitempty"`
+	Status             string      `json:"status,omitempty"`
+	Microphone         string      `json:"microphone,omitempty"`
+	Speaker            string      `json:"speaker,omitempty"`
+	Camera             string      `json:"camera,omitempty"`
+	SIPURI             string      `json:"sip_uri,omitempty"`
+	FromSIPURI         string      `json:"from_sip_uri,omitempty"`
+	BreakoutRoom       string      `json:"bo_mtg_id,omitempty"`
+	InRoomParticipants int         `json:"in_room_participants,omitempty"` // people in a Zoom Room
+	Recording          bool        `json:"recording,omitempty"`
+	SharedApplication  bool        `json:"share_application,omitempty"`
+	SharedDesktop      bool        `json:"share_desktop,omitempty"`
+	SharedWhiteboard   bool        `json:"share_whiteboard,omitempty"`
+	AudioCalls         []AudioCall `json:"audio_call,omitempty"`
+}
+
+// SocketBreaks are Zoom's counters of a session's broken connections.
+type SocketBreaks struct {
+	Audio   int `json:"audio"`
+	Video   int `json:"video"`
+	Share   int `json:"as"`
+	Command int `json:"command"`
+}
+
+// Total is the sum of the counters.
+func (b *SocketBreaks) Total() int {
+	if b == nil {
+		return 0
+	}
+	return b.Audio + b.Video + b.Share + b.Command
+}
+
+// AudioCall is a phone leg of a session (PSTN call-in or call-out).
+type AudioCall struct {
+	CallNumber string `json:"call_number,omitempty"`
+	CallType   string `json:"call_type,omitempty"`
+	ZoomNumber string `json:"zoom_number,omitempty"`
+}
+
+// ZoomRating returns Zoom's rating of the session's stream of a kind:
+// "audio", "video" or "screen_share"; empty when Zoom gave none.
+func (s *Session) ZoomRating(kind string) string {
+	switch kind {
+	case "audio":
+		return s.AudioQuality
+	case "video":
+		return s.VideoQuality
+	case "screen_share":
+		return s.ScreenShareQuality
+	}
+	return ""
 }
 
 // Key returns what identifies the session within its meeting.
@@ -379,4 +489,38 @@ func (s *Session) merge(n *Session) {
 		s.IssueList = n.IssueList
 	}
 	str(&s.MeetingNumber, n.MeetingNumber)
+	str(&s.RCReason, n.RCReason)
+	if n.SocketBreaks != nil {
+		b := *n.SocketBreaks
+		if o := s.SocketBreaks; o != nil {
+			b = SocketBreaks{max(o.Audio, b.Audio), max(o.Video, b.Video), max(o.Share, b.Share), max(o.Command, b.Command)}
+		}
+		s.SocketBreaks = &b
+	}
+	s.Details = s.Details || n.Details
+	str(&s.AudioQuality, n.AudioQuality)
+	str(&s.VideoQuality, n.VideoQuality)
+	str(&s.ScreenShareQuality, n.ScreenShareQuality)
+	str(&s.LeaveReason, n.LeaveReason)
+	str(&s.CustomerKey, n.CustomerKey)
+	str(&s.ParticipantUserID, n.ParticipantUserID)
+	str(&s.RegistrantID, n.RegistrantID)
+	str(&s.Role, n.Role)
+	str(&s.Status, n.Status)
+	str(&s.Microphone, n.Microphone)
+	str(&s.Speaker, n.Speaker)
+	str(&s.Camera, n.Camera)
+	str(&s.SIPURI, n.SIPURI)
+	str(&s.FromSIPURI, n.FromSIPURI)
+	str(&s.BreakoutRoom, n.BreakoutRoom)
+	if n.InRoomParticipants > 0 {
+		s.InRoomParticipants = n.InRoomParticipants
+	}
+	s.Recording = s.Recording || n.Recording
+	s.SharedApplication = s.SharedApplication || n.SharedApplication
+	s.SharedDesktop = s.SharedDesktop || n.SharedDesktop
+	s.SharedWhiteboard = s.SharedWhiteboard || n.SharedWhiteboard
+	if len(n.AudioCalls) > 0 {
+		s.AudioCalls = n.AudioCalls
+	}
 }

@@ -19,6 +19,10 @@ type Page struct {
 	// stored: a live poll that brought nothing new is not worth keeping.
 	RawIfChanged bool
 	Sessions     []SessionSamples
+	// Details, when set, are Zoom's details of the meeting (the document
+	// is a meeting details answer or a discovery list entry): they replace
+	// the stored details, and give the meeting its topic and number.
+	Details *MeetingDetails
 }
 
 // SessionSamples is a session and samples of it.
@@ -37,6 +41,7 @@ type PageResult struct {
 	// SessionsChanged counts sessions stored before whose details the page
 	// changed (a leave time, a new field).
 	SessionsChanged int
+	DetailsChanged  bool // the meeting's details are new or differ
 	RawStored       bool // the raw document was kept
 }
 
@@ -44,7 +49,7 @@ type PageResult struct {
 // its raw document must be kept: rebuilding from the raw documents must
 // give back what is stored.
 func (r *PageResult) changed() bool {
-	return r.Added+r.Replaced+r.NewSessions+r.SessionsChanged > 0
+	return r.Added+r.Replaced+r.NewSessions+r.SessionsChanged > 0 || r.DetailsChanged
 }
 
 // encodedSession is a session with its samples encoded, prepared outside the
@@ -63,6 +68,7 @@ type encodedSession struct {
 // goroutine commits them in order.
 type PreparedPage struct {
 	meeting  Meeting
+	details  *MeetingDetails
 	sessions []encodedSession
 	raw      *rawRecord
 	rawIf    bool
@@ -80,7 +86,7 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
-	pp := &PreparedPage{meeting: p.Meeting, sessions: enc, rawIf: p.RawIfChanged, at: db.Now().UTC()}
+	pp := &PreparedPage{meeting: p.Meeting, details: p.Details, sessions: enc, rawIf: p.RawIfChanged, at: db.Now().UTC()}
 	if p.Raw != nil {
 		r := packRaw(p.Meeting.Type, p.Source, p.Raw, pp.at)
 		pp.raw = &r
@@ -96,10 +102,11 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = PageResult{}
 		s := newSealer(pp.meeting.ID, false)
-		mb, err := putMeeting(tx, s, &pp.meeting, pp.at)
+		mb, changed, err := putMeeting(tx, s, &pp.meeting, pp.details, pp.at)
 		if err != nil {
 			return err
 		}
+		res.DetailsChanged = changed
 		c, err := readCounts(mb, s)
 		if err != nil {
 			return db.damaged("meeting "+pp.meeting.ID, err)

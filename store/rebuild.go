@@ -20,11 +20,18 @@ type RebuildResult struct {
 	SamplesAfter   int
 }
 
-// Rebuild replaces a meeting's sessions and samples with what parse makes of
-// its raw documents, taken in the order they were stored (so a newer copy of
-// a sample still replaces an older one). It is one write transaction: if
-// parse fails on any document, nothing changes.
-func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) ([]SessionSamples, error)) (RebuildResult, error) {
+// Parsed is what a raw document gives: sessions with samples, or Zoom's
+// details of the meeting.
+type Parsed struct {
+	Sessions []SessionSamples
+	Details  *MeetingDetails
+}
+
+// Rebuild replaces a meeting's sessions and samples, and Zoom's details of
+// it, with what parse makes of its raw documents, taken in the order they
+// were stored (so a newer copy of a sample still replaces an older one). It
+// is one write transaction: if parse fails on any document, nothing changes.
+func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) (Parsed, error)) (RebuildResult, error) {
 	var res RebuildResult
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = RebuildResult{}
@@ -32,42 +39,61 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 		if err != nil {
 			return err
 		}
-		seal := newSealer(meetingID, false)
-		// Damaged counts are what a rebuild makes whole: read them only
-		// for the report.
-		before, _ := readCounts(mb, seal)
-		res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
-		for _, name := range [][]byte{bucketSessions, bucketSamples} {
-			if mb.Bucket(name) != nil {
-				if err := mb.DeleteBucket(name); err != nil {
-					return err
-				}
-			}
-		}
-		var after counts
-		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
-			sessions, err := parse(doc)
-			if err != nil {
-				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
-			}
-			enc, err := encodeSessions(seal, sessions)
-			if err != nil {
-				return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
-			}
-			res.Documents++
-			after.documents++
-			return putSessions(mb, seal, enc, &PageResult{}, &after)
-		})
-		if err != nil {
-			return err
-		}
-		res.SessionsAfter, res.SamplesAfter = keyCount(mb.Bucket(bucketSessions)), int(after.samples)
-		return after.put(mb, seal)
+		return db.rebuild(ctx, mb, meetingID, parse, &res)
 	})
 	if err != nil {
 		return RebuildResult{}, wrapUnlessDamage(err, "rebuild meeting %s", meetingID)
 	}
 	return res, nil
+}
+
+// rebuild is Rebuild within a write transaction.
+func (db *DB) rebuild(ctx context.Context, mb *bbolt.Bucket, meetingID string, parse func(RawDoc) (Parsed, error), res *RebuildResult) error {
+	seal := newSealer(meetingID, false)
+	var info Meeting
+	if err := readInfo(mb, seal, &info); err != nil {
+		return db.damaged("meeting "+meetingID, err)
+	}
+	info.Details = nil
+	if info.Number == "" && IsMeetingNumber(info.ID) {
+		info.Number = info.ID // stored under its number by an older zoomqos
+	}
+	// Damaged counts are what a rebuild makes whole: read them only
+	// for the report.
+	before, _ := readCounts(mb, seal)
+	res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
+	for _, name := range [][]byte{bucketSessions, bucketSamples} {
+		if mb.Bucket(name) != nil {
+			if err := mb.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+	}
+	var after counts
+	err := db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
+		parsed, err := parse(doc)
+		if err != nil {
+			return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
+		}
+		enc, err := encodeSessions(seal, parsed.Sessions)
+		if err != nil {
+			return fmt.Errorf("raw document %d (from %s): %w", doc.Seq, doc.Source, err)
+		}
+		if parsed.Details != nil {
+			info.applyDetails(parsed.Details)
+		}
+		res.Documents++
+		after.documents++
+		return putSessions(mb, seal, enc, &PageResult{}, &after)
+	})
+	if err != nil {
+		return err
+	}
+	res.SessionsAfter, res.SamplesAfter = keyCount(mb.Bucket(bucketSessions)), int(after.samples)
+	if err := putInfo(mb, seal, &info); err != nil {
+		return err
+	}
+	return after.put(mb, seal)
 }
 
 // keyCount counts a bucket's keys with a cursor, which unlike Bucket.Stats
@@ -103,7 +129,7 @@ func (m memKV) Put(k, v []byte) error {
 // value that was altered in a way its seal cannot show (a record written
 // wrong). Problems are one line each, at most limit of them; count is how
 // many there were.
-func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, parse func(RawDoc) ([]SessionSamples, error)) (problems []string, count int, err error) {
+func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, parse func(RawDoc) (Parsed, error)) (problems []string, count int, err error) {
 	add := func(format string, a ...any) {
 		count++
 		if len(problems) < limit {
@@ -119,12 +145,12 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 		wantSessions, wantSamples := memKV{}, memKV{}
 		var c counts
 		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
-			sessions, err := parse(doc)
+			parsed, err := parse(doc)
 			if err != nil {
 				add("raw document %d (from %s) no longer parses: %v", doc.Seq, doc.Source, err)
 				return nil
 			}
-			enc, err := encodeSessions(newSealer(meetingID, false), sessions)
+			enc, err := encodeSessions(newSealer(meetingID, false), parsed.Sessions)
 			if err != nil {
 				add("raw document %d (from %s): %v", doc.Seq, doc.Source, err)
 				return nil

@@ -5,12 +5,15 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // listMeetings is GET /metrics/meetings (or /metrics/webinars): type past
-// needs from and to (yyyy-mm-dd), at most a month apart and within the last
-// six months; type live lists what is running now.
+// (meetings of two people or more) and pastOne (of one person) need from
+// and to (yyyy-mm-dd), at most a month apart and within the last six
+// months; type live lists what is running now. include_fields=
+// tracking_fields adds the meetings' tracking fields.
 func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 	now := s.opts.Clock().UTC()
 	typ := q.Get("type")
@@ -43,11 +46,18 @@ func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 			continue
 		}
 		day := m.Start.Truncate(24 * time.Hour)
-		if typ == "live" && m.live(now) || typ != "live" && m.ended(now) && !day.Before(from) && !day.After(to) {
+		if typ == "live" && m.live(now) ||
+			typ != "live" && m.ended(now) && !day.Before(from) && !day.After(to) && (m.Participants == 1) == (typ == "pastOne") {
 			list = append(list, m)
 		}
 	}
 	key := fmt.Sprintf("list:%v:%s:%s:%s", webinars, typ, q.Get("from"), q.Get("to"))
+	view, tracking := viewMeetingList, false
+	if webinars {
+		view = viewWebinarList
+	} else {
+		tracking = strings.Contains(q.Get("include_fields"), "tracking_fields")
+	}
 	off, bad := s.offset(q, key)
 	if bad != nil {
 		return 300, bad
@@ -73,7 +83,7 @@ func (s *Server) listMeetings(webinars bool, q url.Values) (int, []byte) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = s.appendMeeting(b, m, now)
+		b = m.appendMeeting(b, now, view, tracking)
 	}
 	return http.StatusOK, append(b, "]}"...)
 }
@@ -90,8 +100,26 @@ func pageHeader(b []byte, total, size int, next string) []byte {
 	return field(b, false, "next_page_token", next)
 }
 
-func (s *Server) appendMeeting(b []byte, m *meeting, now time.Time) []byte {
+// meetingView is which of Zoom's meeting objects appendMeeting writes:
+// they differ in a few fields.
+type meetingView int
+
+const (
+	viewMeetingList    meetingView = iota // a /metrics/meetings entry
+	viewWebinarList                       // a /metrics/webinars entry, and the webinar details
+	viewMeetingDetails                    // GET /metrics/meetings/{meetingId}
+)
+
+// appendMeeting appends a meeting as the view shows it at now: the fields
+// the spec gives the view. Meeting-level quality ratings are the lists'
+// (and the webinar details'): absent for a stream nobody used, as the
+// spec's enums have no "". tracking_fields only when asked for.
+func (m *meeting) appendMeeting(b []byte, now time.Time, view meetingView, tracking bool) []byte {
 	m.build()
+	until := now
+	if m.ended(now) {
+		until = m.end
+	}
 	b = append(b, '{')
 	b = field(b, true, "uuid", m.UUID)
 	b = append(b, `,"id":`...)
@@ -113,17 +141,76 @@ func (s *Server) appendMeeting(b []byte, m *meeting, now time.Time) []byte {
 	b = field(b, false, "duration", fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60))
 	b = append(b, `,"participants":`...)
 	b = strconv.AppendInt(b, int64(m.Participants), 10)
-	hasPSTN, hasSIP := false, false
-	for i := range m.people {
-		hasPSTN = hasPSTN || m.people[i].device == "Phone"
-		hasSIP = hasSIP || m.people[i].device == "H.323/SIP"
+	var hasPSTN, hasVoIP, hasSIP, hasVideo, hasShare bool
+	rooms := 0
+	for i := range m.sessions {
+		s := &m.sessions[i]
+		if s.join.After(until) {
+			continue
+		}
+		pr := &m.people[s.person]
+		hasPSTN = hasPSTN || pr.device == "Phone"
+		hasVoIP = hasVoIP || pr.device != "Phone"
+		hasSIP = hasSIP || pr.device == "H.323/SIP"
+		hasVideo = hasVideo || pr.video
+		hasShare = hasShare || pr.presents && m.actualQuality(s, until)[2] != unrated
 	}
-	b = fmt.Appendf(b, `,"has_pstn":%v,"has_voip":true,"has_3rd_party_audio":false,"has_video":true,"has_screen_share":true,"has_recording":false,"has_sip":%v`, hasPSTN, hasSIP)
+	for i := range m.people {
+		if m.people[i].device == "H.323/SIP" {
+			rooms++
+		}
+	}
+	b = appendBool(b, "has_pstn", hasPSTN)
+	b = appendBool(b, "has_voip", hasVoIP)
+	b = appendBool(b, "has_3rd_party_audio", false)
+	b = appendBool(b, "has_video", hasVideo)
+	b = appendBool(b, "has_screen_share", hasShare)
+	b = appendBool(b, "has_recording", m.recorded())
+	b = appendBool(b, "has_sip", hasSIP)
+	b = appendBool(b, "has_archiving", false)
+	b = appendBool(b, "has_manual_captions", false)
+	b = appendBool(b, "has_automated_captions", m.index%5 == 2)
+	if view != viewWebinarList {
+		b = append(b, `,"in_room_participants":`...)
+		b = strconv.AppendInt(b, int64(rooms), 10)
+	}
+	b = field(b, false, "dept", "Engineering")
+	if m.index%4 == 0 {
+		b = append(b, `,"custom_keys":[{"key":"cost_center","value":"R&D-42"},{"key":"region","value":"EMEA"}]`...)
+	}
+	if view != viewMeetingDetails {
+		for st, r := range m.meetingQuality(until) {
+			if r != unrated {
+				b = field(b, false, [3]string{"audio_quality", "video_quality", "screen_share_quality"}[st], ratingName(r))
+			}
+		}
+	}
+	if tracking && m.index%3 == 0 {
+		b = append(b, `,"tracking_fields":[{"field":"Project","value":"Apollo"}]`...)
+	}
 	return append(b, '}')
 }
 
-// meetingFor finds the meeting of a QoS request and checks that the type
-// fits its state, answering Zoom's errors if not.
+// meetingDetails is GET /metrics/meetings/{id} (or /metrics/webinars/{id},
+// which Zoom has although the spec lacks it; it answers a webinars list
+// entry): the meeting's latest instance for a number, that instance for
+// a UUID.
+func (s *Server) meetingDetails(webinar bool, id string, q url.Values) (int, []byte) {
+	m, _, status, body := s.meetingFor(webinar, id, q)
+	if m == nil {
+		return status, body
+	}
+	view := viewMeetingDetails
+	if webinar {
+		view = viewWebinarList
+	}
+	return http.StatusOK, m.appendMeeting(make([]byte, 0, 1024), s.opts.Clock().UTC(), view, false)
+}
+
+// meetingFor finds the meeting of a request about one meeting (QoS,
+// participants, details) and checks that the type fits its state,
+// answering Zoom's errors if not. pastOne is taken as past; the type
+// returned is "past" or "live".
 func (s *Server) meetingFor(webinar bool, id string, q url.Values) (*meeting, string, int, []byte) {
 	now := s.opts.Clock().UTC()
 	typ := q.Get("type")
@@ -134,10 +221,13 @@ func (s *Server) meetingFor(webinar bool, id string, q url.Values) (*meeting, st
 	if webinar {
 		what = "webinar"
 	}
+	if typ == "pastOne" {
+		typ = "past"
+	}
 	m := s.world.lookup(webinar, id)
 	switch {
 	case typ != "past" && typ != "live":
-		return nil, "", http.StatusBadRequest, zoomError(300, "Invalid type: use past or live.")
+		return nil, "", http.StatusBadRequest, zoomError(300, "Invalid type: use past, pastOne or live.")
 	case m == nil:
 		return nil, "", http.StatusNotFound, zoomError(3001, fmt.Sprintf("This %s's detail info is not available.", what))
 	case m.end.Before(now.AddDate(-1, 0, 0)):

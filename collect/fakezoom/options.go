@@ -2,6 +2,7 @@ package fakezoom
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,8 +32,13 @@ type Options struct {
 	// PastMeetings and LiveMeetings are how many of each the account has
 	// (defaults 12 and 2); Webinars how many past webinars (default 2).
 	// Participants is the typical number of people in a meeting (default
-	// 25); each meeting has between half and one and a half times as many.
+	// 25); each meeting has between half and one and a half times as many,
+	// and two at least.
 	PastMeetings, LiveMeetings, Webinars, Participants int
+	// PastOneMeetings is how many past meetings of one person the account
+	// has (default 0), spread over the same four weeks: Zoom lists them
+	// under type=pastOne, never under type=past.
+	PastOneMeetings int
 	// Minutes, when set, is the length of every generated past meeting
 	// and webinar (default: 30 to 90 minutes, webinars 45): short
 	// meetings make quick tests.
@@ -40,9 +46,13 @@ type Options struct {
 	// Meetings, when set, replaces the generated schedule.
 	Meetings []MeetingSpec
 
-	// QPS limits Heavy requests per second (0: no limit); DailyLimit limits
-	// Heavy and Resource-intensive requests per day (0: no limit).
-	QPS, DailyLimit int
+	// QPS limits Heavy requests (every endpoint but the two lists) per
+	// second (0: no limit). ListPerMinute limits Resource-intensive
+	// requests (GET /metrics/meetings and /metrics/webinars) per minute,
+	// counted apart from the Heavy ones (0: no limit; Zoom allows 10 on
+	// Pro, 20 on Business and above). DailyLimit limits all of them
+	// together per day (0: no limit).
+	QPS, ListPerMinute, DailyLimit int
 	// RetryAfter is the form of the Retry-After header on per-second 429s:
 	// "iso" (Zoom's documented form, the default), "seconds" or "none".
 	RetryAfter string
@@ -93,16 +103,26 @@ type Faults struct {
 	// page past it (empty), carries a new next_page_token, while
 	// page_count and total_records stay true.
 	EndlessPages bool
+	// MissingScope names an endpoint family the app has no scope for:
+	// "qos" (both QoS endpoints), "participants" (the participants list),
+	// "details" (meeting and webinar details) or "list" (/metrics/meetings
+	// and /metrics/webinars). Every request to it is answered HTTP 400,
+	// code 4711, naming the classic and the granular scope it needs.
+	MissingScope string
 }
 
+// Scope families for Faults.MissingScope.
+var scopeFamilies = []string{"qos", "participants", "details", "list"}
+
 // FaultNames lists the faults ParseFaults knows.
-const FaultNames = "429, 5xx, slow, truncate, expire, hang, stall, nonqos, repeat-token, endless-pages"
+const FaultNames = "429, 5xx, slow, truncate, expire, hang, stall, nonqos, repeat-token, endless-pages, scope"
 
 // ParseFaults reads faults from text such as
 // "429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50,hang=40,repeat-token":
 // each item is the fault, "=", and how often (every Nth request), with an
 // optional "x" and the burst length or the delay. A fault without "=" is
-// on for every request; endless-pages takes no number.
+// on for every request; endless-pages takes no number; "scope=qos" (or
+// participants, details, list) takes away the scope of those endpoints.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
 	for _, item := range strings.Split(s, ",") {
@@ -113,6 +133,13 @@ func ParseFaults(s string) (Faults, error) {
 		name, val, ok := strings.Cut(item, "=")
 		if !ok {
 			val = "1"
+		}
+		if name == "scope" {
+			if !ok || !slices.Contains(scopeFamilies, val) {
+				return f, fmt.Errorf("fault %q: scope takes one of %s", item, strings.Join(scopeFamilies, ", "))
+			}
+			f.MissingScope = val
+			continue
 		}
 		if name == "endless-pages" {
 			if val != "1" {
@@ -185,7 +212,7 @@ func (o *Options) defaults() {
 		o.TokenTTL = time.Hour
 	}
 	if o.Meetings == nil {
-		if o.PastMeetings == 0 && o.LiveMeetings == 0 && o.Webinars == 0 {
+		if o.PastMeetings == 0 && o.LiveMeetings == 0 && o.Webinars == 0 && o.PastOneMeetings == 0 {
 			o.PastMeetings, o.LiveMeetings, o.Webinars = 12, 2, 2
 		}
 		if o.Participants <= 0 {

@@ -1,5 +1,3 @@
-// Package fakezoom makes Zoom QoS API data for tests, benchmarks and demos:
-// responses in Zoom's wire format, with values in the shapes Zoom sends.
 package fakezoom
 
 import (

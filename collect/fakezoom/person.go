@@ -10,18 +10,26 @@ import (
 // and the shape of their connection.
 type person struct {
 	id, name, email            string
-	device, client, os, osVer  string
+	device, client             string
 	version                    string
 	ip                         string
 	internalIPs                []string
 	location, dc, fullDC       string
-	network, conn              string
+	network, conn              string // the participants list's network_type and connection_type
 	pcName, domain, mac, disk  string
 	legs                       string // "crc" for H.323/SIP, "rwg" for the web client, "" for none
 	audioOnly, video, presents bool
-	newer                      bool // reports wifi_rssi, cpu_pressure_level and the newer fields
+	newer                      bool // reports wifi_rssi, cpu_pressure_level and the changelog fields
 	style                      int  // which of Zoom's value shapes this client sends
 	rejoined                   bool
+
+	// What only the participants list tells (see extras).
+	microphone, speaker, camera string
+	customerKey, registrantID   string
+	panelist                    bool   // webinars: a panelist, not an attendee
+	boMtgID                     string // meetings: the breakout room they went to
+	sipURI, fromSIPURI          string
+	shareApp, whiteboard        bool // what a presenter shares: an application (else the desktop), a whiteboard too
 
 	latency, jitter, loss float64 // the connection's usual state
 	bitrateAudio          float64
@@ -75,13 +83,13 @@ func newPerson(r *rand.Rand, m *meeting, p int) person {
 	}
 	switch n := r.IntN(100); {
 	case n < 38:
-		pr.device, pr.os, pr.osVer, pr.client = "Windows", "Windows", "11", "Zoom Workplace"
+		pr.device, pr.client = "Windows", "Zoom Workplace"
 	case n < 68:
-		pr.device, pr.os, pr.osVer, pr.client = "Mac", "Mac", "14.5", "Zoom Workplace"
+		pr.device, pr.client = "Mac", "Zoom Workplace"
 	case n < 76:
-		pr.device, pr.os, pr.osVer, pr.client = "iOS", "iOS", "17.5", "Zoom Workplace"
+		pr.device, pr.client = "iOS", "Zoom Workplace"
 	case n < 84:
-		pr.device, pr.os, pr.osVer, pr.client = "Android", "Android", "14", "Zoom Workplace"
+		pr.device, pr.client = "Android", "Zoom Workplace"
 	case n < 92:
 		pr.device, pr.audioOnly = "Phone", true
 		pr.name = fmt.Sprintf("+1 *** *** %04d", r.IntN(10000))
@@ -138,6 +146,60 @@ func newPerson(r *rand.Rand, m *meeting, p int) person {
 		pr.cpuFrom, pr.cpuLen = r.IntN(minutes-5), 2+r.IntN(5)
 	}
 	return pr
+}
+
+var (
+	// Headsets and webcams people plug in; built-in devices by platform.
+	headsets = []string{"Jabra Evolve2 65", "Poly Voyager Focus 2", "Logitech Zone Vibe 100", "AirPods Pro"}
+	webcams  = []string{"Logitech BRIO", "Logitech C920", "Poly Studio P5"}
+	builtIn  = map[string][3]string{ // microphone, speaker, camera
+		"Mac":       {"MacBook Pro Microphone", "MacBook Pro Speakers", "FaceTime HD Camera"},
+		"Windows":   {"Microphone Array (Realtek(R) Audio)", "Speakers (Realtek(R) Audio)", "Integrated Webcam"},
+		"iOS":       {"iPhone Microphone", "iPhone Speaker", "Front Camera"},
+		"Android":   {"Built-in microphone", "Speakerphone", "Front camera"},
+		"H.323/SIP": {"Poly Studio X50", "Poly Studio X50", "Poly Studio X50"},
+	}
+)
+
+// extras fills in what only the participants list tells about a person:
+// devices, keys, role and breakout room. It draws from its own generator
+// (r), so that everything the QoS answers show stays as it was.
+func (pr *person) extras(r *rand.Rand, m *meeting, p int) {
+	if d, ok := builtIn[pr.device]; ok {
+		pr.microphone, pr.speaker = d[0], d[1]
+		if pr.video {
+			pr.camera = d[2]
+		}
+		if pr.device == "Mac" || pr.device == "Windows" {
+			if r.IntN(3) == 0 {
+				pr.microphone = headsets[r.IntN(len(headsets))]
+				pr.speaker = pr.microphone
+			}
+			if pr.video && r.IntN(4) == 0 {
+				pr.camera = webcams[r.IntN(len(webcams))]
+			}
+		}
+	}
+	if !pr.audioOnly && pr.legs != "crc" && r.IntN(12) == 0 {
+		pr.customerKey = fmt.Sprintf("sdk-%08x", r.Uint32())
+	}
+	if m.Webinar && p > 0 {
+		pr.panelist = !pr.audioOnly && r.IntN(8) == 0
+		if !pr.panelist && pr.email != "" && r.IntN(3) > 0 {
+			pr.registrantID = fmt.Sprintf("%014x", r.Uint64()>>8)
+		}
+	}
+	// Every third meeting goes into two breakout rooms for a while; a
+	// few people show which one they were in.
+	if !m.Webinar && m.index%3 == 1 && p > 0 && r.IntN(4) == 0 {
+		pr.boMtgID = []string{"Dkgwu8nm/ExG1vM+GhLRhA==", "q3XzJb0cTvq2Y+1bN0jGHw=="}[r.IntN(2)]
+	}
+	if pr.device == "H.323/SIP" {
+		pr.sipURI = fmt.Sprintf("sip:room-%03d@10.20.%d.%d:5060", p%1000, r.IntN(256), 1+r.IntN(254))
+		pr.fromSIPURI = fmt.Sprintf("sip:room-%03d@rooms.example.com", p%1000)
+	}
+	pr.shareApp = r.IntN(3) == 0
+	pr.whiteboard = r.IntN(10) == 0
 }
 
 // asciiOnly drops letters outside ASCII, for e-mail addresses and PC names.

@@ -34,27 +34,23 @@ func appendTime(b []byte, t time.Time, long bool) []byte {
 	return t.UTC().AppendFormat(b, time.RFC3339)
 }
 
-// appendParticipant appends the participant object of a session with its
-// samples up to until: a QoS list entry, or the single-participant answer.
-func (m *meeting) appendParticipant(b []byte, s *session, until time.Time, withLeave bool) []byte {
-	pr := &m.people[s.person]
-	b = append(b, '{')
-	b = field(b, true, "id", pr.id)
-	b = field(b, false, "user_id", s.userID)
-	b = field(b, false, "user_name", pr.name)
-	b = field(b, false, "device", pr.device)
-	b = field(b, false, "ip_address", pr.ip)
-	if len(pr.internalIPs) > 0 {
-		b = append(b, `,"internal_ip_addresses":[`...)
-		for i, ip := range pr.internalIPs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendStr(b, ip)
-		}
-		b = append(b, ']')
+func appendInternalIPs(b []byte, pr *person) []byte {
+	if len(pr.internalIPs) == 0 {
+		return b
 	}
-	b = field(b, false, "location", pr.location)
+	b = append(b, `,"internal_ip_addresses":[`...)
+	for i, ip := range pr.internalIPs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendStr(b, ip)
+	}
+	return append(b, ']')
+}
+
+// appendJoinLeave appends join_time and, with withLeave, leave_time: the
+// same strings in every endpoint, so that a client can match sessions.
+func appendJoinLeave(b []byte, s *session, withLeave bool) []byte {
 	b = append(b, `,"join_time":"`...)
 	b = s.join.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, '"')
@@ -63,20 +59,54 @@ func (m *meeting) appendParticipant(b []byte, s *session, until time.Time, withL
 		b = s.leave.UTC().AppendFormat(b, time.RFC3339)
 		b = append(b, '"')
 	}
+	return b
+}
+
+// appendParticipant appends the participant object of a session with its
+// samples up to until: a QoS list entry, or the single-participant answer.
+// It has the spec's fields and, for newer clients, the changelog's; the
+// connection details (network type, data center) are the participants
+// list's alone, as in Zoom.
+func (m *meeting) appendParticipant(b []byte, s *session, until time.Time, withLeave bool) []byte {
+	pr := &m.people[s.person]
+	b = append(b, '{')
+	b = field(b, true, "id", pr.id)
+	b = field(b, false, "user_id", s.userID)
+	b = field(b, false, "user_name", pr.name)
+	b = field(b, false, "device", pr.device)
+	b = field(b, false, "ip_address", pr.ip)
+	b = appendInternalIPs(b, pr)
+	b = field(b, false, "location", pr.location)
+	b = appendJoinLeave(b, s, withLeave)
 	b = field(b, false, "pc_name", pr.pcName)
 	b = field(b, false, "domain", pr.domain)
 	b = field(b, false, "mac_addr", pr.mac)
 	b = field(b, false, "harddisk_id", pr.disk)
 	b = field(b, false, "version", pr.version)
 	if pr.newer {
+		// The fields Zoom's changelog added since the spec (see the
+		// package doc); never network_type, data_center or
+		// connection_type: only the participants list has those.
 		b = field(b, false, "email", pr.email)
-		b = field(b, false, "client", pr.client)
-		b = field(b, false, "os", pr.os)
-		b = field(b, false, "os_version", pr.osVer)
-		b = field(b, false, "network_type", pr.network)
-		b = field(b, false, "data_center", pr.dc)
-		b = field(b, false, "full_data_center", pr.fullDC)
-		b = field(b, false, "connection_type", pr.conn)
+		if pr.client != "" {
+			b = field(b, false, "client", pr.client)
+		}
+		if h := health(m.actualQuality(s, until)); h != "" {
+			b = field(b, false, "health", h)
+		}
+		wifi, cpu, incident := m.episodes(s, until)
+		b = appendIssues(b, wifi, cpu, incident)
+		if pr.conn != "" {
+			b = field(b, false, "as_connection_type", pr.conn)
+			b = field(b, false, "video_connection_type", pr.conn)
+		}
+		b = append(b, `,"meeting_number":"`...)
+		b = strconv.AppendInt(b, m.ID, 10)
+		b = append(b, '"')
+		if s.n > 0 {
+			b = field(b, false, "rc_reason", "network reconnect")
+		}
+		b = m.appendSocketBreaks(b, s, wifi)
 	}
 	b = append(b, `,"user_qos":[`...)
 	first := true

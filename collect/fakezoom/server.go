@@ -28,8 +28,10 @@ type Server struct {
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token -> expiry (Clock time)
 	issued      []string
-	windowStart time.Time // the current one-second window (real time)
+	windowStart time.Time // the current one-second window of Heavy requests (real time)
 	windowCount int
+	listStart   time.Time // the current one-minute window of Resource-intensive requests (real time)
+	listCount   int
 	day         string // Clock's UTC date of dayCount
 	dayCount    int
 	burstLeft   int
@@ -75,13 +77,65 @@ type MeetingInfo struct {
 	Sessions     int // joins: people plus rejoins
 }
 
-// Meetings lists the account's meetings in schedule order.
+// Meetings lists the account's meetings in schedule order. A past meeting
+// of one person (Participants 1) is listed under type=pastOne, not past.
 func (s *Server) Meetings() []MeetingInfo {
 	var out []MeetingInfo
 	for _, m := range s.world.meetings {
 		m.build()
 		out = append(out, MeetingInfo{UUID: m.UUID, ID: m.ID, Topic: m.Topic, Webinar: m.Webinar,
 			Start: m.Start, End: m.end, Participants: m.Participants, Sessions: len(m.sessions)})
+	}
+	return out
+}
+
+// SessionDetail is one session (join) of a meeting as the participants
+// list describes it, for tests that check what a collector stored from it.
+type SessionDetail struct {
+	MeetingUUID   string
+	ParticipantID string // id: the participant UUID, "" for guests and phones
+	UserID        string // user_id: per join
+	UserName      string
+	Device        string
+	// JoinTime and LeaveTime as every endpoint writes them (RFC 3339, UTC).
+	JoinTime, LeaveTime string
+	Join, Leave         time.Time
+	Rejoin              bool // the person's second session
+	NetworkType         string
+	DataCenter          string
+	FullDataCenter      string
+	ConnectionType      string // "" for phones
+	// Zoom's ratings of the whole session, as type=past answers them:
+	// good, fair, poor, bad, or "" for a stream not used.
+	AudioQuality, VideoQuality, ScreenShareQuality string
+}
+
+// SessionDetails returns every session of the meeting (or webinar) with
+// that UUID, in the order the participants list and the QoS list give
+// them; nil for an unknown UUID.
+func (s *Server) SessionDetails(uuid string) []SessionDetail {
+	var m *meeting
+	for _, x := range s.world.meetings {
+		if x.UUID == uuid {
+			m = x
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	m.build()
+	out := make([]SessionDetail, 0, len(m.sessions))
+	for i := range m.sessions {
+		ss := &m.sessions[i]
+		pr := &m.people[ss.person]
+		q := m.zoomQuality(ss, m.end)
+		out = append(out, SessionDetail{
+			MeetingUUID: m.UUID, ParticipantID: pr.id, UserID: ss.userID, UserName: pr.name, Device: pr.device,
+			JoinTime: ss.join.UTC().Format(time.RFC3339), LeaveTime: ss.leave.UTC().Format(time.RFC3339),
+			Join: ss.join, Leave: ss.leave, Rejoin: ss.n > 0,
+			NetworkType: pr.network, DataCenter: pr.dc, FullDataCenter: pr.fullDC, ConnectionType: pr.conn,
+			AudioQuality: ratingName(q[0]), VideoQuality: ratingName(q[1]), ScreenShareQuality: ratingName(q[2]),
+		})
 	}
 	return out
 }
@@ -118,11 +172,25 @@ func (s *Server) hold(r *http.Request) {
 	}
 }
 
+// The routes, tried in this order. The meeting id is matched greedily, as
+// Zoom's router does; each route is anchored at its own last segments, so
+// that .../participants is never taken for .../participants/qos or
+// .../participants/{participantId}/qos, and a details request never for
+// any of them.
 var (
-	routeList   = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)$`)
-	routeOne    = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/([^/]+)/qos$`)
-	routeQoS    = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/qos$`)
-	doubleSlash = regexp.MustCompile(`/{2,}`)
+	routeList         = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)$`)
+	routeOne          = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/([^/]+)/qos$`)
+	routeQoS          = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants/qos$`)
+	routeParticipants = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)/participants$`)
+	routeDetails      = regexp.MustCompile(`^/v2/metrics/(meetings|webinars)/(.+)$`)
+	doubleSlash       = regexp.MustCompile(`/{2,}`)
+)
+
+// Rate-limit categories: the two lists are Resource-intensive, the rest
+// Heavy.
+const (
+	heavy             = "Heavy"
+	resourceIntensive = "Resource-intensive"
 )
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +208,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusUnauthorized, 124, "Invalid access token.")
 		return
 	}
-	if s.limited(w, n) {
+	path, pathErr := apiPath(r)
+	category := heavy
+	if pathErr == nil && routeList.MatchString(path) {
+		category = resourceIntensive
+	}
+	if s.limited(w, n, category) {
 		return
 	}
 	f := s.opts.Faults
@@ -160,7 +233,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	status, body := s.route(r)
+	status, body := notFound()
+	if pathErr == nil {
+		status, body = s.route(path, r.URL.Query())
+	}
 	if status != http.StatusOK {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.WriteHeader(status)
@@ -209,18 +285,24 @@ var notQoS = [][]byte{
 		"<body><h1>Service Temporarily Unavailable</h1><p>The proxy could not reach the upstream server.</p></body></html>\n"),
 }
 
-// route answers an authorized, unlimited API request. Zoom's router sees
-// the path decoded once, with repeated slashes collapsed, and matches the
-// meeting id greedily: that is why a UUID beginning with "/" or holding
-// "//" must be double-encoded, and why a single "/" inside one need not be.
-func (s *Server) route(r *http.Request) (int, []byte) {
+// apiPath is the path as Zoom's router sees it: decoded once, with
+// repeated slashes collapsed. The router matches the meeting id greedily:
+// that is why a UUID beginning with "/" or holding "//" must be
+// double-encoded, and why a single "/" inside one need not be.
+func apiPath(r *http.Request) (string, error) {
 	path, err := url.PathUnescape(r.URL.EscapedPath())
 	if err != nil {
-		return notFound()
+		return "", err
 	}
-	path = doubleSlash.ReplaceAllString(path, "/")
-	q := r.URL.Query()
+	return doubleSlash.ReplaceAllString(path, "/"), nil
+}
+
+// route answers an authorized, unlimited API request.
+func (s *Server) route(path string, q url.Values) (int, []byte) {
 	if m := routeList.FindStringSubmatch(path); m != nil {
+		if body := s.scope("list", m[1]); body != nil {
+			return http.StatusBadRequest, body
+		}
 		return s.listMeetings(m[1] == "webinars", q)
 	}
 	if m := routeOne.FindStringSubmatch(path); m != nil {
@@ -229,16 +311,52 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 		if err1 != nil || err2 != nil {
 			return notFound()
 		}
+		if body := s.scope("qos", m[1]); body != nil {
+			return http.StatusBadRequest, body
+		}
 		return s.participantQoS(m[1] == "webinars", id, pid, q)
 	}
-	if m := routeQoS.FindStringSubmatch(path); m != nil {
-		id, err := url.PathUnescape(m[2])
-		if err != nil {
-			return notFound()
+	for _, rt := range []struct {
+		re     *regexp.Regexp
+		family string
+		answer func(bool, string, url.Values) (int, []byte)
+	}{
+		{routeQoS, "qos", s.listQoS},
+		{routeParticipants, "participants", s.listParticipants},
+		{routeDetails, "details", s.meetingDetails},
+	} {
+		if m := rt.re.FindStringSubmatch(path); m != nil {
+			id, err := url.PathUnescape(m[2])
+			if err != nil {
+				return notFound()
+			}
+			if body := s.scope(rt.family, m[1]); body != nil {
+				return http.StatusBadRequest, body
+			}
+			return rt.answer(m[1] == "webinars", id, q)
 		}
-		return s.listQoS(m[1] == "webinars", id, q)
 	}
 	return http.StatusNotFound, zoomError(404, "Not found.")
+}
+
+// scope answers Zoom's 4711 when the missing-scope fault takes away the
+// scope of the endpoint family (of kind "meetings" or "webinars"): the
+// message names the classic scope and the granular one.
+func (s *Server) scope(family, kind string) []byte {
+	if s.opts.Faults.MissingScope != family {
+		return nil
+	}
+	what := "meeting"
+	if kind == "webinars" {
+		what = "webinar"
+	}
+	granular := map[string]string{
+		"qos":          "dashboard:read:list_" + what + "_participants_qos:admin",
+		"participants": "dashboard:read:list_" + what + "_participants:admin",
+		"details":      "dashboard:read:" + what + ":admin",
+		"list":         "dashboard:read:list_" + what + "s:admin",
+	}[family]
+	return zoomError(4711, fmt.Sprintf("Invalid access token, does not contain scopes:[dashboard_%ss:read:admin, %s].", what, granular))
 }
 
 func notFound() (int, []byte) {
@@ -269,10 +387,13 @@ func (s *Server) authorized(r *http.Request, n int64) bool {
 	return ok && known && s.opts.Clock().Before(exp)
 }
 
-// limited answers 429 when a limit or the burst fault says so.
-func (s *Server) limited(w http.ResponseWriter, n int64) bool {
+// limited answers 429 when a limit or the burst fault says so. Heavy
+// requests count toward the per-second window, Resource-intensive ones
+// (the two lists) toward their own per-minute window; the day counts both.
+func (s *Server) limited(w http.ResponseWriter, n int64, category string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	h := w.Header()
 	now := s.opts.Clock().UTC()
 	if day := now.Format(time.DateOnly); day != s.day {
 		s.day, s.dayCount = day, 0
@@ -280,14 +401,13 @@ func (s *Server) limited(w http.ResponseWriter, n int64) bool {
 	s.dayCount++
 	if lim := s.opts.DailyLimit; lim > 0 && s.dayCount > lim {
 		reset := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
-		h := w.Header()
-		h.Set("X-RateLimit-Category", "Heavy")
+		h.Set("X-RateLimit-Category", category)
 		h.Set("X-RateLimit-Type", "Daily-limit")
 		h.Set("X-RateLimit-Limit", strconv.Itoa(lim))
 		h.Set("X-RateLimit-Remaining", "0")
 		h.Set("Retry-After", reset.Format(time.RFC3339))
-		s.writeLimited(w, fmt.Sprintf("You have exceeded the daily rate limit (%d) of Heavy level APIs for this account. "+
-			"You may resume these requests at GMT 00:00:00.", lim))
+		s.writeLimited(w, fmt.Sprintf("You have exceeded the daily rate limit (%d) of %s level APIs for this account. "+
+			"You may resume these requests at GMT 00:00:00.", lim, category))
 		return true
 	}
 	f := s.opts.Faults
@@ -295,27 +415,44 @@ func (s *Server) limited(w http.ResponseWriter, n int64) bool {
 		s.burstLeft = f.Burst429Len
 	}
 	real := time.Now()
-	if real.Sub(s.windowStart) >= time.Second {
-		s.windowStart, s.windowCount = real.Truncate(time.Second), 0
+	var over bool
+	var limit int
+	var window time.Duration
+	var windowStart time.Time
+	msg := "You have reached the maximum per-second rate limit for this API. Try again later."
+	if category == resourceIntensive {
+		if real.Sub(s.listStart) >= time.Minute {
+			s.listStart, s.listCount = real.Truncate(time.Minute), 0
+		}
+		s.listCount++
+		limit, window, windowStart = s.opts.ListPerMinute, time.Minute, s.listStart
+		over = limit > 0 && s.listCount > limit
+		if over {
+			msg = "You have reached the maximum per-minute rate limit for this API. Try again later."
+		}
+	} else {
+		if real.Sub(s.windowStart) >= time.Second {
+			s.windowStart, s.windowCount = real.Truncate(time.Second), 0
+		}
+		s.windowCount++
+		limit, window, windowStart = s.opts.QPS, time.Second, s.windowStart
+		over = limit > 0 && s.windowCount > limit
 	}
-	s.windowCount++
-	over := s.opts.QPS > 0 && s.windowCount > s.opts.QPS
 	if s.burstLeft > 0 || over {
 		if s.burstLeft > 0 {
 			s.burstLeft--
 		}
-		h := w.Header()
-		h.Set("X-RateLimit-Category", "Heavy")
+		h.Set("X-RateLimit-Category", category)
 		h.Set("X-RateLimit-Type", "QPS")
-		h.Set("X-RateLimit-Limit", strconv.Itoa(max(s.opts.QPS, 1)))
+		h.Set("X-RateLimit-Limit", strconv.Itoa(max(limit, 1)))
 		h.Set("X-RateLimit-Remaining", "0")
 		switch s.opts.RetryAfter {
 		case "iso":
-			h.Set("Retry-After", s.windowStart.Add(time.Second).UTC().Format(time.RFC3339))
+			h.Set("Retry-After", windowStart.Add(window).UTC().Format(time.RFC3339))
 		case "seconds":
-			h.Set("Retry-After", "1")
+			h.Set("Retry-After", strconv.Itoa(max(1, int((windowStart.Add(window).Sub(real)+time.Second-1)/time.Second))))
 		}
-		s.writeLimited(w, "You have reached the maximum per-second rate limit for this API. Try again later.")
+		s.writeLimited(w, msg)
 		return true
 	}
 	return false
@@ -358,18 +495,24 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthErr(http.StatusBadRequest, "invalid_request", "Invalid request : Account ID is not valid.")
 		return
 	}
-	var b [24]byte
-	rand.Read(b[:])
-	tok := "fz." + hex.EncodeToString(b[:])
-	s.mu.Lock()
-	s.tokens[tok] = s.opts.Clock().Add(s.opts.TokenTTL)
-	s.issued = append(s.issued, tok)
-	s.mu.Unlock()
+	tok := s.issueAccessToken()
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	json.NewEncoder(w).Encode(map[string]any{
 		"access_token": tok, "token_type": "bearer", "expires_in": int(s.opts.TokenTTL.Seconds()),
 		"scope": "dashboard_meetings:read:admin dashboard_webinars:read:admin", "api_url": "https://api.zoom.us",
 	})
+}
+
+// issueAccessToken makes a new access token, valid for TokenTTL.
+func (s *Server) issueAccessToken() string {
+	var b [24]byte
+	rand.Read(b[:])
+	tok := "fz." + hex.EncodeToString(b[:])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[tok] = s.opts.Clock().Add(s.opts.TokenTTL)
+	s.issued = append(s.issued, tok)
+	return tok
 }
 
 // pageToken is what a next_page_token stands for. Zoom's expire after 15

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -229,9 +230,36 @@ func TestRealisticData(t *testing.T) {
 	s := all.String()
 	for _, shape := range []string{` kbps"`, `kbps"`, ` Kbps"`, ` ms"`, `ms"`, `%"`, ` fps"`, `"0*0"`, `"1280*720"`, `""`, `"-"`, `"N/A"`,
 		`.0000000+00:00"`, `"wifi_rssi"`, `"cpu_pressure_level"`, `"audio_device_from_crc"`, `"video_device_to_rwg"`, `"as_device_from_crc"`,
-		`"network_type":"Wifi"`, `"device":"Phone"`, `"device":"H.323/SIP"`, `"id":""`, `"data_center"`, `"critical"`} {
+		`"device":"Phone"`, `"device":"H.323/SIP"`, `"id":""`, `"critical"`,
+		// The changelog's fields, for newer clients.
+		`"client":"Zoom Workplace"`, `"health":"good"`, `"health":"warning"`, `"issue_list":[]`, `"Unstable network"`, `"High CPU usage"`,
+		`"video_connection_type":"UDP"`, `"as_connection_type":"SSL"`, `"meeting_number":"8`, `"rc_reason":"network reconnect"`,
+		`"command_socket_break":0`} {
 		if !strings.Contains(s, shape) {
 			t.Errorf("no %s in the generated data", shape)
+		}
+	}
+	if !regexp.MustCompile(`"audio_socket_break":[1-9]`).MatchString(s) {
+		t.Error("no socket breaks")
+	}
+	// Only the participants list has the connection's details.
+	for _, field := range []string{`"network_type"`, `"data_center"`, `"full_data_center"`, `,"connection_type"`, `"os"`, `"os_version"`} {
+		if strings.Contains(s, field) {
+			t.Errorf("%s in a QoS answer", field)
+		}
+	}
+	var list bytes.Buffer
+	for _, m := range c.fz.Meetings() {
+		_, _, b := c.get(participantsPath("meetings", m.UUID), url.Values{"type": {"past"}, "page_size": {"300"}})
+		list.Write(b)
+	}
+	for _, shape := range []string{`"network_type":"Wifi"`, `"network_type":"Wired"`, `"network_type":"Cellular"`, `"network_type":"Others"`,
+		`"data_center":"Frankfurt (DE)"`, `"full_data_center"`, `"connection_type":"SSL"`, `"audio_quality":"good"`, `"audio_quality":"poor"`,
+		`"video_quality":""`, `"screen_share_quality":""`, `"screen_share_quality":"good"`, `"audio_call":[`, `"bo_mtg_id"`, `"customer_key"`,
+		`"sip_uri"`, `"camera":"FaceTime HD Camera"`, `"microphone":"Jabra Evolve2 65"`, `"share_desktop":true`, `"recording":true`,
+		` got disconnected from the meeting."`, `"Host ended the meeting."`, ` left the meeting."`} {
+		if !strings.Contains(list.String(), shape) {
+			t.Errorf("no %s in the participants lists", shape)
 		}
 	}
 	rejoins := 0
@@ -259,7 +287,7 @@ func TestRateLimitsAndFaults(t *testing.T) {
 	}
 	resp.Body.Close()
 	h := resp.Header
-	if resp.StatusCode != 429 || h.Get("X-RateLimit-Type") != "Daily-limit" || h.Get("X-RateLimit-Category") != "Heavy" ||
+	if resp.StatusCode != 429 || h.Get("X-RateLimit-Type") != "Daily-limit" || h.Get("X-RateLimit-Category") != "Resource-intensive" ||
 		h.Get("Retry-After") != "2026-11-21T00:00:00Z" || h.Get("X-Zm-Trackingid") == "" {
 		t.Errorf("daily limit: %d %v", resp.StatusCode, h)
 	}
@@ -270,7 +298,7 @@ func TestRateLimitsAndFaults(t *testing.T) {
 	// takes a whole second on loopback, which no loaded machine comes near.
 	var codes []int
 	for range 12 {
-		s, _, _ := c.get("/metrics/meetings", url.Values{"type": {"live"}})
+		s, _, _ := c.get(qosPath(c.fz.Meetings()[0].UUID), url.Values{"type": {"past"}})
 		if codes = append(codes, s); s == 429 {
 			break
 		}

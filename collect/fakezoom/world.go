@@ -29,12 +29,18 @@ type meeting struct {
 	once     sync.Once
 	sessions []session
 	people   []person
+
+	// The per-minute classes behind Zoom's ratings, worked out once per
+	// session when first asked for (see quality.go).
+	classOnce []sync.Once
+	classes   [][]minuteClass
 }
 
 // session is one join of one person.
 type session struct {
 	person      int
 	n           int // 0 first join, 1 the rejoin
+	idx         int // its index in meeting.sessions
 	userID      string
 	join, leave time.Time
 }
@@ -109,12 +115,14 @@ func (w *world) lookup(webinar bool, id string) *meeting {
 	return w.byKey[numberKey(webinar, id)]
 }
 
-// schedule spreads the past meetings and webinars over the four weeks
-// before the epoch and starts the live meetings a few minutes before it.
+// schedule spreads the past meetings, webinars and one-person meetings
+// over the four weeks before the epoch and starts the live meetings a few
+// minutes before it.
 func schedule(o Options) []MeetingSpec {
 	r := rng(o.Seed, 0)
 	var specs []MeetingSpec
-	people := func() int { return max(1, o.Participants/2+r.IntN(o.Participants+1)) }
+	// Two people at least: Zoom lists a meeting of one under pastOne, not past.
+	people := func() int { return max(2, o.Participants/2+r.IntN(o.Participants+1)) }
 	for i := range o.PastMeetings {
 		day := 1 + i*27/max(1, o.PastMeetings-1)
 		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
@@ -137,6 +145,16 @@ func schedule(o Options) []MeetingSpec {
 	for i := range o.LiveMeetings {
 		specs = append(specs, MeetingSpec{Start: o.Epoch.Add(-time.Duration(5+7*i) * time.Minute),
 			Duration: time.Duration(30+15*i) * time.Minute, Participants: people()})
+	}
+	// Last, so that adding them leaves every other meeting as it was.
+	for i := range o.PastOneMeetings {
+		day := 1 + i*27/max(1, o.PastOneMeetings-1)
+		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
+		d := time.Duration(10+r.IntN(41)) * time.Minute
+		if o.Minutes > 0 {
+			d = time.Duration(o.Minutes) * time.Minute
+		}
+		specs = append(specs, MeetingSpec{Start: start, Duration: d, Participants: 1})
 	}
 	return specs
 }
@@ -166,6 +184,7 @@ func (m *meeting) build() {
 			r := rng(m.seed, 2, uint64(p))
 			m.people[p] = newPerson(r, m, p)
 			pr := &m.people[p]
+			pr.extras(rng(m.seed, 4, uint64(p)), m, p)
 			join := m.Start.Add(joinOffset(r, m.Duration))
 			leave := m.end.Add(-time.Duration(r.IntN(120)) * time.Second)
 			if r.IntN(10) == 0 {
@@ -191,6 +210,11 @@ func (m *meeting) build() {
 			}
 			return a.person - b.person
 		})
+		for i := range m.sessions {
+			m.sessions[i].idx = i
+		}
+		m.classOnce = make([]sync.Once, len(m.sessions))
+		m.classes = make([][]minuteClass, len(m.sessions))
 	})
 }
 

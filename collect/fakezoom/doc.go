@@ -1,0 +1,40 @@
+// Package fakezoom is a fake Zoom account behind Zoom's API, for tests,
+// benchmarks and demos: the Server-to-Server OAuth token endpoint and the
+// /metrics endpoints, answering exactly what Zoom answers. Each endpoint
+// has the fields Zoom's spec (testdata/zoom/openapi-metrics.json) gives
+// that endpoint, and the fields Zoom's changelog added since, and nothing
+// else; the package's tests validate every answer against the spec.
+//
+// The endpoints (each also under /metrics/webinars):
+//
+//   - GET /metrics/meetings: the meetings list (discovery); type past
+//     (ended, two people or more), pastOne (ended, one person) or live.
+//     Resource-intensive: its own per-minute limit (Options.ListPerMinute).
+//   - GET /metrics/meetings/{meetingId}: meeting details, by number (the
+//     latest instance) or UUID. The webinar details, which the spec copy
+//     lacks, answer a webinars list entry.
+//   - GET /metrics/meetings/{meetingId}/participants: one entry per
+//     session (join), page_size up to 300, with what the QoS answers lack:
+//     network_type, data_center, full_data_center, connection_type, Zoom's
+//     audio_quality, video_quality and screen_share_quality ratings, roles,
+//     devices, leave reasons, PSTN numbers, breakout rooms.
+//   - GET /metrics/meetings/{meetingId}/participants/qos and
+//     .../participants/{participantId}/qos: the QoS samples, a page of at
+//     most 10 sessions. Participants of newer clients carry the changelog's
+//     email, client, health, issue_list, as_connection_type,
+//     video_connection_type, meeting_number, rc_reason and *_socket_break
+//     counters, and their samples wifi_rssi and cpu_pressure_level.
+//
+// A session has the same id, user_id, join_time and leave_time in every
+// endpoint, so that a client can match them. Zoom's quality ratings and
+// the QoS health come from the values the samples are written from (see
+// quality.go for the rule). Server.SessionDetails tells what each session
+// should have been stored as.
+//
+// The data depends only on Options.Seed and the epoch; pages give the same
+// bytes in any order. Faults switch on Zoom's and proxies' misbehaviour:
+// 429 bursts, 5xx, slow, truncated, stalled and hung answers, expired
+// tokens, repeated or endless page tokens, missing scopes.
+//
+// ListPages makes QoS list pages on their own, without a server.
+package fakezoom

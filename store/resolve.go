@@ -1,0 +1,171 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// Latest is the meeting name that means the meeting that started last.
+const Latest = "latest"
+
+// Resolved is the stored meeting a name stands for.
+type Resolved struct {
+	ID string // the key it is stored under: an instance UUID, or what it was imported as
+	// Note says in words which meeting the name was taken to mean when
+	// that is not plain from the name: the latest of several instances of
+	// a number, the latest meeting, a copy stored under its number by an
+	// older zoomqos. Empty when the name is the stored ID or the number of
+	// a single instance.
+	Note string
+}
+
+// IsMeetingNumber reports whether id is a meeting number (digits only) as
+// opposed to an instance UUID (base64, 24 characters ending in "==").
+func IsMeetingNumber(id string) bool {
+	if id == "" || len(id) > 20 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizeNumber strips the spaces and dashes people write meeting numbers
+// with ("842 1483 2142", "842-1483-2142"); other names are returned as they
+// are.
+func NormalizeNumber(name string) string {
+	n := strings.NewReplacer(" ", "", "-", "").Replace(name)
+	if IsMeetingNumber(n) {
+		return n
+	}
+	return name
+}
+
+// instance is what Resolve needs of a stored meeting.
+type instance struct {
+	id, number, topic string
+	start             time.Time
+}
+
+// Resolve finds the stored meeting a name stands for, the one way every
+// command names a meeting: an instance UUID (or whatever ID it was stored
+// under), a meeting number (its instances stored; the latest when there are
+// several), or "latest" (the meeting that started last). A name that
+// matches nothing is ErrNotFound.
+func (db *DB) Resolve(ctx context.Context, name string) (Resolved, error) {
+	var all []instance
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
+			if v != nil {
+				return nil
+			}
+			mb := tx.Bucket(bucketMeetings).Bucket(k)
+			if mb == nil {
+				return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
+			}
+			seal := db.sealer(string(k))
+			var m Meeting
+			if err := readInfo(mb, seal, &m); err != nil {
+				return db.damaged("meeting "+string(k), err)
+			}
+			c, err := readCounts(mb, seal)
+			if err != nil {
+				return db.damaged("meeting "+string(k), err)
+			}
+			all = append(all, instance{id: string(k), number: cmp.Or(m.Number, numberOf(m.ID)), topic: m.Topic, start: startOf(&m, c.first)})
+			return nil
+		})
+	})
+	if err != nil {
+		return Resolved{}, err
+	}
+	return resolve(all, name)
+}
+
+func numberOf(id string) string {
+	if IsMeetingNumber(id) {
+		return id
+	}
+	return ""
+}
+
+// startOf is when a meeting started: Zoom's start time, else its first
+// sample, else when it was first stored.
+func startOf(m *Meeting, first time.Time) time.Time {
+	switch {
+	case m.Details != nil && !m.Details.StartTime.IsZero():
+		return m.Details.StartTime
+	case !first.IsZero():
+		return first
+	}
+	return m.FirstStored
+}
+
+func resolve(all []instance, name string) (Resolved, error) {
+	// Latest first; the same start is ordered by id, so that the answer
+	// does not depend on the order the file lists them in.
+	slices.SortFunc(all, func(a, b instance) int {
+		return cmp.Or(b.start.Compare(a.start), cmp.Compare(a.id, b.id))
+	})
+	describe := func(in instance) string {
+		s := in.id
+		if in.number != "" && in.number != in.id {
+			s = in.number + " (instance " + in.id + ")"
+		}
+		if in.topic != "" {
+			s += ", " + in.topic
+		}
+		if !in.start.IsZero() {
+			s += ", started " + in.start.UTC().Format("2006-01-02 15:04 MST")
+		}
+		return s
+	}
+	if name == Latest {
+		if len(all) == 0 {
+			return Resolved{}, fmt.Errorf("no meetings stored: %w", ErrNotFound)
+		}
+		return Resolved{ID: all[0].id, Note: "the latest meeting: " + describe(all[0])}, nil
+	}
+	number := NormalizeNumber(name)
+	var exact *instance
+	var instances []instance
+	for i := range all {
+		if all[i].id == name {
+			exact = &all[i]
+		}
+		if IsMeetingNumber(number) && all[i].number == number && all[i].id != number {
+			instances = append(instances, all[i])
+		}
+	}
+	switch {
+	case exact != nil && len(instances) == 0:
+		return Resolved{ID: exact.id}, nil
+	case exact != nil:
+		// Stored under its number by an older zoomqos, and as instances
+		// since: the instance is the meeting, the number's copy a duplicate.
+		return Resolved{ID: instances[0].id, Note: fmt.Sprintf("meeting %s: taking %s; the copy an older zoomqos stored under the number is left out (zoomqos reparse merges it)",
+			number, describe(instances[0]))}, nil
+	case len(instances) == 1:
+		return Resolved{ID: instances[0].id}, nil
+	case len(instances) > 1:
+		return Resolved{ID: instances[0].id, Note: fmt.Sprintf("meeting %s has %d instances stored; taking the latest: %s (name another by its UUID: see zoomqos meetings --number %s)",
+			number, len(instances), describe(instances[0]), number)}, nil
+	}
+	if number != name {
+		for i := range all {
+			if all[i].id == number {
+				return Resolved{ID: number}, nil
+			}
+		}
+	}
+	return Resolved{}, fmt.Errorf("meeting %q: %w", name, ErrNotFound)
+}
