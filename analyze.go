@@ -25,11 +25,17 @@ func analyzeCommand() *cli.Command {
 p90, p95, p99 and max (type 7 percentiles, as NumPy, R and DuckDB's
 quantile_cont); the same pooled over all sessions; MOS per session and its
 good/fair/poor/unclassified buckets; degradation windows (when, who, which
-stream, how bad); meeting-wide incidents. A table on a terminal (sessions worst
+stream, how bad); meeting-wide incidents; Zoom's own rating of each session's
+audio, video and screen share against zoomqos's verdict (degraded: at least
+one degradation window on a stream of that kind), with the agreement rate and
+the sessions where they disagree. A table on a terminal (sessions worst
 first), or --format json or csv for other tools.
 
 For a period: --from and --to with --by rolls every stored meeting up by
-device, location, network type, client version or data center.
+device, location, network (type), version (of the client), datacenter,
+connection (type) or user: a row per person, keyed by Zoom's participant id,
+else the e-mail address, else the name (two people of one name without either
+are one row).
 
 A sample is degraded on a stream when latency > 150 ms, jitter > 30 ms, average
 loss > 3 %, (video_input, video_output) frame rate < 7 fps while sending, or
@@ -41,7 +47,8 @@ Examples:
    zoomqos analyze --meeting 85012345678
    zoomqos analyze --meeting 85012345678 --stream audio_input --format json
    zoomqos analyze --meeting 85012345678 --participant 16778240 --latency-ms 200
-   zoomqos analyze --from 2026-11-01 --to 2026-11-30 --by network`,
+   zoomqos analyze --from 2026-11-01 --to 2026-11-30 --by network
+   zoomqos analyze --from 2026-11-01 --by user --format csv`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to analyse"},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "table, json or csv"},
@@ -49,7 +56,7 @@ Examples:
 			&cli.StringFlag{Name: "participant", Usage: "only this participant `ID` (or user name)"},
 			&cli.StringFlag{Name: "from", Usage: "fleet roll-up: the first `DATE` (yyyy-mm-dd, UTC)"},
 			&cli.StringFlag{Name: "to", Usage: "fleet roll-up: the last `DATE` (default: today)"},
-			&cli.StringFlag{Name: "by", Usage: "fleet roll-up: group by device, location, network, version or datacenter"},
+			&cli.StringFlag{Name: "by", Usage: "fleet roll-up: group by device, location, network, version, datacenter, connection or user"},
 		}, thresholdFlags()...),
 		Action: runAnalyze,
 	}
@@ -85,9 +92,9 @@ func runAnalyze(c *cli.Context) error {
 	case meeting != "" && fleet:
 		return usageError{errors.New("give --meeting, or --from, --to and --by for a fleet roll-up, not both")}
 	case meeting == "" && !fleet:
-		return usageError{errors.New("say what to analyse: --meeting ID, or --from DATE --by device|location|network|version|datacenter")}
+		return usageError{errors.New("say what to analyse: --meeting ID, or --from DATE --by device|location|network|version|datacenter|connection|user")}
 	case fleet && c.String("by") == "":
-		return usageError{errors.New("a fleet roll-up needs --by device|location|network|version|datacenter")}
+		return usageError{errors.New("a fleet roll-up needs --by device|location|network|version|datacenter|connection|user")}
 	}
 	db, err := openStore(c, true)
 	if err != nil {
@@ -96,6 +103,9 @@ func runAnalyze(c *cli.Context) error {
 	defer db.Close()
 	w := c.App.Writer
 	if meeting != "" {
+		if meeting, err = resolveMeeting(c, db, meeting); err != nil {
+			return err
+		}
 		r, err := analyzeMeeting(c.Context, db, meeting, opts)
 		if err != nil {
 			return err

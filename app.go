@@ -390,6 +390,27 @@ func requireMeeting(c *cli.Context) (string, error) {
 	return id, checkMeetingID("--meeting", id)
 }
 
+// resolveMeeting finds the stored meeting a --meeting value names: an
+// instance UUID, a meeting number (its latest instance stored) or
+// "latest". When that is not plain from the name, which meeting it took
+// goes to standard error.
+func resolveMeeting(c *cli.Context, db *store.DB, name string) (string, error) {
+	r, err := db.Resolve(c.Context, name)
+	if errors.Is(err, store.ErrNotFound) {
+		if name == store.Latest {
+			return "", errors.New("no meetings stored yet: import or collect some")
+		}
+		return "", fmt.Errorf("meeting %s is not in the database (see zoomqos meetings)", name)
+	}
+	if err != nil {
+		return "", err
+	}
+	if r.Note != "" {
+		fmt.Fprintln(c.App.ErrWriter, r.Note)
+	}
+	return r.ID, nil
+}
+
 // checkMeetingID refuses an ID no meeting can have (a newline, invalid
 // UTF-8), as a usage error naming the flag.
 func checkMeetingID(flag, id string) error {

@@ -60,6 +60,11 @@ Examples:
 				return err
 			}
 			defer db.Close()
+			if len(ids) == 1 {
+				if ids[0], err = resolveMeeting(c, db, ids[0]); err != nil {
+					return err
+				}
+			}
 			err = runCheck(c.Context, db, ids, !c.Bool("quick"), c.App.Writer)
 			if errors.Is(err, context.Canceled) {
 				return interrupted("interrupted: the check did not finish; it changes nothing, so run it again at any time")

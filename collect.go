@@ -24,8 +24,11 @@ same command again continues without duplicates.
 
 Credentials come from the environment or the config file (--config), never
 from flags: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET of a
-Server-to-Server OAuth app with the dashboard_meetings:read:admin scope, or a
-plain ZOOM_ACCESS_TOKEN. ZOOM_API_URL and ZOOM_TOKEN_URL (or --api-url and
+Server-to-Server OAuth app with the dashboard_meetings:read:admin scope (and
+dashboard_webinars:read:admin for webinars), or the granular scopes
+dashboard:read:list_meeting_participants_qos:admin,
+dashboard:read:list_meeting_participants:admin, dashboard:read:meeting:admin
+and dashboard:read:list_meetings:admin; or a plain ZOOM_ACCESS_TOKEN. ZOOM_API_URL and ZOOM_TOKEN_URL (or --api-url and
 --token-url) point elsewhere, such as 'zoomqos fakezoom'.
 
 What to collect:
@@ -38,7 +41,11 @@ What to collect:
    --live [--watch]          every live meeting (or --meeting ID), polled every
                              --interval until it ends with --watch
    --webinar ID, --webinars  the same for webinars
-A meeting ID is a meeting number (its latest instance) or an instance UUID.
+A meeting ID is a meeting number (its latest instance) or an instance UUID;
+either way the meeting is stored under its instance UUID, read from the
+meeting's details. For each meeting collect reads its details, every QoS page
+and then the participants list, which alone has each session's network type,
+data center, connection type and Zoom's own quality ratings.
 The exit status is 75 when Zoom's daily limit stopped the run.
 
 Examples:
@@ -56,11 +63,13 @@ Examples:
 			&cli.StringFlag{Name: "from", Usage: "with --past: the first `DATE` (yyyy-mm-dd, UTC)"},
 			&cli.StringFlag{Name: "to", Usage: "with --past: the last `DATE` (default: today)"},
 			&cli.BoolFlag{Name: "refresh", Usage: "with --past: collect meetings collected in full before, too"},
+			&cli.BoolFlag{Name: "past-one", Usage: "with --past: also meetings of one participant (Zoom lists them apart, as type pastOne; most are someone alone in their room)"},
 			&cli.BoolFlag{Name: "webinars", Usage: "with --past or --live: webinars instead of meetings"},
 			&cli.BoolFlag{Name: "live", Usage: "collect live meetings (all, or --meeting)"},
 			&cli.BoolFlag{Name: "watch", Usage: "with --live: poll until the meetings end"},
 			&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "with --watch: time between polls"},
-			&cli.Float64Flag{Name: "rate", Value: collect.DefaultRate, Usage: "requests a second at most (Zoom allows 10 on Pro, 40 on Business and up)"},
+			&cli.Float64Flag{Name: "rate", Value: collect.DefaultRate, Usage: "Heavy requests a second at most: QoS, participants, details (Zoom allows 10 on Pro, 40 on Business and up)"},
+			&cli.Float64Flag{Name: "list-rate", Value: collect.DefaultListRate, Usage: "Resource-intensive requests a minute at most: the meeting and webinar lists of --past and --live (Zoom allows 10 on Pro, 20 on Business and up)"},
 			&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "meetings collected at once, within --rate"},
 			&cli.StringFlag{Name: "api-url", EnvVars: []string{collect.EnvAPIURL}, Usage: "the Zoom API's base `URL` (default " + collect.DefaultAPIURL + ")"},
 			&cli.StringFlag{Name: "token-url", EnvVars: []string{collect.EnvTokenURL}, Usage: "the OAuth token `URL` (default " + collect.DefaultTokenURL + ")"},
@@ -97,7 +106,7 @@ func runCollect(c *cli.Context) error {
 	}
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
-		Rate: c.Float64("rate"), Log: log, UserAgent: "zoomqos/" + appVersion(), Secrets: secretSet(c),
+		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + appVersion(), Secrets: secretSet(c),
 	})
 	if err != nil {
 		return err
@@ -135,7 +144,7 @@ func runCollect(c *cli.Context) error {
 // collectPlan reads the flags into a plan, refusing combinations that make
 // no sense.
 func collectPlan(c *cli.Context) (collect.Plan, error) {
-	plan := collect.Plan{Type: c.String("type"), Refresh: c.Bool("refresh"), Webinars: c.Bool("webinars"),
+	plan := collect.Plan{Type: c.String("type"), Refresh: c.Bool("refresh"), Webinars: c.Bool("webinars"), PastOne: c.Bool("past-one"),
 		Watch: c.Bool("watch"), Interval: c.Duration("interval"), Concurrency: c.Int("concurrency"),
 		Participant: strings.TrimSpace(c.String("participant"))}
 	bad := func(format string, a ...any) (collect.Plan, error) {
@@ -146,9 +155,9 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 	case meeting != "" && webinar != "":
 		return bad("give --meeting or --webinar, not both")
 	case meeting != "":
-		plan.Target = collect.Target{ID: meeting}
+		plan.Target = collect.Target{ID: store.NormalizeNumber(meeting)}
 	case webinar != "":
-		plan.Target = collect.Target{ID: webinar, Webinar: true}
+		plan.Target = collect.Target{ID: store.NormalizeNumber(webinar), Webinar: true}
 	}
 	if plan.Target.ID != "" {
 		flag := "--meeting"
@@ -162,8 +171,8 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 	if plan.Type != store.Past && plan.Type != store.Live {
 		return bad("--type %q: use past or live", plan.Type)
 	}
-	if c.Float64("rate") <= 0 || c.Int("concurrency") <= 0 {
-		return bad("--rate and --concurrency must be positive")
+	if c.Float64("rate") <= 0 || c.Int("concurrency") <= 0 || c.Float64("list-rate") <= 0 {
+		return bad("--rate, --list-rate and --concurrency must be positive")
 	}
 	switch {
 	case c.Bool("past") && c.Bool("live"):
@@ -176,6 +185,10 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 		var err error
 		if plan.From, plan.To, err = dateRange(c, "--past"); err != nil {
 			return plan, err
+		}
+		if oldest := time.Now().UTC().AddDate(0, -6, 0).Truncate(24 * time.Hour); plan.From.Before(oldest) {
+			return bad("--from %s: Zoom lists past meetings of the last six months only (from %s on); a longer range is refused by Zoom, so nothing was asked",
+				plan.From.Format(time.DateOnly), oldest.Format(time.DateOnly))
 		}
 	case c.Bool("live"):
 		if plan.Participant != "" {
@@ -195,6 +208,9 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 	if plan.Mode != collect.ModeLive && plan.Watch {
 		return bad("--watch goes with --live")
 	}
+	if plan.Mode != collect.ModePast && plan.PastOne {
+		return bad("--past-one goes with --past")
+	}
 	return plan, nil
 }
 
@@ -211,5 +227,8 @@ func printCollect(w io.Writer, r *collect.CollectReport) {
 	fmt.Fprintf(w, "  requests  %d (%d retries, %s), %s waiting on rate limits, %s in all\n",
 		r.Client.Requests, r.Client.Retries, plural(int(r.Client.TokenRequests), "token"),
 		r.Client.RateWait.Round(time.Millisecond), r.Elapsed.Round(time.Millisecond))
+	for _, m := range r.Merged {
+		fmt.Fprintf(w, "  merged    meeting %s, stored under its number by an older zoomqos, into its instance %s\n", m.Number, m.Into)
+	}
 	printProblems(w, &r.Problems)
 }

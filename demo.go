@@ -20,6 +20,7 @@ import (
 // and a meeting-wide incident.
 const (
 	demoMeetingID = "85000000001"
+	demoUUID      = "ZqDemo+AllHands/2026uQ==" // the instance it is stored under
 	demoTopic     = "All-hands (demo)"
 )
 
@@ -73,7 +74,7 @@ func runDemo(c *cli.Context) error {
 
 	now := time.Now().UTC().Truncate(time.Minute)
 	fz := fakezoom.Start(fakezoom.Options{Seed: c.Uint64("seed"), Epoch: now, Meetings: []fakezoom.MeetingSpec{{
-		ID: 85000000001, Topic: demoTopic, Participants: people,
+		UUID: demoUUID, ID: 85000000001, Topic: demoTopic, Participants: people,
 		Start: now.Add(-time.Duration(minutes+5) * time.Minute), Duration: time.Duration(minutes) * time.Minute,
 	}}})
 	defer fz.Close()
@@ -107,7 +108,7 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	job := reportJob{meeting: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
+	job := reportJob{meeting: demoUUID, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
 		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
 }

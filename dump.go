@@ -43,6 +43,9 @@ Examples:
 				return err
 			}
 			defer db.Close()
+			if id, err = resolveMeeting(c, db, id); err != nil {
+				return err
+			}
 			out := c.String("output")
 			if out == "" || out == "-" {
 				_, err := report.Dump(c.Context, db, id, format, c.App.Writer)
@@ -53,7 +56,7 @@ Examples:
 				return err
 			}
 			ext := map[string]string{report.FormatCSV: "csv", report.FormatNDJSON: "ndjson", report.FormatRaw: "json"}[format]
-			o := output{path: out, mode: mode, defaultName: "dump-" + fileSafe(id) + "." + ext, db: db.Path()}
+			o := output{path: out, mode: mode, defaultName: "dump-" + meetingFileName(c.Context, db, id) + "." + ext, db: db.Path()}
 			var rows int
 			path, err := o.write(func(w io.Writer) error {
 				var err error

@@ -98,6 +98,11 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	defer db.Close()
+	if meeting != "" {
+		if meeting, err = resolveMeeting(c, db, meeting); err != nil {
+			return err
+		}
+	}
 	ids := []string{meeting}
 	if meeting == "" {
 		if ids, err = db.MeetingsStarting(c.Context, from, to.AddDate(0, 0, 1)); err != nil {

@@ -236,6 +236,7 @@ func TestExportMatchesDuckDB(t *testing.T) {
 	for _, meeting := range []string{incidentMeeting, demoMeetingID} {
 		r := zoomqos(t, "", "--db", db, "analyze", "--meeting", meeting, "--format", "json")
 		var a struct {
+			Meeting  string // the ID it is stored and exported under
 			Degraded map[string]struct{ Samples, Degraded int }
 			Sessions []struct {
 				Participant, Session string
@@ -248,6 +249,7 @@ func TestExportMatchesDuckDB(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
 			t.Fatal(err)
 		}
+		meeting := a.Meeting
 		// The degraded shares, by the SQL of docs/WAREHOUSE.md.
 		for st, z := range a.Degraded {
 			key := fmt.Sprint(meeting, "|degraded|", st)

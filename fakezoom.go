@@ -40,10 +40,12 @@ Examples:
 			&cli.IntFlag{Name: "live", Value: 2, Usage: "live meetings"},
 			&cli.IntFlag{Name: "webinars", Value: 2, Usage: "past webinars"},
 			&cli.IntFlag{Name: "participants", Value: 25, Usage: "typical participants a meeting"},
-			&cli.IntFlag{Name: "qps", Usage: "Heavy requests a second before 429 (0: no limit)"},
+			&cli.IntFlag{Name: "past-one", Usage: "past meetings of one participant (listed only by type=pastOne)"},
+			&cli.IntFlag{Name: "qps", Usage: "Heavy requests a second before 429 (0: no limit); the meeting lists have --list-per-minute"},
+			&cli.IntFlag{Name: "list-per-minute", Usage: "Resource-intensive requests (the meeting and webinar lists) a minute before 429 (0: no limit; Zoom allows 10 on Pro)"},
 			&cli.IntFlag{Name: "daily-limit", Usage: "requests a day before the daily 429 (0: no limit)"},
 			&cli.StringFlag{Name: "retry-after", Value: "iso", Usage: "Retry-After on per-second 429s: iso, seconds or none"},
-			&cli.StringFlag{Name: "faults", Usage: "misbehaviour, such as `429=20x3,5xx=15,hang=40` (every Nth request; see above)"},
+			&cli.StringFlag{Name: "faults", Usage: "misbehaviour, such as `429=20x3,5xx=15,hang=40` (every Nth request; see above); scope=qos|participants|details|list refuses that endpoint for a missing scope"},
 		},
 		Action: func(c *cli.Context) error {
 			faults, err := fakezoom.ParseFaults(c.String("faults"))
@@ -57,7 +59,7 @@ Examples:
 			}
 			srv := fakezoom.NewServer(fakezoom.Options{
 				Seed: c.Uint64("seed"), PastMeetings: c.Int("meetings"), LiveMeetings: c.Int("live"),
-				Webinars: c.Int("webinars"), Participants: c.Int("participants"),
+				Webinars: c.Int("webinars"), Participants: c.Int("participants"), PastOneMeetings: c.Int("past-one"), ListPerMinute: c.Int("list-per-minute"),
 				QPS: c.Int("qps"), DailyLimit: c.Int("daily-limit"), RetryAfter: c.String("retry-after"), Faults: faults,
 			})
 			return serveFake(c.Context, c.App.Writer, c.String("addr"), srv)
@@ -82,12 +84,14 @@ func serveFake(ctx context.Context, w interface{ Write([]byte) (int, error) }, a
 		state := "past"
 		if now := time.Now(); !now.Before(m.Start) && now.Before(m.End) {
 			state = "live"
+		} else if m.Participants == 1 {
+			state = "pastOne"
 		}
 		kind := "meeting"
 		if m.Webinar {
 			kind = "webinar"
 		}
-		fmt.Fprintf(w, "  %-7s %-4s %s  %d  %-26s %s, %d participants\n", kind, state, m.Start.Format("2006-01-02 15:04"),
+		fmt.Fprintf(w, "  %-7s %-7s %s  %d  %-26s %s, %d participants\n", kind, state, m.Start.Format("2006-01-02 15:04"),
 			m.ID, m.UUID, m.Topic, m.Participants)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}

@@ -23,10 +23,18 @@ func importCommand() *cli.Command {
 		Name:      "import",
 		Usage:     "load saved Zoom QoS API responses into the database",
 		ArgsUsage: "FILE... (- reads standard input)",
-		Description: `Loads responses of GET /metrics/meetings/{id}/participants/qos (list pages)
-and GET /metrics/meetings/{id}/participants/{participantId}/qos (one
-participant), as saved from the API: one JSON document per file, several
-concatenated, NDJSON, or a JSON array of them; gzip-compressed files too.
+		Description: `Loads responses of GET /metrics/meetings/{id}/participants/qos (list pages),
+GET /metrics/meetings/{id}/participants/{participantId}/qos (one
+participant), GET /metrics/meetings/{id}/participants (the participants list:
+network type, data center, Zoom's own ratings) and GET /metrics/meetings/{id}
+(the meeting's details: topic, number, host, times), or the webinar ones, as
+saved from the API: one JSON document per file, several concatenated, NDJSON,
+or a JSON array of them; gzip-compressed files too.
+
+--meeting names the meeting they belong to: a stored meeting by UUID, number
+(its latest instance) or 'latest', or else the ID to store them under. Data
+imported under a meeting number moves into its instance (UUID) when
+'zoomqos collect' or 'zoomqos reparse' learns which instance it is.
 Importing the same data again adds nothing; a newer copy of a sample replaces
 the older one. Values zoomqos cannot read are skipped and listed; the
 responses are kept as received, so 'zoomqos reparse' can read them again.
@@ -57,6 +65,16 @@ Examples:
 				return err
 			}
 			defer db.Close()
+			if r, err := db.Resolve(c.Context, id); err == nil {
+				if r.Note != "" {
+					fmt.Fprintln(c.App.ErrWriter, r.Note)
+				}
+				id = r.ID
+			} else if errors.Is(err, store.ErrNotFound) && id != store.Latest {
+				id = store.NormalizeNumber(id)
+			} else if err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
 			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: logger(c)}
 			err = importFiles(c.Context, im, c.Args().Slice(), c.App.Reader)
 			printImport(c.App.Writer, im)

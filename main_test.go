@@ -205,7 +205,7 @@ func TestDumpToFile(t *testing.T) {
 		t.Errorf("dump file: %v, %d lines", err, strings.Count(string(b), "\n"))
 	}
 	r = zoomqos(t, "", "--db", db, "dump", "--meeting", "nope", "-o", out+".2")
-	oneLine(t, r, 1, `meeting "nope": not found`)
+	oneLine(t, r, 1, `meeting nope is not in the database`)
 	if _, err := os.Stat(out + ".2"); !os.IsNotExist(err) {
 		t.Error("failed dump left a file")
 	}
@@ -315,7 +315,7 @@ func TestReparseCommand(t *testing.T) {
 		t.Errorf("reparse: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = zoomqos(t, "", "--db", db, "reparse", "--meeting", "nope")
-	oneLine(t, r, 1, `meeting "nope": not found`)
+	oneLine(t, r, 1, `meeting nope is not in the database`)
 }
 
 func TestHelpHasExamples(t *testing.T) {

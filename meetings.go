@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -19,16 +20,53 @@ func meetingsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "meetings",
 		Usage: "list the meetings in the database",
-		Description: `Lists every stored meeting: id, type (past or live), the time span of its
-samples, and how many participants, sessions (joins) and samples it has.
+		Description: `Lists every stored meeting and webinar instance: its number, kind, type (past
+or live), when it started (Zoom's start time, else its first sample) and its
+last sample, how many participants, sessions (joins) and samples it has, and
+its topic. MEETING is the ID it is stored under (the instance UUID); every
+--meeting flag also takes the number (its latest instance) or 'latest'.
 
 Examples:
    zoomqos meetings
-   zoomqos meetings --json | jq '.[] | select(.samples > 1000) | .id'`,
+   zoomqos meetings --from 2026-11-01 --topic standup
+   zoomqos meetings --number 85012345678        # every instance of a number
+   zoomqos meetings --format csv > meetings.csv
+   zoomqos meetings --format json | jq '.[] | select(.samples > 1000) | .id'`,
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "write JSON instead of a table"},
+			&cli.StringFlag{Name: "from", Usage: "only meetings that started on or after `DATE` (yyyy-mm-dd, UTC)"},
+			&cli.StringFlag{Name: "to", Usage: "only meetings that started on or before `DATE` (yyyy-mm-dd, UTC)"},
+			&cli.StringFlag{Name: "topic", Usage: "only meetings whose topic holds `TEXT` (any case)"},
+			&cli.StringFlag{Name: "number", Usage: "only the instances of the meeting `NUMBER`"},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "table, json or csv"},
+			&cli.BoolFlag{Name: "json", Usage: "the same as --format json"},
 		},
 		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if c.Bool("json") {
+				format = "json"
+			}
+			if format != "table" && format != "json" && format != "csv" {
+				return usageError{fmt.Errorf("--format %q: use table, json or csv", format)}
+			}
+			var from, to time.Time
+			var err error
+			if s := c.String("from"); s != "" {
+				if from, err = parseDate("--from", s); err != nil {
+					return err
+				}
+			}
+			if s := c.String("to"); s != "" {
+				if to, err = parseDate("--to", s); err != nil {
+					return err
+				}
+				if !from.IsZero() && to.Before(from) {
+					return usageError{fmt.Errorf("--to %s is before --from %s", s, c.String("from"))}
+				}
+			}
+			number := store.NormalizeNumber(strings.TrimSpace(c.String("number")))
+			if number != "" && !store.IsMeetingNumber(number) {
+				return usageError{fmt.Errorf("--number %q: a meeting number is digits (spaces and dashes allowed)", c.String("number"))}
+			}
 			db, err := openStore(c, true)
 			if err != nil {
 				return err
@@ -38,10 +76,31 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				return writeJSON(c.App.Writer, list)
+			topic := strings.ToLower(c.String("topic"))
+			kept := list[:0]
+			for _, m := range list {
+				start := report.MeetingStart(&m)
+				switch {
+				case !from.IsZero() && (start.IsZero() || start.Before(from)),
+					!to.IsZero() && (start.IsZero() || !start.Before(to.AddDate(0, 0, 1))),
+					topic != "" && !strings.Contains(strings.ToLower(m.Topic), topic),
+					number != "" && m.Number != number:
+					continue
+				}
+				kept = append(kept, m)
 			}
-			return printMeetings(c.App.Writer, list)
+			w := c.App.Writer
+			switch format {
+			case "json":
+				return writeJSON(w, kept)
+			case "csv":
+				return report.WriteMeetingsCSV(w, kept)
+			}
+			if len(kept) == 0 && len(list) > 0 {
+				_, err := fmt.Fprintf(w, "no meetings match (%d stored: see zoomqos meetings)\n", len(list))
+				return err
+			}
+			return printMeetings(w, kept)
 		},
 	}
 }
@@ -55,10 +114,11 @@ func printMeetings(w io.Writer, list []store.MeetingSummary) error {
 	// shown as report.DisplayText makes them, they cannot break a row or
 	// send the terminal an escape.
 	tw := report.NewTableWriter(w, 2)
-	fmt.Fprintln(tw, "MEETING\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
+	fmt.Fprintln(tw, "MEETING\tNUMBER\tKIND\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
 	for _, m := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),
-			report.DisplayText(m.Type, 8), clock(m.Start), clock(m.End), m.Participants, m.Sessions, m.Samples,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),
+			cmp.Or(report.DisplayText(m.Number, 24), "-"), report.MeetingKindOf(&m.Meeting),
+			report.DisplayText(m.Type, 8), clock(report.MeetingStart(&m)), clock(m.End), m.Participants, m.Sessions, m.Samples,
 			cmp.Or(report.DisplayText(m.Topic, 60), "-"))
 	}
 	return tw.Flush()

@@ -37,7 +37,7 @@ func TestMeetingsTableHostileText(t *testing.T) {
 			t.Fatalf("the table holds %U at byte %d:\n%s", r, i, out)
 		}
 	}
-	if !strings.HasPrefix(lines[1], "4444AAAiAAAAAiAi␛[2J  past") || !strings.Contains(lines[1], "Weekly cnys  FAKE ROW␛]0;owned␇") {
+	if !strings.HasPrefix(lines[1], "4444AAAiAAAAAiAi␛[2J  -       meeting  past") || !strings.Contains(lines[1], "Weekly cnys  FAKE ROW␛]0;owned␇") {
 		t.Errorf("row %q", lines[1])
 	}
 	if n := utf8.RuneCountInString(lines[2]); n > 200 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,8 +15,15 @@ func reparseCommand() *cli.Command {
 		Usage: "rebuild stored samples from the raw API responses kept in the database",
 		Description: `zoomqos keeps every API response it stored, compressed, as Zoom sent it.
 After an upgrade that reads more of Zoom's fields or value shapes, reparse
-rebuilds the sessions and samples from those responses. Each meeting is
-rebuilt in one transaction: it changes completely or not at all.
+rebuilds the sessions, samples and meeting details from those responses.
+Each meeting is rebuilt in one transaction: it changes completely or not at
+all.
+
+It also carries over a database made by zoomqos before it read meeting
+details: a meeting that 'collect --meeting NUMBER' stored under its number,
+beside the same instance stored under its UUID by discovery, moves into that
+instance (its responses join the instance's, nothing is counted twice); one
+whose instance is not stored keeps its number until 'collect' learns it.
 
 Examples:
    zoomqos reparse
@@ -29,8 +37,15 @@ Examples:
 				return err
 			}
 			defer db.Close()
-			ids := []string{c.String("meeting")}
-			if ids[0] == "" {
+			ids := []string{strings.TrimSpace(c.String("meeting"))}
+			if ids[0] != "" {
+				if err := checkMeetingID("--meeting", ids[0]); err != nil {
+					return err
+				}
+				if ids[0], err = resolveMeeting(c, db, ids[0]); err != nil {
+					return err
+				}
+			} else {
 				list, err := db.Meetings(c.Context)
 				if err != nil {
 					return err
@@ -53,8 +68,14 @@ Examples:
 			}
 			if len(ids) == 0 {
 				fmt.Fprintln(w, "no meetings stored yet: nothing to reparse")
+				return nil
 			}
-			return nil
+			merged, err := collect.AbsorbNumbered(c.Context, db, logger(c))
+			for _, m := range merged {
+				fmt.Fprintf(w, "meeting %s: stored under its number by an older zoomqos; moved into its instance %s: sessions %d -> %d, samples %d -> %d\n",
+					m.Number, m.Into, m.SessionsBefore, m.SessionsAfter, m.SamplesBefore, m.SamplesAfter)
+			}
+			return err
 		},
 	}
 }

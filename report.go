@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,9 +90,6 @@ func runReport(c *cli.Context) error {
 	if err := job.mailFlags(c); err != nil {
 		return err
 	}
-	if job.output == "" && job.email == "" && !job.send {
-		job.output = job.reportName()
-	}
 	if job.output == "-" && job.email == "-" {
 		return usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
 	}
@@ -100,6 +98,13 @@ func runReport(c *cli.Context) error {
 		return err
 	}
 	defer db.Close()
+	if job.meeting, err = resolveMeeting(c, db, job.meeting); err != nil {
+		return err
+	}
+	job.fileName = meetingFileName(c.Context, db, job.meeting)
+	if job.output == "" && job.email == "" && !job.send {
+		job.output = job.reportName()
+	}
 	job.db = db.Path()
 	return job.write(c.Context, db, c.App.Writer, c.App.ErrWriter)
 }
@@ -107,6 +112,7 @@ func runReport(c *cli.Context) error {
 // reportJob is one meeting's report, as report and demo write it.
 type reportJob struct {
 	meeting    string
+	fileName   string // names the meeting in default file names
 	thresholds analyze.Thresholds
 	redact     bool
 	html       report.HTMLOptions
@@ -179,7 +185,28 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 }
 
 // reportName is the report's default file name.
-func (j reportJob) reportName() string { return "report-" + fileSafe(j.meeting) + ".html" }
+func (j reportJob) reportName() string {
+	return "report-" + cmp.Or(j.fileName, fileSafe(j.meeting)) + ".html"
+}
+
+// meetingFileName names a meeting in file names: its number, and the day
+// it started when it is an instance (a recurring number has several), else
+// the ID it is stored under.
+func meetingFileName(ctx context.Context, db *store.DB, id string) string {
+	m, err := db.Meeting(ctx, id)
+	if err != nil || m.Number == "" || m.Number == id {
+		return fileSafe(id)
+	}
+	name := m.Number
+	start := m.Start
+	if m.Details != nil && !m.Details.StartTime.IsZero() {
+		start = m.Details.StartTime
+	}
+	if !start.IsZero() {
+		name += "-" + start.UTC().Format("2006-01-02-1504")
+	}
+	return fileSafe(name)
+}
 
 // write loads and analyses the meeting, then writes what was asked: the
 // report, the e-mail, the sending; and says where each went. Files are
@@ -240,7 +267,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		return err
 	}
 	subject := report.EmailSubject(doc.Result)
-	if _, err := j.put("--email", j.email, "report-"+fileSafe(j.meeting)+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
+	if _, err := j.put("--email", j.email, "report-"+cmp.Or(j.fileName, fileSafe(j.meeting))+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
 	if !j.send {

@@ -22,5 +22,20 @@
 //     degraded on some stream.
 //   - Fleet roll-up: the same figures over many meetings, pooled by a
 //     session property (device, location, network, client version, data
-//     center).
+//     center, connection type) or by person (user: Zoom's participant id,
+//     else the e-mail address case-folded, else the user name, so that
+//     two people of the same name without either are one row, and a phone
+//     caller without an id is keyed by the masked number Zoom names them
+//     by). A group's worst stream is the one with the largest share of
+//     degraded samples.
+//   - Agreement with Zoom's ratings: per session and stream kind (audio:
+//     audio_input and audio_output; video: video_input and video_output;
+//     screen_share: as_input and as_output), zoomqos says degraded when
+//     the session has at least one degradation window on a stream of the
+//     kind, not degraded when it has samples with values of the kind but
+//     no such window, and has no data otherwise. Zoom's rating (good,
+//     fair, poor, bad; anything else or nothing is none) agrees when it is
+//     good or fair and zoomqos says not degraded, or poor or bad and
+//     zoomqos says degraded; the agreement rate is over the sessions with
+//     both a rating and data.
 package analyze

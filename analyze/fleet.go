@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -18,10 +19,17 @@ const (
 	ByNetwork    GroupBy = "network"
 	ByVersion    GroupBy = "version"
 	ByDataCenter GroupBy = "datacenter"
+	ByConnection GroupBy = "connection" // Zoom's connection_type
+	// ByUser makes a row per person across meetings: keyed by Zoom's
+	// participant id (store.Session.ID) when known, else the e-mail
+	// address (case-folded), else the user name. Name-only keys merge two
+	// people of the same name; a phone caller without an id is keyed by
+	// the (masked) number Zoom gives as the name.
+	ByUser GroupBy = "user"
 )
 
 // GroupBys lists them.
-var GroupBys = []GroupBy{ByDevice, ByLocation, ByNetwork, ByVersion, ByDataCenter}
+var GroupBys = []GroupBy{ByDevice, ByLocation, ByNetwork, ByVersion, ByDataCenter, ByConnection, ByUser}
 
 // ParseGroupBy checks a --by value.
 func ParseGroupBy(s string) (GroupBy, error) {
@@ -30,13 +38,27 @@ func ParseGroupBy(s string) (GroupBy, error) {
 			return g, nil
 		}
 	}
-	return "", fmt.Errorf("cannot group by %q: use device, location, network, version or datacenter", s)
+	return "", fmt.Errorf("cannot group by %q: use device, location, network, version, datacenter, connection or user", s)
 }
 
 // Unknown is the group of sessions without the property.
 const Unknown = "(unknown)"
 
-func (g GroupBy) key(s *store.Session) string {
+// key gives the group a session falls in: the key that tells groups apart
+// and the label results show.
+func (g GroupBy) key(s *store.Session) (key, label string) {
+	if g == ByUser {
+		switch {
+		case s.ID != "":
+			return "id:" + s.ID, s.ID
+		case s.Email != "":
+			e := strings.ToLower(strings.TrimSpace(s.Email))
+			return "email:" + e, e
+		case s.UserName != "":
+			return "name:" + s.UserName, s.UserName
+		}
+		return Unknown, Unknown
+	}
 	var k string
 	switch g {
 	case ByDevice:
@@ -49,16 +71,20 @@ func (g GroupBy) key(s *store.Session) string {
 		k = s.Version
 	case ByDataCenter:
 		k = s.DataCenter
+	case ByConnection:
+		k = s.ConnectionType
 	}
 	if k == "" {
-		return Unknown
+		return Unknown, Unknown
 	}
-	return k
+	return k, k
 }
 
 // GroupResult is one group of a fleet roll-up.
 type GroupResult struct {
-	Group         string                         `json:"group"`
+	Group string `json:"group"`
+	// Name is a person's display name, the latest seen (--by user only).
+	Name          string                         `json:"name,omitempty"`
 	Meetings      int                            `json:"meetings"`
 	Sessions      int                            `json:"sessions"`
 	Samples       int                            `json:"samples"`
@@ -67,6 +93,10 @@ type GroupResult struct {
 	MOSQuality    map[string]map[Quality]float64 `json:"mos_quality"`
 	Degraded      map[string]Share               `json:"degraded"`
 	DegradedShare float64                        `json:"degraded_share"`
+	// WorstStream is the stream with the largest share of degraded
+	// samples, WorstShare that share; empty when no sample was degraded.
+	WorstStream string  `json:"worst_stream,omitempty"`
+	WorstShare  float64 `json:"worst_stream_share,omitempty"`
 }
 
 // FleetResult is a fleet roll-up: its groups, most sessions first.
@@ -79,6 +109,9 @@ type FleetResult struct {
 	Samples    int           `json:"samples"`
 	Thresholds Thresholds    `json:"thresholds"`
 	Groups     []GroupResult `json:"groups"`
+	// Agreement compares Zoom's own ratings with zoomqos's verdicts over
+	// every session of the period (see AgreementRule).
+	Agreement RatingAgreement `json:"zoom_rating_agreement"`
 }
 
 // Fleet rolls many meetings up by a session property. Per group it keeps
@@ -95,17 +128,32 @@ type Fleet struct {
 type fleetPart struct {
 	acc    *sessionAcc
 	groups map[string]*fleetGroup
+	agree  agreementTally
 }
 
 type fleetGroup struct {
 	pool
+	label    string
+	name     string    // the latest user name (--by user)
+	nameAt   time.Time // the join time it was seen at
 	dists    [store.NumStreams][store.NumMetrics]Dist
 	mos      Dist
 	meetings map[string]bool
 }
 
+// seen notes a session's user name, keeping the latest.
+func (g *fleetGroup) seen(name string, at time.Time) {
+	if name == "" {
+		return
+	}
+	if g.name == "" || at.After(g.nameAt) || (at.Equal(g.nameAt) && name > g.name) {
+		g.name, g.nameAt = name, at
+	}
+}
+
 func (g *fleetGroup) merge(o *fleetGroup) {
 	g.pool.merge(&o.pool)
+	g.seen(o.name, o.nameAt)
 	for st := range g.dists {
 		for m := range g.dists[st] {
 			g.dists[st][m].Merge(&o.dists[st][m])
@@ -136,26 +184,32 @@ func (f *Fleet) AddSession(worker int, meetingID string, s *store.Session, sampl
 		return
 	}
 	p := f.parts[worker]
-	key := f.by.key(s)
+	key, label := f.by.key(s)
 	g := p.groups[key]
 	if g == nil {
-		g = &fleetGroup{meetings: map[string]bool{}}
+		g = &fleetGroup{label: label, meetings: map[string]bool{}}
 		p.groups[key] = g
 	}
 	g.meetings[meetingID] = true
+	if f.by == ByUser {
+		g.seen(s.UserName, s.JoinTime)
+	}
 	p.acc.start(s, values{dists: &g.dists, mosD: &g.mos})
 	for j := range samples {
 		p.acc.add(&samples[j])
 	}
 	p.acc.flush()
 	g.add(p.acc, p.acc.quality())
+	p.agree.add(meetingID, 0, &p.acc.sess, p.acc.windows(), &p.acc.present, &p.acc.degraded)
 }
 
 // Result finishes the roll-up over [from, to].
 func (f *Fleet) Result(from, to time.Time) *FleetResult {
 	groups := map[string]*fleetGroup{}
 	meetings := map[string]bool{}
+	var agree agreementTally
 	for _, p := range f.parts {
+		agree.merge(&p.agree)
 		for key, g := range p.groups {
 			for m := range g.meetings {
 				meetings[m] = true
@@ -169,13 +223,14 @@ func (f *Fleet) Result(from, to time.Time) *FleetResult {
 	}
 	r := &FleetResult{From: from.UTC(), To: to.UTC(), By: f.by, Meetings: len(meetings), Thresholds: f.opts.Thresholds,
 		Groups: []GroupResult{}}
-	for key, g := range groups {
-		gr := GroupResult{Group: key, Meetings: len(g.meetings), Sessions: g.sessions, Samples: g.samples,
+	for _, g := range groups {
+		gr := GroupResult{Group: g.label, Name: g.name, Meetings: len(g.meetings), Sessions: g.sessions, Samples: g.samples,
 			Streams: distStats(&g.dists), MOS: statsPtr(&g.mos), MOSQuality: g.qualityShares(),
 			Degraded: shares(&g.present, &g.degraded)}
 		if g.samples > 0 {
 			gr.DegradedShare = float64(g.degradedAny) / float64(g.samples)
 		}
+		gr.WorstStream, gr.WorstShare = worstStream(&g.present, &g.degraded)
 		r.Sessions += g.sessions
 		r.Samples += g.samples
 		r.Groups = append(r.Groups, gr)
@@ -185,7 +240,29 @@ func (f *Fleet) Result(from, to time.Time) *FleetResult {
 		if a.Sessions != b.Sessions {
 			return a.Sessions > b.Sessions
 		}
-		return a.Group < b.Group
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Name < b.Name
 	})
+	r.Agreement = agree.result()
 	return r
+}
+
+// worstStream finds the stream with the largest share of degraded samples
+// (the first in canonical order on a tie); none when nothing was degraded.
+func worstStream(present, degraded *[store.NumStreams]int) (string, float64) {
+	best, share := -1, 0.0
+	for st := range present {
+		if present[st] == 0 || degraded[st] == 0 {
+			continue
+		}
+		if sh := float64(degraded[st]) / float64(present[st]); sh > share {
+			best, share = st, sh
+		}
+	}
+	if best < 0 {
+		return "", 0
+	}
+	return store.Stream(best).String(), share
 }

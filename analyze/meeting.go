@@ -55,6 +55,10 @@ type MeetingResult struct {
 	SessionResults []SessionResult `json:"sessions"` // in join order
 	Windows        []Window        `json:"windows"`  // by start
 	Incidents      []Incident      `json:"incidents"`
+
+	// Agreement compares Zoom's own rating of each session with zoomqos's
+	// verdict (see AgreementRule).
+	Agreement RatingAgreement `json:"zoom_rating_agreement"`
 }
 
 // AnalyzeMeeting analyses a meeting's sessions and samples held in memory
@@ -157,6 +161,7 @@ type meetingPart struct {
 	windows     []Window
 	parts       map[string]bool
 	minutes     map[int64]*minuteCount
+	agree       agreementTally
 	first, last time.Time
 }
 
@@ -195,7 +200,9 @@ func (p *meetingPart) finishSession(index int) {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
 	}
 	p.sessions = append(p.sessions, indexed{index, slices.Clone(acc.sums), acc.mosSum, sr})
-	p.windows = append(p.windows, acc.windows()...)
+	ws := acc.windows()
+	p.windows = append(p.windows, ws...)
+	p.agree.add("", index, &acc.sess, ws, &acc.present, &acc.degraded)
 	p.pool.add(acc, q)
 	p.parts[acc.sess.Participant] = true
 	for _, mk := range acc.minutes {
@@ -231,8 +238,10 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	}
 	var first, last time.Time
 	var sessions []indexed
+	var agree agreementTally
 	for i, p := range parts {
 		sessions = append(sessions, p.sessions...)
+		agree.merge(&p.agree)
 		r.Windows = append(r.Windows, p.windows...)
 		all.merge(&p.pool)
 		for k := range p.parts {
@@ -298,6 +307,7 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	r.Resolutions = resolutionShares(&all.res)
 	sortWindows(r.Windows)
 	r.Incidents = incidents(minutes)
+	r.Agreement = agree.result()
 	return r
 }
 

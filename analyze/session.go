@@ -118,9 +118,9 @@ func (a *sessionAcc) start(s *store.Session, to values) {
 // add takes the session's next sample.
 func (a *sessionAcc) add(smp *store.Sample) {
 	a.samples++
-	if !a.direct { // a fleet has no windows or incidents
-		a.times = append(a.times, smp.Time)
-	}
+	// Times and degraded samples make windows: a meeting's, and a fleet's
+	// for comparing with Zoom's ratings (a fleet has no incidents).
+	a.times = append(a.times, smp.Time)
 	for st := range a.br {
 		a.br[st].mask = 0
 	}
@@ -200,9 +200,7 @@ func (a *sessionAcc) add(smp *store.Sample) {
 		a.present[st]++
 		if a.br[st].mask != 0 {
 			a.degraded[st]++
-			if !a.direct {
-				a.bad[st] = append(a.bad[st], degradedSample{smp.Time, a.br[st]})
-			}
+			a.bad[st] = append(a.bad[st], degradedSample{smp.Time, a.br[st]})
 			any = true
 		}
 		if sized[st] {

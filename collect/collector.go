@@ -475,7 +475,7 @@ func (c *Collector) identify(ctx context.Context, t Target, typ string) (Target,
 	t.Topic = cmp.Or(d.Topic, t.Topic)
 	t.Number = cmp.Or(d.Number, t.Number)
 	if asked != t.ID {
-		c.log.Info(t.what()+" identified", "asked", asked, "uuid", t.ID, "number", t.Number, "topic", t.Topic)
+		c.log.Debug(t.what()+" identified", "asked", asked, "uuid", t.ID, "number", t.Number, "topic", t.Topic)
 	}
 	source := fmt.Sprintf("GET /metrics/%s/%s?type=%s", t.kind(), asked, typ)
 	return t, c.storeDetails(ctx, t, typ, body, source)

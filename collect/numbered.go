@@ -59,7 +59,7 @@ func AbsorbNumbered(ctx context.Context, db *store.DB, log *slog.Logger) ([]Merg
 			errs = append(errs, fmt.Errorf("meeting %s into instance %s: %w", old.ID, into[0].ID, err))
 			continue
 		}
-		log.Info("moved a meeting stored under its number into its instance", "number", old.ID, "uuid", into[0].ID)
+		log.Debug("moved a meeting stored under its number into its instance", "number", old.ID, "uuid", into[0].ID)
 		out = append(out, Merged{Number: old.ID, Into: into[0].ID, RebuildResult: res})
 	}
 	return out, errors.Join(errs...)

@@ -141,6 +141,8 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", in.Start.Format("15:04"), in.End.Format("15:04"), in.Minutes, in.Sessions, pct(in.PeakShare))
 		}
 	}
+	fmt.Fprintln(tw)
+	writeAgreementTable(tw, &r.Agreement, false)
 	return tw.Flush()
 }
 
@@ -186,7 +188,10 @@ func statsRow(s analyze.Stats) []string {
 // WriteMeetingCSV writes a meeting's percentile tables as CSV rows: the
 // pooled rows (scope "meeting") and each session's (scope "session"), one
 // row per stream and metric, MOS as the metric "mos" of the stream "audio".
-// Text from Zoom is guarded against spreadsheet formulas (csvText).
+// When sessions have Zoom's own ratings, rows of scope "zoom_rating" follow
+// with the agreement table: the stream kind as the stream, the cell as the
+// metric ("zoom_poor_degraded", "agree", "compared") and the sessions in
+// count. Text from Zoom is guarded against spreadsheet formulas (csvText).
 func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))
@@ -206,6 +211,9 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	for _, s := range r.SessionResults {
 		rows("session", s.Participant, s.Session, s.UserName, s.Streams, s.MOS)
 	}
+	for _, a := range agreementRows(&r.Agreement) {
+		cw.Write(append([]string{csvText(r.Meeting), "zoom_rating", "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -216,6 +224,12 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %s, %s, %s\n", r.By, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly),
 		count(r.Meetings, "meeting"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
+	if r.By == analyze.ByUser {
+		writeUserRows(tw, r)
+		fmt.Fprintln(tw)
+		writeAgreementTable(tw, &r.Agreement, true)
+		return tw.Flush()
+	}
 	fmt.Fprintln(tw, strings.ToUpper(string(r.By))+"\tSESSIONS\tMEETINGS\tSAMPLES\tDEGRADED\tMOS P50\tPOOR MOS\tLATENCY P50\tLATENCY P95\tJITTER P95\tLOSS P95\tVIDEO FPS P50")
 	for _, g := range r.Groups {
 		mos := "-"
@@ -235,25 +249,65 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 			pct(g.DegradedShare), mos, pct(g.MOSQuality["audio_input"][analyze.Poor]), p50,
 			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), fps)
 	}
+	fmt.Fprintln(tw)
+	writeAgreementTable(tw, &r.Agreement, true)
 	return tw.Flush()
 }
 
+// writeUserRows writes a roll-up by person: a row each, worst first.
+func writeUserRows(tw io.Writer, r *analyze.FleetResult) {
+	fmt.Fprintln(tw, "NAME\tUSER\tMEETINGS\tSESSIONS\tSAMPLES\tDEGRADED\tWORST STREAM\tMOS P50\tLATENCY P95\tLOSS P95")
+	groups := slices.Clone(r.Groups)
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].DegradedShare > groups[j].DegradedShare })
+	for _, g := range groups {
+		mos := "-"
+		if g.MOS != nil {
+			mos = num(g.MOS.P50)
+		}
+		worst := "-"
+		if g.WorstStream != "" {
+			worst = g.WorstStream + " " + pct(g.WorstShare)
+		}
+		in := g.Streams["audio_input"]
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(g.Name), cell(g.Group), g.Meetings, g.Sessions, g.Samples,
+			pct(g.DegradedShare), worst, mos, statOr(in, "latency_ms"), statOr(in, "avg_loss_pct"))
+	}
+}
+
 // WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
-// per group, stream and metric; the groups guarded as csvText says.
+// per group, stream and metric; the groups guarded as csvText says. By
+// user, a last column holds each person's display name. When sessions have
+// Zoom's own ratings, rows with an empty group follow with the agreement
+// table, as WriteMeetingCSV writes it.
 func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{"by", "group", "sessions", "meetings", "stream", "metric"}, statsHeader...))
-	for _, g := range r.Groups {
+	user := r.By == analyze.ByUser
+	header := append([]string{"by", "group", "sessions", "meetings", "stream", "metric"}, statsHeader...)
+	if user {
+		header = append(header, "name")
+	}
+	cw.Write(header)
+	write := func(g *analyze.GroupResult, row []string) {
+		if user {
+			row = append(row, csvText(g.Name))
+		}
+		cw.Write(row)
+	}
+	for i := range r.Groups {
+		g := &r.Groups[i]
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := g.Streams[st.String()][m.String()]; ok {
-					cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+					write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if g.MOS != nil {
-			cw.Write(append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+			write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
 		}
+	}
+	for _, a := range agreementRows(&r.Agreement) {
+		write(&analyze.GroupResult{}, append([]string{string(r.By), "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -99,6 +99,7 @@ type emailPage struct {
 	Worst       []sessionRow
 	MoreWorst   int
 	ReportName  string
+	Agreement   string // AgreementLine; empty when nothing was rated
 }
 
 // EmailSubject is the summary's subject: the meeting (or webinar) by its
@@ -117,6 +118,7 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	ep.Degraded = degradedSessions(m.Result)
 	ep.Subject = subject(m.Result, ep.Degraded)
 	ep.Verdict = verdict(m.Result, ep.Degraded)
+	ep.Agreement = AgreementLine(&m.Result.Agreement)
 	for _, row := range p.Sessions {
 		if row.R != nil && row.R.DegradedShare > 0 {
 			if len(ep.Worst) < emailWorst {

@@ -58,6 +58,15 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"or":      func(s string) string { return cmp.Or(DisplayText(s, DisplayLimit), "–") },
 	"isolate": func(s string) string { return isolated(s, DisplayLimit) },
 	"lower":   strings.ToLower,
+	// ratingClass colours one of Zoom's ratings (a class of a fixed few).
+	"ratingClass": ratingClass,
+	// joined shows a session's name (its join time) as hh:mm.
+	"joined": func(s string) string {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.UTC().Format("15:04")
+		}
+		return "–"
+	},
 }).Parse(pageTemplate))
 
 // Meeting is what a meeting's HTML report is drawn from.
@@ -285,6 +294,7 @@ type page struct {
 	Metrics      []metricSection
 	Windows      []windowRow
 	Sessions     []sessionRow
+	Agreement    agreementView
 	Lines        int
 
 	charts  []chartSpec
@@ -322,6 +332,8 @@ type sessionRow struct {
 	Leave   time.Time
 	MOS     string
 	AudioIn string
+	Ratings []zoomRating // Zoom's own, where it gave them
+	Facts   []zoomFact   // Zoom's other fields, where it gave them
 }
 
 type windowRow struct {
@@ -353,7 +365,7 @@ func (b *builder) page(m *Meeting) *page {
 	r := b.r
 	p := &page{R: r, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
 		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, ECharts: EChartsVersion,
-		Threshold: thresholdLine(r.Thresholds), Lines: b.lines}
+		Threshold: thresholdLine(r.Thresholds), Lines: b.lines, Agreement: newAgreementView(&r.Agreement)}
 	top := 0.0
 	for _, st := range store.Streams() {
 		if sh, ok := r.Degraded[st.String()]; ok && mainStream(st) {
@@ -380,6 +392,14 @@ func (b *builder) page(m *Meeting) *page {
 		if row.R != nil {
 			labels[row.R.Participant+"\x00"+row.R.Session] = row.Label
 		}
+	}
+	for i := range p.Agreement.Disagreements {
+		d := &p.Agreement.Disagreements[i]
+		label, ok := labels[d.Participant+"\x00"+d.Session]
+		if !ok {
+			label = sessionLabel{Name: DisplayText(cmp.Or(d.UserName, d.Participant), DisplayLimit)}
+		}
+		d.Label = label
 	}
 	for _, row := range p.Sessions[:min(5, len(p.Sessions))] {
 		if row.R != nil && row.R.DegradedShare > 0 {
@@ -452,6 +472,7 @@ func (b *builder) sessionRow(i int) sessionRow {
 		row.S = &store.Session{Participant: b.tl.Sessions[i].Participant}
 	}
 	row.Join, row.Leave = row.S.JoinTime, row.S.LeaveTime
+	row.Ratings, row.Facts = zoomRatings(row.S), zoomFacts(row.S)
 	if row.R != nil {
 		if row.R.MOS != nil {
 			row.MOS = num(row.R.MOS.P50)

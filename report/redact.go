@@ -8,8 +8,9 @@ import (
 
 // Redactor replaces what identifies people in a meeting's data with
 // stable pseudonyms, for reports that travel: names, emails, Zoom's user
-// and participant ids, IP and MAC addresses, disk ids, PC names, domains
-// and the topic. The same person (Zoom's participant id) gets the same
+// and participant ids, IP and MAC addresses, disk ids, PC names, domains,
+// customer keys, registrant ids, SIP addresses, phone numbers and the
+// topic. The same person (Zoom's participant id) gets the same
 // pseudonym in every session, and the same address the same pseudonym
 // wherever it appears. Devices, locations, networks, client versions and
 // data centers stay: they are what a quality report is about.
@@ -62,6 +63,23 @@ func (r *Redactor) Session(s *store.Session) {
 	s.HarddiskID = r.pseudonym("disk", s.HarddiskID, "")
 	s.PCName = r.pseudonym("pc", s.PCName, "")
 	s.Domain = r.pseudonym("domain", s.Domain, "")
+	// The participants list's personal fields: the organisation's own key
+	// for the person, Zoom's user and registrant ids, SIP addresses and
+	// phone numbers. Microphones, speakers and cameras stay: they are
+	// devices, not people.
+	s.CustomerKey = r.pseudonym("customer", s.CustomerKey, "")
+	s.ParticipantUserID = r.pseudonym("user", s.ParticipantUserID, "")
+	s.RegistrantID = r.pseudonym("registrant", s.RegistrantID, "")
+	s.SIPURI = r.pseudonym("sip", s.SIPURI, "")
+	s.FromSIPURI = r.pseudonym("sip", s.FromSIPURI, "")
+	if len(s.AudioCalls) > 0 {
+		calls := make([]store.AudioCall, len(s.AudioCalls))
+		for i, c := range s.AudioCalls {
+			c.CallNumber = r.pseudonym("phone", c.CallNumber, "")
+			calls[i] = c
+		}
+		s.AudioCalls = calls
+	}
 }
 
 // pseudonym gives the value of a kind its pseudonym: the first given for
