@@ -149,13 +149,34 @@ func runCheck(ctx context.Context, db *store.DB, ids []string, reparse bool, w i
 		rebuild = "the raw responses of meetings " + strings.Join(r.Rebuildable, ", ") + " are sound: zoomqos reparse --meeting ID rebuilds the rest of each from them"
 	}
 	advice := "restore a backup, or export what still reads"
+	if reparseDifferences(r, problems) {
+		advice = "the stored sessions or samples differ from what this version of zoomqos reads in their raw responses; after an upgrade that is expected: zoomqos reparse rebuilds them"
+	}
 	switch {
+	case advice != "restore a backup, or export what still reads":
 	case rebuild != "" && len(r.Rebuildable) == len(r.Damaged) && r.Count == len(r.Problems) && structureSound(r):
 		advice = rebuild
 	case rebuild != "":
 		advice += "; " + rebuild
 	}
 	return fmt.Errorf("%s: %s found: %s", r.Path, plural(count, "problem"), advice)
+}
+
+// reparseDifferences reports whether the file is sound and every problem
+// listed is a difference
+// between what is stored and what re-parsing the raw responses gives,
+// which an upgrade of the parser makes, and reparse mends.
+func reparseDifferences(r *store.CheckReport, problems []string) bool {
+	if r.Count > 0 || len(problems) == 0 {
+		return false // the file itself has problems
+	}
+	for _, p := range problems {
+		if !strings.Contains(p, "differ from the raw documents") && !strings.Contains(p, "the raw documents say") &&
+			!strings.Contains(p, "in the raw documents, not stored") && !strings.Contains(p, "stored, not in any raw document") {
+			return false
+		}
+	}
+	return true
 }
 
 // structureSound reports whether none of the problems is the B-tree's or

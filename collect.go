@@ -159,6 +159,9 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 	case webinar != "":
 		plan.Target = collect.Target{ID: store.NormalizeNumber(webinar), Webinar: true}
 	}
+	if plan.Target.ID == store.Latest {
+		return bad("collect asks Zoom, which knows no 'latest': give a meeting number or UUID (see zoomqos meetings)")
+	}
 	if plan.Target.ID != "" {
 		flag := "--meeting"
 		if plan.Target.Webinar {

@@ -52,6 +52,12 @@ func TestUpgradeFromMain0d10ad2(t *testing.T) {
 		t.Errorf("analyze by number before reparse: %d %q", r.code, r.stderr)
 	}
 
+	// check sees what this version reads differently in the raw
+	// responses, and says reparse mends it.
+	r = zoomqos(t, "", "--db", db, "check")
+	if r.code != 1 || !strings.Contains(r.stderr, "after an upgrade that is expected: zoomqos reparse rebuilds them") {
+		t.Errorf("check before reparse: %d %q", r.code, r.stderr)
+	}
 	r = zoomqos(t, "", "--db", db, "reparse")
 	if r.code != 0 {
 		t.Fatalf("reparse: %s", r.stderr)
@@ -284,6 +290,7 @@ func TestCollectRefusals(t *testing.T) {
 	if n := fz.Requests(); n != 0 {
 		t.Errorf("%d requests sent for a refused range", n)
 	}
+	oneLine(t, zoomqos(t, "", "--db", db, "collect", "--meeting", "latest"), 2, "collect asks Zoom, which knows no 'latest'")
 	r = zoomqos(t, "", "--db", db, "collect", "--meeting", fz.Meetings()[0].UUID)
 	if r.code == 0 {
 		t.Fatal("collect without the participants scope succeeded")

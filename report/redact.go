@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -51,6 +52,7 @@ func (r *Redactor) Session(s *store.Session) {
 	s.ID = r.pseudonym("id", s.ID, "p"+person)
 	s.UserID = r.pseudonym("user", s.UserID, "")
 	s.ParticipantUUID = r.pseudonym("uuid", s.ParticipantUUID, "")
+	realName := s.UserName
 	if s.UserName != "" || s.Participant != "" {
 		s.UserName = "Participant " + person
 	}
@@ -68,6 +70,11 @@ func (r *Redactor) Session(s *store.Session) {
 	// phone numbers. Microphones, speakers and cameras stay: they are
 	// devices, not people.
 	s.CustomerKey = r.pseudonym("customer", s.CustomerKey, "")
+	// Zoom writes the name into the leave reason ("Ada Lovelace left the
+	// meeting."): the reason stays, the name does not.
+	if s.LeaveReason != "" && realName != "" {
+		s.LeaveReason = strings.ReplaceAll(s.LeaveReason, realName, s.UserName)
+	}
 	s.ParticipantUserID = r.pseudonym("user", s.ParticipantUserID, "")
 	s.RegistrantID = r.pseudonym("registrant", s.RegistrantID, "")
 	s.SIPURI = r.pseudonym("sip", s.SIPURI, "")

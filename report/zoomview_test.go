@@ -93,6 +93,9 @@ func TestReportAgreementTable(t *testing.T) {
 func TestRedactedReportHidesZoomsPersonalFields(t *testing.T) {
 	m, sessions := ratedMeeting()
 	sessions[2].Session.RegistrantID = "reg-secret-1"
+	// Zoom writes the name into the leave reason.
+	realName := sessions[2].Session.UserName
+	sessions[2].Session.LeaveReason = realName + " left the meeting."
 	sessions[2].Session.AudioCalls = []store.AudioCall{{CallNumber: "+49 30 1234567", CallType: "call-in"}}
 	phones := sessions[2].Session.AudioCalls
 	r := NewRedactor()
@@ -108,6 +111,9 @@ func TestRedactedReportHidesZoomsPersonalFields(t *testing.T) {
 	}
 	if phones[0].CallNumber != "+49 30 1234567" {
 		t.Error("redaction changed the caller's copy of the phone legs")
+	}
+	if s.LeaveReason != s.UserName+" left the meeting." || realName == "" || strings.Contains(s.LeaveReason, realName) {
+		t.Errorf("the leave reason reads %q after redaction (the name was %q)", s.LeaveReason, realName)
 	}
 	if s.Microphone != hostileMic || s.Camera != "FaceTime HD Camera" {
 		t.Error("redaction took devices, which are not personal")
