@@ -405,9 +405,10 @@ func damagedPage(r any) string {
 }
 
 // nameDamage makes damage that a walk found on its own (keys that stopped
-// rising) an error naming the file.
+// rising, a record that does not read back) an error naming the file.
 func (db *DB) nameDamage(err *error) {
-	if errors.Is(*err, errKeyOrder) && !errors.Is(*err, ErrNotDatabase) {
+	var rec recordError
+	if (errors.Is(*err, errKeyOrder) || errors.As(*err, &rec)) && !errors.Is(*err, ErrNotDatabase) {
 		*err = fmt.Errorf("%s is %w: %w", db.path, ErrNotDatabase, *err)
 	}
 }

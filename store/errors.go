@@ -19,3 +19,11 @@ var (
 	// ErrReadOnly: a write was attempted on a database opened read-only.
 	ErrReadOnly = errors.New("database opened read-only")
 )
+
+// recordError is a stored record that does not read back as written (a
+// checksum that does not match, JSON that does not parse): damage, which
+// view and update turn into ErrNotDatabase naming the file.
+type recordError struct{ err error }
+
+func (e recordError) Error() string { return e.err.Error() }
+func (e recordError) Unwrap() error { return e.err }

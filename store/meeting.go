@@ -72,10 +72,10 @@ func (m *Meeting) applyDetails(d *MeetingDetails) bool {
 func readInfo(mb *bbolt.Bucket, s sealer, m *Meeting) error {
 	p, err := s.open(keyInfo, mb.Get(keyInfo), false)
 	if err != nil {
-		return fmt.Errorf("meeting info: %w", err)
+		return fmt.Errorf("meeting info: %w", recordError{err})
 	}
 	if err := unmarshalJSON(p, m); err != nil {
-		return fmt.Errorf("meeting info: %w", err)
+		return fmt.Errorf("meeting info: %w", recordError{err})
 	}
 	return nil
 }
