@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -106,7 +106,7 @@ func runCollect(c *cli.Context) error {
 	}
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
-		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + appVersion(), Secrets: secretSet(c),
+		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: secretSet(c),
 	})
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ type result struct {
 func zoomqos(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), append([]string{"zoomqos"}, args...), strings.NewReader(stdin), &out, &errb)
+	code := Run(context.Background(), "", append([]string{"zoomqos"}, args...), strings.NewReader(stdin), &out, &errb)
 	return result{code, out.String(), errb.String()}
 }
 
@@ -301,7 +301,7 @@ func TestInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"zoomqos", "--db", tempDB(t), "import", "--meeting", "m", "testdata/list-page.json"}, nil, &out, &errb)
+	code := Run(ctx, "", []string{"zoomqos", "--db", tempDB(t), "import", "--meeting", "m", "testdata/list-page.json"}, nil, &out, &errb)
 	if code != 130 || !strings.Contains(errb.String(), "interrupted") || !strings.Contains(errb.String(), "again to continue") {
 		t.Errorf("interrupted import: %d %q", code, errb.String())
 	}
@@ -323,7 +323,7 @@ func TestHelpHasExamples(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "--db FILE") {
 		t.Errorf("zoomqos --help: %q", r.stdout)
 	}
-	for _, cmd := range newApp(nil, nil, nil).Commands {
+	for _, cmd := range newApp("", nil, nil, nil).Commands {
 		r := zoomqos(t, "", cmd.Name, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "zoomqos "+cmd.Name) {
 			t.Errorf("zoomqos %s --help has no examples: %q", cmd.Name, r.stdout)
@@ -379,7 +379,7 @@ func BenchmarkImportCommand(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		db := filepath.Join(dir, fmt.Sprintf("qos-%d.db", i))
 		var out, errb bytes.Buffer
-		if code := run(context.Background(), []string{"zoomqos", "--db", db, "import", "--meeting", "bench", file}, nil, &out, &errb); code != 0 {
+		if code := Run(context.Background(), "", []string{"zoomqos", "--db", db, "import", "--meeting", "bench", file}, nil, &out, &errb); code != 0 {
 			b.Fatalf("exit %d: %s", code, errb.String())
 		}
 	}

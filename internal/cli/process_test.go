@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 	switch os.Getenv("ZOOMQOS_TEST_AS") {
 	case "cli":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := run(ctx, append([]string{"zoomqos"}, os.Args[1:]...), os.Stdin, os.Stdout, os.Stderr)
+		code := Run(ctx, "", append([]string{"zoomqos"}, os.Args[1:]...), os.Stdin, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	case "holder":
@@ -48,6 +48,12 @@ func TestMain(m *testing.M) {
 		release()
 		db.Close()
 		os.Exit(0)
+	}
+	// The tests name their inputs testdata/... and the golden files hold
+	// those names: run them from the module's root, where testdata is.
+	if err := os.Chdir("../.."); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }
@@ -98,7 +104,7 @@ func TestLockedDatabase(t *testing.T) {
 	}
 	pid := holdDB(t, path)
 	r := zoomqos(t, "", "--db", path, "--lock-timeout", "300ms", "meetings")
-	oneLine(t, r, 1, path+" is in use by another process: it could not be had for 300ms; process "+strconv.Itoa(pid)+" (zoomqos.test ",
+	oneLine(t, r, 1, path+" is in use by another process: it could not be had for 300ms; process "+strconv.Itoa(pid)+" ("+filepath.Base(os.Args[0])+" ",
 		"holds it for writing now; try again when that is done, or stop it")
 	r = zoomqos(t, "", "--db", path, "--lock-timeout", "300ms", "import", "--meeting", "m", "testdata/participant-qos.json")
 	oneLine(t, r, 1, path+" is in use by another process: it could not be had for 300ms; process "+strconv.Itoa(pid))

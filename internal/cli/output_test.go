@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -164,7 +164,7 @@ func TestOutputFiles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"zoomqos", "--db", db, "export", "--meeting", incidentMeeting, "-o", filepath.Join(dir, "i.parquet")}, nil, &out, &errb)
+	code := Run(ctx, "", []string{"zoomqos", "--db", db, "export", "--meeting", incidentMeeting, "-o", filepath.Join(dir, "i.parquet")}, nil, &out, &errb)
 	if code != 130 {
 		t.Errorf("interrupted export: %d %s", code, errb.String())
 	}
@@ -403,7 +403,7 @@ func TestImportFromAQuietPipe(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		var out, errb bytes.Buffer
-		code := run(ctx, []string{"zoomqos", "--db", db, "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
+		code := Run(ctx, "", []string{"zoomqos", "--db", db, "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
 		done <- result{code, out.String(), errb.String()}
 	}()
 	// Wait until the document is stored, then interrupt. (Another process
@@ -446,7 +446,7 @@ func TestImportFromAPipeNobodyWritesTo(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		var out, errb bytes.Buffer
-		code := run(ctx, []string{"zoomqos", "--db", tempDB(t), "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
+		code := Run(ctx, "", []string{"zoomqos", "--db", tempDB(t), "import", "--meeting", "m", fifo}, strings.NewReader(""), &out, &errb)
 		done <- result{code, out.String(), errb.String()}
 	}()
 	// Most likely the import waits in the open by now; if not, it is

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -189,7 +189,7 @@ func TestFakezoomCommand(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"zoomqos", "fakezoom", "--addr", "127.0.0.1:0", "--meetings", "2", "--live", "0", "--webinars", "0", "--participants", "6"}, nil, pw, io.Discard)
+		done <- Run(ctx, "", []string{"zoomqos", "fakezoom", "--addr", "127.0.0.1:0", "--meetings", "2", "--live", "0", "--webinars", "0", "--participants", "6"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)

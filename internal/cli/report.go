@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -85,7 +85,7 @@ func runReport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	job := reportJob{meeting: meeting, thresholds: th, redact: c.Bool("redact"), mode: mode,
+	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
 		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
 	if err := job.mailFlags(c); err != nil {
 		return err
@@ -119,6 +119,7 @@ type reportJob struct {
 	output     string // the HTML report's path, "-" for standard output, "" for none
 	mode       os.FileMode
 	db         string // the database's path: no output is written over it
+	version    string // zoomqos's, for the report's footer
 
 	email string // the e-mail's path, "-" for standard output, "" for none
 	send  bool
@@ -237,7 +238,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		Timeline:  analyze.NewTimeline(sessions, j.thresholds),
 		Generated: generatedAt(),
 		Redacted:  j.redact,
-		Version:   appVersion(),
+		Version:   j.version,
 	}
 	for i := range sessions {
 		doc.Sessions = append(doc.Sessions, sessions[i].Session)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,11 +20,10 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3"; a
-// `go install ...@v1.2.3` build reports its module version instead.
-var version = ""
-
-func appVersion() string {
+// appVersion is the version main was built with (-ldflags "-X
+// main.version=v1.2.3"), else the module version of a `go install
+// ...@v1.2.3` build, else the VCS revision.
+func appVersion(version string) string {
 	if version != "" {
 		return version
 	}
@@ -49,15 +48,17 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
-// run runs zoomqos with args and returns the exit status. Tests call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Run runs zoomqos with args (args[0] is the program's name) and returns
+// the exit status; version is the build's, if main was given one. main and
+// the tests call it.
+func Run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Everything written to stderr (logs, progress, errors) passes through
 	// the run's set of secrets: the configured ones, and each token Zoom
 	// issues, in every form a server may echo them in.
 	secrets := new(secret.Set)
 	errw := secret.NewWriter(stderr, secrets)
 	defer errw.Flush()
-	app := newApp(stdin, stdout, errw)
+	app := newApp(version, stdin, stdout, errw)
 	app.Metadata["secrets"] = secrets
 	app.Metadata["stderr"] = stderr
 	err := app.RunContext(ctx, args)
@@ -98,7 +99,7 @@ func interrupted(format string, a ...any) error {
 
 // newApp builds the command-line application: global flags, then one
 // command per file.
-func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+func newApp(version string, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	usageErr := func(c *cli.Context, err error, _ bool) error {
 		name := "zoomqos"
 		if c.Command != nil && c.Command.Name != "" {
@@ -109,7 +110,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:    "zoomqos",
 		Usage:   "understand Zoom call quality after the fact",
-		Version: appVersion(),
+		Version: appVersion(version),
 		Description: `zoomqos keeps Zoom meeting participants' per-minute QoS samples (bitrate,
 latency, jitter, packet loss, resolution, frame rate, CPU per audio, video and
 screen-share stream) in a local database, so that "the call was bad" can be

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -177,7 +177,7 @@ func runExport(c *cli.Context) error {
 		debug.SetMemoryLimit(128 << 20)
 	}
 	start := time.Now()
-	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: appVersion()})
+	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: c.App.Version})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return interrupted("interrupted: nothing was left half-written; run the same command again")

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -306,7 +306,7 @@ func TestExportCanceledLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"zoomqos", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", dir}, strings.NewReader(""), &out, &errb)
+	code := Run(ctx, "", []string{"zoomqos", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", dir}, strings.NewReader(""), &out, &errb)
 	if code == 0 {
 		t.Fatalf("an interrupted export succeeded: %s", out.String())
 	}

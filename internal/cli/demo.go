@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -81,7 +81,7 @@ func runDemo(c *cli.Context) error {
 	o := fz.Options()
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
-		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + appVersion(),
+		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + c.App.Version,
 		Secrets: secretSet(c),
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	job := reportJob{meeting: demoUUID, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
+	job := reportJob{meeting: demoUUID, version: c.App.Version, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
 		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -316,7 +316,7 @@ func TestInterruptedAtAnyMoment(t *testing.T) {
 				done := make(chan result, 1)
 				go func() {
 					var out, errb bytes.Buffer
-					code := run(ctx, append([]string{"zoomqos", "--db", db}, tc.args(dir)...), strings.NewReader(""), &out, &errb)
+					code := Run(ctx, "", append([]string{"zoomqos", "--db", db}, tc.args(dir)...), strings.NewReader(""), &out, &errb)
 					done <- result{code, out.String(), errb.String()}
 				}()
 				// From at once to after the command: whatever the
