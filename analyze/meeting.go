@@ -4,10 +4,9 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/zoomqos/zoomqos/internal/parallel"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -74,20 +73,11 @@ func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Optio
 	// Small chunks taken in turn, so that a slow core (or a heavy stretch
 	// of sessions) does not hold the others up.
 	chunks := max(1, min(4*workers, len(sessions)))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				for i := c * len(sessions) / chunks; i < (c+1)*len(sessions)/chunks; i++ {
-					a.AddSession(w, i, &sessions[i].Session, sessions[i].Samples)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Do(chunks, workers, func(w, c int) {
+		for i := c * len(sessions) / chunks; i < (c+1)*len(sessions)/chunks; i++ {
+			a.AddSession(w, i, &sessions[i].Session, sessions[i].Samples)
+		}
+	})
 	return a.Result()
 }
 
@@ -345,19 +335,10 @@ func parallelStats(size func(st, m int) int, summarise func(st, m int, counts *[
 		}
 	}
 	stats := make([]Stats, len(jobs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var counts []uint32
-			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
-				stats[i] = summarise(jobs[i].st, jobs[i].m, &counts)
-			}
-		}()
-	}
-	wg.Wait()
+	counts := make([][]uint32, parallel.Workers(len(jobs), 0)) // each worker's scratch
+	parallel.Do(len(jobs), 0, func(w, i int) {
+		stats[i] = summarise(jobs[i].st, jobs[i].m, &counts[w])
+	})
 	out := StreamStats{}
 	for i, j := range jobs {
 		name := store.Stream(j.st).String()

@@ -8,15 +8,13 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/internal/parallel"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -432,16 +430,9 @@ func (b *builder) page(m *Meeting) *page {
 	// The line charts are independent: built on every core.
 	lines := b.tl.Lines()
 	built := make([]chartSpec, len(lines))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(lines)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(lines); i = int(next.Add(1) - 1) {
-				built[i] = b.lineChart("chart-"+strconv.Itoa(i), lines[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Do(len(lines), 0, func(_, i int) {
+		built[i] = b.lineChart("chart-"+strconv.Itoa(i), lines[i])
+	})
 	var sec *metricSection
 	for i, l := range lines {
 		if sec == nil || sec.Title != l.Quantity.String() {
