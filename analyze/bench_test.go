@@ -3,12 +3,12 @@ package analyze
 import (
 	"context"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // benchMeeting makes a meeting of `sessions` sessions × `minutes` one-minute
@@ -90,11 +90,7 @@ func BenchmarkAnalyzeMeeting(b *testing.B) {
 // session on every core, analysed, summed up.
 func BenchmarkAnalyzeStoredMeeting(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "qos.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.MustOpen(b)
 	sessions := benchMeeting(300, 480, 0.25)
 	for i := 0; i < len(sessions); i += 10 {
 		page := &store.Page{Meeting: store.Meeting{ID: "bench", Type: store.Past}, Source: "bench", Raw: []byte("{}"),

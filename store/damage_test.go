@@ -31,11 +31,10 @@ var damageBase = sync.OnceValues(func() ([]byte, error) {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "qos.db")
-	db, err := Open(ctx0, path, Options{})
+	db, err := Open(ctx0, path, Options{Now: func() time.Time { return t0 }})
 	if err != nil {
 		return nil, err
 	}
-	db.Now = func() time.Time { return t0 }
 	for m := range 2 {
 		for p := range 12 {
 			s := session(fmt.Sprintf("p%02d", p), t0.Add(time.Duration(p)*time.Minute), 25, float64(10*p+m))

@@ -52,6 +52,10 @@ type Options struct {
 	// header page that is damaged, so that the file reads as the write
 	// before it left it.
 	Warn func(msg string)
+	// Now, if set, is the clock that dates what is stored (when a raw
+	// document was stored, when a meeting was first stored); nil is
+	// time.Now. Tests fix it for reproducible files.
+	Now func() time.Time
 }
 
 // DB is a zoomqos database: one bbolt file.
@@ -78,8 +82,7 @@ type DB struct {
 
 	mapped atomic.Int64 // bytes read through the memory map since it was last released (release.go)
 
-	// Now returns the current time; tests replace it.
-	Now func() time.Time
+	now func() time.Time // Options.Now
 }
 
 // Open opens the database at path, creating it (and its directory, mode
@@ -101,7 +104,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("create the directory of database %s: %w", path, err)
 		}
 	}
-	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, warn: opts.Warn, Now: time.Now}
+	db := &DB{path: path, readOnly: opts.ReadOnly, timeout: opts.LockTimeout, warn: opts.Warn, now: opts.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
 	if opts.ReadOnly {
 		b, err := db.openBolt(ctx)
 		if err != nil {

@@ -42,11 +42,10 @@ func reopenReadOnly(tb testing.TB, db *DB) *DB {
 // MustOpenDBAt opens the database at path for writing.
 func MustOpenDBAt(tb testing.TB, path string) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), path, Options{})
+	db, err := Open(context.Background(), path, Options{Now: func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
 	tb.Cleanup(func() { db.Close() })
 	return db
 }

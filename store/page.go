@@ -86,7 +86,7 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
-	pp := &PreparedPage{meeting: p.Meeting, details: p.Details, sessions: enc, rawIf: p.RawIfChanged, at: db.Now().UTC()}
+	pp := &PreparedPage{meeting: p.Meeting, details: p.Details, sessions: enc, rawIf: p.RawIfChanged, at: db.now().UTC()}
 	if p.Raw != nil {
 		r := packRaw(p.Meeting.Type, p.Source, p.Raw, pp.at)
 		pp.raw = &r
