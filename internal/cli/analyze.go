@@ -17,7 +17,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func analyzeCommand() *cli.Command {
+func analyzeCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "analyze",
 		Usage: "percentiles, degradation windows, MOS and incidents of a meeting, or a fleet roll-up",
@@ -58,16 +58,16 @@ Examples:
 			&cli.StringFlag{Name: "to", Usage: "fleet roll-up: the last `DATE` (default: today)"},
 			&cli.StringFlag{Name: "by", Usage: "fleet roll-up: group by device, location, network, version, datacenter, connection or user"},
 		}, thresholdFlags()...),
-		Action: runAnalyze,
+		Action: a.runAnalyze,
 	}
 }
 
-func runAnalyze(c *cli.Context) error {
+func (a *app) runAnalyze(c *cli.Context) error {
 	format := c.String("format")
 	if format != "table" && format != "json" && format != "csv" {
 		return usageError{fmt.Errorf("--format %q: use table, json or csv", format)}
 	}
-	th, err := thresholds(c)
+	th, err := a.thresholds(c)
 	if err != nil {
 		return err
 	}
@@ -96,14 +96,14 @@ func runAnalyze(c *cli.Context) error {
 	case fleet && c.String("by") == "":
 		return usageError{errors.New("a fleet roll-up needs --by device|location|network|version|datacenter|connection|user")}
 	}
-	db, err := openStore(c, true)
+	db, err := a.openStore(c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	w := c.App.Writer
 	if meeting != "" {
-		if meeting, err = resolveMeeting(c, db, meeting); err != nil {
+		if meeting, err = a.resolveMeeting(c, db, meeting); err != nil {
 			return err
 		}
 		r, err := analyzeMeeting(c.Context, db, meeting, opts)
@@ -121,7 +121,7 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	from, to, err := dateRange(c, "a fleet roll-up")
+	from, to, err := a.dateRange(c, "a fleet roll-up")
 	if err != nil {
 		return err
 	}
@@ -204,9 +204,9 @@ func thresholdFlags() []cli.Flag {
 
 // thresholds reads the thresholds: defaults, then the config file or the
 // environment, then flags.
-func thresholds(c *cli.Context) (analyze.Thresholds, error) {
+func (a *app) thresholds(c *cli.Context) (analyze.Thresholds, error) {
 	th := analyze.DefaultThresholds()
-	cfg, err := loadConfig(c)
+	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return th, err
 	}

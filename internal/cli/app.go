@@ -42,6 +42,24 @@ func appVersion(version string) string {
 	return "dev"
 }
 
+// app is what the commands of one run share, set up by Run before any
+// command runs: typed, so that no command looks it up by name.
+type app struct {
+	version  string         // the build's, if main was given one
+	stderr   io.Writer      // the real standard error, to ask whether it is a terminal
+	secrets  *secret.Set    // scrubbed from everything written to stderr
+	level    *slog.LevelVar // --log-level, raised by --quiet
+	log      *slog.Logger
+	config   *config // the config file, read once (loadConfig)
+	notFound string  // a command name urfave/cli did not know
+}
+
+// newRun returns the shared state of a run writing to stderr.
+func newRun(version string, stderr io.Writer) *app {
+	return &app{version: version, stderr: stderr, secrets: new(secret.Set), level: new(slog.LevelVar),
+		log: slog.New(slog.DiscardHandler)}
+}
+
 // usageError is a mistake in the command line: exit status 2.
 type usageError struct{ err error }
 
@@ -55,13 +73,10 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 	// Everything written to stderr (logs, progress, errors) passes through
 	// the run's set of secrets: the configured ones, and each token Zoom
 	// issues, in every form a server may echo them in.
-	secrets := new(secret.Set)
-	errw := secret.NewWriter(stderr, secrets)
+	a := newRun(version, stderr)
+	errw := secret.NewWriter(stderr, a.secrets)
 	defer errw.Flush()
-	app := newApp(version, stdin, stdout, errw)
-	app.Metadata["secrets"] = secrets
-	app.Metadata["stderr"] = stderr
-	err := app.RunContext(ctx, args)
+	err := newApp(a, stdin, stdout, errw).RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
@@ -99,7 +114,8 @@ func interrupted(format string, a ...any) error {
 
 // newApp builds the command-line application: global flags, then one
 // command per file.
-func newApp(version string, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+func newApp(a *app, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: a.level}))
 	usageErr := func(c *cli.Context, err error, _ bool) error {
 		name := "zoomqos"
 		if c.Command != nil && c.Command.Name != "" {
@@ -110,7 +126,7 @@ func newApp(version string, stdin io.Reader, stdout, stderr io.Writer) *cli.App 
 	app := &cli.App{
 		Name:    "zoomqos",
 		Usage:   "understand Zoom call quality after the fact",
-		Version: appVersion(version),
+		Version: appVersion(a.version),
 		Description: `zoomqos keeps Zoom meeting participants' per-minute QoS samples (bitrate,
 latency, jitter, packet loss, resolution, frame rate, CPU per audio, video and
 screen-share stream) in a local database, so that "the call was bad" can be
@@ -149,37 +165,30 @@ Examples:
 			},
 		},
 		Commands: []*cli.Command{
-			importCommand(),
-			collectCommand(),
-			analyzeCommand(),
-			reportCommand(),
-			exportCommand(),
-			demoCommand(),
-			fakezoomCommand(),
-			meetingsCommand(),
-			dumpCommand(),
-			reparseCommand(),
-			checkCommand(),
-			backupCommand(),
-		},
-		Before: func(c *cli.Context) error {
-			level := new(slog.LevelVar)
-			c.App.Metadata["level"] = level
-			c.App.Metadata["log"] = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
-			return nil
+			importCommand(a),
+			collectCommand(a),
+			analyzeCommand(a),
+			reportCommand(a),
+			exportCommand(a),
+			demoCommand(a),
+			fakezoomCommand(a),
+			meetingsCommand(a),
+			dumpCommand(a),
+			reparseCommand(a),
+			checkCommand(a),
+			backupCommand(a),
 		},
 		Reader:          stdin,
 		Writer:          stdout,
 		ErrWriter:       stderr,
-		Metadata:        map[string]any{},
 		HideHelpCommand: true,
 		OnUsageError:    usageErr,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		CommandNotFound: func(c *cli.Context, name string) {
-			c.App.Metadata["notfound"] = name
+			a.notFound = name
 		},
 		Action: func(c *cli.Context) error {
-			if name, ok := c.App.Metadata["notfound"].(string); ok {
+			if name := a.notFound; name != "" {
 				return usageError{fmt.Errorf("no command %q (see 'zoomqos --help')", name)}
 			}
 			if c.Args().Present() {
@@ -190,7 +199,7 @@ Examples:
 	}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = usageErr
-		cmd.Before = readSettings
+		cmd.Before = a.readSettings
 	}
 	return app
 }
@@ -199,24 +208,20 @@ Examples:
 // command reads the config file, so that a mistake in it is reported
 // whatever the command; its secrets join the run's set, and the log level
 // is set from it.
-func readSettings(c *cli.Context) error {
+func (a *app) readSettings(c *cli.Context) error {
 	if err := strayArguments(c); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(c)
+	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return err
 	}
-	secretSet(c).Add(cfg.secretValues()...)
-	v, ok, err := value(c, "ZOOMQOS_LOG_LEVEL")
+	a.secrets.Add(cfg.secretValues()...)
+	v, ok, err := a.value(c, "ZOOMQOS_LOG_LEVEL")
 	if err != nil || !ok {
 		return err
 	}
-	level, _ := c.App.Metadata["level"].(*slog.LevelVar)
-	if level == nil {
-		return nil
-	}
-	if err := level.UnmarshalText([]byte(v)); err != nil {
+	if err := a.level.UnmarshalText([]byte(v)); err != nil {
 		return usageError{fmt.Errorf("log level %q (--log-level or ZOOMQOS_LOG_LEVEL): use debug, info, warn or error", v)}
 	}
 	return nil
@@ -246,68 +251,47 @@ func strayArguments(c *cli.Context) error {
 	return nil
 }
 
-// secretSet returns the run's secrets, which stderr is scrubbed of.
-func secretSet(c *cli.Context) *secret.Set {
-	if s, ok := c.App.Metadata["secrets"].(*secret.Set); ok {
-		return s
-	}
-	s := new(secret.Set)
-	c.App.Metadata["secrets"] = s
-	return s
-}
-
-// logger returns the logger set up from --log-level.
-func logger(c *cli.Context) *slog.Logger {
-	if l, ok := c.App.Metadata["log"].(*slog.Logger); ok {
-		return l
-	}
-	return slog.New(slog.DiscardHandler)
-}
-
 // quietLogs raises the log level to errors, for --quiet: a retry that
 // succeeded is no news for cron, and what failed ends in the command's
 // error. Damage the store finds is still said (storeWarning).
-func quietLogs(c *cli.Context) {
-	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok && lv.Level() < slog.LevelError {
-		lv.Set(slog.LevelError)
+func (a *app) quietLogs() {
+	if a.level.Level() < slog.LevelError {
+		a.level.Set(slog.LevelError)
 	}
 }
 
 // storeWarning logs what the store warns of (a damaged header page) at
 // warning level, or at the level that is shown when --quiet raised it:
 // damage is never kept quiet.
-func storeWarning(c *cli.Context, msg string) {
-	level := slog.LevelWarn
-	if lv, ok := c.App.Metadata["level"].(*slog.LevelVar); ok {
-		level = max(level, lv.Level())
-	}
-	logger(c).Log(c.Context, level, msg)
+func (a *app) storeWarning(c *cli.Context, msg string) {
+	level := max(slog.LevelWarn, a.level.Level())
+	a.log.Log(c.Context, level, msg)
 }
 
 // openStore opens the database named by --db (or ZOOMQOS_DB): read-only
 // commands take a shared lock and need the file to exist.
-func openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
-	path, err := dbPath(c)
+func (a *app) openStore(c *cli.Context, readOnly bool) (*store.DB, error) {
+	path, err := a.dbPath(c)
 	if err != nil {
 		return nil, err
 	}
-	timeout, err := lockTimeout(c)
+	timeout, err := a.lockTimeout(c)
 	if err != nil {
 		return nil, err
 	}
 	db, err := store.Open(c.Context, path, store.Options{ReadOnly: readOnly, LockTimeout: timeout,
-		Warn: func(msg string) { storeWarning(c, msg) }})
+		Warn: func(msg string) { a.storeWarning(c, msg) }})
 	if err != nil {
 		return nil, err
 	}
-	logger(c).Debug("opened database", "path", path, "read_only", readOnly)
+	a.log.Debug("opened database", "path", path, "read_only", readOnly)
 	return db, nil
 }
 
 // dbPath is the database's path: --db, ZOOMQOS_DB (environment, then the
 // config file), or the default.
-func dbPath(c *cli.Context) (string, error) {
-	path, ok, err := value(c, "ZOOMQOS_DB")
+func (a *app) dbPath(c *cli.Context) (string, error) {
+	path, ok, err := a.value(c, "ZOOMQOS_DB")
 	if err != nil {
 		return "", err
 	}
@@ -321,8 +305,8 @@ func dbPath(c *cli.Context) (string, error) {
 }
 
 // lockTimeout reads --lock-timeout (or ZOOMQOS_LOCK_TIMEOUT).
-func lockTimeout(c *cli.Context) (time.Duration, error) {
-	v, ok, err := value(c, "ZOOMQOS_LOCK_TIMEOUT")
+func (a *app) lockTimeout(c *cli.Context) (time.Duration, error) {
+	v, ok, err := a.value(c, "ZOOMQOS_LOCK_TIMEOUT")
 	if err != nil || !ok {
 		return store.DefaultLockTimeout, err
 	}
@@ -335,8 +319,8 @@ func lockTimeout(c *cli.Context) (time.Duration, error) {
 
 // fileMode reads --file-mode (or ZOOMQOS_FILE_MODE): the permissions of
 // the files zoomqos writes, 0600 unless the user asks otherwise.
-func fileMode(c *cli.Context) (os.FileMode, error) {
-	v, ok, err := value(c, "ZOOMQOS_FILE_MODE")
+func (a *app) fileMode(c *cli.Context) (os.FileMode, error) {
+	v, ok, err := a.value(c, "ZOOMQOS_FILE_MODE")
 	if err != nil || !ok {
 		return 0o600, err
 	}
@@ -395,7 +379,7 @@ func requireMeeting(c *cli.Context) (string, error) {
 // instance UUID, a meeting number (its latest instance stored) or
 // "latest". When that is not plain from the name, which meeting it took
 // goes to standard error.
-func resolveMeeting(c *cli.Context, db *store.DB, name string) (string, error) {
+func (a *app) resolveMeeting(c *cli.Context, db *store.DB, name string) (string, error) {
 	r, err := db.Resolve(c.Context, name)
 	if errors.Is(err, store.ErrNotFound) {
 		if name == store.Latest {

@@ -13,7 +13,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func backupCommand() *cli.Command {
+func backupCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "backup",
 		Usage: "write a consistent copy of the database, checked after writing",
@@ -30,20 +30,20 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the copy to `FILE` (required; - for standard output, not checked)"},
 		},
-		Action: runBackup,
+		Action: a.runBackup,
 	}
 }
 
-func runBackup(c *cli.Context) error {
+func (a *app) runBackup(c *cli.Context) error {
 	out := c.String("output")
 	if out == "" {
 		return usageError{errors.New("say where to write the copy: -o FILE")}
 	}
-	mode, err := fileMode(c)
+	mode, err := a.fileMode(c)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(c, true)
+	db, err := a.openStore(c, true)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func checkCommand() *cli.Command {
+func checkCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "check",
 		Usage: "check the database before trusting it: its B-tree, every record's checksum, the counts, and the samples against their raw responses",
@@ -55,13 +55,13 @@ Examples:
 				}
 				ids = []string{id}
 			}
-			db, err := openStore(c, true)
+			db, err := a.openStore(c, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			if len(ids) == 1 {
-				if ids[0], err = resolveMeeting(c, db, ids[0]); err != nil {
+				if ids[0], err = a.resolveMeeting(c, db, ids[0]); err != nil {
 					return err
 				}
 			}

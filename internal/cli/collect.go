@@ -14,7 +14,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func collectCommand() *cli.Command {
+func collectCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "collect",
 		Usage: "collect QoS samples from the Zoom API into the database",
@@ -75,21 +75,21 @@ Examples:
 			&cli.StringFlag{Name: "token-url", EnvVars: []string{collect.EnvTokenURL}, Usage: "the OAuth token `URL` (default " + collect.DefaultTokenURL + ")"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (for cron)"},
 		},
-		Action: runCollect,
+		Action: a.runCollect,
 	}
 }
 
-func runCollect(c *cli.Context) error {
-	plan, err := collectPlan(c)
+func (a *app) runCollect(c *cli.Context) error {
+	plan, err := a.collectPlan(c)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(c)
+	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return err
 	}
 	settings := collect.SettingsFrom(cfg.lookup)
-	log := logger(c)
+	log := a.log
 	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
 	if apiURL == "" {
 		apiURL = settings.APIURL
@@ -106,12 +106,12 @@ func runCollect(c *cli.Context) error {
 	}
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
-		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: secretSet(c),
+		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: a.secrets,
 	})
 	if err != nil {
 		return err
 	}
-	db, err := openStore(c, false)
+	db, err := a.openStore(c, false)
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ func runCollect(c *cli.Context) error {
 
 	quiet := c.Bool("quiet")
 	if quiet {
-		quietLogs(c) // errors still reach stderr
+		a.quietLogs() // errors still reach stderr
 	}
 	col := &collect.Collector{Client: client, DB: db, Log: log}
 	var line *progressLine
-	if raw, _ := c.App.Metadata["stderr"].(io.Writer); !quiet && isTerminal(raw) {
+	if !quiet && isTerminal(a.stderr) {
 		line = &progressLine{w: c.App.ErrWriter}
 		col.OnProgress = line.update
 	}
@@ -143,7 +143,7 @@ func runCollect(c *cli.Context) error {
 
 // collectPlan reads the flags into a plan, refusing combinations that make
 // no sense.
-func collectPlan(c *cli.Context) (collect.Plan, error) {
+func (a *app) collectPlan(c *cli.Context) (collect.Plan, error) {
 	plan := collect.Plan{Type: c.String("type"), Refresh: c.Bool("refresh"), Webinars: c.Bool("webinars"), PastOne: c.Bool("past-one"),
 		Watch: c.Bool("watch"), Interval: c.Duration("interval"), Concurrency: c.Int("concurrency"),
 		Participant: strings.TrimSpace(c.String("participant"))}
@@ -186,7 +186,7 @@ func collectPlan(c *cli.Context) (collect.Plan, error) {
 		}
 		plan.Mode = collect.ModePast
 		var err error
-		if plan.From, plan.To, err = dateRange(c, "--past"); err != nil {
+		if plan.From, plan.To, err = a.dateRange(c, "--past"); err != nil {
 			return plan, err
 		}
 		if oldest := time.Now().UTC().AddDate(0, -6, 0).Truncate(24 * time.Hour); plan.From.Before(oldest) {

@@ -11,7 +11,7 @@ import (
 // (need says what for), --to defaults to today and may not come before it.
 // A date that does not exist (2026-02-30) or a --from after today is named
 // as such.
-func dateRange(c *cli.Context, need string) (from, to time.Time, err error) {
+func (a *app) dateRange(c *cli.Context, need string) (from, to time.Time, err error) {
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	s := c.String("from")
 	if s == "" {

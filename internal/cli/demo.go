@@ -24,7 +24,7 @@ const (
 	demoTopic     = "All-hands (demo)"
 )
 
-func demoCommand() *cli.Command {
+func demoCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "collect a meeting from a fake Zoom API and write its report: zoomqos end to end, no account needed",
@@ -45,16 +45,16 @@ Examples:
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
 			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line (-1: all)"},
 		},
-		Action: runDemo,
+		Action: a.runDemo,
 	}
 }
 
-func runDemo(c *cli.Context) error {
+func (a *app) runDemo(c *cli.Context) error {
 	people, minutes := c.Int("participants"), c.Int("minutes")
 	if people < 1 || minutes < 2 {
 		return usageError{fmt.Errorf("a demo meeting needs at least 1 participant and 2 minutes")}
 	}
-	lines, err := linesFlag(c)
+	lines, err := a.linesFlag(c)
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,8 @@ func runDemo(c *cli.Context) error {
 	o := fz.Options()
 	client, err := collect.NewClient(collect.ClientConfig{
 		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
-		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + c.App.Version,
-		Secrets: secretSet(c),
+		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: a.log, UserAgent: "zoomqos/" + c.App.Version,
+		Secrets: a.secrets,
 	})
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	defer db.Close()
-	col := &collect.Collector{Client: client, DB: db, Log: logger(c)}
+	col := &collect.Collector{Client: client, DB: db, Log: a.log}
 	start := time.Now()
 	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
 	if err != nil {
@@ -104,7 +104,7 @@ func runDemo(c *cli.Context) error {
 	if keep {
 		fmt.Fprintf(status, "Database: %s\n", dbPath)
 	}
-	mode, err := fileMode(c)
+	mode, err := a.fileMode(c)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/zoomqos/zoomqos/report"
 )
 
-func dumpCommand() *cli.Command {
+func dumpCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "dump",
 		Usage: "write a meeting's stored samples flat, as CSV or NDJSON",
@@ -38,12 +38,12 @@ Examples:
 			if format != report.FormatCSV && format != report.FormatNDJSON && format != report.FormatRaw {
 				return usageError{fmt.Errorf("--format %q: use csv, ndjson or raw", format)}
 			}
-			db, err := openStore(c, true)
+			db, err := a.openStore(c, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if id, err = resolveMeeting(c, db, id); err != nil {
+			if id, err = a.resolveMeeting(c, db, id); err != nil {
 				return err
 			}
 			out := c.String("output")
@@ -51,7 +51,7 @@ Examples:
 				_, err := report.Dump(c.Context, db, id, format, c.App.Writer)
 				return err
 			}
-			mode, err := fileMode(c)
+			mode, err := a.fileMode(c)
 			if err != nil {
 				return err
 			}

@@ -18,7 +18,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func exportCommand() *cli.Command {
+func exportCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "export",
 		Usage: "export stored samples for a warehouse: Parquet, CSV or NDJSON, one row per session, time and stream",
@@ -49,11 +49,11 @@ Examples:
 			&cli.StringFlag{Name: "split", Usage: "day: a file per UTC day, in the directory -o names"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
 		},
-		Action: runExport,
+		Action: a.runExport,
 	}
 }
 
-func runExport(c *cli.Context) error {
+func (a *app) runExport(c *cli.Context) error {
 	format := c.String("format")
 	if format != report.FormatParquet && format != report.FormatCSV && format != report.FormatNDJSON {
 		return usageError{fmt.Errorf("--format %q: use parquet, csv or ndjson", format)}
@@ -81,25 +81,25 @@ func runExport(c *cli.Context) error {
 			return usageError{errors.New("--meeting exports the whole meeting, --from and --to the meetings of some days: give one or the other")}
 		}
 	}
-	mode, err := fileMode(c)
+	mode, err := a.fileMode(c)
 	if err != nil {
 		return err
 	}
 	var from, to time.Time
 	if meeting == "" {
 		var err error
-		if from, to, err = dateRange(c, "an export"); err != nil {
+		if from, to, err = a.dateRange(c, "an export"); err != nil {
 			return err
 		}
 	}
 
-	db, err := openStore(c, true)
+	db, err := a.openStore(c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if meeting != "" {
-		if meeting, err = resolveMeeting(c, db, meeting); err != nil {
+		if meeting, err = a.resolveMeeting(c, db, meeting); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/zoomqos/zoomqos/collect/fakezoom"
 )
 
-func fakezoomCommand() *cli.Command {
+func fakezoomCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "fakezoom",
 		Usage: "run a fake Zoom API to try zoomqos without an account",

@@ -18,7 +18,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func importCommand() *cli.Command {
+func importCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:      "import",
 		Usage:     "load saved Zoom QoS API responses into the database",
@@ -60,7 +60,7 @@ Examples:
 			if c.NArg() == 0 {
 				return usageError{errors.New("import needs at least one FILE (or - for standard input)")}
 			}
-			db, err := openStore(c, false)
+			db, err := a.openStore(c, false)
 			if err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ Examples:
 			} else if err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
-			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: logger(c)}
+			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: a.log}
 			err = importFiles(c.Context, im, c.Args().Slice(), c.App.Reader)
 			printImport(c.App.Writer, im)
 			return err

@@ -323,7 +323,7 @@ func TestHelpHasExamples(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "--db FILE") {
 		t.Errorf("zoomqos --help: %q", r.stdout)
 	}
-	for _, cmd := range newApp("", nil, nil, nil).Commands {
+	for _, cmd := range newApp(newRun("", nil), nil, nil, nil).Commands {
 		r := zoomqos(t, "", cmd.Name, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "zoomqos "+cmd.Name) {
 			t.Errorf("zoomqos %s --help has no examples: %q", cmd.Name, r.stdout)

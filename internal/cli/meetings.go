@@ -16,7 +16,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func meetingsCommand() *cli.Command {
+func meetingsCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "meetings",
 		Usage: "list the meetings in the database",
@@ -67,7 +67,7 @@ Examples:
 			if number != "" && !store.IsMeetingNumber(number) {
 				return usageError{fmt.Errorf("--number %q: a meeting number is digits (spaces and dashes allowed)", c.String("number"))}
 			}
-			db, err := openStore(c, true)
+			db, err := a.openStore(c, true)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/zoomqos/zoomqos/collect"
 )
 
-func reparseCommand() *cli.Command {
+func reparseCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "reparse",
 		Usage: "rebuild stored samples from the raw API responses kept in the database",
@@ -32,7 +32,7 @@ Examples:
 			&cli.StringFlag{Name: "meeting", Usage: "only this meeting `ID` (default: all)"},
 		},
 		Action: func(c *cli.Context) error {
-			db, err := openStore(c, false)
+			db, err := a.openStore(c, false)
 			if err != nil {
 				return err
 			}
@@ -42,7 +42,7 @@ Examples:
 				if err := checkMeetingID("--meeting", ids[0]); err != nil {
 					return err
 				}
-				if ids[0], err = resolveMeeting(c, db, ids[0]); err != nil {
+				if ids[0], err = a.resolveMeeting(c, db, ids[0]); err != nil {
 					return err
 				}
 			} else {
@@ -70,7 +70,7 @@ Examples:
 				fmt.Fprintln(w, "no meetings stored yet: nothing to reparse")
 				return nil
 			}
-			merged, err := collect.AbsorbNumbered(c.Context, db, logger(c))
+			merged, err := collect.AbsorbNumbered(c.Context, db, a.log)
 			for _, m := range merged {
 				fmt.Fprintf(w, "meeting %s: stored under its number by an older zoomqos; moved into its instance %s: sessions %d -> %d, samples %d -> %d\n",
 					m.Number, m.Into, m.SessionsBefore, m.SessionsAfter, m.SamplesBefore, m.SamplesAfter)

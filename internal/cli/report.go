@@ -21,7 +21,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func reportCommand() *cli.Command {
+func reportCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
 		Usage: "write a meeting's quality report: one HTML file with charts that opens with no network, or an e-mail summary",
@@ -61,12 +61,12 @@ Examples:
 			&cli.StringFlag{Name: "from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
 			&cli.BoolFlag{Name: "send", Usage: "send the e-mail through ZOOMQOS_SMTP_URL"},
 		}, thresholdFlags()...),
-		Action: runReport,
+		Action: a.runReport,
 	}
 }
 
-func runReport(c *cli.Context) error {
-	th, err := thresholds(c)
+func (a *app) runReport(c *cli.Context) error {
+	th, err := a.thresholds(c)
 	if err != nil {
 		return err
 	}
@@ -77,28 +77,28 @@ func runReport(c *cli.Context) error {
 	if err := checkMeetingID("--meeting", meeting); err != nil {
 		return err
 	}
-	mode, err := fileMode(c)
+	mode, err := a.fileMode(c)
 	if err != nil {
 		return err
 	}
-	lines, err := linesFlag(c)
+	lines, err := a.linesFlag(c)
 	if err != nil {
 		return err
 	}
 	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
 		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
-	if err := job.mailFlags(c); err != nil {
+	if err := job.mailFlags(a, c); err != nil {
 		return err
 	}
 	if job.output == "-" && job.email == "-" {
 		return usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
 	}
-	db, err := openStore(c, true)
+	db, err := a.openStore(c, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if job.meeting, err = resolveMeeting(c, db, job.meeting); err != nil {
+	if job.meeting, err = a.resolveMeeting(c, db, job.meeting); err != nil {
 		return err
 	}
 	job.fileName = meetingFileName(c.Context, db, job.meeting)
@@ -129,7 +129,7 @@ type reportJob struct {
 }
 
 // mailFlags reads --to, --from and --send with the mail settings.
-func (j *reportJob) mailFlags(c *cli.Context) error {
+func (j *reportJob) mailFlags(a *app, c *cli.Context) error {
 	for _, list := range c.StringSlice("to") {
 		for _, a := range strings.Split(list, ",") {
 			if a = strings.TrimSpace(a); a == "" {
@@ -146,7 +146,7 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 	if len(j.to) > 0 && j.email == "" && !j.send {
 		return usageError{errors.New("--to goes with --email FILE or --send")}
 	}
-	cfg, err := loadConfig(c)
+	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 		}
 		j.smtp.URL, _ = cfg.lookup("ZOOMQOS_SMTP_URL")
 		j.smtp.Password, _ = cfg.lookup("ZOOMQOS_SMTP_PASSWORD")
-		j.smtp.Secrets = secretSet(c)
+		j.smtp.Secrets = a.secrets
 		if j.smtp.URL == "" {
 			return usageError{errors.New("--send needs ZOOMQOS_SMTP_URL (such as smtp://user@mail.example.com:587), in the environment or the config file")}
 		}
@@ -318,7 +318,7 @@ func generatedAt() time.Time {
 }
 
 // linesFlag reads --lines: 1 or more, or -1 for every session.
-func linesFlag(c *cli.Context) (int, error) {
+func (a *app) linesFlag(c *cli.Context) (int, error) {
 	n := c.Int("lines")
 	if n == 0 || n < report.AllLines {
 		return 0, usageError{fmt.Errorf("--lines %d: use 1 or more, or -1 for every session", n)}

@@ -160,9 +160,9 @@ type config struct {
 // loadConfig reads the config file named by --config (or ZOOMQOS_CONFIG),
 // once per run; a missing file is an empty config. It warns when others can
 // read the file, which may hold secrets.
-func loadConfig(c *cli.Context) (*config, error) {
-	if cfg, ok := c.App.Metadata["config"].(*config); ok {
-		return cfg, nil
+func (a *app) loadConfig(c *cli.Context) (*config, error) {
+	if a.config != nil {
+		return a.config, nil
 	}
 	path := c.String("config")
 	cfg := &config{path: path, vals: map[string]string{}}
@@ -184,14 +184,14 @@ func loadConfig(c *cli.Context) (*config, error) {
 				return nil, fmt.Errorf("config file: %w", err)
 			}
 			if fi.Mode().Perm()&0o077 != 0 {
-				logger(c).Warn(fmt.Sprintf("config file %s can be read by other users (mode %v): chmod 600 it", path, fi.Mode().Perm()))
+				a.log.Warn(fmt.Sprintf("config file %s can be read by other users (mode %v): chmod 600 it", path, fi.Mode().Perm()))
 			}
 			if err := cfg.read(f); err != nil {
 				return nil, err
 			}
 		}
 	}
-	c.App.Metadata["config"] = cfg
+	a.config = cfg
 	return cfg, nil
 }
 
@@ -277,7 +277,7 @@ func (cfg *config) lookup(key string) (string, bool) {
 // value returns a setting as the user gave it: its flag when given on the
 // command line, else the environment, else the config file; ok is false
 // when none of them sets it.
-func value(c *cli.Context, key string) (v string, ok bool, err error) {
+func (a *app) value(c *cli.Context, key string) (v string, ok bool, err error) {
 	i := slices.IndexFunc(settings, func(s setting) bool { return s.key == key })
 	if i < 0 {
 		return "", false, fmt.Errorf("no setting %s", key)
@@ -285,7 +285,7 @@ func value(c *cli.Context, key string) (v string, ok bool, err error) {
 	if f := settings[i].flag; f != "" && onCommandLine(c, f) {
 		return c.String(f), true, nil
 	}
-	cfg, err := loadConfig(c)
+	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return "", false, err
 	}
