@@ -152,7 +152,7 @@ func (t *agreementTally) add(meeting string, index int, s *store.Session, ws []W
 		var longest *Window
 		for i := range ws {
 			w := &ws[i]
-			if st, ok := store.ParseStream(w.Stream); ok && (st == kind.streams[0] || st == kind.streams[1]) {
+			if st := w.Stream; st == kind.streams[0] || st == kind.streams[1] {
 				if longest == nil || w.Samples > longest.Samples {
 					longest = w
 				}
@@ -176,9 +176,9 @@ func (t *agreementTally) add(meeting string, index int, s *store.Session, ws []W
 			d.Zoomqos = VerdictDegraded
 			worst := make([]string, len(longest.Breached))
 			for i, m := range longest.Breached {
-				worst[i] = m + " " + strconv.FormatFloat(longest.Worst[m], 'f', -1, 64)
+				worst[i] = m.String() + " " + strconv.FormatFloat(longest.Worst[m], 'f', -1, 64)
 			}
-			d.Worst = longest.Stream + ": " + strings.Join(worst, ", ")
+			d.Worst = longest.Stream.String() + ": " + strings.Join(worst, ", ")
 		} else {
 			d.Zoomqos = VerdictNotDegraded
 			st := kind.streams[0]

@@ -85,7 +85,7 @@ func TestWindows(t *testing.T) {
 	if !w2.Start.Equal(t0.Add(361*time.Second)) || !w2.End.Equal(t0.Add(480*time.Second)) || w2.Samples != 2 {
 		t.Errorf("second window = %+v, want 361 s to 480 s, 2 samples", w2)
 	}
-	if len(w1.Breached) != 1 || w1.Breached[0] != "latency_ms" || w1.Worst["latency_ms"] != 200 || w1.Stream != "audio_input" ||
+	if len(w1.Breached) != 1 || w1.Breached[0] != store.Latency || w1.Worst[store.Latency] != 200 || w1.Stream != store.AudioInput ||
 		w1.Participant != "a" || w1.UserName != "name a" || w1.Session != t0.Format(time.RFC3339) {
 		t.Errorf("first window = %+v", w1)
 	}
@@ -105,7 +105,7 @@ func TestSingleSample(t *testing.T) {
 	if len(r.Windows) != 1 || r.Windows[0].DurationS != 60 {
 		t.Errorf("windows = %+v, want one of 60 s", r.Windows)
 	}
-	s := r.SessionResults[0].Streams["audio_input"]["latency_ms"]
+	s := r.SessionResults[0].Streams[store.AudioInput][store.Latency]
 	if s.Count != 1 || s.P50 != 400 || s.P99 != 400 || s.Min != 400 || s.Max != 400 {
 		t.Errorf("stats of one value = %+v", s)
 	}
@@ -162,10 +162,10 @@ func TestRejoinedSessions(t *testing.T) {
 	if len(r.Windows) != 1 || r.Windows[0].Session != t0.Format(time.RFC3339) {
 		t.Errorf("windows = %+v, want one, in the first session", r.Windows)
 	}
-	if got := r.SessionResults[1].Degraded["audio_input"]; got.Samples != 2 || got.Degraded != 1 || got.Share != 0.5 {
+	if got := r.SessionResults[1].Degraded[store.AudioInput]; got.Samples != 2 || got.Degraded != 1 || got.Share != 0.5 {
 		t.Errorf("second session degraded = %+v", got)
 	}
-	if r.Degraded["audio_input"].Degraded != 3 || r.DegradedShare != 0.75 {
+	if r.Degraded[store.AudioInput].Degraded != 3 || r.DegradedShare != 0.75 {
 		t.Errorf("meeting degraded = %+v, share %v", r.Degraded, r.DegradedShare)
 	}
 }
@@ -180,20 +180,20 @@ func TestAbsentValues(t *testing.T) {
 		smp(180, lat(store.AudioInput, 300)),
 	))
 	s := r.SessionResults[0]
-	if st := s.Streams["audio_input"]["latency_ms"]; st.Count != 2 || st.P50 != 200 || st.Min != 100 {
+	if st := s.Streams[store.AudioInput][store.Latency]; st.Count != 2 || st.P50 != 200 || st.Min != 100 {
 		t.Errorf("latency with an absent value: %+v", st)
 	}
 	// One sample has all three of latency, jitter and loss: one MOS.
 	if s.MOS == nil || s.MOS.Count != 1 || math.Abs(s.MOS.P50-3.9240846696250005) > 1e-12 {
 		t.Errorf("MOS = %+v", s.MOS)
 	}
-	if s.MOSQuality["audio_input"] != Fair || s.MOSQuality["audio_output"] != Unclassified {
+	if s.MOSQuality[store.AudioInput] != Fair || s.MOSQuality[store.AudioOutput] != Unclassified {
 		t.Errorf("MOS quality = %v", s.MOSQuality)
 	}
-	if _, ok := s.Streams["audio_output"]; ok {
+	if _, ok := s.Streams[store.AudioOutput]; ok {
 		t.Error("a stream without values has figures")
 	}
-	if q := r.MOSQuality["audio_output"]; q[Unclassified] != 1 || q[Good] != 0 {
+	if q := r.MOSQuality[store.AudioOutput]; q[Unclassified] != 1 || q[Good] != 0 {
 		t.Errorf("meeting MOS quality = %v", r.MOSQuality)
 	}
 }
@@ -211,7 +211,7 @@ func TestPooledPercentiles(t *testing.T) {
 		all = append(all, float64(100+i))
 	}
 	r := analyzeOne(t, Options{}, sess("a", 0, a...), sess("b", 0, b...))
-	got := r.Streams["video_input"]["latency_ms"]
+	got := r.Streams[store.VideoInput][store.Latency]
 	for p, v := range map[float64]float64{0.5: got.P50, 0.9: got.P90, 0.95: got.P95, 0.99: got.P99} {
 		if want := type7(all, p); v != want {
 			t.Errorf("pooled p%v = %v, want %v", p, v, want)
@@ -274,7 +274,7 @@ func TestFiltersAndResolutions(t *testing.T) {
 		sess("b", 0, smp(60, lat(store.AudioInput, 20))),
 	}
 	r := analyzeOne(t, Options{}, sessions...)
-	if got := r.SessionResults[0].Resolutions["video_input"]; got["1280x720"] != 0.5 || got["640x360"] != 0.25 || got["0x0"] != 0.25 {
+	if got := r.SessionResults[0].Resolutions[store.VideoInput]; got["1280x720"] != 0.5 || got["640x360"] != 0.25 || got["0x0"] != 0.25 {
 		t.Errorf("resolutions = %v", got)
 	}
 	r = analyzeOne(t, Options{Participant: "b"}, sessions...)
@@ -282,7 +282,7 @@ func TestFiltersAndResolutions(t *testing.T) {
 		t.Errorf("participant filter: %+v", r.SessionResults)
 	}
 	r = analyzeOne(t, Options{Streams: []store.Stream{store.VideoInput}}, sessions...)
-	if _, ok := r.Streams["audio_input"]; ok || r.Streams["video_input"] == nil {
+	if _, ok := r.Streams[store.AudioInput]; ok || r.Streams[store.VideoInput] == nil {
 		t.Errorf("stream filter: %v", r.Streams)
 	}
 }
@@ -308,13 +308,13 @@ func TestFleet(t *testing.T) {
 		t.Fatalf("fleet = %+v", r)
 	}
 	mac := r.Groups[0]
-	if mac.Group != "Mac" || mac.Sessions != 2 || mac.Meetings != 2 || mac.Streams["audio_input"]["latency_ms"].P50 != 20 {
+	if mac.Group != "Mac" || mac.Sessions != 2 || mac.Meetings != 2 || mac.Streams[store.AudioInput][store.Latency].P50 != 20 {
 		t.Errorf("Mac group = %+v", mac)
 	}
 	for _, g := range r.Groups {
 		switch g.Group {
 		case "Windows":
-			if g.DegradedShare != 1 || g.MOSQuality["audio_input"][Poor] != 1 {
+			if g.DegradedShare != 1 || g.MOSQuality[store.AudioInput][Poor] != 1 {
 				t.Errorf("Windows group = %+v", g)
 			}
 		case Unknown:
@@ -337,7 +337,7 @@ func TestMeetingResultIsDeterministic(t *testing.T) {
 		again := AnalyzeMeeting(store.Meeting{ID: "m"}, sessions, Options{})
 		if !reflect.DeepEqual(first, again) {
 			t.Fatalf("two analyses differ: pooled bitrate %+v, then %+v",
-				first.Streams["video_input"]["bitrate_kbps"], again.Streams["video_input"]["bitrate_kbps"])
+				first.Streams[store.VideoInput][store.Bitrate], again.Streams[store.VideoInput][store.Bitrate])
 		}
 	}
 	if len(first.SessionResults) != 60 || first.Samples != 60*30 {

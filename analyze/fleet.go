@@ -84,15 +84,15 @@ func (g GroupBy) key(s *store.Session) (key, label string) {
 type GroupResult struct {
 	Group string `json:"group"`
 	// Name is a person's display name, the latest seen (--by user only).
-	Name          string                         `json:"name,omitempty"`
-	Meetings      int                            `json:"meetings"`
-	Sessions      int                            `json:"sessions"`
-	Samples       int                            `json:"samples"`
-	Streams       StreamStats                    `json:"streams"`
-	MOS           *Stats                         `json:"mos"`
-	MOSQuality    map[string]map[Quality]float64 `json:"mos_quality"`
-	Degraded      map[string]Share               `json:"degraded"`
-	DegradedShare float64                        `json:"degraded_share"`
+	Name          string                               `json:"name,omitempty"`
+	Meetings      int                                  `json:"meetings"`
+	Sessions      int                                  `json:"sessions"`
+	Samples       int                                  `json:"samples"`
+	Streams       StreamStats                          `json:"streams"`
+	MOS           *Stats                               `json:"mos"`
+	MOSQuality    map[store.Stream]map[Quality]float64 `json:"mos_quality"`
+	Degraded      map[store.Stream]Share               `json:"degraded"`
+	DegradedShare float64                              `json:"degraded_share"`
 	// WorstStream is the stream with the largest share of degraded
 	// samples, WorstShare that share; empty when no sample was degraded.
 	WorstStream string  `json:"worst_stream,omitempty"`

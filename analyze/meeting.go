@@ -44,12 +44,12 @@ type MeetingResult struct {
 	Thresholds   Thresholds `json:"thresholds"`
 
 	// All sessions pooled.
-	Streams       StreamStats                    `json:"streams"`
-	MOS           *Stats                         `json:"mos"`
-	MOSQuality    map[string]map[Quality]float64 `json:"mos_quality"` // per audio stream: the share of sessions in each bucket
-	Degraded      map[string]Share               `json:"degraded"`
-	DegradedShare float64                        `json:"degraded_share"` // samples degraded on any stream
-	Resolutions   map[string]map[string]float64  `json:"resolutions,omitempty"`
+	Streams       StreamStats                          `json:"streams"`
+	MOS           *Stats                               `json:"mos"`
+	MOSQuality    map[store.Stream]map[Quality]float64 `json:"mos_quality"` // per audio stream: the share of sessions in each bucket
+	Degraded      map[store.Stream]Share               `json:"degraded"`
+	DegradedShare float64                              `json:"degraded_share"` // samples degraded on any stream
+	Resolutions   map[store.Stream]map[string]float64  `json:"resolutions,omitempty"`
 
 	SessionResults []SessionResult `json:"sessions"` // in join order
 	Windows        []Window        `json:"windows"`  // by start
@@ -180,11 +180,11 @@ func (p *meetingPart) finishSession(index int) {
 		Device: acc.sess.Device, Location: acc.sess.Location, NetworkType: acc.sess.NetworkType,
 		DataCenter: acc.sess.DataCenter, Version: acc.sess.Version,
 		Samples: acc.samples, Streams: streams, MOS: mos,
-		MOSQuality: map[string]Quality{}, Degraded: shares(&acc.present, &acc.degraded),
+		MOSQuality: map[store.Stream]Quality{}, Degraded: shares(&acc.present, &acc.degraded),
 		Resolutions: acc.resolutionShares(),
 	}
 	for i, st := range audioStreams {
-		sr.MOSQuality[st.String()] = q[i]
+		sr.MOSQuality[st] = q[i]
 	}
 	if acc.samples > 0 {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
@@ -276,11 +276,11 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	r.Participants, r.Sessions, r.Samples = len(participants), all.sessions, all.samples
 	r.Streams = poolStats(dists, raw)
 	for st := range store.NumStreams {
-		metrics := r.Streams[st.String()]
+		metrics := r.Streams[st]
 		for m := range store.NumMetrics {
-			if s, ok := metrics[m.String()]; ok {
+			if s, ok := metrics[m]; ok {
 				s.Mean = sums[st][m] / float64(s.Count)
-				metrics[m.String()] = s
+				metrics[m] = s
 			}
 		}
 	}
@@ -341,11 +341,11 @@ func parallelStats(size func(st, m int) int, summarise func(st, m int, counts *[
 	})
 	out := StreamStats{}
 	for i, j := range jobs {
-		name := store.Stream(j.st).String()
-		if out[name] == nil {
-			out[name] = map[string]Stats{}
+		st := store.Stream(j.st)
+		if out[st] == nil {
+			out[st] = map[store.Metric]Stats{}
 		}
-		out[name][store.Metric(j.m).String()] = stats[i]
+		out[st][store.Metric(j.m)] = stats[i]
 	}
 	return out
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// StreamStats maps Zoom's stream keys to metric column names to Stats:
-// {"audio_input": {"latency_ms": {...}}}. Streams and metrics without any
-// value are left out.
-type StreamStats map[string]map[string]Stats
+// StreamStats maps streams to metrics to Stats, written in JSON with
+// Zoom's stream keys and the metrics' column names: {"audio_input":
+// {"latency_ms": {...}}}. Streams and metrics without any value are left
+// out.
+type StreamStats map[store.Stream]map[store.Metric]Stats
 
 // Share is how many of a stream's samples were degraded.
 type Share struct {
@@ -32,27 +33,27 @@ type SessionResult struct {
 	DataCenter  string `json:"data_center,omitempty"`
 	Version     string `json:"version,omitempty"`
 
-	Samples       int                           `json:"samples"`
-	Streams       StreamStats                   `json:"streams"`
-	MOS           *Stats                        `json:"mos"`         // both audio streams pooled; null without any MOS
-	MOSQuality    map[string]Quality            `json:"mos_quality"` // audio_input, audio_output: by the median MOS
-	Degraded      map[string]Share              `json:"degraded"`    // per stream
-	DegradedShare float64                       `json:"degraded_share"`
-	Resolutions   map[string]map[string]float64 `json:"resolutions,omitempty"` // per stream: share of samples at each WxH
+	Samples       int                                 `json:"samples"`
+	Streams       StreamStats                         `json:"streams"`
+	MOS           *Stats                              `json:"mos"`         // both audio streams pooled; null without any MOS
+	MOSQuality    map[store.Stream]Quality            `json:"mos_quality"` // audio_input, audio_output: by the median MOS
+	Degraded      map[store.Stream]Share              `json:"degraded"`    // per stream
+	DegradedShare float64                             `json:"degraded_share"`
+	Resolutions   map[store.Stream]map[string]float64 `json:"resolutions,omitempty"` // per stream: share of samples at each WxH
 }
 
 // Window is a degradation window.
 type Window struct {
-	Participant string             `json:"participant"`
-	Session     string             `json:"session"`
-	UserName    string             `json:"user_name"`
-	Stream      string             `json:"stream"`
-	Start       time.Time          `json:"start"`
-	End         time.Time          `json:"end"`
-	DurationS   float64            `json:"duration_s"`
-	Samples     int                `json:"samples"`  // degraded samples in it
-	Breached    []string           `json:"breached"` // metric column names
-	Worst       map[string]float64 `json:"worst"`    // the worst value of each breached metric
+	Participant string                   `json:"participant"`
+	Session     string                   `json:"session"`
+	UserName    string                   `json:"user_name"`
+	Stream      store.Stream             `json:"stream"`
+	Start       time.Time                `json:"start"`
+	End         time.Time                `json:"end"`
+	DurationS   float64                  `json:"duration_s"`
+	Samples     int                      `json:"samples"`  // degraded samples in it
+	Breached    []store.Metric           `json:"breached"` // in column order
+	Worst       map[store.Metric]float64 `json:"worst"`    // the worst value of each breached metric
 }
 
 // Incident is a meeting-wide incident.
@@ -127,8 +128,8 @@ func (p *pool) merge(o *pool) {
 
 // qualityShares gives, per audio stream, the share of sessions in each
 // bucket.
-func (p *pool) qualityShares() map[string]map[Quality]float64 {
-	out := map[string]map[Quality]float64{}
+func (p *pool) qualityShares() map[store.Stream]map[Quality]float64 {
+	out := map[store.Stream]map[Quality]float64{}
 	for i, st := range audioStreams {
 		m := map[Quality]float64{}
 		for _, q := range Qualities {
@@ -136,24 +137,24 @@ func (p *pool) qualityShares() map[string]map[Quality]float64 {
 				m[q] = float64(p.quality[i][q]) / float64(p.sessions)
 			}
 		}
-		out[st.String()] = m
+		out[st] = m
 	}
 	return out
 }
 
-func shares(present, degraded *[store.NumStreams]int) map[string]Share {
-	out := map[string]Share{}
+func shares(present, degraded *[store.NumStreams]int) map[store.Stream]Share {
+	out := map[store.Stream]Share{}
 	for st := range present {
 		if present[st] > 0 {
-			out[store.Stream(st).String()] = Share{Samples: present[st], Degraded: degraded[st],
+			out[store.Stream(st)] = Share{Samples: present[st], Degraded: degraded[st],
 				Share: float64(degraded[st]) / float64(present[st])}
 		}
 	}
 	return out
 }
 
-func resolutionShares(res *[store.NumStreams]map[resolution]int) map[string]map[string]float64 {
-	out := map[string]map[string]float64{}
+func resolutionShares(res *[store.NumStreams]map[resolution]int) map[store.Stream]map[string]float64 {
+	out := map[store.Stream]map[string]float64{}
 	for st, m := range res {
 		total := 0
 		for _, n := range m {
@@ -166,7 +167,7 @@ func resolutionShares(res *[store.NumStreams]map[resolution]int) map[string]map[
 		for k, n := range m {
 			r[strconv.FormatUint(uint64(k[0]), 10)+"x"+strconv.FormatUint(uint64(k[1]), 10)] = float64(n) / float64(total)
 		}
-		out[store.Stream(st).String()] = r
+		out[store.Stream(st)] = r
 	}
 	if len(out) == 0 {
 		return nil
@@ -185,6 +186,6 @@ func statsPtr(d *Dist) *Stats {
 // sortWindows orders windows by start, then participant and stream.
 func sortWindows(ws []Window) {
 	slices.SortStableFunc(ws, func(a, b Window) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Participant, b.Participant), cmp.Compare(a.Stream, b.Stream))
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Participant, b.Participant), cmp.Compare(a.Stream.String(), b.Stream.String()))
 	})
 }

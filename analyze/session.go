@@ -233,7 +233,7 @@ func (a *sessionAcc) countResolution(st store.Stream, r resolution) {
 
 // resolutionShares gives the session's share of samples at each
 // resolution, per stream.
-func (a *sessionAcc) resolutionShares() map[string]map[string]float64 {
+func (a *sessionAcc) resolutionShares() map[store.Stream]map[string]float64 {
 	var m [store.NumStreams]map[resolution]int
 	for st, rcs := range a.res {
 		for _, rc := range rcs {
@@ -280,11 +280,10 @@ func (a *sessionAcc) pool() (StreamStats, *Stats) {
 			}
 			s, sum := addStats(xs, &a.counts, &a.to.dists[st][m], &a.to.raw[st][m], a.to.hint)
 			a.sums = append(a.sums, metricSum{store.Stream(st), store.Metric(m), sum})
-			name := store.Stream(st).String()
-			if out[name] == nil {
-				out[name] = map[string]Stats{}
+			if out[store.Stream(st)] == nil {
+				out[store.Stream(st)] = map[store.Metric]Stats{}
 			}
-			out[name][store.Metric(m).String()] = s
+			out[store.Stream(st)][store.Metric(m)] = s
 		}
 	}
 	var mos *Stats
@@ -349,8 +348,8 @@ func (a *sessionAcc) windows() []Window {
 func (a *sessionAcc) window(st store.Stream, run []degradedSample, delta time.Duration) Window {
 	start, end := run[0].t.UTC(), run[len(run)-1].t.Add(delta).UTC()
 	w := Window{Participant: a.sess.Participant, Session: SessionName(a.sess.JoinTime), UserName: a.sess.UserName,
-		Stream: st.String(), Start: start, End: end, DurationS: end.Sub(start).Seconds(), Samples: len(run),
-		Worst: map[string]float64{}}
+		Stream: st, Start: start, End: end, DurationS: end.Sub(start).Seconds(), Samples: len(run),
+		Worst: map[store.Metric]float64{}}
 	var mask uint32
 	var worst [store.NumMetrics]float64
 	for _, d := range run {
@@ -366,8 +365,8 @@ func (a *sessionAcc) window(st store.Stream, run []degradedSample, delta time.Du
 	}
 	for m := range store.NumMetrics {
 		if mask&(1<<m) != 0 {
-			w.Breached = append(w.Breached, m.String())
-			w.Worst[m.String()] = worst[m]
+			w.Breached = append(w.Breached, m)
+			w.Worst[m] = worst[m]
 		}
 	}
 	return w

@@ -138,7 +138,6 @@ func worse(m store.Metric, v, w float64) bool {
 
 // Worse reports whether v is a worse value than w of the metric with the
 // given column name (such as a window's breached "frame_rate_fps").
-func Worse(metric string, v, w float64) bool {
-	m, _ := store.ParseMetric(metric)
+func Worse(m store.Metric, v, w float64) bool {
 	return worse(m, v, w)
 }

@@ -98,12 +98,12 @@ func (q Quantity) Threshold(t Thresholds, st store.Stream) []float64 {
 // Breaches says whether a degradation window that breached these metrics
 // shows on a chart of the quantity: MOS and bitrate charts shade every
 // window of their stream, the others the windows of their own metric.
-func (q Quantity) Breaches(breached []string) bool {
+func (q Quantity) Breaches(breached []store.Metric) bool {
 	m, ok := q.Metric()
 	if !ok || q == QBitrate {
 		return true
 	}
-	return slices.Contains(breached, m.String())
+	return slices.Contains(breached, m)
 }
 
 // Line is a quantity of a stream, the key of a timeline's series.

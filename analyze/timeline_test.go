@@ -75,7 +75,7 @@ func TestQuantityRules(t *testing.T) {
 	if got := QFrameRate.Threshold(th, store.VideoOutput); len(got) != 1 || got[0] != 7 {
 		t.Errorf("video frame rate threshold %v", got)
 	}
-	if !QLatency.Breaches([]string{"latency_ms", "jitter_ms"}) || QLatency.Breaches([]string{"jitter_ms"}) || !QMOS.Breaches([]string{"avg_loss_pct"}) {
+	if !QLatency.Breaches([]store.Metric{store.Latency, store.Jitter}) || QLatency.Breaches([]store.Metric{store.Jitter}) || !QMOS.Breaches([]store.Metric{store.AvgLoss}) {
 		t.Error("a chart shades the windows of its own metric; MOS every window of its stream")
 	}
 }

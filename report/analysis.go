@@ -72,7 +72,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		fmt.Fprintf(tw, " · MOS p50 %s", num(r.MOS.P50))
 	}
 	fmt.Fprintln(tw)
-	for _, st := range []string{"audio_input", "audio_output"} {
+	for _, st := range []store.Stream{store.AudioInput, store.AudioOutput} {
 		q := r.MOSQuality[st]
 		fmt.Fprintf(tw, "  %s MOS: good %s, fair %s, poor %s, unclassified %s of sessions\n", st,
 			pct(q[analyze.Good]), pct(q[analyze.Fair]), pct(q[analyze.Poor]), pct(q[analyze.Unclassified]))
@@ -81,19 +81,19 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 
 	fmt.Fprintln(tw, "STREAM\tMETRIC\tCOUNT\tMIN\tMEAN\tP50\tP90\tP95\tP99\tMAX\tDEGRADED")
 	for _, st := range store.Streams() {
-		ms := r.Streams[st.String()]
+		ms := r.Streams[st]
 		if ms == nil {
 			continue
 		}
 		first := true
 		for _, m := range tableMetrics {
-			s, ok := ms[m.String()]
+			s, ok := ms[m]
 			if !ok {
 				continue
 			}
 			deg := ""
 			if first {
-				if d, ok := r.Degraded[st.String()]; ok {
+				if d, ok := r.Degraded[st]; ok {
 					deg = pct(d.Share)
 				}
 			}
@@ -116,10 +116,10 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		if s.MOS != nil {
 			mos = num(s.MOS.P50)
 		}
-		in := s.Streams["audio_input"]
+		in := s.Streams[store.AudioInput]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.Participant), cell(s.UserName),
-			shortTime(s.Session), s.Samples, pct(s.DegradedShare), mos, s.MOSQuality["audio_input"], s.MOSQuality["audio_output"],
-			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), cell(s.Device), cell(s.NetworkType), cell(s.Location))
+			shortTime(s.Session), s.Samples, pct(s.DegradedShare), mos, s.MOSQuality[store.AudioInput], s.MOSQuality[store.AudioOutput],
+			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), cell(s.Device), cell(s.NetworkType), cell(s.Location))
 	}
 
 	fmt.Fprintf(tw, "\nDegradation windows: %d\n", len(r.Windows))
@@ -128,7 +128,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		for _, w := range r.Windows {
 			var worst []string
 			for _, m := range w.Breached {
-				worst = append(worst, m+" "+num(w.Worst[m]))
+				worst = append(worst, m.String()+" "+num(w.Worst[m]))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", w.Start.Format("15:04:05"), w.End.Format("15:04:05"),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
@@ -153,7 +153,7 @@ func mosOf(s analyze.SessionResult) float64 {
 	return s.MOS.P50
 }
 
-func statOr(ms map[string]analyze.Stats, m string) string {
+func statOr(ms map[store.Metric]analyze.Stats, m store.Metric) string {
 	if s, ok := ms[m]; ok {
 		return num(s.P95)
 	}
@@ -198,7 +198,7 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	rows := func(scope, participant, session, name string, ss analyze.StreamStats, mos *analyze.Stats) {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
-				if s, ok := ss[st.String()][m.String()]; ok {
+				if s, ok := ss[st][m]; ok {
 					cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
@@ -236,18 +236,18 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 		if g.MOS != nil {
 			mos = num(g.MOS.P50)
 		}
-		in := g.Streams["audio_input"]
+		in := g.Streams[store.AudioInput]
 		p50 := "-"
-		if s, ok := in["latency_ms"]; ok {
+		if s, ok := in[store.Latency]; ok {
 			p50 = num(s.P50)
 		}
 		fps := "-"
-		if s, ok := g.Streams["video_input"]["frame_rate_fps"]; ok {
+		if s, ok := g.Streams[store.VideoInput][store.FrameRate]; ok {
 			fps = num(s.P50)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(g.Group), g.Sessions, g.Meetings, g.Samples,
-			pct(g.DegradedShare), mos, pct(g.MOSQuality["audio_input"][analyze.Poor]), p50,
-			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), fps)
+			pct(g.DegradedShare), mos, pct(g.MOSQuality[store.AudioInput][analyze.Poor]), p50,
+			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), fps)
 	}
 	fmt.Fprintln(tw)
 	writeAgreementTable(tw, &r.Agreement, true)
@@ -268,9 +268,9 @@ func writeUserRows(tw io.Writer, r *analyze.FleetResult) {
 		if g.WorstStream != "" {
 			worst = g.WorstStream + " " + pct(g.WorstShare)
 		}
-		in := g.Streams["audio_input"]
+		in := g.Streams[store.AudioInput]
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(g.Name), cell(g.Group), g.Meetings, g.Sessions, g.Samples,
-			pct(g.DegradedShare), worst, mos, statOr(in, "latency_ms"), statOr(in, "avg_loss_pct"))
+			pct(g.DegradedShare), worst, mos, statOr(in, store.Latency), statOr(in, store.AvgLoss))
 	}
 }
 
@@ -297,7 +297,7 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 		g := &r.Groups[i]
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
-				if s, ok := g.Streams[st.String()][m.String()]; ok {
+				if s, ok := g.Streams[st][m]; ok {
 					write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}

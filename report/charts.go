@@ -186,7 +186,7 @@ func (b *builder) worstOn(l analyze.Line) []int {
 		}
 		deg := 0
 		if r := b.results[i]; r != nil {
-			deg = r.Degraded[l.Stream.String()].Degraded
+			deg = r.Degraded[l.Stream].Degraded
 		}
 		cs = append(cs, cand{i, deg, ext})
 	}
@@ -209,7 +209,7 @@ func (b *builder) worstOn(l analyze.Line) []int {
 func (b *builder) windowSpans(l analyze.Line) [][2]float64 {
 	var spans [][2]float64
 	for _, w := range b.r.Windows {
-		if w.Stream != l.Stream.String() || !l.Quantity.Breaches(w.Breached) {
+		if w.Stream != l.Stream || !l.Quantity.Breaches(w.Breached) {
 			continue
 		}
 		from, to := b.minutes(w.Start), b.minutes(w.End)

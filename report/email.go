@@ -133,7 +133,7 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	// are in the attached report.
 	var main []windowRow
 	for _, w := range p.Windows {
-		if st, ok := store.ParseStream(w.Stream); ok && mainStream(st) {
+		if mainStream(w.Stream) {
 			main = append(main, w)
 		}
 	}
@@ -166,8 +166,8 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 func groupWindows(ws []windowRow) []windowRow {
 	var out []windowRow
 	index := map[string]int{}
-	worst := map[int]map[string]float64{}
-	var order [][]string // per row, its metrics in first-seen order
+	worst := map[int]map[store.Metric]float64{}
+	var order [][]store.Metric // per row, its metrics in first-seen order
 	for _, w := range ws {
 		key := w.Participant + "\x00" + w.Session + "\x00" + w.Start.String() + "\x00" + w.End.String()
 		i, ok := index[key]
@@ -175,10 +175,10 @@ func groupWindows(ws []windowRow) []windowRow {
 			i = len(out)
 			index[key] = i
 			out = append(out, w)
-			worst[i] = map[string]float64{}
+			worst[i] = map[store.Metric]float64{}
 			order = append(order, nil)
 		} else {
-			out[i].Stream += ", " + w.Stream
+			out[i].Streams += ", " + w.Streams
 		}
 		for _, m := range w.Breached {
 			v, seen := worst[i][m]
@@ -193,7 +193,7 @@ func groupWindows(ws []windowRow) []windowRow {
 	for i := range out {
 		var parts []string
 		for _, m := range order[i] {
-			parts = append(parts, m+" "+num(worst[i][m]))
+			parts = append(parts, m.String()+" "+num(worst[i][m]))
 		}
 		out[i].Worst = strings.Join(parts, ", ")
 	}

@@ -313,7 +313,7 @@ type streamShare struct {
 func mainStream(st store.Stream) bool { return st <= store.ASOutput || st == store.CPUUsage }
 
 type mosRow struct {
-	Stream string
+	Stream store.Stream
 	Shares []mosShare
 }
 
@@ -337,6 +337,7 @@ type sessionRow struct {
 type windowRow struct {
 	analyze.Window
 	Label         sessionLabel
+	Streams       string // the window's stream; after groupWindows, each of its row's
 	Length, Worst string
 }
 
@@ -366,7 +367,7 @@ func (b *builder) page(m *Meeting) *page {
 		Threshold: thresholdLine(r.Thresholds), Lines: b.lines, Agreement: newAgreementView(&r.Agreement)}
 	top := 0.0
 	for _, st := range store.Streams() {
-		if sh, ok := r.Degraded[st.String()]; ok && mainStream(st) {
+		if sh, ok := r.Degraded[st]; ok && mainStream(st) {
 			p.StreamShares = append(p.StreamShares, streamShare{Stream: st.String(), Share: sh})
 			top = max(top, sh.Share)
 		}
@@ -376,7 +377,7 @@ func (b *builder) page(m *Meeting) *page {
 			p.StreamShares[i].Bar = p.StreamShares[i].Share.Share / top
 		}
 	}
-	for _, st := range []string{"audio_input", "audio_output"} {
+	for _, st := range []store.Stream{store.AudioInput, store.AudioOutput} {
 		row := mosRow{Stream: st}
 		for _, q := range analyze.Qualities {
 			row.Shares = append(row.Shares, mosShare{q, r.MOSQuality[st][q]})
@@ -405,13 +406,13 @@ func (b *builder) page(m *Meeting) *page {
 		}
 	}
 	for _, st := range store.Streams() {
-		ms := r.Streams[st.String()]
+		ms := r.Streams[st]
 		if ms == nil {
 			continue
 		}
 		t := streamTable{Stream: st.String()}
 		for _, mt := range htmlTableMetrics {
-			if s, ok := ms[mt.String()]; ok {
+			if s, ok := ms[mt]; ok {
 				t.Rows = append(t.Rows, statRow{mt.String(), s})
 			}
 		}
@@ -445,13 +446,13 @@ func (b *builder) page(m *Meeting) *page {
 	for _, w := range r.Windows {
 		var worst []string
 		for _, m := range w.Breached {
-			worst = append(worst, m+" "+num(w.Worst[m]))
+			worst = append(worst, m.String()+" "+num(w.Worst[m]))
 		}
 		label, ok := labels[w.Participant+"\x00"+w.Session]
 		if !ok {
 			label = sessionLabel{Name: DisplayText(cmp.Or(w.UserName, w.Participant), DisplayLimit)}
 		}
-		p.Windows = append(p.Windows, windowRow{Window: w, Label: label,
+		p.Windows = append(p.Windows, windowRow{Window: w, Label: label, Streams: w.Stream.String(),
 			Length: (time.Duration(w.DurationS) * time.Second).String(), Worst: strings.Join(worst, ", ")})
 	}
 	return p
@@ -468,7 +469,7 @@ func (b *builder) sessionRow(i int) sessionRow {
 		if row.R.MOS != nil {
 			row.MOS = num(row.R.MOS.P50)
 		}
-		row.AudioIn = string(row.R.MOSQuality["audio_input"])
+		row.AudioIn = string(row.R.MOSQuality[store.AudioInput])
 	}
 	return row
 }

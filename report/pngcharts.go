@@ -242,7 +242,7 @@ func (b *builder) worstLatency() (analyze.Line, bool) {
 		if !have[l] {
 			continue
 		}
-		if sh := b.r.Degraded[st.String()].Share; sh > bestShare {
+		if sh := b.r.Degraded[st].Share; sh > bestShare {
 			best, bestShare = l, sh
 		}
 	}

@@ -60,6 +60,25 @@ func (s Stream) String() string {
 	return "stream(" + strconv.Itoa(int(s)) + ")"
 }
 
+// MarshalText writes Zoom's key for the stream: results keyed by stream
+// read as Zoom's names in JSON.
+func (s Stream) MarshalText() ([]byte, error) {
+	if s >= NumStreams {
+		return nil, fmt.Errorf("no stream %d", s)
+	}
+	return []byte(streamNames[s]), nil
+}
+
+// UnmarshalText reads Zoom's key for a stream.
+func (s *Stream) UnmarshalText(b []byte) error {
+	st, ok := ParseStream(string(b))
+	if !ok {
+		return fmt.Errorf("unknown stream %q", b)
+	}
+	*s = st
+	return nil
+}
+
 // ParseStream returns the stream with Zoom's key name.
 func ParseStream(name string) (Stream, bool) {
 	for i, n := range streamNames {
@@ -166,6 +185,25 @@ func (m Metric) String() string {
 		return metricNames[m]
 	}
 	return "metric(" + strconv.Itoa(int(m)) + ")"
+}
+
+// MarshalText writes the metric's column name: results keyed by metric
+// read as the dump's and exports' column names in JSON.
+func (m Metric) MarshalText() ([]byte, error) {
+	if m >= NumMetrics {
+		return nil, fmt.Errorf("no metric %d", m)
+	}
+	return []byte(metricNames[m]), nil
+}
+
+// UnmarshalText reads a metric's column name.
+func (m *Metric) UnmarshalText(b []byte) error {
+	mt, ok := ParseMetric(string(b))
+	if !ok {
+		return fmt.Errorf("unknown metric %q", b)
+	}
+	*m = mt
+	return nil
 }
 
 // ParseMetric returns the metric with the given column name.

@@ -35,3 +35,32 @@ func TestStreamAndMetricNames(t *testing.T) {
 		t.Errorf("%d streams, want the 21 Zoom documents", got)
 	}
 }
+
+// Streams and metrics read and write their names as text, so that results
+// keyed by them keep Zoom's names in JSON; an unknown name is an error.
+func TestStreamAndMetricText(t *testing.T) {
+	for _, st := range Streams() {
+		b, err := st.MarshalText()
+		if err != nil || string(b) != st.String() {
+			t.Errorf("%d: %q %v", st, b, err)
+		}
+		var back Stream
+		if err := back.UnmarshalText(b); err != nil || back != st {
+			t.Errorf("%s read back as %v (%v)", b, back, err)
+		}
+	}
+	for _, m := range Metrics() {
+		b, err := m.MarshalText()
+		var back Metric
+		if err != nil || back.UnmarshalText(b) != nil || back != m || string(b) != m.String() {
+			t.Errorf("metric %d: %q %v %v", m, b, back, err)
+		}
+	}
+	var st Stream
+	if err := st.UnmarshalText([]byte("audio_inputs")); err == nil {
+		t.Error("an unknown stream name reads without an error")
+	}
+	if _, err := NumStreams.MarshalText(); err == nil {
+		t.Error("a stream out of range writes without an error")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
 )
 
 // testdata/incident-meeting.json is one page of Zoom's participants QoS
@@ -329,7 +330,7 @@ func TestAnalyzeFleet(t *testing.T) {
 	for _, g := range f.Groups {
 		if g.Group == "Wired" {
 			// Bob: 7 samples, latency 50×5 and 210×2.
-			if lat := g.Streams["audio_input"]["latency_ms"]; lat.Count != 7 || lat.P50 != 50 || lat.Max != 210 {
+			if lat := g.Streams[store.AudioInput][store.Latency]; lat.Count != 7 || lat.P50 != 50 || lat.Max != 210 {
 				t.Errorf("Wired latency %+v", lat)
 			}
 		}
