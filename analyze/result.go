@@ -87,18 +87,20 @@ func (p *pool) add(a *sessionAcc, q [2]Quality) {
 		p.present[st] += a.present[st]
 		p.degraded[st] += a.degraded[st]
 		for _, rc := range a.res[st] {
-			if p.res[st] == nil {
-				p.res[st] = map[resolution]int{}
-			}
-			p.res[st][rc.res] += rc.n
+			addTo(&p.res[st], rc.res, rc.n)
 		}
 	}
 	for i := range q {
-		if p.quality[i] == nil {
-			p.quality[i] = map[Quality]int{}
-		}
-		p.quality[i][q[i]]++
+		addTo(&p.quality[i], q[i], 1)
 	}
+}
+
+// addTo adds n to m[k], making the map first if need be.
+func addTo[K comparable](m *map[K]int, k K, n int) {
+	if *m == nil {
+		*m = map[K]int{}
+	}
+	(*m)[k] += n
 }
 
 // merge adds another pool's counts.
@@ -110,18 +112,12 @@ func (p *pool) merge(o *pool) {
 		p.present[st] += o.present[st]
 		p.degraded[st] += o.degraded[st]
 		for k, n := range o.res[st] {
-			if p.res[st] == nil {
-				p.res[st] = map[resolution]int{}
-			}
-			p.res[st][k] += n
+			addTo(&p.res[st], k, n)
 		}
 	}
 	for i := range p.quality {
 		for q, n := range o.quality[i] {
-			if p.quality[i] == nil {
-				p.quality[i] = map[Quality]int{}
-			}
-			p.quality[i][q] += n
+			addTo(&p.quality[i], q, n)
 		}
 	}
 }

@@ -30,6 +30,23 @@ func each(b *bbolt.Bucket, fn func(k, v []byte) error) error {
 	return nil
 }
 
+// eachMeeting calls fn with every meeting's ID and bucket, in key order.
+// A name in the list whose bucket cannot be had was read from a damaged
+// page: that is an error naming the file.
+func (db *DB) eachMeeting(tx *bbolt.Tx, fn func(id string, mb *bbolt.Bucket) error) error {
+	all := tx.Bucket(bucketMeetings)
+	return each(all, func(k, v []byte) error {
+		if v != nil {
+			return nil
+		}
+		mb := all.Bucket(k)
+		if mb == nil {
+			return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
+		}
+		return fn(string(k), mb)
+	})
+}
+
 // errKeyOrder: keys that stopped rising. view and update name the file.
 var errKeyOrder = errors.New("keys out of order: a damaged page leads back to pages read before")
 

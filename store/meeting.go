@@ -172,20 +172,13 @@ func (db *DB) MeetingsStarting(ctx context.Context, from, to time.Time) ([]strin
 	}
 	var spans []span
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
-			if v != nil {
-				return nil
-			}
-			mb := tx.Bucket(bucketMeetings).Bucket(k)
-			if mb == nil {
-				return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
-			}
-			c, err := readCounts(mb, db.sealer(string(k)))
+		return db.eachMeeting(tx, func(id string, mb *bbolt.Bucket) error {
+			c, err := readCounts(mb, db.sealer(id))
 			if err != nil {
-				return db.damaged("meeting "+string(k), err)
+				return db.damaged("meeting "+id, err)
 			}
 			if c.samples > 0 && !c.first.Before(from) && c.first.Before(to) {
-				spans = append(spans, span{string(k), c.first})
+				spans = append(spans, span{id, c.first})
 			}
 			return nil
 		})

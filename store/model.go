@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -53,50 +52,20 @@ var streamNames = [NumStreams]string{
 }
 
 // String returns Zoom's key for the stream, such as "audio_input".
-func (s Stream) String() string {
-	if s < NumStreams {
-		return streamNames[s]
-	}
-	return "stream(" + strconv.Itoa(int(s)) + ")"
-}
+func (s Stream) String() string { return enumName(streamNames[:], s, "stream") }
 
 // MarshalText writes Zoom's key for the stream: results keyed by stream
 // read as Zoom's names in JSON.
-func (s Stream) MarshalText() ([]byte, error) {
-	if s >= NumStreams {
-		return nil, fmt.Errorf("no stream %d", s)
-	}
-	return []byte(streamNames[s]), nil
-}
+func (s Stream) MarshalText() ([]byte, error) { return marshalEnum(streamNames[:], s, "stream") }
 
 // UnmarshalText reads Zoom's key for a stream.
-func (s *Stream) UnmarshalText(b []byte) error {
-	st, ok := ParseStream(string(b))
-	if !ok {
-		return fmt.Errorf("unknown stream %q", b)
-	}
-	*s = st
-	return nil
-}
+func (s *Stream) UnmarshalText(b []byte) error { return unmarshalEnum(streamNames[:], b, s, "stream") }
 
 // ParseStream returns the stream with Zoom's key name.
-func ParseStream(name string) (Stream, bool) {
-	for i, n := range streamNames {
-		if n == name {
-			return Stream(i), true
-		}
-	}
-	return 0, false
-}
+func ParseStream(name string) (Stream, bool) { return parseEnum[Stream](streamNames[:], name) }
 
 // Streams returns every stream in canonical order.
-func Streams() []Stream {
-	s := make([]Stream, NumStreams)
-	for i := range s {
-		s[i] = Stream(i)
-	}
-	return s
-}
+func Streams() []Stream { return enumAll(NumStreams) }
 
 // StreamKind groups streams that carry the same metrics.
 type StreamKind uint8
@@ -180,50 +149,20 @@ var metricNames = [NumMetrics]string{
 
 // String returns the metric's column name, such as "latency_ms". The dump,
 // the analyzer's JSON and the exports all use these names.
-func (m Metric) String() string {
-	if m < NumMetrics {
-		return metricNames[m]
-	}
-	return "metric(" + strconv.Itoa(int(m)) + ")"
-}
+func (m Metric) String() string { return enumName(metricNames[:], m, "metric") }
 
 // MarshalText writes the metric's column name: results keyed by metric
 // read as the dump's and exports' column names in JSON.
-func (m Metric) MarshalText() ([]byte, error) {
-	if m >= NumMetrics {
-		return nil, fmt.Errorf("no metric %d", m)
-	}
-	return []byte(metricNames[m]), nil
-}
+func (m Metric) MarshalText() ([]byte, error) { return marshalEnum(metricNames[:], m, "metric") }
 
 // UnmarshalText reads a metric's column name.
-func (m *Metric) UnmarshalText(b []byte) error {
-	mt, ok := ParseMetric(string(b))
-	if !ok {
-		return fmt.Errorf("unknown metric %q", b)
-	}
-	*m = mt
-	return nil
-}
+func (m *Metric) UnmarshalText(b []byte) error { return unmarshalEnum(metricNames[:], b, m, "metric") }
 
 // ParseMetric returns the metric with the given column name.
-func ParseMetric(name string) (Metric, bool) {
-	for i, n := range metricNames {
-		if n == name {
-			return Metric(i), true
-		}
-	}
-	return 0, false
-}
+func ParseMetric(name string) (Metric, bool) { return parseEnum[Metric](metricNames[:], name) }
 
 // Metrics returns every metric in column order.
-func Metrics() []Metric {
-	m := make([]Metric, NumMetrics)
-	for i := range m {
-		m[i] = Metric(i)
-	}
-	return m
-}
+func Metrics() []Metric { return enumAll(NumMetrics) }
 
 // PressureLevels names the CPU pressure levels by their stored value: Zoom
 // reports words ("normal", ...), the same four states as the W3C Compute

@@ -64,24 +64,17 @@ type instance struct {
 func (db *DB) Resolve(ctx context.Context, name string) (Resolved, error) {
 	var all []instance
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
-			if v != nil {
-				return nil
-			}
-			mb := tx.Bucket(bucketMeetings).Bucket(k)
-			if mb == nil {
-				return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
-			}
-			seal := db.sealer(string(k))
+		return db.eachMeeting(tx, func(id string, mb *bbolt.Bucket) error {
+			seal := db.sealer(id)
 			var m Meeting
 			if err := readInfo(mb, seal, &m); err != nil {
-				return db.damaged("meeting "+string(k), err)
+				return db.damaged("meeting "+id, err)
 			}
 			c, err := readCounts(mb, seal)
 			if err != nil {
-				return db.damaged("meeting "+string(k), err)
+				return db.damaged("meeting "+id, err)
 			}
-			all = append(all, instance{id: string(k), number: cmp.Or(m.Number, numberOf(m.ID)), topic: m.Topic, start: startOf(&m, c.first)})
+			all = append(all, instance{id: id, number: cmp.Or(m.Number, numberOf(m.ID)), topic: m.Topic, start: startOf(&m, c.first)})
 			return nil
 		})
 	})
