@@ -38,4 +38,10 @@
 //     good or fair and zoomqos says not degraded, or poor or bad and
 //     zoomqos says degraded; the agreement rate is over the sessions with
 //     both a rating and data.
+//
+// analyze imports the model (store) and internal/parallel only. It does no
+// I/O: it must not import bbolt, net/http, os or the packages that collect
+// (collect) or present (report) data; its results (typed by store.Stream
+// and store.Metric, written in JSON with their names) are what report
+// shows.
 package analyze

@@ -36,4 +36,9 @@
 //
 // Every public method of DB runs in one bbolt transaction and copies what it
 // returns out of it: bytes from bbolt are only valid inside the transaction.
+//
+// store is the bottom layer: it imports no other zoomqos package, and
+// knows nothing of Zoom's wire format (collect), the analysis (analyze),
+// output (report) or the command line. store/storetest opens real files
+// for the tests of the packages above it.
 package store

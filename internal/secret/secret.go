@@ -26,6 +26,9 @@
 // anywhere in a form of a secret is replaced too (as far as the text
 // follows the form, both ways), and so is a base64 word that holds the
 // encoding of MinRun such characters.
+//
+// It imports nothing of zoomqos; the command line and the Zoom client put
+// their secrets in a Set.
 package secret
 
 import (

@@ -1,7 +1,7 @@
 // Package smtptest runs a real SMTP server on loopback for tests
 // (emersion/go-smtp): PLAIN login, STARTTLS when given a certificate, and
 // a refusal for every recipient at refused.example. It keeps what it is
-// sent.
+// sent. It imports nothing of zoomqos, and only tests import it.
 package smtptest
 
 import (
