@@ -10,24 +10,25 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // wrapped serves a fake account behind a handler that may answer for it,
 // and returns a client for it. The wrapper sees every API request.
-func wrapped(t *testing.T, o fakezoom.Options, wrap func(fake http.Handler) http.Handler, tune ...func(*ClientConfig)) (*fakezoom.Server, *Client, string) {
+func wrapped(t *testing.T, o fakezoom.Options, wrap func(fake http.Handler) http.Handler, tune ...func(*zoom.ClientConfig)) (*fakezoom.Server, *zoom.Client, string) {
 	t.Helper()
 	srv := fakezoom.NewServer(o)
 	ts := httptest.NewServer(wrap(srv))
 	t.Cleanup(ts.Close)
 	so := srv.Options()
-	cfg := ClientConfig{Credentials: Credentials{AccountID: so.AccountID, ClientID: so.ClientID, ClientSecret: so.ClientSecret},
+	cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: so.AccountID, ClientID: so.ClientID, ClientSecret: so.ClientSecret},
 		APIURL: ts.URL + "/v2", TokenURL: ts.URL + "/oauth/token", Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}
 	for _, f := range tune {
 		f(&cfg)
 	}
-	client, err := NewClient(cfg)
+	client, err := zoom.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestNotQoSAnswerIsRetried(t *testing.T) {
 	opts := pastOnly(2, 25)
 	opts.Faults.NotQoSEvery = 3
 	var logs logBuffer
-	fz, client := account(t, opts, func(c *ClientConfig) { c.Log = logs.logger() })
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = logs.logger() })
 	db := openDB(t)
 	c := &Collector{Client: client, DB: db}
 	if err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {

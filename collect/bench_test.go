@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -46,26 +47,6 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(samples*b.N)/b.Elapsed().Seconds(), "samples/s")
 }
 
-// BenchmarkParse is the parser alone on the same pages.
-func BenchmarkParse(b *testing.B) {
-	pages := fakezoom.ListPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
-	n := 0
-	for _, p := range pages {
-		n += len(p)
-	}
-	b.SetBytes(int64(n))
-	p := NewParser()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, doc := range pages {
-			if _, err := p.Parse(doc, &Problems{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(20*10*60*b.N)/b.Elapsed().Seconds(), "samples/s")
-}
-
 // BenchmarkCollectPast1000 collects a past meeting of 1,000 participants
 // (60 minutes, no rejoins: 1,000 sessions) from the fake Zoom API, which
 // answers 429 past 40 Heavy requests a second (Zoom's limit on Business
@@ -88,7 +69,7 @@ func BenchmarkCollectPast1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		client, err := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		client, err := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 			APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 40})
 		if err != nil {
 			b.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -85,7 +86,7 @@ type Progress struct {
 	MeetingsDone, MeetingsTotal int
 	Pages                       int
 	Added, Present              int
-	Client                      ClientStats
+	Client                      zoom.ClientStats
 }
 
 // CollectReport says what a collection did.
@@ -105,7 +106,7 @@ type CollectReport struct {
 	// moved into the instance (UUID) they are.
 	Merged []Merged
 	Counts
-	Client  ClientStats
+	Client  zoom.ClientStats
 	Elapsed time.Duration
 
 	webinars bool // webinars were asked for: none collected is "0 webinars"
@@ -150,7 +151,7 @@ func plural(n int, what string) string {
 // limit loses at most the page in flight, and a re-run adds only what is
 // missing.
 type Collector struct {
-	Client     *Client
+	Client     *zoom.Client
 	DB         *store.DB
 	Log        *slog.Logger
 	OnProgress func(Progress) // called after each stored page; may be nil
@@ -276,7 +277,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 // meeting what of it is stored, and that it was not marked as collected in
 // full. The daily limit and an interruption say so themselves.
 func (c *Collector) whatWasStored(plan Plan, err error) error {
-	var dl *DailyLimitError
+	var dl *zoom.DailyLimitError
 	t := plan.Target
 	if plan.Mode != ModeMeeting || !c.meetings[t.ID] || errors.As(err, &dl) || errors.Is(err, context.Canceled) {
 		return err
@@ -395,12 +396,12 @@ func (t Target) meeting(typ string) store.Meeting {
 type listKind struct {
 	suffix   string // after /metrics/meetings/{id}
 	pageSize string
-	want     *Answer
+	want     *zoom.Answer
 }
 
 var (
-	qosList          = listKind{suffix: "/participants/qos", pageSize: "10", want: QoSPage}
-	participantsList = listKind{suffix: "/participants", pageSize: "300", want: ParticipantsPage}
+	qosList          = listKind{suffix: "/participants/qos", pageSize: "10", want: zoom.QoSPage}
+	participantsList = listKind{suffix: "/participants", pageSize: "300", want: zoom.ParticipantsPage}
 )
 
 // list reads every page of one of a meeting's lists, committing each page
@@ -408,21 +409,21 @@ var (
 // the pages stored already are recognised as present.
 func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) error {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}" + k.suffix
-	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + k.suffix,
+	req := zoom.Request{Path: "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID) + k.suffix,
 		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: k.want,
 		Query: url.Values{"type": {typ}, "page_size": {k.pageSize}}}
 	m := t.meeting(typ)
 	restarts := 0
-	pages := pager{list: "participants"}
+	pages := zoom.Pager{List: "participants"}
 	for page := 1; ; page++ {
 		req.Page = page
 		body, err := c.Client.Get(ctx, req)
-		var ae *APIError
-		if errors.As(err, &ae) && ae.Code == CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
+		var ae *zoom.APIError
+		if errors.As(err, &ae) && ae.Code == zoom.CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
 			c.log.Warn("page token refused; starting the list over", t.what(), t.ID, "endpoint", endpoint)
 			restarts++
 			page = 0
-			pages = pager{list: "participants"}
+			pages = zoom.Pager{List: "participants"}
 			req.Query.Del("next_page_token")
 			continue
 		}
@@ -437,9 +438,9 @@ func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) 
 		if err != nil {
 			return err
 		}
-		next, err := pages.next(body, page)
+		next, err := pages.Next(body, page)
 		if err != nil {
-			return c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+			return c.Client.Secrets().Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
 		}
 		if next == "" {
 			return nil
@@ -454,18 +455,18 @@ func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) 
 // meeting collected by number or by UUID is one meeting in the store.
 func (c *Collector) identify(ctx context.Context, t Target, typ string) (Target, error) {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}"
-	body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID), Query: url.Values{"type": {typ}},
-		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: MeetingDetails})
+	body, err := c.Client.Get(ctx, zoom.Request{Path: "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID), Query: url.Values{"type": {typ}},
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: zoom.MeetingDetails})
 	if err != nil {
 		return t, err
 	}
-	var probs Problems
-	page, err := NewParser().Parse(body, &probs)
+	var probs zoom.Problems
+	page, err := zoom.NewParser().Parse(body, &probs)
 	if err != nil || page.Details == nil {
 		if err == nil {
 			err = errors.New("it holds no meeting details")
 		}
-		return t, c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+		return t, c.Client.Secrets().Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
 	}
 	d := page.Details
 	asked := t.ID
@@ -492,10 +493,10 @@ func (c *Collector) storeDetails(ctx context.Context, t Target, typ string, data
 // endpoint: the request this project started from.
 func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) error {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/{participantId}/qos"
-	body, err := c.Client.Get(ctx, Request{
-		Path:     "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
+	body, err := c.Client.Get(ctx, zoom.Request{
+		Path:     "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
 		Query:    url.Values{"type": {typ}},
-		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: ParticipantQoS,
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: zoom.ParticipantQoS,
 	})
 	if err != nil {
 		return err
@@ -510,14 +511,14 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 // GET /metrics/meetings: for past ones, one call per month of the range
 // (Zoom's limit), each paginated, and with pastOne the meetings of one
 // participant too (Zoom lists them apart). These are Resource-intensive
-// calls, limited apart from the rest (ClientConfig.ListRate). A list that
+// calls, limited apart from the rest (zoom.ClientConfig.ListRate). A list that
 // would never end stops that month, and the others are still listed; a
 // request that fails stops the discovery. Either way the meetings listed
 // until then are returned with the error.
 func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars, pastOne bool) ([]Target, error) {
-	kind, want := "meetings", MeetingList
+	kind, want := "meetings", zoom.MeetingList
 	if webinars {
-		kind, want = "webinars", WebinarList
+		kind, want = "webinars", zoom.WebinarList
 	}
 	type span struct {
 		from, to time.Time
@@ -549,9 +550,9 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			q.Set("to", sp.to.Format(time.DateOnly))
 			endpoint += "&from=" + q.Get("from") + "&to=" + q.Get("to")
 		}
-		pages := pager{list: kind}
+		pages := zoom.Pager{List: kind}
 		for page := 1; ; page++ {
-			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want, ResourceIntensive: true})
+			body, err := c.Client.Get(ctx, zoom.Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want, ResourceIntensive: true})
 			if err != nil {
 				return out, errors.Join(append(endless, err)...)
 			}
@@ -578,9 +579,9 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String(), PastOne: sp.typ == "pastOne",
 					details: bytes.Clone(raw), listSource: fmt.Sprintf("%s page %d (its entry)", endpoint, page)})
 			}
-			next, err := pages.next(body, page)
+			next, err := pages.Next(body, page)
 			if err != nil {
-				endless = append(endless, c.Client.secrets.Error(fmt.Errorf("%s: %w", endpoint, err)))
+				endless = append(endless, c.Client.Secrets().Error(fmt.Errorf("%s: %w", endpoint, err)))
 				break
 			}
 			if next == "" {
@@ -618,8 +619,8 @@ func (c *Collector) listed(ctx context.Context, found []Target, err error, webin
 // limit, an access token refused when no other can be had, or the end of
 // the run's context.
 func fatal(ctx context.Context, err error) bool {
-	var dl *DailyLimitError
-	return errors.As(err, &dl) || errors.Is(err, ErrTokenRefused) || ctx.Err() != nil
+	var dl *zoom.DailyLimitError
+	return errors.As(err, &dl) || errors.Is(err, zoom.ErrTokenRefused) || ctx.Err() != nil
 }
 
 // listMeeting is an entry of GET /metrics/meetings.
@@ -747,7 +748,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 		var mu sync.Mutex
 		err := c.each(ctx, targets, plan.Concurrency, func(ctx context.Context, t Target) error {
 			err := c.meeting(ctx, t, store.Live)
-			var ae *APIError
+			var ae *zoom.APIError
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {

@@ -13,26 +13,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // account starts a fake Zoom account and a client for it, with quick
 // retries so that fault tests run fast.
-func account(t *testing.T, o fakezoom.Options, tune ...func(*ClientConfig)) (*fakezoom.Running, *Client) {
+func account(t *testing.T, o fakezoom.Options, tune ...func(*zoom.ClientConfig)) (*fakezoom.Running, *zoom.Client) {
 	t.Helper()
 	fz := fakezoom.Start(o)
 	t.Cleanup(fz.Close)
 	opts := fz.Options()
-	cfg := ClientConfig{
-		Credentials: Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
+	cfg := zoom.ClientConfig{
+		Credentials: zoom.Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL,
 		Rate: 1000, ListRate: 60000, Backoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 	}
 	for _, f := range tune {
 		f(&cfg)
 	}
-	c, err := NewClient(cfg)
+	c, err := zoom.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +106,9 @@ func TestCollectMeeting(t *testing.T) {
 	if !strings.HasPrefix(slashed, "/") {
 		t.Fatalf("fixture changed: %s", slashed)
 	}
-	_, err := client.Get(context.Background(), Request{Path: "/metrics/meetings/" + strings.ReplaceAll(slashed, "/", "%2F") + "/participants/qos",
+	_, err := client.Get(context.Background(), zoom.Request{Path: "/metrics/meetings/" + strings.ReplaceAll(slashed, "/", "%2F") + "/participants/qos",
 		Endpoint: "GET /metrics/meetings/{meetingId}/participants/qos", Meeting: slashed})
-	var ae *APIError
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || !ae.NotAvailable() {
 		t.Errorf("single-encoded UUID with a leading slash: %v, want 404 code 3001", err)
 	}
@@ -173,7 +174,7 @@ func TestCollectParticipant(t *testing.T) {
 		t.Errorf("sessions %+v, report %+v", ss, c.Report)
 	}
 	err = (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "nobody"})
-	var ae *APIError
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
 		t.Errorf("unknown participant: %v", err)
 	}
@@ -300,7 +301,7 @@ func TestFaultsAreRetried(t *testing.T) {
 			}
 			tc.faults(&opts)
 			var logbuf logBuffer
-			fz, client := account(t, opts, func(c *ClientConfig) {
+			fz, client := account(t, opts, func(c *zoom.ClientConfig) {
 				c.Log = logbuf.logger()
 				if opts.RetryAfter == "seconds" {
 					c.MaxBackoff = 2 * time.Second
@@ -363,7 +364,7 @@ func TestDailyLimitThenResume(t *testing.T) {
 	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 1}
 	c := &Collector{Client: client, DB: db}
 	err := c.Run(context.Background(), plan)
-	var dl *DailyLimitError
+	var dl *zoom.DailyLimitError
 	if !errors.As(err, &dl) {
 		t.Fatalf("run into the daily limit: %v", err)
 	}
@@ -443,17 +444,21 @@ func TestExpiredPageToken(t *testing.T) {
 	db := openDB(t)
 	// Zoom's answer to an expired token, page by page through the client.
 	m := fz.Meetings()[0]
-	req := Request{Path: "/metrics/meetings/" + EscapeID(m.UUID) + "/participants/qos", Endpoint: "GET qos", Meeting: m.UUID,
+	req := zoom.Request{Path: "/metrics/meetings/" + zoom.EscapeID(m.UUID) + "/participants/qos", Endpoint: "GET qos", Meeting: m.UUID,
 		Query: map[string][]string{"type": {"past"}, "page_size": {"10"}}}
 	body, err := client.Get(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Query.Set("next_page_token", topLevelString(body, "next_page_token"))
+	next, err := (&zoom.Pager{List: "participants"}).Next(body, 1)
+	if err != nil || next == "" {
+		t.Fatalf("page 1: next_page_token %q, %v", next, err)
+	}
+	req.Query.Set("next_page_token", next)
 	clock.Add(16 * time.Minute)
 	_, err = client.Get(context.Background(), req)
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.Code != CodeBadPageToken || !strings.Contains(err.Error(), "expires after 15 minutes") {
+	var ae *zoom.APIError
+	if !errors.As(err, &ae) || ae.Code != zoom.CodeBadPageToken || !strings.Contains(err.Error(), "expires after 15 minutes") {
 		t.Fatalf("expired page token: %v", err)
 	}
 	// The collector recovers from it by starting over.
@@ -470,7 +475,7 @@ func TestExpiredPageToken(t *testing.T) {
 // steppedAccount serves a fake account whose clock moves on a minute each
 // time step says a request counts: fake time passes with the polls, not
 // with the wall clock, so that a slow machine sees the same meetings.
-func steppedAccount(t *testing.T, o fakezoom.Options, step func(*http.Request) bool, tune ...func(*ClientConfig)) *Client {
+func steppedAccount(t *testing.T, o fakezoom.Options, step func(*http.Request) bool, tune ...func(*zoom.ClientConfig)) *zoom.Client {
 	t.Helper()
 	clock := newClock(epoch)
 	o.Clock, o.Epoch = clock.Now, epoch
@@ -548,7 +553,7 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	opts.Clock = time.Now
 	opts.Epoch = epoch
 	opts.TokenTTL = 61 * time.Second // stale a second after it is issued
-	fz, client := account(t, opts, func(c *ClientConfig) { c.Rate = 2 })
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Rate = 2 })
 	db := openDB(t)
 	m := fz.Meetings()[0]
 	c := &Collector{Client: client, DB: db}
@@ -584,7 +589,7 @@ func TestCollectWebinar(t *testing.T) {
 	}
 	// A webinar is not a meeting.
 	err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID}, Type: store.Past})
-	var ae *APIError
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || !ae.NotAvailable() {
 		t.Errorf("webinar asked for as a meeting: %v", err)
 	}
@@ -610,7 +615,7 @@ func TestLiveWatchRidesOutAnOutage(t *testing.T) {
 				}
 				fake.ServeHTTP(w, r)
 			})
-		}, func(c *ClientConfig) { c.MaxRetries = 3 })
+		}, func(c *zoom.ClientConfig) { c.MaxRetries = 3 })
 	db := openDB(t)
 	var logs bytes.Buffer
 	c := &Collector{Client: client, DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}

@@ -2,13 +2,54 @@ package collect
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 )
+
+// readTestdata reads a file of the module's testdata.
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// accessToken asks a fake account's token URL for an access token, as a
+// user does who gives zoomqos a token of their own.
+func accessToken(t *testing.T, fz *fakezoom.Running) string {
+	t.Helper()
+	o := fz.Options()
+	form := url.Values{"grant_type": {"account_credentials"}, "account_id": {o.AccountID}}
+	req, err := http.NewRequest(http.MethodPost, fz.TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(o.ClientID, o.ClientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tj struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tj); err != nil || tj.AccessToken == "" {
+		t.Fatalf("no access token from %s: HTTP %d, %v", fz.TokenURL, resp.StatusCode, err)
+	}
+	return tj.AccessToken
+}
 
 // logBuffer collects a client's log lines; safe for its goroutines.
 type logBuffer struct {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -45,7 +46,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 		committed++
 		im.count(name, j)
 	}).logTo(im.Log)
-	readErr := Documents(r, func(off int64, data []byte) error {
+	readErr := zoom.Documents(r, func(off int64, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -62,7 +63,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrEmpty) && committed == 0:
+	case errors.Is(err, zoom.ErrEmpty) && committed == 0:
 		return fmt.Errorf("%s: %w", name, err)
 	case committed > 0:
 		return fmt.Errorf("%s: %w (the %d document(s) before it were imported)", name, err, committed)

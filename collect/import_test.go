@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -69,7 +70,7 @@ func TestImportMalformedKeepsWhatCameBefore(t *testing.T) {
 	if err == nil {
 		t.Fatal("malformed input accepted")
 	}
-	var se *SyntaxError
+	var se *zoom.SyntaxError
 	if !errors.As(err, &se) || se.Offset != int64(2*len(good)+2+len(`{"user_id":"3",`)) {
 		t.Errorf("error = %v, want a syntax error at the end of the input", err)
 	}
@@ -90,10 +91,10 @@ func TestImportRejectsWhatIsNotQoS(t *testing.T) {
 	db := openDB(t)
 	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
 	err := importString(t, im, "token-error.json", `{"user_id":"1","user_qos":[]}`+"\n"+`{"code":124,"message":"Invalid access token."}`)
-	if !errors.Is(err, ErrNotQoS) || !strings.Contains(err.Error(), "token-error.json") || !strings.Contains(err.Error(), "byte 30") {
-		t.Errorf("error = %v, want ErrNotQoS naming the file and byte 30", err)
+	if !errors.Is(err, zoom.ErrNotQoS) || !strings.Contains(err.Error(), "token-error.json") || !strings.Contains(err.Error(), "byte 30") {
+		t.Errorf("error = %v, want zoom.ErrNotQoS naming the file and byte 30", err)
 	}
-	if err := importString(t, im, "empty.json", "  \n"); !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "empty.json") {
+	if err := importString(t, im, "empty.json", "  \n"); !errors.Is(err, zoom.ErrEmpty) || !strings.Contains(err.Error(), "empty.json") {
 		t.Errorf("empty input: %v", err)
 	}
 }

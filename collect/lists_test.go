@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -15,7 +16,7 @@ import (
 // counted serves a fake account and counts the API requests it gets; past
 // 60 it cancels the run, so that a client that would never stop fails the
 // test instead of hanging it.
-func counted(t *testing.T, opts fakezoom.Options, cancel context.CancelFunc) (*fakezoom.Server, *Client, *atomic.Int64) {
+func counted(t *testing.T, opts fakezoom.Options, cancel context.CancelFunc) (*fakezoom.Server, *zoom.Client, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	srv, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
@@ -62,6 +63,10 @@ func TestEmptyListsEnd(t *testing.T) {
 	}
 }
 
+// emptyPages is how many empty pages in a row, each with a
+// next_page_token, stop a list (zoom.Pager's limit).
+const emptyPages = 3
+
 // A list whose pages do not say how many there are (no page_count, no
 // total_records) and that sends empty pages with new next_page_tokens
 // stops after a few of them, not after maxPages; a list without counts
@@ -74,8 +79,8 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 		want    int                // requests
 		wantErr string
 	}{
-		{"empty from the start", func(int) int { return 0 }, 0, maxEmptyPages, "page 3: the last 3 pages held no participants"},
-		{"empty past the end", func(p int) int { return map[bool]int{true: 2}[p <= 4] }, 0, 4 + maxEmptyPages, "page 7: the last 3 pages held no participants"},
+		{"empty from the start", func(int) int { return 0 }, 0, emptyPages, "page 3: the last 3 pages held no participants"},
+		{"empty past the end", func(p int) int { return map[bool]int{true: 2}[p <= 4] }, 0, 4 + emptyPages, "page 7: the last 3 pages held no participants"},
 		{"empty pages between full ones", func(p int) int { return map[bool]int{true: 2}[p%3 == 0] }, 12, 12, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

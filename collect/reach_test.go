@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -37,7 +38,7 @@ func hostOf(u string) string {
 // collectOne collects one past meeting and returns the error. The deadline
 // is only a guard for a client that would wait forever: everything here
 // ends in well under a second.
-func collectOne(t *testing.T, client *Client, id string) error {
+func collectOne(t *testing.T, client *zoom.Client, id string) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -51,13 +52,15 @@ func collectOne(t *testing.T, client *Client, id string) error {
 // An API or token URL that cannot be reached: each retry is logged as a
 // warning, and the error says which URL and which setting to check.
 func TestUnreachableSaysWhere(t *testing.T) {
-	quick := func(c *ClientConfig) { c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond }
+	quick := func(c *zoom.ClientConfig) {
+		c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond
+	}
 	t.Run("API, connection refused", func(t *testing.T) {
 		api := closedURL(t) + "/v2"
 		var logs logBuffer
-		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
+		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := NewClient(cfg)
+		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
 		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
 			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "ZOOM_API_URL", "--api-url")
@@ -72,9 +75,9 @@ func TestUnreachableSaysWhere(t *testing.T) {
 			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 		}}}
 		var logs logBuffer
-		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
+		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := NewClient(cfg)
+		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
 		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ZOOM_API_URL")
 		mustLog(t, "unknown host", logs.String(), "cannot reach api.zoom.invalid: no such host")
@@ -85,10 +88,10 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		tok := closedURL(t) + "/oauth/token"
 		var logs logBuffer
 		o := fz.Options()
-		cfg := ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 			APIURL: fz.APIURL, TokenURL: tok, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := NewClient(cfg)
+		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
 		mustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
 			"ZOOM_TOKEN_URL", "--token-url")
@@ -117,8 +120,8 @@ func TestNoAnswer(t *testing.T) {
 				case <-quit:
 				}
 			})
-		}, func(c *ClientConfig) {
-			c.Credentials = Credentials{AccessToken: "a-token-value"}
+		}, func(c *zoom.ClientConfig) {
+			c.Credentials = zoom.Credentials{AccessToken: "a-token-value"}
 			c.HeaderTimeout = 20 * time.Millisecond
 			c.Log = logs.logger()
 		})
@@ -135,7 +138,7 @@ func TestNoAnswer(t *testing.T) {
 		opts := pastOnly(1, 5)
 		opts.Faults.StallEvery = 1
 		var logs logBuffer
-		fz, client := account(t, opts, func(c *ClientConfig) {
+		fz, client := account(t, opts, func(c *zoom.ClientConfig) {
 			c.StallTimeout = 20 * time.Millisecond
 			c.Log = logs.logger()
 		})
@@ -149,7 +152,7 @@ func TestNoAnswer(t *testing.T) {
 	})
 	t.Run("token URL never answers", func(t *testing.T) {
 		hang := silentServer(t)
-		fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
+		fz, client := account(t, pastOnly(1, 5), func(c *zoom.ClientConfig) {
 			c.TokenURL = hang.URL + "/oauth/token"
 			c.HeaderTimeout = 20 * time.Millisecond
 		})
@@ -165,7 +168,7 @@ func TestNoAnswer(t *testing.T) {
 		// normal answer that missed it would only be tried again.
 		opts := pastOnly(1, 25)
 		opts.Faults.HangEvery = 3
-		fz, client := account(t, opts, func(c *ClientConfig) { c.HeaderTimeout = 3 * time.Second })
+		fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.HeaderTimeout = 3 * time.Second })
 		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +222,7 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 				tokURL = ts.URL + "/oauth/token"
 			}
 			o := fz.Options()
-			client, _ := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+			client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 				APIURL: fz.APIURL, TokenURL: tokURL, Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
 			err := collectOne(t, client, fz.Meetings()[0].UUID)
 			words := append([]string{"the token URL " + tokURL, "ZOOM_TOKEN_URL", "--token-url"}, tc.words...)

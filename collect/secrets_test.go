@@ -12,12 +12,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
 
-const testSecret = "s3cr3t-Zoom-Client-Secret-1234"
+const testSecret = "s3cr3t-Zoom-zoom.Client-Secret-1234"
 
 // Secrets (the client secret, every access token) never appear in logs,
 // errors or reports, even at debug level and with every fault on.
@@ -29,24 +30,24 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	var logs bytes.Buffer
 	// One handler: it serialises the writes of every goroutine.
 	lg := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fz, client := account(t, opts, func(c *ClientConfig) { c.Log = lg })
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = lg })
 	c := &Collector{Client: client, DB: openDB(t), Log: lg}
 	err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
 	var out strings.Builder
 	fmt.Fprintf(&out, "%v\n%+v\n%v\n%+v\n%#v\n", err, c.Report, client, client, client)
-	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", client, "credentials", client.cfg.Credentials)
+	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", client, "credentials", zoom.Credentials{AccountID: fz.Options().AccountID, ClientID: fz.Options().ClientID, ClientSecret: testSecret})
 
 	// A refused secret and a refused token.
-	_, bad := account(t, opts, func(c *ClientConfig) {
+	_, bad := account(t, opts, func(c *zoom.ClientConfig) {
 		c.Credentials.ClientSecret = "wrong-" + testSecret
 		c.Log = lg
 	})
-	_, err = bad.Get(context.Background(), Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
+	_, err = bad.Get(context.Background(), zoom.Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
 	if err == nil || !strings.Contains(err.Error(), "check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET") {
 		t.Errorf("wrong secret: %v", err)
 	}
 	fmt.Fprintln(&out, err)
-	tokenClient, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
+	tokenClient, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
 	err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
 	if err == nil || !strings.Contains(err.Error(), "ZOOM_ACCESS_TOKEN") {
@@ -72,7 +73,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 // The client's secrets take the client secret out of errors that would
 // otherwise carry it.
 func TestScrub(t *testing.T) {
-	c, _ := NewClient(ClientConfig{Credentials: Credentials{AccountID: "a", ClientID: "b", ClientSecret: testSecret}})
+	c, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: "a", ClientID: "b", ClientSecret: testSecret}})
 	err := c.Secrets().Error(fmt.Errorf("proxy said: bad secret %s", testSecret))
 	if strings.Contains(err.Error(), testSecret) || !strings.Contains(err.Error(), "[redacted]") {
 		t.Errorf("scrub: %v", err)
@@ -163,7 +164,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 						fake.ServeHTTP(w, r)
 					}
 				})
-			}, func(c *ClientConfig) { c.Log = logs.logger() })
+			}, func(c *zoom.ClientConfig) { c.Log = logs.logger() })
 			err := (&Collector{Client: client, DB: openDB(t), Log: logs.logger()}).Run(context.Background(),
 				Plan{Mode: ModeMeeting, Target: Target{ID: srv.Meetings()[0].UUID}, Type: store.Past})
 			if err == nil {
@@ -223,7 +224,7 @@ func TestTokenURLQuotingTheSecretItsOwnWay(t *testing.T) {
 						w.Header().Set("Content-Type", "application/json")
 						fmt.Fprintf(w, `{"status":"unknown client","client_secret":"%s"}`, quote(got))
 					})
-				}, func(c *ClientConfig) { c.Log = logs.logger() })
+				}, func(c *zoom.ClientConfig) { c.Log = logs.logger() })
 				err := collectOne(t, client, srv.Meetings()[0].UUID)
 				everything := fmt.Sprint(err) + "\n" + logs.String()
 				if secret.Reveals(everything, sec) || secret.RevealsPart(everything, sec) {

@@ -2,11 +2,11 @@ package collect
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -24,7 +24,7 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs logBuffer
-			fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
+			fz, client := account(t, pastOnly(1, 5), func(c *zoom.ClientConfig) {
 				c.TokenURL = tc.tokenURL
 				c.HeaderTimeout = 20 * time.Millisecond
 				c.MaxBackoff = 2 * time.Millisecond
@@ -80,7 +80,7 @@ func TestFixedTokenRefused(t *testing.T) {
 	}
 	t.Run("from the start", func(t *testing.T) {
 		fz, _ := account(t, pastOnly(3, 5))
-		client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
+		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
 		c := &Collector{Client: client, DB: openDB(t)}
 		err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
 		check(t, "meeting", err)
@@ -88,15 +88,12 @@ func TestFixedTokenRefused(t *testing.T) {
 	t.Run("expiring in the middle of a run", func(t *testing.T) {
 		opts := pastOnly(8, 25)
 		opts.Faults.ExpireTokens = 4
-		fz, oauth := account(t, opts)
+		fz, _ := account(t, opts)
 		// A token of the account, given as ZOOM_ACCESS_TOKEN.
-		tok, _, err := oauth.fetchToken(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
+		tok := accessToken(t, fz)
+		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
 		c := &Collector{Client: client, DB: openDB(t)}
-		err = c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+		err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
 		check(t, "past", err)
 		if n := fz.Requests(); n > 4+4 {
 			t.Errorf("%d requests: the run went on after the token was refused", n)
@@ -105,18 +102,4 @@ func TestFixedTokenRefused(t *testing.T) {
 			t.Errorf("each meeting failed in turn: %v", c.Report.Failed)
 		}
 	})
-}
-
-// tokenPath is the token endpoint's name in logs.
-func TestTokenEndpointName(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://zoom.us/oauth/token":           "POST /oauth/token",
-		"http://127.0.0.1:8080/oauth/token?x=1": "POST /oauth/token",
-		"http://127.0.0.1:8080":                 "POST /",
-	} {
-		u, _ := url.Parse(in)
-		if got := tokenEndpoint(u); got != want {
-			t.Errorf("tokenEndpoint(%s) = %q, want %q", in, got, want)
-		}
-	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
@@ -79,8 +80,8 @@ func runDemo(c *cli.Context) error {
 	}}})
 	defer fz.Close()
 	o := fz.Options()
-	client, err := collect.NewClient(collect.ClientConfig{
-		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+	client, err := zoom.NewClient(zoom.ClientConfig{
+		Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + c.App.Version,
 		Secrets: secretSet(c),
 	})

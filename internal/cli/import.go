@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -134,7 +135,7 @@ func printImport(w io.Writer, im *collect.Importer) {
 	printProblems(w, &r.Problems)
 }
 
-func printProblems(w io.Writer, p *collect.Problems) {
+func printProblems(w io.Writer, p *zoom.Problems) {
 	if p.Count > 0 {
 		fmt.Fprintf(w, "  not understood %s (left absent):\n", plural(p.Count, "value"))
 		for _, x := range p.First {

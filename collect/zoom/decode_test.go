@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/" + name)
+	b, err := os.ReadFile("../../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Zoom's error codes that collect acts on.
+// Zoom's error codes that callers act on.
 const (
 	CodeInvalidToken = 124   // 401: the access token is expired or revoked
 	CodeNotAvailable = 3001  // 404: wrong id, past data of a running meeting, or a live meeting that ended
@@ -107,7 +107,7 @@ func (e *APIError) granularScope() string {
 	return "dashboard:read:list_" + thing + "s:admin"
 }
 
-// scopeHelp names the scopes collect needs: the classic one, or the
+// scopeHelp names the scopes zoomqos needs: the classic one, or the
 // granular ones of every endpoint it calls, and the one refused.
 func (e *APIError) scopeHelp() string {
 	thing := "meeting"

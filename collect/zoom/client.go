@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"context"
@@ -220,7 +220,7 @@ func (c *Client) Secrets() *secret.Set { return c.secrets }
 func (c *Client) String() string { return "Zoom API client for " + c.base }
 
 // GoString keeps %#v from printing the credentials inside.
-func (c *Client) GoString() string { return "collect.Client{" + c.base + "}" }
+func (c *Client) GoString() string { return "zoom.Client{" + c.base + "}" }
 
 // LogValue keeps a logged client from showing its credentials.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }

@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"errors"
@@ -43,7 +43,7 @@ func (c Credentials) String() string {
 }
 
 // GoString keeps %#v from printing secrets too.
-func (c Credentials) GoString() string { return "collect.Credentials{" + c.String() + "}" }
+func (c Credentials) GoString() string { return "zoom.Credentials{" + c.String() + "}" }
 
 // OAuth reports whether the credentials are for Server-to-Server OAuth.
 func (c Credentials) OAuth() bool {
