@@ -342,7 +342,7 @@ func TestGivesUpWithAClearError(t *testing.T) {
 	fz, client = account(t, opts)
 	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
-	if err == nil || !strings.Contains(err.Error(), "lower --rate") {
+	if err == nil || !strings.Contains(err.Error(), "lower ClientConfig.Rate") {
 		t.Errorf("429 storm: %v", err)
 	}
 }

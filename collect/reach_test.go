@@ -63,7 +63,7 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
 		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
-			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "ZOOM_API_URL", "--api-url")
+			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "; check the network, and ClientConfig.APIURL")
 		mustLog(t, "unreachable API", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(api)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
 	})
@@ -79,7 +79,7 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		quick(&cfg)
 		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
-		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ZOOM_API_URL")
+		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ClientConfig.APIURL")
 		mustLog(t, "unknown host", logs.String(), "cannot reach api.zoom.invalid: no such host")
 	})
 	t.Run("token URL, connection refused", func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		client, _ := zoom.NewClient(cfg)
 		err := collectOne(t, client, "85012345678")
 		mustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
-			"ZOOM_TOKEN_URL", "--token-url")
+			"; check the network, and ClientConfig.TokenURL")
 		mustLog(t, "unreachable token URL", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(tok)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
 		if fz.Requests() != 0 {
@@ -128,7 +128,7 @@ func TestNoAnswer(t *testing.T) {
 		t.Cleanup(func() { close(quit) })
 		err := collectOne(t, client, srv.Meetings()[0].UUID)
 		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
-			"no answer from "+hostOf(base)+" within 20ms (6 tries)", "ZOOM_API_URL")
+			"no answer from "+hostOf(base)+" within 20ms (6 tries); check ClientConfig.APIURL, or try again later")
 		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
 		if st := client.Stats(); st.Requests != 6 {
 			t.Errorf("%d requests, want 6 tries", st.Requests)
@@ -157,7 +157,7 @@ func TestNoAnswer(t *testing.T) {
 			c.HeaderTimeout = 20 * time.Millisecond
 		})
 		err := collectOne(t, client, fz.Meetings()[0].UUID)
-		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries)", "ZOOM_TOKEN_URL")
+		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries); check ClientConfig.TokenURL, or try again later")
 		if n := fz.Requests(); n != 0 {
 			t.Errorf("%d API requests without a token", n)
 		}
@@ -225,7 +225,7 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 				APIURL: fz.APIURL, TokenURL: tokURL, Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
 			err := collectOne(t, client, fz.Meetings()[0].UUID)
-			words := append([]string{"the token URL " + tokURL, "ZOOM_TOKEN_URL", "--token-url"}, tc.words...)
+			words := append([]string{"the token URL " + tokURL, "ClientConfig.TokenURL"}, tc.words...)
 			if tc.tries == 1 {
 				words = append(words, "not a Zoom OAuth token endpoint")
 			}

@@ -43,14 +43,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		c.Log = lg
 	})
 	_, err = bad.Get(context.Background(), zoom.Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
-	if err == nil || !strings.Contains(err.Error(), "check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET") {
+	if err == nil || !strings.Contains(err.Error(), "check Credentials.ClientID and Credentials.ClientSecret") {
 		t.Errorf("wrong secret: %v", err)
 	}
 	fmt.Fprintln(&out, err)
 	tokenClient, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
 	err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
-	if err == nil || !strings.Contains(err.Error(), "ZOOM_ACCESS_TOKEN") {
+	if err == nil || !strings.Contains(err.Error(), "Credentials.AccessToken") {
 		t.Errorf("refused token: %v", err)
 	}
 	fmt.Fprintln(&out, err)

@@ -31,7 +31,7 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 				c.Log = logs.logger()
 			})
 			err := collectOne(t, client, fz.Meetings()[0].UUID)
-			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ZOOM_TOKEN_URL")
+			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ClientConfig.TokenURL")
 			var retries []string
 			for line := range strings.SplitSeq(logs.String(), "\n") {
 				if strings.Contains(line, "; retry ") {
@@ -65,15 +65,15 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 	})
 }
 
-// A fixed access token (ZOOM_ACCESS_TOKEN) that Zoom refuses cannot be
+// A fixed access token (Credentials.AccessToken) that Zoom refuses cannot be
 // renewed: the error says it was refused and what to do, never that a new
 // one was fetched, and the run stops at once rather than refusing every
 // meeting in turn.
 func TestFixedTokenRefused(t *testing.T) {
 	check := func(t *testing.T, what string, err error) {
 		t.Helper()
-		mustSay(t, what, err, "Zoom refused the access token from ZOOM_ACCESS_TOKEN", "cannot be renewed",
-			"ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET")
+		mustSay(t, what, err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed",
+			"put a new one in Credentials.AccessToken, or set Credentials.AccountID, Credentials.ClientID and Credentials.ClientSecret")
 		if err != nil && strings.Contains(err.Error(), "even after") {
 			t.Errorf("%s: %v", what, err)
 		}
@@ -89,7 +89,7 @@ func TestFixedTokenRefused(t *testing.T) {
 		opts := pastOnly(8, 25)
 		opts.Faults.ExpireTokens = 4
 		fz, _ := account(t, opts)
-		// A token of the account, given as ZOOM_ACCESS_TOKEN.
+		// A token of the account, given as a fixed access token.
 		tok := accessToken(t, fz)
 		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
 		c := &Collector{Client: client, DB: openDB(t)}

@@ -7,9 +7,9 @@ import (
 )
 
 // Credentials authenticate to Zoom: Server-to-Server OAuth (account id,
-// client id and secret) or a plain access token. They come from the
-// environment or a config file, never from flags, and are never printed:
-// String gives no secret away.
+// client id and secret) or a plain access token. They are secrets, never
+// printed (String gives none away), and a program should not take them
+// from flags, which other users of the machine can see.
 type Credentials struct {
 	AccountID    string
 	ClientID     string
@@ -17,19 +17,46 @@ type Credentials struct {
 	AccessToken  string
 }
 
-// The environment variables and config-file keys zoomqos reads.
+// ErrNoCredentials means neither OAuth credentials nor a token were given.
+var ErrNoCredentials = errors.New("no Zoom credentials: neither Server-to-Server OAuth credentials nor an access token")
+
+// A Setting is something the user of a Client chose that an error may ask
+// them to check or change. Errors name it through ClientConfig.Name, so
+// that a program can name it the way its users set it (an environment
+// variable, a flag); by default they name the field a Go program sets.
+type Setting int
+
+// The settings errors name.
 const (
-	EnvAccountID    = "ZOOM_ACCOUNT_ID"
-	EnvClientID     = "ZOOM_CLIENT_ID"
-	EnvClientSecret = "ZOOM_CLIENT_SECRET"
-	EnvAccessToken  = "ZOOM_ACCESS_TOKEN"
-	EnvAPIURL       = "ZOOM_API_URL"
-	EnvTokenURL     = "ZOOM_TOKEN_URL"
+	SettingAPIURL       Setting = iota + 1 // ClientConfig.APIURL
+	SettingTokenURL                        // ClientConfig.TokenURL
+	SettingRate                            // ClientConfig.Rate
+	SettingAccountID                       // Credentials.AccountID
+	SettingClientID                        // Credentials.ClientID
+	SettingClientSecret                    // Credentials.ClientSecret
+	SettingAccessToken                     // Credentials.AccessToken
 )
 
-// ErrNoCredentials means neither OAuth credentials nor a token were given.
-var ErrNoCredentials = errors.New("no Zoom credentials: set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET " +
-	"(a Server-to-Server OAuth app), or ZOOM_ACCESS_TOKEN, in the environment or the config file")
+// String names the field that holds the setting: "ClientConfig.APIURL".
+func (s Setting) String() string {
+	switch s {
+	case SettingAPIURL:
+		return "ClientConfig.APIURL"
+	case SettingTokenURL:
+		return "ClientConfig.TokenURL"
+	case SettingRate:
+		return "ClientConfig.Rate"
+	case SettingAccountID:
+		return "Credentials.AccountID"
+	case SettingClientID:
+		return "Credentials.ClientID"
+	case SettingClientSecret:
+		return "Credentials.ClientSecret"
+	case SettingAccessToken:
+		return "Credentials.AccessToken"
+	}
+	return fmt.Sprintf("Setting(%d)", int(s))
+}
 
 // String describes the credentials without their secrets.
 func (c Credentials) String() string {
@@ -61,8 +88,9 @@ func (c Credentials) secrets() []string {
 	return s
 }
 
-// validate checks that one complete way to authenticate is there.
-func (c Credentials) validate() error {
+// validate checks that one complete way to authenticate is there; name
+// names the settings that are missing.
+func (c Credentials) validate(name func(Setting) string) error {
 	if !c.OAuth() {
 		if c.AccessToken == "" {
 			return ErrNoCredentials
@@ -70,38 +98,16 @@ func (c Credentials) validate() error {
 		return nil
 	}
 	var missing []string
-	for _, kv := range [][2]string{{EnvAccountID, c.AccountID}, {EnvClientID, c.ClientID}, {EnvClientSecret, c.ClientSecret}} {
-		if kv[1] == "" {
-			missing = append(missing, kv[0])
+	for _, f := range []struct {
+		setting Setting
+		value   string
+	}{{SettingAccountID, c.AccountID}, {SettingClientID, c.ClientID}, {SettingClientSecret, c.ClientSecret}} {
+		if f.value == "" {
+			missing = append(missing, name(f.setting))
 		}
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("incomplete Server-to-Server OAuth credentials: %s not set", strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-// Settings are the Zoom settings from the environment and the config file.
-type Settings struct {
-	Credentials Credentials
-	APIURL      string
-	TokenURL    string
-}
-
-// SettingKeys are the names Settings reads.
-var SettingKeys = []string{EnvAccountID, EnvClientID, EnvClientSecret, EnvAccessToken, EnvAPIURL, EnvTokenURL}
-
-// SettingsFrom reads the settings through lookup, which the caller makes
-// consult the environment first and the config file next.
-func SettingsFrom(lookup func(string) (string, bool)) Settings {
-	get := func(k string) string {
-		v, _ := lookup(k)
-		return v
-	}
-	return Settings{
-		Credentials: Credentials{AccountID: get(EnvAccountID), ClientID: get(EnvClientID),
-			ClientSecret: get(EnvClientSecret), AccessToken: get(EnvAccessToken)},
-		APIURL:   get(EnvAPIURL),
-		TokenURL: get(EnvTokenURL),
-	}
 }

@@ -7,21 +7,13 @@ import (
 	"testing"
 )
 
-func envFrom(m map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
-}
-
-func TestSettingsFrom(t *testing.T) {
-	st := SettingsFrom(envFrom(map[string]string{"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c",
-		"ZOOM_CLIENT_SECRET": "s3cr3t-value", "ZOOM_API_URL": "http://127.0.0.1:9/v2"}))
-	c := st.Credentials
-	if c.AccountID != "a" || c.ClientID != "c" || c.ClientSecret != "s3cr3t-value" || st.APIURL != "http://127.0.0.1:9/v2" || st.TokenURL != "" {
-		t.Errorf("settings = %v %q %q", c, st.APIURL, st.TokenURL)
-	}
-	// Nothing secret in any printed form.
-	for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v %+v", st, st)} {
-		if strings.Contains(s, "s3cr3t") {
-			t.Errorf("credentials print their secret: %s", s)
+// Credentials print nothing secret, in any form.
+func TestCredentialsKeepTheirSecrets(t *testing.T) {
+	for _, c := range []Credentials{{AccountID: "a", ClientID: "c", ClientSecret: "s3cr3t-value"}, {AccessToken: "s3cr3t-token"}} {
+		for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v", ClientConfig{Credentials: c})} {
+			if strings.Contains(s, "s3cr3t") {
+				t.Errorf("credentials print their secret: %s", s)
+			}
 		}
 	}
 }
@@ -32,18 +24,23 @@ func TestCredentialsValidate(t *testing.T) {
 		want string
 	}{
 		{Credentials{}, "no Zoom credentials"},
-		{Credentials{ClientID: "c", ClientSecret: "s"}, "ZOOM_ACCOUNT_ID not set"},
-		{Credentials{AccountID: "a"}, "ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET not set"},
+		{Credentials{ClientID: "c", ClientSecret: "s"}, "incomplete Server-to-Server OAuth credentials: Credentials.AccountID not set"},
+		{Credentials{AccountID: "a"}, "incomplete Server-to-Server OAuth credentials: Credentials.ClientID, Credentials.ClientSecret not set"},
 		{Credentials{AccountID: "a", ClientID: "c", ClientSecret: "s"}, ""},
 		{Credentials{AccessToken: "t"}, ""},
 	} {
-		err := tc.c.validate()
+		err := tc.c.validate(Setting.String)
 		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("validate(%v) = %v, want %q", tc.c, err, tc.want)
 		}
 	}
 	if _, err := NewClient(ClientConfig{}); !errors.Is(err, ErrNoCredentials) {
 		t.Errorf("NewClient without credentials: %v", err)
+	}
+	// The missing settings are named as the program names them.
+	_, err := NewClient(ClientConfig{Credentials: Credentials{ClientID: "c"}, Name: func(s Setting) string { return "<" + s.String() + ">" }})
+	if got, want := fmt.Sprint(err), "incomplete Server-to-Server OAuth credentials: <Credentials.AccountID>, <Credentials.ClientSecret> not set"; got != want {
+		t.Errorf("NewClient with a client id alone: %s, want %s", got, want)
 	}
 	if _, err := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "t"}, APIURL: "ftp://x"}); err == nil {
 		t.Error("a non-http API URL was accepted")

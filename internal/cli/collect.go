@@ -72,8 +72,8 @@ Examples:
 			&cli.Float64Flag{Name: "rate", Value: zoom.DefaultRate, Usage: "Heavy requests a second at most: QoS, participants, details (Zoom allows 10 on Pro, 40 on Business and up)"},
 			&cli.Float64Flag{Name: "list-rate", Value: zoom.DefaultListRate, Usage: "Resource-intensive requests a minute at most: the meeting and webinar lists of --past and --live (Zoom allows 10 on Pro, 20 on Business and up)"},
 			&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "meetings collected at once, within --rate"},
-			&cli.StringFlag{Name: "api-url", EnvVars: []string{zoom.EnvAPIURL}, Usage: "the Zoom API's base `URL` (default " + zoom.DefaultAPIURL + ")"},
-			&cli.StringFlag{Name: "token-url", EnvVars: []string{zoom.EnvTokenURL}, Usage: "the OAuth token `URL` (default " + zoom.DefaultTokenURL + ")"},
+			&cli.StringFlag{Name: "api-url", EnvVars: []string{"ZOOM_API_URL"}, Usage: "the Zoom API's base `URL` (default " + zoom.DefaultAPIURL + ")"},
+			&cli.StringFlag{Name: "token-url", EnvVars: []string{"ZOOM_TOKEN_URL"}, Usage: "the OAuth token `URL` (default " + zoom.DefaultTokenURL + ")"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (for cron)"},
 		},
 		Action: runCollect,
@@ -89,7 +89,7 @@ func runCollect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	settings := zoom.SettingsFrom(cfg.lookup)
+	settings := readZoomSettings(cfg.lookup)
 	log := logger(c)
 	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
 	if apiURL == "" {
@@ -105,7 +105,7 @@ func runCollect(c *cli.Context) error {
 			}
 		}
 	}
-	client, err := zoom.NewClient(zoom.ClientConfig{
+	client, err := newZoomClient(zoom.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
 		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: secretSet(c),
 	})

@@ -80,7 +80,7 @@ func runDemo(c *cli.Context) error {
 	}}})
 	defer fz.Close()
 	o := fz.Options()
-	client, err := zoom.NewClient(zoom.ClientConfig{
+	client, err := newZoomClient(zoom.ClientConfig{
 		Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: logger(c), UserAgent: "zoomqos/" + c.App.Version,
 		Secrets: secretSet(c),
