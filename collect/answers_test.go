@@ -44,7 +44,7 @@ func TestNotQoSAnswerIsRetried(t *testing.T) {
 	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = logs.logger() })
 	db := openDB(t)
 	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {
+	if _, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range fz.Meetings() {
@@ -82,7 +82,7 @@ func TestNotQoSAnswerIsNamed(t *testing.T) {
 			})
 			m := srv.Meetings()[0]
 			db := openDB(t)
-			err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+			_, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
 			mustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ",
 				"not a QoS page but "+tc.says, "6 tries")
 			if n.Load() != 6 {
@@ -103,7 +103,7 @@ func TestNotQoSAnswerIsNamed(t *testing.T) {
 			fake.ServeHTTP(w, r)
 		})
 	})
-	err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -10), To: epoch})
+	_, err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -10), To: epoch})
 	mustSay(t, "discovery", err, "GET /metrics/meetings", "page 1: ", "not a list of meetings but an empty JSON object")
 }
 
@@ -163,7 +163,7 @@ func TestListsThatNeverEnd(t *testing.T) {
 			if plan.Mode == ModeMeeting {
 				plan.Target.ID = map[bool]string{false: "M", true: "W"}[plan.Target.Webinar]
 			}
-			err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, plan)
+			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, plan)
 			mustSay(t, tc.name, err, tc.words...)
 			if n := requests.Load(); n > 10 {
 				t.Errorf("%s: %d requests", tc.name, n)

@@ -37,8 +37,8 @@ func BenchmarkImport(b *testing.B) {
 		if err := im.File(context.Background(), "bench.ndjson", bytes.NewReader(input.Bytes())); err != nil {
 			b.Fatal(err)
 		}
-		if im.Report.Added != samples {
-			b.Fatalf("added %d samples, want %d", im.Report.Added, samples)
+		if im.Report().Added != samples {
+			b.Fatalf("added %d samples, want %d", im.Report().Added, samples)
 		}
 		b.StopTimer()
 		db.Close()
@@ -77,16 +77,17 @@ func BenchmarkCollectPast1000(b *testing.B) {
 		c := &Collector{Client: client, DB: db}
 		b.StartTimer()
 		t0 := time.Now()
-		if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "bench/1000=="}, Type: store.Past}); err != nil {
+		report, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "bench/1000=="}, Type: store.Past})
+		if err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(t0)
 		b.StopTimer()
-		if c.Report.Sessions != 1000 || c.Report.Pages != 105 {
-			b.Fatalf("collected %d sessions in %d documents", c.Report.Sessions, c.Report.Pages)
+		if report.Sessions != 1000 || report.Pages != 105 {
+			b.Fatalf("collected %d sessions in %d documents", report.Sessions, report.Pages)
 		}
-		requests += c.Report.Client.Requests
-		retries += c.Report.Client.Retries
+		requests += report.Client.Requests
+		retries += report.Client.Retries
 		db.Close()
 		b.StartTimer()
 	}

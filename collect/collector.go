@@ -149,15 +149,14 @@ func plural(n int, what string) string {
 // Collector collects QoS samples from the Zoom API into the store. Each
 // page is committed as it arrives, so an interruption, a crash or the daily
 // limit loses at most the page in flight, and a re-run adds only what is
-// missing.
+// missing. A Collector runs one plan at a time.
 type Collector struct {
 	Client     *zoom.Client
 	DB         *store.DB
 	Log        *slog.Logger
 	OnProgress func(Progress) // called after each stored page; may be nil
 
-	Report CollectReport
-
+	report     CollectReport // of the run under way
 	mu         sync.Mutex
 	pipe       *pipeline
 	done       int
@@ -168,11 +167,19 @@ type Collector struct {
 	log        *slog.Logger    // Log, scrubbed with the client's secrets
 }
 
-// Run carries out a plan. Problems with single meetings of a discovery are
-// reported in Report.Failed and at the end as an error, after the rest was
-// collected; the daily limit and Ctrl-C stop the run with what was
-// collected kept.
-func (c *Collector) Run(ctx context.Context, plan Plan) error {
+// Run carries out a plan and says what it did, also when it returns an
+// error: what was collected until then is stored, and counted. Problems
+// with single meetings of a discovery are reported in the report's Failed
+// and at the end as an error, after the rest was collected; the daily
+// limit and Ctrl-C stop the run with what was collected kept.
+func (c *Collector) Run(ctx context.Context, plan Plan) (CollectReport, error) {
+	c.report, c.done, c.total, c.unfinished, c.listErr = CollectReport{}, 0, 0, nil, nil
+	err := c.run(ctx, plan)
+	return c.report, err
+}
+
+// run carries out a plan, counting in c.report.
+func (c *Collector) run(ctx context.Context, plan Plan) error {
 	start := time.Now()
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
@@ -185,7 +192,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		plan.Interval = time.Minute
 	}
 	c.meetings = map[string]bool{}
-	c.Report.webinars = plan.Webinars || plan.Target.Webinar
+	c.report.webinars = plan.Webinars || plan.Target.Webinar
 	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.Log)
 	var err error
 	switch plan.Mode {
@@ -219,22 +226,22 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		// A meeting an older zoomqos stored under its number joins the
 		// instance now stored under its UUID.
 		merged, aerr := AbsorbNumbered(context.WithoutCancel(ctx), c.DB, c.log)
-		c.Report.Merged = append(c.Report.Merged, merged...)
+		c.report.Merged = append(c.report.Merged, merged...)
 		if aerr != nil {
 			c.log.Warn("could not merge a meeting stored under its number into its instance", "error", aerr)
 		}
 	}
-	c.Report.Client = c.Client.Stats()
-	c.Report.Elapsed = time.Since(start)
+	c.report.Client = c.Client.Stats()
+	c.report.Elapsed = time.Since(start)
 	// Every commit is done: a meeting that ended in an error and has
 	// pages stored was collected in part.
 	for _, t := range c.unfinished {
 		switch {
 		case !c.meetings[t.ID]:
 		case t.Webinar:
-			c.Report.PartialWebinars++
+			c.report.PartialWebinars++
 		default:
-			c.Report.PartialMeetings++
+			c.report.PartialMeetings++
 		}
 	}
 	switch {
@@ -247,17 +254,17 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	if c.listErr != nil {
 		errs = append(errs, c.listErr)
 	}
-	if len(c.Report.Failed) > 0 {
+	if len(c.report.Failed) > 0 {
 		what := "meetings"
 		if plan.Webinars || plan.Target.Webinar {
 			what = "webinars"
 		}
-		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.Report.Failed), c.total, what)
+		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.report.Failed), c.total, what)
 		rest := ""
-		if len(c.Report.Failed) < c.total {
+		if len(c.report.Failed) < c.total {
 			rest = " (the rest were)"
 		}
-		if partial := c.Report.PartialMeetings + c.Report.PartialWebinars; partial > 0 {
+		if partial := c.report.PartialMeetings + c.report.PartialWebinars; partial > 0 {
 			failed += fmt.Sprintf(" in full%s, %d of them only in part: what they sent is stored", rest, partial)
 			if plan.Mode == ModePast {
 				failed += ", and the next run fetches them again"
@@ -265,7 +272,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		} else {
 			failed += rest
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.Report.Failed...)))
+		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.report.Failed...)))
 	}
 	if len(errs) == 1 {
 		return errs[0]
@@ -282,11 +289,11 @@ func (c *Collector) whatWasStored(plan Plan, err error) error {
 	if plan.Mode != ModeMeeting || !c.meetings[t.ID] || errors.As(err, &dl) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	stored := fmt.Sprintf("the %d pages received are stored", c.Report.Pages)
-	if c.Report.Pages == 1 {
+	stored := fmt.Sprintf("the %d pages received are stored", c.report.Pages)
+	if c.report.Pages == 1 {
 		stored = "the page received is stored"
 	}
-	stored += " (" + plural(c.Report.Sessions, "session") + ")"
+	stored += " (" + plural(c.report.Sessions, "session") + ")"
 	if plan.Type != store.Past {
 		return fmt.Errorf("%w; %s", err, stored)
 	}
@@ -297,7 +304,7 @@ func (c *Collector) whatWasStored(plan Plan, err error) error {
 // commit counts a stored page; the pipeline calls it in order.
 func (c *Collector) commit(j *job) {
 	c.mu.Lock()
-	r := &c.Report
+	r := &c.report
 	if j.complete {
 		c.mu.Unlock()
 		return
@@ -320,8 +327,8 @@ func (c *Collector) commit(j *job) {
 }
 
 func (c *Collector) progressLocked() Progress {
-	return Progress{MeetingsDone: c.done, MeetingsTotal: c.total, Pages: c.Report.Pages,
-		Added: c.Report.Added, Present: c.Report.Present, Client: c.Client.Stats()}
+	return Progress{MeetingsDone: c.done, MeetingsTotal: c.total, Pages: c.report.Pages,
+		Added: c.report.Added, Present: c.report.Present, Client: c.Client.Stats()}
 }
 
 func (c *Collector) addTotal(n int) {
@@ -341,13 +348,13 @@ func (c *Collector) meetingDone() {
 }
 
 // fail records a meeting that could not be collected; report says
-// whether it goes into Report.Failed (an error that stops the run does
+// whether it goes into the report's Failed (an error that stops the run does
 // not: it is the run's error).
 func (c *Collector) fail(t Target, err error, report bool) {
 	c.mu.Lock()
 	c.unfinished = append(c.unfinished, t)
 	if report {
-		c.Report.Failed = append(c.Report.Failed, err)
+		c.report.Failed = append(c.report.Failed, err)
 	}
 	c.mu.Unlock()
 }
@@ -644,14 +651,14 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 	for _, t := range targets {
 		if !plan.Refresh {
 			if m, err := c.DB.MeetingInfo(ctx, t.ID); err == nil && !m.Collected.IsZero() {
-				c.Report.Skipped++
+				c.report.Skipped++
 				continue
 			}
 		}
 		todo = append(todo, t)
 	}
 	c.log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
-		"found", len(targets), "to collect", len(todo), "skipped", c.Report.Skipped)
+		"found", len(targets), "to collect", len(todo), "skipped", c.report.Skipped)
 	c.addTotal(len(todo))
 	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
 		err := c.meeting(ctx, t, store.Past)
@@ -663,7 +670,7 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 }
 
 // each runs fn for the targets, n at once. A daily limit, a failed commit
-// or ctx's end stops everything; other errors are kept in Report.Failed.
+// or ctx's end stops everything; other errors are kept in the report's Failed.
 func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(context.Context, Target) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -764,7 +771,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			case errors.As(err, &ae) && ae.NotAvailable():
 				c.log.Info("live "+t.what()+" ended", t.what(), t.ID)
 				ended[t.ID] = true
-				c.Report.Ended++
+				c.report.Ended++
 				return nil
 			case err == nil || !plan.Watch || fatal(ctx, err):
 				failures[t.ID] = 0

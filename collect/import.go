@@ -20,8 +20,11 @@ type Importer struct {
 	Meeting store.Meeting // ID and Type of the meeting the responses belong to
 	Log     *slog.Logger
 
-	Report ImportReport
+	report ImportReport
 }
+
+// Report says what the files imported so far did.
+func (im *Importer) Report() ImportReport { return im.report }
 
 // ImportReport says what an import did.
 type ImportReport struct {
@@ -40,7 +43,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	if im.Log == nil {
 		im.Log = slog.New(slog.DiscardHandler)
 	}
-	im.Report.Files++
+	im.report.Files++
 	committed := 0
 	p := newPipeline(ctx, im.DB, func(j *job) {
 		committed++
@@ -73,7 +76,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 
 // count adds a committed document to the report.
 func (im *Importer) count(name string, j *job) {
-	r := &im.Report
+	r := &im.report
 	r.Documents++
 	if j.res.RawStored {
 		r.RawNew++

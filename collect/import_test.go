@@ -42,7 +42,7 @@ func TestImportIdempotent(t *testing.T) {
 	if err := importString(t, im, "participant-qos.json", single); err != nil {
 		t.Fatal(err)
 	}
-	r := im.Report
+	r := im.Report()
 	if r.Files != 2 || r.Documents != 2 || r.RawNew != 2 || r.Participants != 3 || r.Sessions != 4 ||
 		r.NewSessions != 4 || r.Added != 7 || r.Present != 0 || r.Problems.Count != 1 {
 		t.Errorf("first import = %+v", r)
@@ -51,7 +51,7 @@ func TestImportIdempotent(t *testing.T) {
 	again := &Importer{DB: db, Meeting: im.Meeting}
 	importString(t, again, "list-page.json", list)
 	importString(t, again, "participant-qos.json", single)
-	r = again.Report
+	r = again.Report()
 	if r.Added != 0 || r.Present != 7 || r.Replaced != 0 || r.RawNew != 0 || r.NewSessions != 0 {
 		t.Errorf("second import = %+v, want all present", r)
 	}
@@ -132,7 +132,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted import: %v, want context.Canceled", err)
 	}
-	first := im.Report.Added
+	first := im.Report().Added
 	if first == 0 || first >= 20*2*5 {
 		t.Fatalf("interrupted import stored %d samples; want some but not all", first)
 	}
@@ -140,8 +140,8 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	if err := again.File(context.Background(), "pages.ndjson", bytes.NewReader(all.Bytes())); err != nil {
 		t.Fatal(err)
 	}
-	if again.Report.Present != first || again.Report.Added != 200-first {
-		t.Errorf("resumed import: %d present, %d added; want %d and %d", again.Report.Present, again.Report.Added, first, 200-first)
+	if again.Report().Present != first || again.Report().Added != 200-first {
+		t.Errorf("resumed import: %d present, %d added; want %d and %d", again.Report().Present, again.Report().Added, first, 200-first)
 	}
 }
 
@@ -236,8 +236,8 @@ func TestImportCutGzip(t *testing.T) {
 			if strings.Contains(fmt.Sprint(err), "invalid JSON at byte 0") {
 				t.Errorf("%s: %v", tc.name, err)
 			}
-			if im.Report.Documents != docs {
-				t.Errorf("%s: %d documents imported, want the %d before the cut", tc.name, im.Report.Documents, docs)
+			if im.Report().Documents != docs {
+				t.Errorf("%s: %d documents imported, want the %d before the cut", tc.name, im.Report().Documents, docs)
 			}
 		})
 	}

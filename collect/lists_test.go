@@ -54,7 +54,7 @@ func TestEmptyListsEnd(t *testing.T) {
 			defer cancel()
 			_, client, requests := counted(t, opts, cancel)
 			c := &Collector{Client: client, DB: openDB(t)}
-			err := c.Run(ctx, tc.plan)
+			_, err := c.Run(ctx, tc.plan)
 			mustSay(t, tc.name, err, tc.words...)
 			if n := requests.Load(); n != 1 {
 				t.Errorf("%s: %d requests, want 1", tc.name, n)
@@ -112,7 +112,7 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 					fmt.Fprintf(w, `{"page_size":10,"next_page_token":%q,"participants":[%s]}`, next, strings.Join(parts, ","))
 				})
 			})
-			err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: "M"}, Type: store.Past})
+			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: "M"}, Type: store.Past})
 			if tc.wantErr == "" && err != nil {
 				t.Fatal(err)
 			}
@@ -147,8 +147,8 @@ func TestSummarySaysWhatIsPartial(t *testing.T) {
 			defer cancel()
 			_, client, _ := counted(t, opts, cancel)
 			c := &Collector{Client: client, DB: openDB(t)}
-			err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
-			r := &c.Report
+			report, err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+			r := &report
 			if r.PartialMeetings == 0 || r.PartialMeetings > r.Meetings || len(r.Failed) < r.PartialMeetings {
 				t.Fatalf("%d meetings, %d in part, %d failed: %v", r.Meetings, r.PartialMeetings, len(r.Failed), err)
 			}
@@ -192,7 +192,7 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	srv, client, _ := counted(t, opts, cancel)
 	db := openDB(t)
 	c := &Collector{Client: client, DB: db}
-	err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	report, err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
 	mustSay(t, "endless discovery", err, "GET /metrics/meetings?type=past&from=", "page 1: ", "page_count is 1 (total_records 5, page_size 300)",
 		"the 5 meetings it did list were still collected",
 		// Their own lists do not end either.
@@ -200,8 +200,8 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	if strings.Contains(err.Error(), "the rest were") {
 		t.Errorf("no meeting was collected in full, but the error says the rest were: %v", err)
 	}
-	if c.Report.Meetings != 5 {
-		t.Errorf("%d meetings collected, want the 5 discovery listed: %v", c.Report.Meetings, err)
+	if report.Meetings != 5 {
+		t.Errorf("%d meetings collected, want the 5 discovery listed: %v", report.Meetings, err)
 	}
 	for _, m := range srv.Meetings() {
 		if sum, err := db.Meeting(context.Background(), m.UUID); err != nil || sum.Sessions != m.Sessions {
@@ -224,16 +224,16 @@ func TestMeetingThatDoesNotEnd(t *testing.T) {
 			db := openDB(t)
 			m := srv.Meetings()[0]
 			c := &Collector{Client: client, DB: db}
-			err := c.Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+			report, err := c.Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
 			mustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page ",
-				fmt.Sprintf("the %d pages received are stored (%d sessions)", c.Report.Pages, c.Report.Sessions),
+				fmt.Sprintf("the %d pages received are stored (%d sessions)", report.Pages, report.Sessions),
 				"not marked as collected in full", "running the same command again fetches it again")
 			info, ierr := db.MeetingInfo(context.Background(), m.UUID)
 			if ierr != nil || !info.Collected.IsZero() {
 				t.Errorf("meeting marked collected (%v): %+v", ierr, info)
 			}
-			if c.Report.PartialMeetings != 1 || c.Report.Summary() != "0 meetings in full and 1 only in part" {
-				t.Errorf("report %q: %+v", c.Report.Summary(), c.Report)
+			if report.PartialMeetings != 1 || report.Summary() != "0 meetings in full and 1 only in part" {
+				t.Errorf("report %q: %+v", report.Summary(), report)
 			}
 			if tc.faults.EndlessPages {
 				sum, _ := db.Meeting(context.Background(), m.UUID)
@@ -255,9 +255,9 @@ func TestLiveDiscoveryThatDoesNotEnd(t *testing.T) {
 	defer cancel()
 	_, client, _ := counted(t, opts, cancel)
 	c := &Collector{Client: client, DB: openDB(t)}
-	err := c.Run(ctx, Plan{Mode: ModeLive})
+	report, err := c.Run(ctx, Plan{Mode: ModeLive})
 	mustSay(t, "live", err, "GET /metrics/meetings?type=live: page 1: ", "the 2 meetings it did list were still collected")
-	if c.Report.Meetings != 2 {
-		t.Errorf("%d live meetings polled, want 2: %v", c.Report.Meetings, err)
+	if report.Meetings != 2 {
+		t.Errorf("%d live meetings polled, want 2: %v", report.Meetings, err)
 	}
 }

@@ -42,7 +42,7 @@ func collectOne(t *testing.T, client *zoom.Client, id string) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past})
+	_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past})
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("still waiting after a minute: %v", err)
 	}

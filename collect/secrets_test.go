@@ -32,9 +32,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	lg := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = lg })
 	c := &Collector{Client: client, DB: openDB(t), Log: lg}
-	err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
 	var out strings.Builder
-	fmt.Fprintf(&out, "%v\n%+v\n%v\n%+v\n%#v\n", err, c.Report, client, client, client)
+	fmt.Fprintf(&out, "%v\n%+v\n%v\n%+v\n%#v\n", err, report, client, client, client)
 	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", client, "credentials", zoom.Credentials{AccountID: fz.Options().AccountID, ClientID: fz.Options().ClientID, ClientSecret: testSecret})
 
 	// A refused secret and a refused token.
@@ -48,7 +48,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	fmt.Fprintln(&out, err)
 	tokenClient, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
-	err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
+	_, err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
 	if err == nil || !strings.Contains(err.Error(), "Credentials.AccessToken") {
 		t.Errorf("refused token: %v", err)
@@ -165,7 +165,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 					}
 				})
 			}, func(c *zoom.ClientConfig) { c.Log = logs.logger() })
-			err := (&Collector{Client: client, DB: openDB(t), Log: logs.logger()}).Run(context.Background(),
+			_, err := (&Collector{Client: client, DB: openDB(t), Log: logs.logger()}).Run(context.Background(),
 				Plan{Mode: ModeMeeting, Target: Target{ID: srv.Meetings()[0].UUID}, Type: store.Past})
 			if err == nil {
 				t.Fatal("no error")

@@ -82,7 +82,7 @@ func TestFixedTokenRefused(t *testing.T) {
 		fz, _ := account(t, pastOnly(3, 5))
 		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
 		c := &Collector{Client: client, DB: openDB(t)}
-		err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+		_, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
 		check(t, "meeting", err)
 	})
 	t.Run("expiring in the middle of a run", func(t *testing.T) {
@@ -93,13 +93,13 @@ func TestFixedTokenRefused(t *testing.T) {
 		tok := accessToken(t, fz)
 		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
 		c := &Collector{Client: client, DB: openDB(t)}
-		err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+		report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
 		check(t, "past", err)
 		if n := fz.Requests(); n > 4+4 {
 			t.Errorf("%d requests: the run went on after the token was refused", n)
 		}
-		if len(c.Report.Failed) > 0 {
-			t.Errorf("each meeting failed in turn: %v", c.Report.Failed)
+		if len(report.Failed) > 0 {
+			t.Errorf("each meeting failed in turn: %v", report.Failed)
 		}
 	})
 }

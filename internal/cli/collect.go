@@ -129,12 +129,12 @@ func runCollect(c *cli.Context) error {
 		col.OnProgress = line.update
 	}
 	log.Debug("collecting", "credentials", settings.Credentials, "api_url", apiURL)
-	err = col.Run(c.Context, plan)
+	collected, err := col.Run(c.Context, plan)
 	if line != nil {
 		line.done()
 	}
 	if !quiet {
-		printCollect(c.App.Writer, &col.Report)
+		printCollect(c.App.Writer, &collected)
 	}
 	if errors.Is(err, context.Canceled) {
 		return interrupted("interrupted: every page received is stored; run the same command again to continue")

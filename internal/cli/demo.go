@@ -95,13 +95,13 @@ func runDemo(c *cli.Context) error {
 	defer db.Close()
 	col := &collect.Collector{Client: client, DB: db, Log: logger(c)}
 	start := time.Now()
-	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
+	collected, err := col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
 	if err != nil {
 		return fmt.Errorf("collecting the demo meeting from the fake Zoom API: %w", err)
 	}
 	status := c.App.ErrWriter
 	fmt.Fprintf(status, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
-		demoMeetingID, fz.URL, plural(col.Report.Added, "sample"), time.Since(start).Round(time.Millisecond))
+		demoMeetingID, fz.URL, plural(collected.Added, "sample"), time.Since(start).Round(time.Millisecond))
 	if keep {
 		fmt.Fprintf(status, "Database: %s\n", dbPath)
 	}

@@ -138,7 +138,7 @@ func importFile(ctx context.Context, im *collect.Importer, name string, stdin io
 }
 
 func printImport(w io.Writer, im *collect.Importer) {
-	r := &im.Report
+	r := im.Report()
 	fmt.Fprintf(w, "meeting %s (%s): %s, %s (%d new)\n", im.Meeting.ID, im.Meeting.Type,
 		plural(r.Files, "file"), plural(r.Documents, "document"), r.RawNew)
 	fmt.Fprintf(w, "  participants  %d\n", r.Participants)
