@@ -353,6 +353,51 @@ func TestGivesUpWithAClearError(t *testing.T) {
 	}
 }
 
+// A fixed access token that Zoom stops taking in the middle of a
+// discovery stops the run at once, with the client's advice, rather than
+// refusing every meeting in turn.
+func TestFixedTokenRefusedStopsTheRun(t *testing.T) {
+	opts := pastOnly(8, 25)
+	opts.Faults.ExpireTokens = 4
+	fz, _ := account(t, opts)
+	client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: accessToken(t, fz)}, APIURL: fz.APIURL, Rate: 1000})
+	report, err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+	mustSay(t, "past", err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed")
+	if !errors.Is(err, zoom.ErrTokenRefused) {
+		t.Errorf("%v is not zoom.ErrTokenRefused", err)
+	}
+	if n := fz.Requests(); n > 4+4 {
+		t.Errorf("%d requests: the run went on after the token was refused", n)
+	}
+	if len(report.Failed) > 0 {
+		t.Errorf("each meeting failed in turn: %v", report.Failed)
+	}
+}
+
+// A request given up in the middle of a meeting's list (page 2 of its QoS
+// list is never a QoS page) keeps what came before it, the details and
+// page 1, and leaves the meeting not marked as collected in full.
+func TestGivenUpMidListKeepsWhatCame(t *testing.T) {
+	srv, client, _ := wrapped(t, pastOnly(1, 25), func(fake http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/participants/qos") && r.URL.Query().Get("next_page_token") != "" {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `{}`)
+				return
+			}
+			fake.ServeHTTP(w, r)
+		})
+	})
+	m := srv.Meetings()[0]
+	db := openDB(t)
+	report, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+	mustSay(t, "page 2", err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "not a QoS page",
+		"; the 2 pages received are stored (10 sessions), but the meeting is not marked as collected in full")
+	if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Documents != 2 || !sum.Collected.IsZero() || report.Pages != 2 || report.PartialMeetings != 1 {
+		t.Errorf("stored %+v, report %+v: want its details and page 1 kept, the meeting not marked complete", sum, report)
+	}
+}
+
 // The daily limit stops the run with what was collected kept and the time
 // it may resume; the next day the same command finishes the job, and the
 // store ends up as an uninterrupted run leaves it.
@@ -637,5 +682,58 @@ func TestLiveWatchRidesOutAnOutage(t *testing.T) {
 	}
 	if sum, err := db.Meeting(context.Background(), "live-d"); err != nil || sum.Samples == 0 {
 		t.Errorf("stored %+v, %v", sum, err)
+	}
+}
+
+// testSecret is the client secret of TestSecretsNeverPrinted.
+const testSecret = "s3cr3t-Zoom-Client-Secret-1234"
+
+// Secrets (the client secret, every access token) never appear in logs,
+// errors or reports, even at debug level and with every fault on.
+func TestSecretsNeverPrinted(t *testing.T) {
+	opts := pastOnly(2, 15)
+	opts.ClientSecret = testSecret
+	opts.Faults, _ = fakezoom.ParseFaults("429=6x1,5xx=5,truncate=7,expire=4")
+	opts.RetryAfter = "none"
+	var logs bytes.Buffer
+	// One handler: it serialises the writes of every goroutine.
+	lg := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = lg })
+	c := &Collector{Client: client, DB: openDB(t), Log: lg}
+	report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	var out strings.Builder
+	fmt.Fprintf(&out, "%v\n%+v\n%v\n%+v\n%#v\n", err, report, client, client, client)
+	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", client, "credentials", zoom.Credentials{AccountID: fz.Options().AccountID, ClientID: fz.Options().ClientID, ClientSecret: testSecret})
+
+	// A refused secret and a refused token.
+	_, bad := account(t, opts, func(c *zoom.ClientConfig) {
+		c.Credentials.ClientSecret = "wrong-" + testSecret
+		c.Log = lg
+	})
+	_, err = bad.Get(context.Background(), zoom.Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
+	if err == nil || !strings.Contains(err.Error(), "check Credentials.ClientID and Credentials.ClientSecret") {
+		t.Errorf("wrong secret: %v", err)
+	}
+	fmt.Fprintln(&out, err)
+	tokenClient, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
+	_, err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
+		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+	if err == nil || !strings.Contains(err.Error(), "Credentials.AccessToken") {
+		t.Errorf("refused token: %v", err)
+	}
+	fmt.Fprintln(&out, err)
+
+	tokens := fz.IssuedTokens()
+	if len(tokens) < 2 {
+		t.Fatalf("the fault run should have renewed tokens: %v", tokens)
+	}
+	everything := logs.String() + out.String()
+	for _, s := range append(tokens, testSecret) {
+		if strings.Contains(everything, s) {
+			t.Errorf("secret %q printed", s[:6]+"...")
+		}
+	}
+	if !strings.Contains(logs.String(), "level=DEBUG") {
+		t.Error("debug logging was not on, the test proves little")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
@@ -259,5 +260,70 @@ func TestLiveDiscoveryThatDoesNotEnd(t *testing.T) {
 	mustSay(t, "live", err, "GET /metrics/meetings?type=live: page 1: ", "the 2 meetings it did list were still collected")
 	if report.Meetings != 2 {
 		t.Errorf("%d live meetings polled, want 2: %v", report.Meetings, err)
+	}
+}
+
+// A list endpoint whose next_page_token repeats, or that has more pages
+// than its page_count, stops that meeting or that discovery with an error,
+// after a handful of requests.
+func TestListsThatNeverEnd(t *testing.T) {
+	discoveryPagesOfOne := func(fake http.Handler) http.Handler {
+		// A server that pages discovery one meeting at a time, as it may.
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v2/metrics/meetings" {
+				q := r.URL.Query()
+				q.Set("page_size", "1")
+				r.URL.RawQuery = q.Encode()
+			}
+			fake.ServeHTTP(w, r)
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		faults fakezoom.Faults
+		plan   Plan
+		words  []string
+	}{
+		{"meeting, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModeMeeting, Type: store.Past},
+			[]string{"meeting M: GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "the same next_page_token as page 1"}},
+		{"meeting, pages without end", fakezoom.Faults{EndlessPages: true}, Plan{Mode: ModeMeeting, Type: store.Past},
+			[]string{"meeting M: GET /metrics/meetings/{meetingId}/participants/qos: page 3: ", "page_count is 3 (total_records 25, page_size 10)"}},
+		{"webinar, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModeMeeting, Type: store.Past, Target: Target{Webinar: true}},
+			[]string{"webinar W: GET /metrics/webinars/{webinarId}/participants/qos: page 2: "}},
+		{"discovery, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch},
+			[]string{"GET /metrics/meetings", "page 2: ", "the same next_page_token as page 1"}},
+		{"discovery, pages without end", fakezoom.Faults{EndlessPages: true}, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch},
+			[]string{"GET /metrics/meetings", "page 3: ", "page_count is 3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newClock(epoch)
+			opts := fakezoom.Options{Seed: 3, Clock: clock.Now, Faults: tc.faults, Meetings: []fakezoom.MeetingSpec{
+				{UUID: "M", Start: epoch.Add(-5 * time.Hour), Duration: time.Hour, Participants: 25, NoRejoins: true},
+				{UUID: "W", Webinar: true, Start: epoch.Add(-4 * time.Hour), Duration: time.Hour, Participants: 25, NoRejoins: true},
+				{UUID: "M2", Start: epoch.Add(-3 * time.Hour), Duration: time.Hour, Participants: 5, NoRejoins: true},
+				{UUID: "M3", Start: epoch.Add(-2 * time.Hour), Duration: time.Hour, Participants: 5, NoRejoins: true},
+			}}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var requests atomic.Int64
+			_, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
+				inner := discoveryPagesOfOne(fake)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if requests.Add(1) > 50 {
+						cancel() // a client that would never stop
+					}
+					inner.ServeHTTP(w, r)
+				})
+			})
+			plan := tc.plan
+			if plan.Mode == ModeMeeting {
+				plan.Target.ID = map[bool]string{false: "M", true: "W"}[plan.Target.Webinar]
+			}
+			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, plan)
+			mustSay(t, tc.name, err, tc.words...)
+			if n := requests.Load(); n > 10 {
+				t.Errorf("%s: %d requests", tc.name, n)
+			}
+		})
 	}
 }

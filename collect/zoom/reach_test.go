@@ -1,67 +1,32 @@
-package collect
+package zoom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
-	"github.com/zoomqos/zoomqos/store"
 )
-
-// closedURL is a loopback URL on which nothing listens any more.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
-}
-
-func hostOf(u string) string {
-	p, _ := url.Parse(u)
-	return p.Host
-}
-
-// collectOne collects one past meeting and returns the error. The deadline
-// is only a guard for a client that would wait forever: everything here
-// ends in well under a second.
-func collectOne(t *testing.T, client *zoom.Client, id string) error {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past})
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("still waiting after a minute: %v", err)
-	}
-	return err
-}
 
 // An API or token URL that cannot be reached: each retry is logged as a
 // warning, and the error says which URL and which setting to check.
 func TestUnreachableSaysWhere(t *testing.T) {
-	quick := func(c *zoom.ClientConfig) {
+	quick := func(c *ClientConfig) {
 		c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond
 	}
 	t.Run("API, connection refused", func(t *testing.T) {
 		api := closedURL(t) + "/v2"
 		var logs logBuffer
-		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
+		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := zoom.NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
+		client, _ := NewClient(cfg)
+		_, err := getMeeting(t, client, "85012345678")
 		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
 			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "; check the network, and ClientConfig.APIURL")
 		mustLog(t, "unreachable API", logs.String(), "level=WARN",
@@ -75,10 +40,10 @@ func TestUnreachableSaysWhere(t *testing.T) {
 			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 		}}}
 		var logs logBuffer
-		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
+		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := zoom.NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
+		client, _ := NewClient(cfg)
+		_, err := getMeeting(t, client, "85012345678")
 		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ClientConfig.APIURL")
 		mustLog(t, "unknown host", logs.String(), "cannot reach api.zoom.invalid: no such host")
 	})
@@ -88,11 +53,11 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		tok := closedURL(t) + "/oauth/token"
 		var logs logBuffer
 		o := fz.Options()
-		cfg := zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		cfg := ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 			APIURL: fz.APIURL, TokenURL: tok, Log: logs.logger()}
 		quick(&cfg)
-		client, _ := zoom.NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
+		client, _ := NewClient(cfg)
+		_, err := getMeeting(t, client, "85012345678")
 		mustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
 			"; check the network, and ClientConfig.TokenURL")
 		mustLog(t, "unreachable token URL", logs.String(), "level=WARN",
@@ -120,13 +85,13 @@ func TestNoAnswer(t *testing.T) {
 				case <-quit:
 				}
 			})
-		}, func(c *zoom.ClientConfig) {
-			c.Credentials = zoom.Credentials{AccessToken: "a-token-value"}
+		}, func(c *ClientConfig) {
+			c.Credentials = Credentials{AccessToken: "a-token-value"}
 			c.HeaderTimeout = 20 * time.Millisecond
 			c.Log = logs.logger()
 		})
 		t.Cleanup(func() { close(quit) })
-		err := collectOne(t, client, srv.Meetings()[0].UUID)
+		_, err := getMeeting(t, client, srv.Meetings()[0].UUID)
 		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
 			"no answer from "+hostOf(base)+" within 20ms (6 tries); check ClientConfig.APIURL, or try again later")
 		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
@@ -138,11 +103,11 @@ func TestNoAnswer(t *testing.T) {
 		opts := pastOnly(1, 5)
 		opts.Faults.StallEvery = 1
 		var logs logBuffer
-		fz, client := account(t, opts, func(c *zoom.ClientConfig) {
+		fz, client := account(t, opts, func(c *ClientConfig) {
 			c.StallTimeout = 20 * time.Millisecond
 			c.Log = logs.logger()
 		})
-		err := collectOne(t, client, fz.Meetings()[0].UUID)
+		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
 		mustSay(t, "stalling API", err, "meeting "+fz.Meetings()[0].UUID,
 			"the answer from "+hostOf(fz.URL)+" stopped for 20ms after ", " bytes (6 tries)")
 		mustLog(t, "stalling API", logs.String(), "the answer from "+hostOf(fz.URL)+" stopped for 20ms after ")
@@ -152,11 +117,11 @@ func TestNoAnswer(t *testing.T) {
 	})
 	t.Run("token URL never answers", func(t *testing.T) {
 		hang := silentServer(t)
-		fz, client := account(t, pastOnly(1, 5), func(c *zoom.ClientConfig) {
+		fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
 			c.TokenURL = hang.URL + "/oauth/token"
 			c.HeaderTimeout = 20 * time.Millisecond
 		})
-		err := collectOne(t, client, fz.Meetings()[0].UUID)
+		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
 		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries); check ClientConfig.TokenURL, or try again later")
 		if n := fz.Requests(); n != 0 {
 			t.Errorf("%d API requests without a token", n)
@@ -168,8 +133,8 @@ func TestNoAnswer(t *testing.T) {
 		// normal answer that missed it would only be tried again.
 		opts := pastOnly(1, 25)
 		opts.Faults.HangEvery = 3
-		fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.HeaderTimeout = 3 * time.Second })
-		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
+		fz, client := account(t, opts, func(c *ClientConfig) { c.HeaderTimeout = 3 * time.Second })
+		if _, err := getMeeting(t, client, fz.Meetings()[0].UUID); err != nil {
 			t.Fatal(err)
 		}
 		if st := client.Stats(); st.Retries == 0 {
@@ -222,9 +187,9 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 				tokURL = ts.URL + "/oauth/token"
 			}
 			o := fz.Options()
-			client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+			client, _ := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 				APIURL: fz.APIURL, TokenURL: tokURL, Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
-			err := collectOne(t, client, fz.Meetings()[0].UUID)
+			_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
 			words := append([]string{"the token URL " + tokURL, "ClientConfig.TokenURL"}, tc.words...)
 			if tc.tries == 1 {
 				words = append(words, "not a Zoom OAuth token endpoint")
@@ -240,20 +205,4 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			}
 		})
 	}
-}
-
-// silentServer accepts every request and never answers it, until the
-// request is given up or the test ends.
-func silentServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	quit := make(chan struct{})
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-quit:
-		}
-	}))
-	t.Cleanup(hang.Close)
-	t.Cleanup(func() { close(quit) }) // runs first: no answer is held past the test
-	return hang
 }

@@ -1,13 +1,11 @@
-package collect
+package zoom
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zoomqos/zoomqos/collect/zoom"
-	"github.com/zoomqos/zoomqos/store"
 )
 
 // Retries of a token URL that cannot be reached, or never answers, are
@@ -24,13 +22,13 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs logBuffer
-			fz, client := account(t, pastOnly(1, 5), func(c *zoom.ClientConfig) {
+			fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
 				c.TokenURL = tc.tokenURL
 				c.HeaderTimeout = 20 * time.Millisecond
 				c.MaxBackoff = 2 * time.Millisecond
 				c.Log = logs.logger()
 			})
-			err := collectOne(t, client, fz.Meetings()[0].UUID)
+			_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
 			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ClientConfig.TokenURL")
 			var retries []string
 			for line := range strings.SplitSeq(logs.String(), "\n") {
@@ -56,7 +54,7 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 		opts := pastOnly(1, 5)
 		opts.Faults.ServerErrors = 2 // every other request fails, the token URL's too
 		fz, client := account(t, opts)
-		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
+		if _, err := getMeeting(t, client, fz.Meetings()[0].UUID); err != nil {
 			t.Fatal(err)
 		}
 		if st := client.Stats(); st.TokenRequests != 1 || st.TokenAttempts < 1 {
@@ -67,8 +65,9 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 
 // A fixed access token (Credentials.AccessToken) that Zoom refuses cannot be
 // renewed: the error says it was refused and what to do, never that a new
-// one was fetched, and the run stops at once rather than refusing every
-// meeting in turn.
+// one was fetched, and a request after it is not sent at all. (That a
+// collection then stops at once, rather than refusing every meeting in
+// turn, is collect's test.)
 func TestFixedTokenRefused(t *testing.T) {
 	check := func(t *testing.T, what string, err error) {
 		t.Helper()
@@ -77,29 +76,17 @@ func TestFixedTokenRefused(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "even after") {
 			t.Errorf("%s: %v", what, err)
 		}
+		if !errors.Is(err, ErrTokenRefused) {
+			t.Errorf("%s: %v is not ErrTokenRefused", what, err)
+		}
 	}
-	t.Run("from the start", func(t *testing.T) {
-		fz, _ := account(t, pastOnly(3, 5))
-		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
-		c := &Collector{Client: client, DB: openDB(t)}
-		_, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
-		check(t, "meeting", err)
-	})
-	t.Run("expiring in the middle of a run", func(t *testing.T) {
-		opts := pastOnly(8, 25)
-		opts.Faults.ExpireTokens = 4
-		fz, _ := account(t, opts)
-		// A token of the account, given as a fixed access token.
-		tok := accessToken(t, fz)
-		client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: tok}, APIURL: fz.APIURL, Rate: 1000})
-		c := &Collector{Client: client, DB: openDB(t)}
-		report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
-		check(t, "past", err)
-		if n := fz.Requests(); n > 4+4 {
-			t.Errorf("%d requests: the run went on after the token was refused", n)
-		}
-		if len(report.Failed) > 0 {
-			t.Errorf("each meeting failed in turn: %v", report.Failed)
-		}
-	})
+	fz, _ := account(t, pastOnly(3, 5))
+	client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
+	_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
+	check(t, "refused", err)
+	_, err = client.Get(context.Background(), Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
+	check(t, "asked again", err)
+	if n := fz.Requests(); n != 1 {
+		t.Errorf("%d requests sent, want the one refused", n)
+	}
 }
