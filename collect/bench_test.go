@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -36,34 +37,14 @@ func BenchmarkImport(b *testing.B) {
 		if err := im.File(context.Background(), "bench.ndjson", bytes.NewReader(input.Bytes())); err != nil {
 			b.Fatal(err)
 		}
-		if im.Report.Added != samples {
-			b.Fatalf("added %d samples, want %d", im.Report.Added, samples)
+		if im.Report().Added != samples {
+			b.Fatalf("added %d samples, want %d", im.Report().Added, samples)
 		}
 		b.StopTimer()
 		db.Close()
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(samples*b.N)/b.Elapsed().Seconds(), "samples/s")
-}
-
-// BenchmarkParse is the parser alone on the same pages.
-func BenchmarkParse(b *testing.B) {
-	pages := fakezoom.ListPages(20, 10, 60, time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC))
-	n := 0
-	for _, p := range pages {
-		n += len(p)
-	}
-	b.SetBytes(int64(n))
-	p := NewParser()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, doc := range pages {
-			if _, err := p.Parse(doc, &Problems{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(20*10*60*b.N)/b.Elapsed().Seconds(), "samples/s")
 }
 
 // BenchmarkCollectPast1000 collects a past meeting of 1,000 participants
@@ -88,7 +69,7 @@ func BenchmarkCollectPast1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		client, err := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+		client, err := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 			APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 40})
 		if err != nil {
 			b.Fatal(err)
@@ -96,16 +77,17 @@ func BenchmarkCollectPast1000(b *testing.B) {
 		c := &Collector{Client: client, DB: db}
 		b.StartTimer()
 		t0 := time.Now()
-		if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "bench/1000=="}, Type: store.Past}); err != nil {
+		report, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: "bench/1000=="}, Type: store.Past})
+		if err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(t0)
 		b.StopTimer()
-		if c.Report.Sessions != 1000 || c.Report.Pages != 105 {
-			b.Fatalf("collected %d sessions in %d documents", c.Report.Sessions, c.Report.Pages)
+		if report.Sessions != 1000 || report.Pages != 105 {
+			b.Fatalf("collected %d sessions in %d documents", report.Sessions, report.Pages)
 		}
-		requests += c.Report.Client.Requests
-		retries += c.Report.Client.Retries
+		requests += report.Client.Requests
+		retries += report.Client.Retries
 		db.Close()
 		b.StartTimer()
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -85,7 +86,7 @@ type Progress struct {
 	MeetingsDone, MeetingsTotal int
 	Pages                       int
 	Added, Present              int
-	Client                      ClientStats
+	Client                      zoom.ClientStats
 }
 
 // CollectReport says what a collection did.
@@ -105,7 +106,7 @@ type CollectReport struct {
 	// moved into the instance (UUID) they are.
 	Merged []Merged
 	Counts
-	Client  ClientStats
+	Client  zoom.ClientStats
 	Elapsed time.Duration
 
 	webinars bool // webinars were asked for: none collected is "0 webinars"
@@ -148,15 +149,14 @@ func plural(n int, what string) string {
 // Collector collects QoS samples from the Zoom API into the store. Each
 // page is committed as it arrives, so an interruption, a crash or the daily
 // limit loses at most the page in flight, and a re-run adds only what is
-// missing.
+// missing. A Collector runs one plan at a time.
 type Collector struct {
-	Client     *Client
+	Client     *zoom.Client
 	DB         *store.DB
 	Log        *slog.Logger
 	OnProgress func(Progress) // called after each stored page; may be nil
 
-	Report CollectReport
-
+	report     CollectReport // of the run under way
 	mu         sync.Mutex
 	pipe       *pipeline
 	done       int
@@ -167,11 +167,19 @@ type Collector struct {
 	log        *slog.Logger    // Log, scrubbed with the client's secrets
 }
 
-// Run carries out a plan. Problems with single meetings of a discovery are
-// reported in Report.Failed and at the end as an error, after the rest was
-// collected; the daily limit and Ctrl-C stop the run with what was
-// collected kept.
-func (c *Collector) Run(ctx context.Context, plan Plan) error {
+// Run carries out a plan and says what it did, also when it returns an
+// error: what was collected until then is stored, and counted. Problems
+// with single meetings of a discovery are reported in the report's Failed
+// and at the end as an error, after the rest was collected; the daily
+// limit and Ctrl-C stop the run with what was collected kept.
+func (c *Collector) Run(ctx context.Context, plan Plan) (CollectReport, error) {
+	c.report, c.done, c.total, c.unfinished, c.listErr = CollectReport{}, 0, 0, nil, nil
+	err := c.run(ctx, plan)
+	return c.report, err
+}
+
+// run carries out a plan, counting in c.report.
+func (c *Collector) run(ctx context.Context, plan Plan) error {
 	start := time.Now()
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
@@ -184,7 +192,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		plan.Interval = time.Minute
 	}
 	c.meetings = map[string]bool{}
-	c.Report.webinars = plan.Webinars || plan.Target.Webinar
+	c.report.webinars = plan.Webinars || plan.Target.Webinar
 	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.Log)
 	var err error
 	switch plan.Mode {
@@ -218,22 +226,22 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		// A meeting an older zoomqos stored under its number joins the
 		// instance now stored under its UUID.
 		merged, aerr := AbsorbNumbered(context.WithoutCancel(ctx), c.DB, c.log)
-		c.Report.Merged = append(c.Report.Merged, merged...)
+		c.report.Merged = append(c.report.Merged, merged...)
 		if aerr != nil {
 			c.log.Warn("could not merge a meeting stored under its number into its instance", "error", aerr)
 		}
 	}
-	c.Report.Client = c.Client.Stats()
-	c.Report.Elapsed = time.Since(start)
+	c.report.Client = c.Client.Stats()
+	c.report.Elapsed = time.Since(start)
 	// Every commit is done: a meeting that ended in an error and has
 	// pages stored was collected in part.
 	for _, t := range c.unfinished {
 		switch {
 		case !c.meetings[t.ID]:
 		case t.Webinar:
-			c.Report.PartialWebinars++
+			c.report.PartialWebinars++
 		default:
-			c.Report.PartialMeetings++
+			c.report.PartialMeetings++
 		}
 	}
 	switch {
@@ -246,17 +254,17 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 	if c.listErr != nil {
 		errs = append(errs, c.listErr)
 	}
-	if len(c.Report.Failed) > 0 {
+	if len(c.report.Failed) > 0 {
 		what := "meetings"
 		if plan.Webinars || plan.Target.Webinar {
 			what = "webinars"
 		}
-		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.Report.Failed), c.total, what)
+		failed := fmt.Sprintf("%d of %d %s could not be collected", len(c.report.Failed), c.total, what)
 		rest := ""
-		if len(c.Report.Failed) < c.total {
+		if len(c.report.Failed) < c.total {
 			rest = " (the rest were)"
 		}
-		if partial := c.Report.PartialMeetings + c.Report.PartialWebinars; partial > 0 {
+		if partial := c.report.PartialMeetings + c.report.PartialWebinars; partial > 0 {
 			failed += fmt.Sprintf(" in full%s, %d of them only in part: what they sent is stored", rest, partial)
 			if plan.Mode == ModePast {
 				failed += ", and the next run fetches them again"
@@ -264,7 +272,7 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 		} else {
 			failed += rest
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.Report.Failed...)))
+		errs = append(errs, fmt.Errorf("%s: %w", failed, errors.Join(c.report.Failed...)))
 	}
 	if len(errs) == 1 {
 		return errs[0]
@@ -276,16 +284,16 @@ func (c *Collector) Run(ctx context.Context, plan Plan) error {
 // meeting what of it is stored, and that it was not marked as collected in
 // full. The daily limit and an interruption say so themselves.
 func (c *Collector) whatWasStored(plan Plan, err error) error {
-	var dl *DailyLimitError
+	var dl *zoom.DailyLimitError
 	t := plan.Target
 	if plan.Mode != ModeMeeting || !c.meetings[t.ID] || errors.As(err, &dl) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	stored := fmt.Sprintf("the %d pages received are stored", c.Report.Pages)
-	if c.Report.Pages == 1 {
+	stored := fmt.Sprintf("the %d pages received are stored", c.report.Pages)
+	if c.report.Pages == 1 {
 		stored = "the page received is stored"
 	}
-	stored += " (" + plural(c.Report.Sessions, "session") + ")"
+	stored += " (" + plural(c.report.Sessions, "session") + ")"
 	if plan.Type != store.Past {
 		return fmt.Errorf("%w; %s", err, stored)
 	}
@@ -296,7 +304,7 @@ func (c *Collector) whatWasStored(plan Plan, err error) error {
 // commit counts a stored page; the pipeline calls it in order.
 func (c *Collector) commit(j *job) {
 	c.mu.Lock()
-	r := &c.Report
+	r := &c.report
 	if j.complete {
 		c.mu.Unlock()
 		return
@@ -319,8 +327,8 @@ func (c *Collector) commit(j *job) {
 }
 
 func (c *Collector) progressLocked() Progress {
-	return Progress{MeetingsDone: c.done, MeetingsTotal: c.total, Pages: c.Report.Pages,
-		Added: c.Report.Added, Present: c.Report.Present, Client: c.Client.Stats()}
+	return Progress{MeetingsDone: c.done, MeetingsTotal: c.total, Pages: c.report.Pages,
+		Added: c.report.Added, Present: c.report.Present, Client: c.Client.Stats()}
 }
 
 func (c *Collector) addTotal(n int) {
@@ -340,13 +348,13 @@ func (c *Collector) meetingDone() {
 }
 
 // fail records a meeting that could not be collected; report says
-// whether it goes into Report.Failed (an error that stops the run does
+// whether it goes into the report's Failed (an error that stops the run does
 // not: it is the run's error).
 func (c *Collector) fail(t Target, err error, report bool) {
 	c.mu.Lock()
 	c.unfinished = append(c.unfinished, t)
 	if report {
-		c.Report.Failed = append(c.Report.Failed, err)
+		c.report.Failed = append(c.report.Failed, err)
 	}
 	c.mu.Unlock()
 }
@@ -395,12 +403,12 @@ func (t Target) meeting(typ string) store.Meeting {
 type listKind struct {
 	suffix   string // after /metrics/meetings/{id}
 	pageSize string
-	want     *Answer
+	want     *zoom.Answer
 }
 
 var (
-	qosList          = listKind{suffix: "/participants/qos", pageSize: "10", want: QoSPage}
-	participantsList = listKind{suffix: "/participants", pageSize: "300", want: ParticipantsPage}
+	qosList          = listKind{suffix: "/participants/qos", pageSize: "10", want: zoom.QoSPage}
+	participantsList = listKind{suffix: "/participants", pageSize: "300", want: zoom.ParticipantsPage}
 )
 
 // list reads every page of one of a meeting's lists, committing each page
@@ -408,21 +416,21 @@ var (
 // the pages stored already are recognised as present.
 func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) error {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}" + k.suffix
-	req := Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + k.suffix,
+	req := zoom.Request{Path: "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID) + k.suffix,
 		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: k.want,
 		Query: url.Values{"type": {typ}, "page_size": {k.pageSize}}}
 	m := t.meeting(typ)
 	restarts := 0
-	pages := pager{list: "participants"}
+	pages := zoom.Pager{List: "participants"}
 	for page := 1; ; page++ {
 		req.Page = page
 		body, err := c.Client.Get(ctx, req)
-		var ae *APIError
-		if errors.As(err, &ae) && ae.Code == CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
+		var ae *zoom.APIError
+		if errors.As(err, &ae) && ae.Code == zoom.CodeBadPageToken && req.Query.Get("next_page_token") != "" && restarts < 2 {
 			c.log.Warn("page token refused; starting the list over", t.what(), t.ID, "endpoint", endpoint)
 			restarts++
 			page = 0
-			pages = pager{list: "participants"}
+			pages = zoom.Pager{List: "participants"}
 			req.Query.Del("next_page_token")
 			continue
 		}
@@ -437,9 +445,9 @@ func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) 
 		if err != nil {
 			return err
 		}
-		next, err := pages.next(body, page)
+		next, err := pages.Next(body, page)
 		if err != nil {
-			return c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+			return c.Client.Secrets().Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
 		}
 		if next == "" {
 			return nil
@@ -454,18 +462,18 @@ func (c *Collector) list(ctx context.Context, t Target, typ string, k listKind) 
 // meeting collected by number or by UUID is one meeting in the store.
 func (c *Collector) identify(ctx context.Context, t Target, typ string) (Target, error) {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}"
-	body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + t.kind() + "/" + EscapeID(t.ID), Query: url.Values{"type": {typ}},
-		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: MeetingDetails})
+	body, err := c.Client.Get(ctx, zoom.Request{Path: "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID), Query: url.Values{"type": {typ}},
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: zoom.MeetingDetails})
 	if err != nil {
 		return t, err
 	}
-	var probs Problems
-	page, err := NewParser().Parse(body, &probs)
+	var probs zoom.Problems
+	page, err := zoom.NewParser().Parse(body, &probs)
 	if err != nil || page.Details == nil {
 		if err == nil {
 			err = errors.New("it holds no meeting details")
 		}
-		return t, c.Client.secrets.Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
+		return t, c.Client.Secrets().Error(fmt.Errorf("%s %s: %s: %w", t.what(), t.ID, endpoint, err))
 	}
 	d := page.Details
 	asked := t.ID
@@ -492,10 +500,10 @@ func (c *Collector) storeDetails(ctx context.Context, t Target, typ string, data
 // endpoint: the request this project started from.
 func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) error {
 	endpoint := "GET /metrics/" + t.kind() + "/{" + t.what() + "Id}/participants/{participantId}/qos"
-	body, err := c.Client.Get(ctx, Request{
-		Path:     "/metrics/" + t.kind() + "/" + EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
+	body, err := c.Client.Get(ctx, zoom.Request{
+		Path:     "/metrics/" + t.kind() + "/" + zoom.EscapeID(t.ID) + "/participants/" + url.PathEscape(pid) + "/qos",
 		Query:    url.Values{"type": {typ}},
-		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: ParticipantQoS,
+		Endpoint: endpoint, Meeting: t.ID, Webinar: t.Webinar, Want: zoom.ParticipantQoS,
 	})
 	if err != nil {
 		return err
@@ -510,14 +518,14 @@ func (c *Collector) participant(ctx context.Context, t Target, typ, pid string) 
 // GET /metrics/meetings: for past ones, one call per month of the range
 // (Zoom's limit), each paginated, and with pastOne the meetings of one
 // participant too (Zoom lists them apart). These are Resource-intensive
-// calls, limited apart from the rest (ClientConfig.ListRate). A list that
+// calls, limited apart from the rest (zoom.ClientConfig.ListRate). A list that
 // would never end stops that month, and the others are still listed; a
 // request that fails stops the discovery. Either way the meetings listed
 // until then are returned with the error.
 func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time, webinars, pastOne bool) ([]Target, error) {
-	kind, want := "meetings", MeetingList
+	kind, want := "meetings", zoom.MeetingList
 	if webinars {
-		kind, want = "webinars", WebinarList
+		kind, want = "webinars", zoom.WebinarList
 	}
 	type span struct {
 		from, to time.Time
@@ -549,9 +557,9 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 			q.Set("to", sp.to.Format(time.DateOnly))
 			endpoint += "&from=" + q.Get("from") + "&to=" + q.Get("to")
 		}
-		pages := pager{list: kind}
+		pages := zoom.Pager{List: kind}
 		for page := 1; ; page++ {
-			body, err := c.Client.Get(ctx, Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want, ResourceIntensive: true})
+			body, err := c.Client.Get(ctx, zoom.Request{Path: "/metrics/" + kind, Query: q, Endpoint: endpoint, Page: page, Want: want, ResourceIntensive: true})
 			if err != nil {
 				return out, errors.Join(append(endless, err)...)
 			}
@@ -578,9 +586,9 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String(), PastOne: sp.typ == "pastOne",
 					details: bytes.Clone(raw), listSource: fmt.Sprintf("%s page %d (its entry)", endpoint, page)})
 			}
-			next, err := pages.next(body, page)
+			next, err := pages.Next(body, page)
 			if err != nil {
-				endless = append(endless, c.Client.secrets.Error(fmt.Errorf("%s: %w", endpoint, err)))
+				endless = append(endless, c.Client.Secrets().Error(fmt.Errorf("%s: %w", endpoint, err)))
 				break
 			}
 			if next == "" {
@@ -618,8 +626,8 @@ func (c *Collector) listed(ctx context.Context, found []Target, err error, webin
 // limit, an access token refused when no other can be had, or the end of
 // the run's context.
 func fatal(ctx context.Context, err error) bool {
-	var dl *DailyLimitError
-	return errors.As(err, &dl) || errors.Is(err, ErrTokenRefused) || ctx.Err() != nil
+	var dl *zoom.DailyLimitError
+	return errors.As(err, &dl) || errors.Is(err, zoom.ErrTokenRefused) || ctx.Err() != nil
 }
 
 // listMeeting is an entry of GET /metrics/meetings.
@@ -643,14 +651,14 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 	for _, t := range targets {
 		if !plan.Refresh {
 			if m, err := c.DB.MeetingInfo(ctx, t.ID); err == nil && !m.Collected.IsZero() {
-				c.Report.Skipped++
+				c.report.Skipped++
 				continue
 			}
 		}
 		todo = append(todo, t)
 	}
 	c.log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
-		"found", len(targets), "to collect", len(todo), "skipped", c.Report.Skipped)
+		"found", len(targets), "to collect", len(todo), "skipped", c.report.Skipped)
 	c.addTotal(len(todo))
 	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
 		err := c.meeting(ctx, t, store.Past)
@@ -662,7 +670,7 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 }
 
 // each runs fn for the targets, n at once. A daily limit, a failed commit
-// or ctx's end stops everything; other errors are kept in Report.Failed.
+// or ctx's end stops everything; other errors are kept in the report's Failed.
 func (c *Collector) each(ctx context.Context, targets []Target, n int, fn func(context.Context, Target) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -747,7 +755,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 		var mu sync.Mutex
 		err := c.each(ctx, targets, plan.Concurrency, func(ctx context.Context, t Target) error {
 			err := c.meeting(ctx, t, store.Live)
-			var ae *APIError
+			var ae *zoom.APIError
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {
@@ -763,7 +771,7 @@ func (c *Collector) live(ctx context.Context, plan Plan) error {
 			case errors.As(err, &ae) && ae.NotAvailable():
 				c.log.Info("live "+t.what()+" ended", t.what(), t.ID)
 				ended[t.ID] = true
-				c.Report.Ended++
+				c.report.Ended++
 				return nil
 			case err == nil || !plan.Watch || fatal(ctx, err):
 				failures[t.ID] = 0

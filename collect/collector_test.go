@@ -13,26 +13,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // account starts a fake Zoom account and a client for it, with quick
 // retries so that fault tests run fast.
-func account(t *testing.T, o fakezoom.Options, tune ...func(*ClientConfig)) (*fakezoom.Running, *Client) {
+func account(t *testing.T, o fakezoom.Options, tune ...func(*zoom.ClientConfig)) (*fakezoom.Running, *zoom.Client) {
 	t.Helper()
 	fz := fakezoom.Start(o)
 	t.Cleanup(fz.Close)
 	opts := fz.Options()
-	cfg := ClientConfig{
-		Credentials: Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
+	cfg := zoom.ClientConfig{
+		Credentials: zoom.Credentials{AccountID: opts.AccountID, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL,
 		Rate: 1000, ListRate: 60000, Backoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 	}
 	for _, f := range tune {
 		f(&cfg)
 	}
-	c, err := NewClient(cfg)
+	c, err := zoom.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,9 +79,12 @@ func dumpMeeting(t *testing.T, db *store.DB, id string) string {
 func TestCollectMeeting(t *testing.T) {
 	fz, client := account(t, pastOnly(3, 23))
 	db := openDB(t)
+	// One collector, one meeting after the other: each report is its
+	// run's own.
+	c := &Collector{Client: client, DB: db}
 	for _, m := range fz.Meetings() {
-		c := &Collector{Client: client, DB: db}
-		if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+		report, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+		if err != nil {
 			t.Fatalf("meeting %s: %v", m.UUID, err)
 		}
 		sum, err := db.Meeting(context.Background(), m.UUID)
@@ -92,11 +96,11 @@ func TestCollectMeeting(t *testing.T) {
 		}
 		// The details, the QoS pages (page_size 10), the participants
 		// list (page_size 300).
-		if want := 1 + (m.Sessions+9)/10 + (m.Sessions+299)/300; c.Report.Pages != want {
-			t.Errorf("meeting %s: %d documents, want %d", m.UUID, c.Report.Pages, want)
+		if want := 1 + (m.Sessions+9)/10 + (m.Sessions+299)/300; report.Pages != want {
+			t.Errorf("meeting %s: %d documents, want %d", m.UUID, report.Pages, want)
 		}
-		if c.Report.Added != sum.Samples || c.Report.Present != 0 {
-			t.Errorf("report %+v for %d stored samples", c.Report, sum.Samples)
+		if report.Added != sum.Samples || report.Present != 0 {
+			t.Errorf("report %+v for %d stored samples", report, sum.Samples)
 		}
 	}
 	// UUIDs beginning with "/" and holding "//" were among them: the
@@ -105,21 +109,21 @@ func TestCollectMeeting(t *testing.T) {
 	if !strings.HasPrefix(slashed, "/") {
 		t.Fatalf("fixture changed: %s", slashed)
 	}
-	_, err := client.Get(context.Background(), Request{Path: "/metrics/meetings/" + strings.ReplaceAll(slashed, "/", "%2F") + "/participants/qos",
+	_, err := client.Get(context.Background(), zoom.Request{Path: "/metrics/meetings/" + strings.ReplaceAll(slashed, "/", "%2F") + "/participants/qos",
 		Endpoint: "GET /metrics/meetings/{meetingId}/participants/qos", Meeting: slashed})
-	var ae *APIError
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || !ae.NotAvailable() {
 		t.Errorf("single-encoded UUID with a leading slash: %v, want 404 code 3001", err)
 	}
 
 	// Collecting again adds nothing.
 	m := fz.Meetings()[0]
-	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+	report, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Report.Added != 0 || c.Report.Present == 0 {
-		t.Errorf("second collection: %+v", c.Report)
+	if report.Added != 0 || report.Present == 0 {
+		t.Errorf("second collection: %+v", report)
 	}
 }
 
@@ -129,7 +133,7 @@ func TestCollectByMeetingNumber(t *testing.T) {
 	m := fz.Meetings()[0]
 	id := fmt.Sprint(m.ID)
 	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past}); err != nil {
+	if _, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past}); err != nil {
 		t.Fatal(err)
 	}
 	// Stored under its instance UUID, with its number and topic, as
@@ -146,11 +150,12 @@ func TestCollectByMeetingNumber(t *testing.T) {
 	for _, plan := range []Plan{{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}, {Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past},
 		{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Refresh: true}} {
 		c := &Collector{Client: client, DB: db}
-		if err := c.Run(context.Background(), plan); err != nil {
+		report, err := c.Run(context.Background(), plan)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if plan.Mode != ModePast && (c.Report.Added != 0 || c.Report.NewSessions != 0) {
-			t.Errorf("%+v again: %+v", plan.Target, c.Report)
+		if plan.Mode != ModePast && (report.Added != 0 || report.NewSessions != 0) {
+			t.Errorf("%+v again: %+v", plan.Target, report)
 		}
 	}
 	list, _ := db.Meetings(context.Background())
@@ -164,16 +169,16 @@ func TestCollectParticipant(t *testing.T) {
 	db := openDB(t)
 	m := fz.Meetings()[0]
 	c := &Collector{Client: client, DB: db}
-	err := c.Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "16778244"})
+	report, err := c.Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "16778244"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ss, _ := db.Sessions(context.Background(), m.UUID)
-	if len(ss) != 1 || ss[0].UserID != "16778244" || c.Report.Added == 0 {
-		t.Errorf("sessions %+v, report %+v", ss, c.Report)
+	if len(ss) != 1 || ss[0].UserID != "16778244" || report.Added == 0 {
+		t.Errorf("sessions %+v, report %+v", ss, report)
 	}
-	err = (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "nobody"})
-	var ae *APIError
+	_, err = (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeParticipant, Target: Target{ID: m.UUID}, Type: store.Past, Participant: "nobody"})
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
 		t.Errorf("unknown participant: %v", err)
 	}
@@ -191,7 +196,7 @@ func TestErrorsSpeakPlainly(t *testing.T) {
 		{"99999999999", []string{"meeting 99999999999", "GET /metrics/meetings/{meetingId}: ", "the ID is wrong", "HTTP 404", "Zoom code 3001", "tracking id v=2.0;clid=fake;rid="}},
 		{"old-instance", []string{"meeting old-instance", "Zoom keeps QoS data for a year", "Zoom code 12702", "tracking id"}},
 	} {
-		err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: tc.id}, Type: store.Past})
+		_, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: tc.id}, Type: store.Past})
 		for _, w := range tc.words {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("error %v does not say %q", err, w)
@@ -207,7 +212,8 @@ func TestDiscoverPast(t *testing.T) {
 	db := openDB(t)
 	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -40), To: epoch, Concurrency: 3}
 	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), plan); err != nil {
+	report, err := c.Run(context.Background(), plan)
+	if err != nil {
 		t.Fatal(err)
 	}
 	meetings := 0
@@ -221,8 +227,8 @@ func TestDiscoverPast(t *testing.T) {
 			t.Errorf("meeting %s: %+v, %v", m.UUID, sum, err)
 		}
 	}
-	if c.Report.Meetings != meetings {
-		t.Errorf("collected %d meetings, want %d", c.Report.Meetings, meetings)
+	if report.Meetings != meetings {
+		t.Errorf("collected %d meetings, want %d", report.Meetings, meetings)
 	}
 	// 40 days: two month-long discovery calls, then the pages.
 	pages := 0
@@ -231,26 +237,26 @@ func TestDiscoverPast(t *testing.T) {
 			pages += (m.Sessions+9)/10 + (m.Sessions+299)/300
 		}
 	}
-	if got, want := c.Report.Client.Requests, int64(2+pages); got != want {
+	if got, want := report.Client.Requests, int64(2+pages); got != want {
 		t.Errorf("%d requests, want %d (2 discovery calls, %d QoS and participants pages)", got, want, pages)
 	}
 
 	// Again: everything is skipped; with Refresh, collected again.
 	again := &Collector{Client: client, DB: db}
-	if err := again.Run(context.Background(), plan); err != nil || again.Report.Skipped != meetings || again.Report.Pages != 0 {
-		t.Errorf("second discovery: %+v, %v", again.Report, err)
+	if againReport, err := again.Run(context.Background(), plan); err != nil || againReport.Skipped != meetings || againReport.Pages != 0 {
+		t.Errorf("second discovery: %+v, %v", againReport, err)
 	}
 	plan.Refresh = true
 	fresh := &Collector{Client: client, DB: db}
-	if err := fresh.Run(context.Background(), plan); err != nil || fresh.Report.Meetings != meetings || fresh.Report.Added != 0 {
-		t.Errorf("refresh: %+v, %v", fresh.Report, err)
+	if freshReport, err := fresh.Run(context.Background(), plan); err != nil || freshReport.Meetings != meetings || freshReport.Added != 0 {
+		t.Errorf("refresh: %+v, %v", freshReport, err)
 	}
 
 	// Webinars the same way.
 	plan.Webinars = true
 	web := &Collector{Client: client, DB: db}
-	if err := web.Run(context.Background(), plan); err != nil || web.Report.Webinars != 2 || web.Report.Meetings != 0 {
-		t.Errorf("webinars: %+v, %v", web.Report, err)
+	if webReport, err := web.Run(context.Background(), plan); err != nil || webReport.Webinars != 2 || webReport.Meetings != 0 {
+		t.Errorf("webinars: %+v, %v", webReport, err)
 	}
 	for _, m := range fz.Meetings() {
 		if m.Webinar {
@@ -300,7 +306,7 @@ func TestFaultsAreRetried(t *testing.T) {
 			}
 			tc.faults(&opts)
 			var logbuf logBuffer
-			fz, client := account(t, opts, func(c *ClientConfig) {
+			fz, client := account(t, opts, func(c *zoom.ClientConfig) {
 				c.Log = logbuf.logger()
 				if opts.RetryAfter == "seconds" {
 					c.MaxBackoff = 2 * time.Second
@@ -308,7 +314,8 @@ func TestFaultsAreRetried(t *testing.T) {
 			})
 			db := openDB(t)
 			c := &Collector{Client: client, DB: db}
-			if err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4}); err != nil {
+			report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+			if err != nil {
 				t.Log(logbuf.String())
 				t.Fatal(err)
 			}
@@ -317,8 +324,8 @@ func TestFaultsAreRetried(t *testing.T) {
 					t.Errorf("meeting %s: %+v, %v", m.UUID, sum, err)
 				}
 			}
-			if got := c.Report.Client.Retries; (got == 0) != tc.noRetries {
-				t.Errorf("%d retries counted: %+v", got, c.Report.Client)
+			if got := report.Client.Retries; (got == 0) != tc.noRetries {
+				t.Errorf("%d retries counted: %+v", got, report.Client)
 			}
 		})
 	}
@@ -328,7 +335,7 @@ func TestGivesUpWithAClearError(t *testing.T) {
 	opts := pastOnly(1, 5)
 	opts.Faults.ServerErrors = 1
 	fz, client := account(t, opts)
-	err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
+	_, err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
 	for _, w := range []string{"meeting " + fz.Meetings()[0].UUID, "Zoom's servers failed", "gave up after 6 tries", "tracking id"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
@@ -339,10 +346,55 @@ func TestGivesUpWithAClearError(t *testing.T) {
 	opts = pastOnly(1, 5)
 	opts.Faults.Burst429Every, opts.Faults.Burst429Len, opts.RetryAfter = 1, 1000, "none"
 	fz, client = account(t, opts)
-	err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
+	_, err = (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
-	if err == nil || !strings.Contains(err.Error(), "lower --rate") {
+	if err == nil || !strings.Contains(err.Error(), "lower ClientConfig.Rate") {
 		t.Errorf("429 storm: %v", err)
+	}
+}
+
+// A fixed access token that Zoom stops taking in the middle of a
+// discovery stops the run at once, with the client's advice, rather than
+// refusing every meeting in turn.
+func TestFixedTokenRefusedStopsTheRun(t *testing.T) {
+	opts := pastOnly(8, 25)
+	opts.Faults.ExpireTokens = 4
+	fz, _ := account(t, opts)
+	client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: accessToken(t, fz)}, APIURL: fz.APIURL, Rate: 1000})
+	report, err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
+	mustSay(t, "past", err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed")
+	if !errors.Is(err, zoom.ErrTokenRefused) {
+		t.Errorf("%v is not zoom.ErrTokenRefused", err)
+	}
+	if n := fz.Requests(); n > 4+4 {
+		t.Errorf("%d requests: the run went on after the token was refused", n)
+	}
+	if len(report.Failed) > 0 {
+		t.Errorf("each meeting failed in turn: %v", report.Failed)
+	}
+}
+
+// A request given up in the middle of a meeting's list (page 2 of its QoS
+// list is never a QoS page) keeps what came before it, the details and
+// page 1, and leaves the meeting not marked as collected in full.
+func TestGivenUpMidListKeepsWhatCame(t *testing.T) {
+	srv, client, _ := wrapped(t, pastOnly(1, 25), func(fake http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/participants/qos") && r.URL.Query().Get("next_page_token") != "" {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `{}`)
+				return
+			}
+			fake.ServeHTTP(w, r)
+		})
+	})
+	m := srv.Meetings()[0]
+	db := openDB(t)
+	report, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+	mustSay(t, "page 2", err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "not a QoS page",
+		"; the 2 pages received are stored (10 sessions), but the meeting is not marked as collected in full")
+	if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Documents != 2 || !sum.Collected.IsZero() || report.Pages != 2 || report.PartialMeetings != 1 {
+		t.Errorf("stored %+v, report %+v: want its details and page 1 kept, the meeting not marked complete", sum, report)
 	}
 }
 
@@ -362,8 +414,8 @@ func TestDailyLimitThenResume(t *testing.T) {
 	db := openDB(t)
 	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 1}
 	c := &Collector{Client: client, DB: db}
-	err := c.Run(context.Background(), plan)
-	var dl *DailyLimitError
+	report, err := c.Run(context.Background(), plan)
+	var dl *zoom.DailyLimitError
 	if !errors.As(err, &dl) {
 		t.Fatalf("run into the daily limit: %v", err)
 	}
@@ -372,17 +424,18 @@ func TestDailyLimitThenResume(t *testing.T) {
 	}
 	// Two meetings in full (their discovery entry, two QoS pages, the
 	// participants), and the third's entry.
-	if !strings.Contains(err.Error(), "what was collected is kept") || c.Report.Pages != 9 {
-		t.Errorf("error %q after %d documents, want 9 stored", err, c.Report.Pages)
+	if !strings.Contains(err.Error(), "what was collected is kept") || report.Pages != 9 {
+		t.Errorf("error %q after %d documents, want 9 stored", err, report.Pages)
 	}
 
 	clock.Add(24 * time.Hour)
 	again := &Collector{Client: client, DB: db}
-	if err := again.Run(context.Background(), plan); err != nil {
+	againReport, err := again.Run(context.Background(), plan)
+	if err != nil {
 		t.Fatalf("the next day: %v", err)
 	}
-	if again.Report.Skipped != 2 || again.Report.Pages != 4 {
-		t.Errorf("the next day: %+v, want 2 meetings skipped and 4 documents", again.Report)
+	if againReport.Skipped != 2 || againReport.Pages != 4 {
+		t.Errorf("the next day: %+v, want 2 meetings skipped and 4 documents", againReport)
 	}
 
 	// An uninterrupted run into another store.
@@ -390,7 +443,7 @@ func TestDailyLimitThenResume(t *testing.T) {
 	opts.Clock = newClock(epoch).Now
 	_, client2 := account(t, opts)
 	ref := openDB(t)
-	if err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
+	if _, err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range fz.Meetings() {
@@ -413,19 +466,19 @@ func TestInterruptedThenResumed(t *testing.T) {
 		}
 	}}
 	plan := Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 2}
-	err := c.Run(ctx, plan)
+	report, err := c.Run(ctx, plan)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v", err)
 	}
-	if c.Report.Pages < 7 {
-		t.Errorf("%d pages stored before the interruption", c.Report.Pages)
+	if report.Pages < 7 {
+		t.Errorf("%d pages stored before the interruption", report.Pages)
 	}
-	if err := (&Collector{Client: client, DB: db}).Run(context.Background(), plan); err != nil {
+	if _, err := (&Collector{Client: client, DB: db}).Run(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
 	ref := openDB(t)
 	_, client2 := account(t, opts)
-	if err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
+	if _, err := (&Collector{Client: client2, DB: ref}).Run(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range fz.Meetings() {
@@ -443,23 +496,27 @@ func TestExpiredPageToken(t *testing.T) {
 	db := openDB(t)
 	// Zoom's answer to an expired token, page by page through the client.
 	m := fz.Meetings()[0]
-	req := Request{Path: "/metrics/meetings/" + EscapeID(m.UUID) + "/participants/qos", Endpoint: "GET qos", Meeting: m.UUID,
+	req := zoom.Request{Path: "/metrics/meetings/" + zoom.EscapeID(m.UUID) + "/participants/qos", Endpoint: "GET qos", Meeting: m.UUID,
 		Query: map[string][]string{"type": {"past"}, "page_size": {"10"}}}
 	body, err := client.Get(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Query.Set("next_page_token", topLevelString(body, "next_page_token"))
+	next, err := (&zoom.Pager{List: "participants"}).Next(body, 1)
+	if err != nil || next == "" {
+		t.Fatalf("page 1: next_page_token %q, %v", next, err)
+	}
+	req.Query.Set("next_page_token", next)
 	clock.Add(16 * time.Minute)
 	_, err = client.Get(context.Background(), req)
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.Code != CodeBadPageToken || !strings.Contains(err.Error(), "expires after 15 minutes") {
+	var ae *zoom.APIError
+	if !errors.As(err, &ae) || ae.Code != zoom.CodeBadPageToken || !strings.Contains(err.Error(), "expires after 15 minutes") {
 		t.Fatalf("expired page token: %v", err)
 	}
 	// The collector recovers from it by starting over.
 	var once sync.Once
 	c := &Collector{Client: client, DB: db, OnProgress: func(Progress) { once.Do(func() { clock.Add(16 * time.Minute) }) }}
-	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+	if _, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
 		t.Fatal(err)
 	}
 	if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Sessions != m.Sessions {
@@ -470,7 +527,7 @@ func TestExpiredPageToken(t *testing.T) {
 // steppedAccount serves a fake account whose clock moves on a minute each
 // time step says a request counts: fake time passes with the polls, not
 // with the wall clock, so that a slow machine sees the same meetings.
-func steppedAccount(t *testing.T, o fakezoom.Options, step func(*http.Request) bool, tune ...func(*ClientConfig)) *Client {
+func steppedAccount(t *testing.T, o fakezoom.Options, step func(*http.Request) bool, tune ...func(*zoom.ClientConfig)) *zoom.Client {
 	t.Helper()
 	clock := newClock(epoch)
 	o.Clock, o.Epoch = clock.Now, epoch
@@ -500,7 +557,7 @@ func TestLiveWatch(t *testing.T) {
 	db := openDB(t)
 	var logs bytes.Buffer
 	c := &Collector{Client: client, DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	err := c.Run(context.Background(), Plan{Mode: ModeLive, Watch: true, Interval: 10 * time.Millisecond})
+	report, err := c.Run(context.Background(), Plan{Mode: ModeLive, Watch: true, Interval: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,11 +567,11 @@ func TestLiveWatch(t *testing.T) {
 			t.Errorf("%s: %+v, %v", id, sum, err)
 		}
 	}
-	if c.Report.Present == 0 || c.Report.Added == 0 {
-		t.Errorf("polls should have found old and new samples: %+v", c.Report)
+	if report.Present == 0 || report.Added == 0 {
+		t.Errorf("polls should have found old and new samples: %+v", report)
 	}
-	if c.Report.Meetings != 2 || rounds.Load() != 5 {
-		t.Errorf("%d meetings in %d rounds, want 2 in 5", c.Report.Meetings, rounds.Load())
+	if report.Meetings != 2 || rounds.Load() != 5 {
+		t.Errorf("%d meetings in %d rounds, want 2 in 5", report.Meetings, rounds.Load())
 	}
 
 	// One meeting, watched until Zoom says it is over (404, code 3001): a
@@ -522,21 +579,22 @@ func TestLiveWatch(t *testing.T) {
 	client = steppedAccount(t, fakezoom.Options{Seed: 9, Meetings: []fakezoom.MeetingSpec{
 		{UUID: "live-c", Start: epoch.Add(-time.Minute), Duration: 4 * time.Minute, Participants: 3}}}, isQoS)
 	c = &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-c"}, Watch: true, Interval: 10 * time.Millisecond}); err != nil {
+	report, err = c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-c"}, Watch: true, Interval: 10 * time.Millisecond})
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Its details, then two polls of the QoS and the participants lists.
-	if c.Report.Ended != 1 || c.Report.Pages != 5 {
-		t.Errorf("report %+v, want two polls and the meeting seen ending", c.Report)
+	if report.Ended != 1 || report.Pages != 5 {
+		t.Errorf("report %+v, want two polls and the meeting seen ending", report)
 	}
 
 	// A meeting asked for that is not live (over, or a wrong ID) is an
 	// error, watched or not, not a meeting "seen ending".
 	for _, watch := range []bool{false, true} {
 		c = &Collector{Client: client, DB: db}
-		err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "12345"}, Watch: watch, Interval: 10 * time.Millisecond})
-		if err == nil || !strings.Contains(err.Error(), "meeting 12345: ") || !strings.Contains(err.Error(), "the ID is wrong") || c.Report.Ended != 0 {
-			t.Errorf("watch %v: a live meeting that is not there: %v, report %+v", watch, err, c.Report)
+		report, err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "12345"}, Watch: watch, Interval: 10 * time.Millisecond})
+		if err == nil || !strings.Contains(err.Error(), "meeting 12345: ") || !strings.Contains(err.Error(), "the ID is wrong") || report.Ended != 0 {
+			t.Errorf("watch %v: a live meeting that is not there: %v, report %+v", watch, err, report)
 		}
 	}
 }
@@ -548,14 +606,15 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	opts.Clock = time.Now
 	opts.Epoch = epoch
 	opts.TokenTTL = 61 * time.Second // stale a second after it is issued
-	fz, client := account(t, opts, func(c *ClientConfig) { c.Rate = 2 })
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Rate = 2 })
 	db := openDB(t)
 	m := fz.Meetings()[0]
 	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past}); err != nil {
+	report, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+	if err != nil {
 		t.Fatal(err)
 	}
-	st := c.Report.Client
+	st := report.Client
 	if st.TokenRequests < 2 || st.Retries != 0 {
 		t.Errorf("stats %+v: want a renewal before expiry and no retry", st)
 	}
@@ -576,15 +635,15 @@ func TestCollectWebinar(t *testing.T) {
 		}
 	}
 	c := &Collector{Client: client, DB: db}
-	if err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID, Webinar: true}, Type: store.Past}); err != nil {
+	if _, err := c.Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID, Webinar: true}, Type: store.Past}); err != nil {
 		t.Fatal(err)
 	}
 	if sum, err := db.Meeting(context.Background(), w.UUID); err != nil || !sum.Webinar || sum.Sessions != w.Sessions {
 		t.Errorf("webinar: %+v, %v", sum, err)
 	}
 	// A webinar is not a meeting.
-	err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID}, Type: store.Past})
-	var ae *APIError
+	_, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: w.UUID}, Type: store.Past})
+	var ae *zoom.APIError
 	if !errors.As(err, &ae) || !ae.NotAvailable() {
 		t.Errorf("webinar asked for as a meeting: %v", err)
 	}
@@ -610,17 +669,71 @@ func TestLiveWatchRidesOutAnOutage(t *testing.T) {
 				}
 				fake.ServeHTTP(w, r)
 			})
-		}, func(c *ClientConfig) { c.MaxRetries = 3 })
+		}, func(c *zoom.ClientConfig) { c.MaxRetries = 3 })
 	db := openDB(t)
 	var logs bytes.Buffer
 	c := &Collector{Client: client, DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	if err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-d"}, Watch: true, Interval: 10 * time.Millisecond}); err != nil {
+	report, err := c.Run(context.Background(), Plan{Mode: ModeLive, Target: Target{ID: "live-d"}, Watch: true, Interval: 10 * time.Millisecond})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(logs.String(), "trying again next round") || c.Report.Ended != 1 {
-		t.Errorf("report %+v, logs:\n%s", c.Report, logs.String())
+	if !strings.Contains(logs.String(), "trying again next round") || report.Ended != 1 {
+		t.Errorf("report %+v, logs:\n%s", report, logs.String())
 	}
 	if sum, err := db.Meeting(context.Background(), "live-d"); err != nil || sum.Samples == 0 {
 		t.Errorf("stored %+v, %v", sum, err)
+	}
+}
+
+// testSecret is the client secret of TestSecretsNeverPrinted.
+const testSecret = "s3cr3t-Zoom-Client-Secret-1234"
+
+// Secrets (the client secret, every access token) never appear in logs,
+// errors or reports, even at debug level and with every fault on.
+func TestSecretsNeverPrinted(t *testing.T) {
+	opts := pastOnly(2, 15)
+	opts.ClientSecret = testSecret
+	opts.Faults, _ = fakezoom.ParseFaults("429=6x1,5xx=5,truncate=7,expire=4")
+	opts.RetryAfter = "none"
+	var logs bytes.Buffer
+	// One handler: it serialises the writes of every goroutine.
+	lg := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fz, client := account(t, opts, func(c *zoom.ClientConfig) { c.Log = lg })
+	c := &Collector{Client: client, DB: openDB(t), Log: lg}
+	report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	var out strings.Builder
+	fmt.Fprintf(&out, "%v\n%+v\n%v\n%+v\n%#v\n", err, report, client, client, client)
+	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", client, "credentials", zoom.Credentials{AccountID: fz.Options().AccountID, ClientID: fz.Options().ClientID, ClientSecret: testSecret})
+
+	// A refused secret and a refused token.
+	_, bad := account(t, opts, func(c *zoom.ClientConfig) {
+		c.Credentials.ClientSecret = "wrong-" + testSecret
+		c.Log = lg
+	})
+	_, err = bad.Get(context.Background(), zoom.Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
+	if err == nil || !strings.Contains(err.Error(), "check Credentials.ClientID and Credentials.ClientSecret") {
+		t.Errorf("wrong secret: %v", err)
+	}
+	fmt.Fprintln(&out, err)
+	tokenClient, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: "refused-" + testSecret}, APIURL: fz.APIURL, Log: lg})
+	_, err = (&Collector{Client: tokenClient, DB: openDB(t)}).Run(context.Background(),
+		Plan{Mode: ModeMeeting, Target: Target{ID: fz.Meetings()[0].UUID}, Type: store.Past})
+	if err == nil || !strings.Contains(err.Error(), "Credentials.AccessToken") {
+		t.Errorf("refused token: %v", err)
+	}
+	fmt.Fprintln(&out, err)
+
+	tokens := fz.IssuedTokens()
+	if len(tokens) < 2 {
+		t.Fatalf("the fault run should have renewed tokens: %v", tokens)
+	}
+	everything := logs.String() + out.String()
+	for _, s := range append(tokens, testSecret) {
+		if strings.Contains(everything, s) {
+			t.Errorf("secret %q printed", s[:6]+"...")
+		}
+	}
+	if !strings.Contains(logs.String(), "level=DEBUG") {
+		t.Error("debug logging was not on, the test proves little")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -19,8 +20,11 @@ type Importer struct {
 	Meeting store.Meeting // ID and Type of the meeting the responses belong to
 	Log     *slog.Logger
 
-	Report ImportReport
+	report ImportReport
 }
+
+// Report says what the files imported so far did.
+func (im *Importer) Report() ImportReport { return im.report }
 
 // ImportReport says what an import did.
 type ImportReport struct {
@@ -39,13 +43,13 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	if im.Log == nil {
 		im.Log = slog.New(slog.DiscardHandler)
 	}
-	im.Report.Files++
+	im.report.Files++
 	committed := 0
 	p := newPipeline(ctx, im.DB, func(j *job) {
 		committed++
 		im.count(name, j)
 	}).logTo(im.Log)
-	readErr := Documents(r, func(off int64, data []byte) error {
+	readErr := zoom.Documents(r, func(off int64, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -62,7 +66,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrEmpty) && committed == 0:
+	case errors.Is(err, zoom.ErrEmpty) && committed == 0:
 		return fmt.Errorf("%s: %w", name, err)
 	case committed > 0:
 		return fmt.Errorf("%s: %w (the %d document(s) before it were imported)", name, err, committed)
@@ -72,7 +76,7 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 
 // count adds a committed document to the report.
 func (im *Importer) count(name string, j *job) {
-	r := &im.Report
+	r := &im.report
 	r.Documents++
 	if j.res.RawStored {
 		r.RawNew++

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -41,7 +42,7 @@ func TestImportIdempotent(t *testing.T) {
 	if err := importString(t, im, "participant-qos.json", single); err != nil {
 		t.Fatal(err)
 	}
-	r := im.Report
+	r := im.Report()
 	if r.Files != 2 || r.Documents != 2 || r.RawNew != 2 || r.Participants != 3 || r.Sessions != 4 ||
 		r.NewSessions != 4 || r.Added != 7 || r.Present != 0 || r.Problems.Count != 1 {
 		t.Errorf("first import = %+v", r)
@@ -50,7 +51,7 @@ func TestImportIdempotent(t *testing.T) {
 	again := &Importer{DB: db, Meeting: im.Meeting}
 	importString(t, again, "list-page.json", list)
 	importString(t, again, "participant-qos.json", single)
-	r = again.Report
+	r = again.Report()
 	if r.Added != 0 || r.Present != 7 || r.Replaced != 0 || r.RawNew != 0 || r.NewSessions != 0 {
 		t.Errorf("second import = %+v, want all present", r)
 	}
@@ -69,7 +70,7 @@ func TestImportMalformedKeepsWhatCameBefore(t *testing.T) {
 	if err == nil {
 		t.Fatal("malformed input accepted")
 	}
-	var se *SyntaxError
+	var se *zoom.SyntaxError
 	if !errors.As(err, &se) || se.Offset != int64(2*len(good)+2+len(`{"user_id":"3",`)) {
 		t.Errorf("error = %v, want a syntax error at the end of the input", err)
 	}
@@ -90,10 +91,10 @@ func TestImportRejectsWhatIsNotQoS(t *testing.T) {
 	db := openDB(t)
 	im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
 	err := importString(t, im, "token-error.json", `{"user_id":"1","user_qos":[]}`+"\n"+`{"code":124,"message":"Invalid access token."}`)
-	if !errors.Is(err, ErrNotQoS) || !strings.Contains(err.Error(), "token-error.json") || !strings.Contains(err.Error(), "byte 30") {
-		t.Errorf("error = %v, want ErrNotQoS naming the file and byte 30", err)
+	if !errors.Is(err, zoom.ErrNotQoS) || !strings.Contains(err.Error(), "token-error.json") || !strings.Contains(err.Error(), "byte 30") {
+		t.Errorf("error = %v, want zoom.ErrNotQoS naming the file and byte 30", err)
 	}
-	if err := importString(t, im, "empty.json", "  \n"); !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "empty.json") {
+	if err := importString(t, im, "empty.json", "  \n"); !errors.Is(err, zoom.ErrEmpty) || !strings.Contains(err.Error(), "empty.json") {
 		t.Errorf("empty input: %v", err)
 	}
 }
@@ -131,7 +132,7 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted import: %v, want context.Canceled", err)
 	}
-	first := im.Report.Added
+	first := im.Report().Added
 	if first == 0 || first >= 20*2*5 {
 		t.Fatalf("interrupted import stored %d samples; want some but not all", first)
 	}
@@ -139,8 +140,8 @@ func TestImportInterruptedThenResumed(t *testing.T) {
 	if err := again.File(context.Background(), "pages.ndjson", bytes.NewReader(all.Bytes())); err != nil {
 		t.Fatal(err)
 	}
-	if again.Report.Present != first || again.Report.Added != 200-first {
-		t.Errorf("resumed import: %d present, %d added; want %d and %d", again.Report.Present, again.Report.Added, first, 200-first)
+	if again.Report().Present != first || again.Report().Added != 200-first {
+		t.Errorf("resumed import: %d present, %d added; want %d and %d", again.Report().Present, again.Report().Added, first, 200-first)
 	}
 }
 
@@ -235,8 +236,8 @@ func TestImportCutGzip(t *testing.T) {
 			if strings.Contains(fmt.Sprint(err), "invalid JSON at byte 0") {
 				t.Errorf("%s: %v", tc.name, err)
 			}
-			if im.Report.Documents != docs {
-				t.Errorf("%s: %d documents imported, want the %d before the cut", tc.name, im.Report.Documents, docs)
+			if im.Report().Documents != docs {
+				t.Errorf("%s: %d documents imported, want the %d before the cut", tc.name, im.Report().Documents, docs)
 			}
 		})
 	}

@@ -7,15 +7,17 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // counted serves a fake account and counts the API requests it gets; past
 // 60 it cancels the run, so that a client that would never stop fails the
 // test instead of hanging it.
-func counted(t *testing.T, opts fakezoom.Options, cancel context.CancelFunc) (*fakezoom.Server, *Client, *atomic.Int64) {
+func counted(t *testing.T, opts fakezoom.Options, cancel context.CancelFunc) (*fakezoom.Server, *zoom.Client, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	srv, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
@@ -53,7 +55,7 @@ func TestEmptyListsEnd(t *testing.T) {
 			defer cancel()
 			_, client, requests := counted(t, opts, cancel)
 			c := &Collector{Client: client, DB: openDB(t)}
-			err := c.Run(ctx, tc.plan)
+			_, err := c.Run(ctx, tc.plan)
 			mustSay(t, tc.name, err, tc.words...)
 			if n := requests.Load(); n != 1 {
 				t.Errorf("%s: %d requests, want 1", tc.name, n)
@@ -61,6 +63,10 @@ func TestEmptyListsEnd(t *testing.T) {
 		})
 	}
 }
+
+// emptyPages is how many empty pages in a row, each with a
+// next_page_token, stop a list (zoom.Pager's limit).
+const emptyPages = 3
 
 // A list whose pages do not say how many there are (no page_count, no
 // total_records) and that sends empty pages with new next_page_tokens
@@ -74,8 +80,8 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 		want    int                // requests
 		wantErr string
 	}{
-		{"empty from the start", func(int) int { return 0 }, 0, maxEmptyPages, "page 3: the last 3 pages held no participants"},
-		{"empty past the end", func(p int) int { return map[bool]int{true: 2}[p <= 4] }, 0, 4 + maxEmptyPages, "page 7: the last 3 pages held no participants"},
+		{"empty from the start", func(int) int { return 0 }, 0, emptyPages, "page 3: the last 3 pages held no participants"},
+		{"empty past the end", func(p int) int { return map[bool]int{true: 2}[p <= 4] }, 0, 4 + emptyPages, "page 7: the last 3 pages held no participants"},
 		{"empty pages between full ones", func(p int) int { return map[bool]int{true: 2}[p%3 == 0] }, 12, 12, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,7 +113,7 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 					fmt.Fprintf(w, `{"page_size":10,"next_page_token":%q,"participants":[%s]}`, next, strings.Join(parts, ","))
 				})
 			})
-			err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: "M"}, Type: store.Past})
+			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: "M"}, Type: store.Past})
 			if tc.wantErr == "" && err != nil {
 				t.Fatal(err)
 			}
@@ -142,8 +148,8 @@ func TestSummarySaysWhatIsPartial(t *testing.T) {
 			defer cancel()
 			_, client, _ := counted(t, opts, cancel)
 			c := &Collector{Client: client, DB: openDB(t)}
-			err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
-			r := &c.Report
+			report, err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+			r := &report
 			if r.PartialMeetings == 0 || r.PartialMeetings > r.Meetings || len(r.Failed) < r.PartialMeetings {
 				t.Fatalf("%d meetings, %d in part, %d failed: %v", r.Meetings, r.PartialMeetings, len(r.Failed), err)
 			}
@@ -187,7 +193,7 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	srv, client, _ := counted(t, opts, cancel)
 	db := openDB(t)
 	c := &Collector{Client: client, DB: db}
-	err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	report, err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
 	mustSay(t, "endless discovery", err, "GET /metrics/meetings?type=past&from=", "page 1: ", "page_count is 1 (total_records 5, page_size 300)",
 		"the 5 meetings it did list were still collected",
 		// Their own lists do not end either.
@@ -195,8 +201,8 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	if strings.Contains(err.Error(), "the rest were") {
 		t.Errorf("no meeting was collected in full, but the error says the rest were: %v", err)
 	}
-	if c.Report.Meetings != 5 {
-		t.Errorf("%d meetings collected, want the 5 discovery listed: %v", c.Report.Meetings, err)
+	if report.Meetings != 5 {
+		t.Errorf("%d meetings collected, want the 5 discovery listed: %v", report.Meetings, err)
 	}
 	for _, m := range srv.Meetings() {
 		if sum, err := db.Meeting(context.Background(), m.UUID); err != nil || sum.Sessions != m.Sessions {
@@ -219,16 +225,16 @@ func TestMeetingThatDoesNotEnd(t *testing.T) {
 			db := openDB(t)
 			m := srv.Meetings()[0]
 			c := &Collector{Client: client, DB: db}
-			err := c.Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
+			report, err := c.Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
 			mustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page ",
-				fmt.Sprintf("the %d pages received are stored (%d sessions)", c.Report.Pages, c.Report.Sessions),
+				fmt.Sprintf("the %d pages received are stored (%d sessions)", report.Pages, report.Sessions),
 				"not marked as collected in full", "running the same command again fetches it again")
 			info, ierr := db.MeetingInfo(context.Background(), m.UUID)
 			if ierr != nil || !info.Collected.IsZero() {
 				t.Errorf("meeting marked collected (%v): %+v", ierr, info)
 			}
-			if c.Report.PartialMeetings != 1 || c.Report.Summary() != "0 meetings in full and 1 only in part" {
-				t.Errorf("report %q: %+v", c.Report.Summary(), c.Report)
+			if report.PartialMeetings != 1 || report.Summary() != "0 meetings in full and 1 only in part" {
+				t.Errorf("report %q: %+v", report.Summary(), report)
 			}
 			if tc.faults.EndlessPages {
 				sum, _ := db.Meeting(context.Background(), m.UUID)
@@ -250,9 +256,74 @@ func TestLiveDiscoveryThatDoesNotEnd(t *testing.T) {
 	defer cancel()
 	_, client, _ := counted(t, opts, cancel)
 	c := &Collector{Client: client, DB: openDB(t)}
-	err := c.Run(ctx, Plan{Mode: ModeLive})
+	report, err := c.Run(ctx, Plan{Mode: ModeLive})
 	mustSay(t, "live", err, "GET /metrics/meetings?type=live: page 1: ", "the 2 meetings it did list were still collected")
-	if c.Report.Meetings != 2 {
-		t.Errorf("%d live meetings polled, want 2: %v", c.Report.Meetings, err)
+	if report.Meetings != 2 {
+		t.Errorf("%d live meetings polled, want 2: %v", report.Meetings, err)
+	}
+}
+
+// A list endpoint whose next_page_token repeats, or that has more pages
+// than its page_count, stops that meeting or that discovery with an error,
+// after a handful of requests.
+func TestListsThatNeverEnd(t *testing.T) {
+	discoveryPagesOfOne := func(fake http.Handler) http.Handler {
+		// A server that pages discovery one meeting at a time, as it may.
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v2/metrics/meetings" {
+				q := r.URL.Query()
+				q.Set("page_size", "1")
+				r.URL.RawQuery = q.Encode()
+			}
+			fake.ServeHTTP(w, r)
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		faults fakezoom.Faults
+		plan   Plan
+		words  []string
+	}{
+		{"meeting, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModeMeeting, Type: store.Past},
+			[]string{"meeting M: GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "the same next_page_token as page 1"}},
+		{"meeting, pages without end", fakezoom.Faults{EndlessPages: true}, Plan{Mode: ModeMeeting, Type: store.Past},
+			[]string{"meeting M: GET /metrics/meetings/{meetingId}/participants/qos: page 3: ", "page_count is 3 (total_records 25, page_size 10)"}},
+		{"webinar, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModeMeeting, Type: store.Past, Target: Target{Webinar: true}},
+			[]string{"webinar W: GET /metrics/webinars/{webinarId}/participants/qos: page 2: "}},
+		{"discovery, the same token", fakezoom.Faults{RepeatTokenEvery: 1}, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch},
+			[]string{"GET /metrics/meetings", "page 2: ", "the same next_page_token as page 1"}},
+		{"discovery, pages without end", fakezoom.Faults{EndlessPages: true}, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch},
+			[]string{"GET /metrics/meetings", "page 3: ", "page_count is 3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newClock(epoch)
+			opts := fakezoom.Options{Seed: 3, Clock: clock.Now, Faults: tc.faults, Meetings: []fakezoom.MeetingSpec{
+				{UUID: "M", Start: epoch.Add(-5 * time.Hour), Duration: time.Hour, Participants: 25, NoRejoins: true},
+				{UUID: "W", Webinar: true, Start: epoch.Add(-4 * time.Hour), Duration: time.Hour, Participants: 25, NoRejoins: true},
+				{UUID: "M2", Start: epoch.Add(-3 * time.Hour), Duration: time.Hour, Participants: 5, NoRejoins: true},
+				{UUID: "M3", Start: epoch.Add(-2 * time.Hour), Duration: time.Hour, Participants: 5, NoRejoins: true},
+			}}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var requests atomic.Int64
+			_, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
+				inner := discoveryPagesOfOne(fake)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if requests.Add(1) > 50 {
+						cancel() // a client that would never stop
+					}
+					inner.ServeHTTP(w, r)
+				})
+			})
+			plan := tc.plan
+			if plan.Mode == ModeMeeting {
+				plan.Target.ID = map[bool]string{false: "M", true: "W"}[plan.Target.Webinar]
+			}
+			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, plan)
+			mustSay(t, tc.name, err, tc.words...)
+			if n := requests.Load(); n > 10 {
+				t.Errorf("%s: %d requests", tc.name, n)
+			}
+		})
 	}
 }

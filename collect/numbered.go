@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -52,8 +53,8 @@ func AbsorbNumbered(ctx context.Context, db *store.DB, log *slog.Logger) ([]Merg
 			}
 			continue
 		}
-		p := NewParser()
-		var probs Problems
+		p := zoom.NewParser()
+		var probs zoom.Problems
 		res, err := db.Absorb(ctx, old.ID, into[0].ID, rawParser(p, &probs, into[0].ID))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("meeting %s into instance %s: %w", old.ID, into[0].ID, err))

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -27,9 +28,9 @@ type doc struct {
 // job is a doc being parsed and prepared.
 type job struct {
 	doc
-	page  Page
+	page  zoom.Page
 	pp    *store.PreparedPage
-	probs Problems
+	probs zoom.Problems
 	res   store.PageResult
 	err   error
 	done  chan struct{} // closed when prepared, or failed
@@ -68,7 +69,7 @@ func newPipeline(ctx context.Context, db *store.DB, onCommit func(*job)) *pipeli
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			parser := NewParser()
+			parser := zoom.NewParser()
 			for j := range p.jobs {
 				if !j.complete {
 					p.prepare(parser, j)
@@ -81,7 +82,7 @@ func newPipeline(ctx context.Context, db *store.DB, onCommit func(*job)) *pipeli
 	return p
 }
 
-func (p *pipeline) prepare(parser *Parser, j *job) {
+func (p *pipeline) prepare(parser *zoom.Parser, j *job) {
 	j.probs.Where = j.where
 	page, err := parser.Parse(j.data, &j.probs)
 	if err != nil {
@@ -196,7 +197,7 @@ type Counts struct {
 	Added        int // samples the store did not have
 	Present      int // samples already stored with the same values
 	Replaced     int // samples stored before with other values, replaced by the newer copy
-	Problems     Problems
+	Problems     zoom.Problems
 
 	parts, sess map[string]struct{}
 }

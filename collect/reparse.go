@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -11,9 +12,9 @@ import (
 // kept in the store, with this version's parser: what an older parser did
 // not understand is read again, and nothing Zoom sent is lost. The meeting
 // changes all at once or not at all.
-func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.RebuildResult, Problems, error) {
-	p := NewParser()
-	var probs Problems
+func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.RebuildResult, zoom.Problems, error) {
+	p := zoom.NewParser()
+	var probs zoom.Problems
 	res, err := db.Rebuild(ctx, meetingID, rawParser(p, &probs, meetingID))
 	return res, probs, err
 }
@@ -23,13 +24,13 @@ func Reparse(ctx context.Context, db *store.DB, meetingID string) (store.Rebuild
 // samples differ from what they give (store.DB.CompareRebuild): at most
 // limit problems, and how many there were.
 func Compare(ctx context.Context, db *store.DB, meetingID string, limit int) ([]string, int, error) {
-	p := NewParser()
-	var probs Problems
+	p := zoom.NewParser()
+	var probs zoom.Problems
 	return db.CompareRebuild(ctx, meetingID, limit, rawParser(p, &probs, meetingID))
 }
 
 // rawParser parses a meeting's raw documents for the store's rebuilds.
-func rawParser(p *Parser, probs *Problems, meetingID string) func(store.RawDoc) (store.Parsed, error) {
+func rawParser(p *zoom.Parser, probs *zoom.Problems, meetingID string) func(store.RawDoc) (store.Parsed, error) {
 	return func(doc store.RawDoc) (store.Parsed, error) {
 		probs.Where = fmt.Sprintf("meeting %s document %d (from %s)", meetingID, doc.Seq, doc.Source)
 		page, err := p.Parse(doc.Data, probs)

@@ -16,17 +16,19 @@ func TestWebinarsAreNotMeetings(t *testing.T) {
 	_, client := account(t, o)
 	db := openDB(t)
 	web := &Collector{Client: client, DB: db}
-	if err := web.Run(context.Background(), Plan{Mode: ModePast, Webinars: true, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {
+	r, err := web.Run(context.Background(), Plan{Mode: ModePast, Webinars: true, From: epoch.AddDate(0, 0, -30), To: epoch})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if r := web.Report; r.Webinars != 2 || r.Meetings != 0 || r.Summary() != "2 webinars" {
+	if r.Webinars != 2 || r.Meetings != 0 || r.Summary() != "2 webinars" {
 		t.Errorf("webinars collected: %d meetings, %d webinars, %q", r.Meetings, r.Webinars, r.Summary())
 	}
 	meet := &Collector{Client: client, DB: db}
-	if err := meet.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch}); err != nil {
+	r, err = meet.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if r := meet.Report; r.Webinars != 0 || r.Meetings != 3 || r.Summary() != "3 meetings" {
+	if r.Webinars != 0 || r.Meetings != 3 || r.Summary() != "3 meetings" {
 		t.Errorf("meetings collected: %d meetings, %d webinars, %q", r.Meetings, r.Webinars, r.Summary())
 	}
 	for _, tc := range []struct {
@@ -44,7 +46,7 @@ func TestWebinarsAreNotMeetings(t *testing.T) {
 	}
 
 	// A webinar that is not there.
-	err := (&Collector{Client: client, DB: db}).Run(context.Background(),
+	_, err = (&Collector{Client: client, DB: db}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: "99999999999", Webinar: true}, Type: store.Past})
 	mustSay(t, "unknown webinar", err, "webinar 99999999999: GET /metrics/webinars/{webinarId}: ",
 		"the ID is wrong, or the webinar has not ended yet")

@@ -15,7 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/internal/secret"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -93,7 +93,7 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
-	case errors.As(err, new(*collect.DailyLimitError)):
+	case errors.As(err, new(*zoom.DailyLimitError)):
 		return 75 // EX_TEMPFAIL: try again later
 	}
 	return 1

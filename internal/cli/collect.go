@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -68,11 +69,11 @@ Examples:
 			&cli.BoolFlag{Name: "live", Usage: "collect live meetings (all, or --meeting)"},
 			&cli.BoolFlag{Name: "watch", Usage: "with --live: poll until the meetings end"},
 			&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "with --watch: time between polls"},
-			&cli.Float64Flag{Name: "rate", Value: collect.DefaultRate, Usage: "Heavy requests a second at most: QoS, participants, details (Zoom allows 10 on Pro, 40 on Business and up)"},
-			&cli.Float64Flag{Name: "list-rate", Value: collect.DefaultListRate, Usage: "Resource-intensive requests a minute at most: the meeting and webinar lists of --past and --live (Zoom allows 10 on Pro, 20 on Business and up)"},
+			&cli.Float64Flag{Name: "rate", Value: zoom.DefaultRate, Usage: "Heavy requests a second at most: QoS, participants, details (Zoom allows 10 on Pro, 40 on Business and up)"},
+			&cli.Float64Flag{Name: "list-rate", Value: zoom.DefaultListRate, Usage: "Resource-intensive requests a minute at most: the meeting and webinar lists of --past and --live (Zoom allows 10 on Pro, 20 on Business and up)"},
 			&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "meetings collected at once, within --rate"},
-			&cli.StringFlag{Name: "api-url", EnvVars: []string{collect.EnvAPIURL}, Usage: "the Zoom API's base `URL` (default " + collect.DefaultAPIURL + ")"},
-			&cli.StringFlag{Name: "token-url", EnvVars: []string{collect.EnvTokenURL}, Usage: "the OAuth token `URL` (default " + collect.DefaultTokenURL + ")"},
+			&cli.StringFlag{Name: "api-url", EnvVars: []string{"ZOOM_API_URL"}, Usage: "the Zoom API's base `URL` (default " + zoom.DefaultAPIURL + ")"},
+			&cli.StringFlag{Name: "token-url", EnvVars: []string{"ZOOM_TOKEN_URL"}, Usage: "the OAuth token `URL` (default " + zoom.DefaultTokenURL + ")"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (for cron)"},
 		},
 		Action: a.runCollect,
@@ -88,7 +89,7 @@ func (a *app) runCollect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	settings := collect.SettingsFrom(cfg.lookup)
+	settings := readZoomSettings(cfg.lookup)
 	log := a.log
 	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
 	if apiURL == "" {
@@ -104,7 +105,7 @@ func (a *app) runCollect(c *cli.Context) error {
 			}
 		}
 	}
-	client, err := collect.NewClient(collect.ClientConfig{
+	client, err := newZoomClient(zoom.ClientConfig{
 		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
 		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: a.secrets,
 	})
@@ -128,12 +129,12 @@ func (a *app) runCollect(c *cli.Context) error {
 		col.OnProgress = line.update
 	}
 	log.Debug("collecting", "credentials", settings.Credentials, "api_url", apiURL)
-	err = col.Run(c.Context, plan)
+	collected, err := col.Run(c.Context, plan)
 	if line != nil {
 		line.done()
 	}
 	if !quiet {
-		printCollect(c.App.Writer, &col.Report)
+		printCollect(c.App.Writer, &collected)
 	}
 	if errors.Is(err, context.Canceled) {
 		return interrupted("interrupted: every page received is stored; run the same command again to continue")

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 )
 
 var fakeEpoch = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)

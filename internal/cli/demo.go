@@ -10,7 +10,8 @@ import (
 
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/collect"
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -79,8 +80,8 @@ func (a *app) runDemo(c *cli.Context) error {
 	}}})
 	defer fz.Close()
 	o := fz.Options()
-	client, err := collect.NewClient(collect.ClientConfig{
-		Credentials: collect.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
+	client, err := newZoomClient(zoom.ClientConfig{
+		Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 		APIURL:      fz.APIURL, TokenURL: fz.TokenURL, Rate: 100, Log: a.log, UserAgent: "zoomqos/" + c.App.Version,
 		Secrets: a.secrets,
 	})
@@ -94,13 +95,13 @@ func (a *app) runDemo(c *cli.Context) error {
 	defer db.Close()
 	col := &collect.Collector{Client: client, DB: db, Log: a.log}
 	start := time.Now()
-	err = col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
+	collected, err := col.Run(c.Context, collect.Plan{Mode: collect.ModeMeeting, Target: collect.Target{ID: demoMeetingID, Topic: demoTopic}, Type: store.Past, Refresh: true})
 	if err != nil {
 		return fmt.Errorf("collecting the demo meeting from the fake Zoom API: %w", err)
 	}
 	status := c.App.ErrWriter
 	fmt.Fprintf(status, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
-		demoMeetingID, fz.URL, plural(col.Report.Added, "sample"), time.Since(start).Round(time.Millisecond))
+		demoMeetingID, fz.URL, plural(collected.Added, "sample"), time.Since(start).Round(time.Millisecond))
 	if keep {
 		fmt.Fprintf(status, "Database: %s\n", dbPath)
 	}

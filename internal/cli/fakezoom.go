@@ -10,7 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 )
 
 func fakezoomCommand(a *app) *cli.Command {

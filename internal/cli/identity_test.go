@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 )
 
 // TestUpgradeFromMain0d10ad2 carries over a database made by zoomqos at

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -90,7 +91,7 @@ func importFiles(ctx context.Context, im *collect.Importer, names []string, stdi
 		if err := ctx.Err(); err != nil {
 			return interrupted("interrupted: what was imported before stays; run the same import again to continue")
 		}
-		err := importFile(ctx, im, name, stdin)
+		err := adviseImport(importFile(ctx, im, name, stdin))
 		if errors.Is(err, context.Canceled) {
 			return interrupted("interrupted while importing %s: what was imported before stays; run the same import again to continue", name)
 		}
@@ -99,6 +100,18 @@ func importFiles(ctx context.Context, im *collect.Importer, names []string, stdi
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// adviseImport says, of a file that holds a list of meetings or webinars
+// (a zoom.ListError), which command reads such lists: right after what the
+// error says the file holds, before what was imported of it.
+func adviseImport(err error) error {
+	var le *zoom.ListError
+	if !errors.As(err, &le) {
+		return err
+	}
+	what := le.Error()
+	return advised{msg: strings.Replace(err.Error(), what, what+": collect --past discovers them; import takes one meeting's QoS, participants or details answers", 1), err: err}
 }
 
 func importFile(ctx context.Context, im *collect.Importer, name string, stdin io.Reader) error {
@@ -125,7 +138,7 @@ func importFile(ctx context.Context, im *collect.Importer, name string, stdin io
 }
 
 func printImport(w io.Writer, im *collect.Importer) {
-	r := &im.Report
+	r := im.Report()
 	fmt.Fprintf(w, "meeting %s (%s): %s, %s (%d new)\n", im.Meeting.ID, im.Meeting.Type,
 		plural(r.Files, "file"), plural(r.Documents, "document"), r.RawNew)
 	fmt.Fprintf(w, "  participants  %d\n", r.Participants)
@@ -134,7 +147,7 @@ func printImport(w io.Writer, im *collect.Importer) {
 	printProblems(w, &r.Problems)
 }
 
-func printProblems(w io.Writer, p *collect.Problems) {
+func printProblems(w io.Writer, p *zoom.Problems) {
 	if p.Count > 0 {
 		fmt.Fprintf(w, "  not understood %s (left absent):\n", plural(p.Count, "value"))
 		for _, x := range p.First {

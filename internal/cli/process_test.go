@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
 )
 

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/zoom"
 )
 
 func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
 	p := &progressLine{w: &b}
 	p.update(collect.Progress{MeetingsDone: 1, MeetingsTotal: 3, Pages: 7, Added: 700, Present: 20,
-		Client: collect.ClientStats{Requests: 9, Retries: 2, RateWait: 1500 * time.Millisecond}})
+		Client: zoom.ClientStats{Requests: 9, Retries: 2, RateWait: 1500 * time.Millisecond}})
 	want := "\r\x1b[Kmeetings 1/3 · pages 7 · samples 700 new, 20 present · requests 9 (2 retries) · rate waits 1.5s"
 	if b.String() != want {
 		t.Errorf("line = %q\nwant %q", b.String(), want)

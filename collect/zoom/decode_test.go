@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/" + name)
+	b, err := os.ReadFile("../../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +259,13 @@ func TestParseNotQoS(t *testing.T) {
 	_, err := NewParser().Parse([]byte(`{"code":124,"message":"Invalid access token."}`), &probs)
 	if err == nil || !strings.Contains(err.Error(), "124") || !strings.Contains(err.Error(), "Invalid access token") {
 		t.Errorf("Zoom error document: %v, want the code and message quoted", err)
+	}
+	// A discovery list says which list it is, for the caller to say what
+	// reads it.
+	_, err = NewParser().Parse([]byte(`{"page_size":300,"webinars":[]}`), &probs)
+	var le *ListError
+	if !errors.As(err, &le) || le.List != "webinars" || err.Error() != "not a Zoom QoS response: it is a list of webinars (GET /metrics/webinars)" {
+		t.Errorf("webinar list: %v, want a ListError of webinars", err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"errors"
@@ -17,13 +17,13 @@ const maxPages = 10000
 // page in the middle of a list, but not page after page of them.
 const maxEmptyPages = 3
 
-// pager follows a list's next_page_token and stops a list that would
-// never end: a next_page_token seen before, more pages than the list's
+// Pager follows a list's next_page_token, page after page, and stops a
+// list that would never end: a next_page_token seen before, more pages than the list's
 // page_count and total_records allow (when it sends them, 0 included), or
 // empty page after empty page. Each extra page is a Heavy request of the
 // account's daily allowance.
-type pager struct {
-	list  string         // the array a page holds: "participants", "meetings", "webinars"
+type Pager struct {
+	List  string         // the array a page holds: "participants", "meetings", "webinars"
 	seen  map[string]int // next_page_token -> the page that gave it
 	empty int            // empty pages in a row
 }
@@ -40,10 +40,10 @@ func (e *endlessError) Is(target error) bool { return target == errEndless }
 
 func stopped(format string, a ...any) error { return &endlessError{msg: fmt.Sprintf(format, a...)} }
 
-// next returns the next_page_token of page (numbered from 1), "" at the
+// Next returns the next_page_token of page (numbered from 1), "" at the
 // end, or an error naming the page when following it would not end.
-func (p *pager) next(body []byte, page int) (string, error) {
-	h := readListHeader(body, p.list)
+func (p *Pager) Next(body []byte, page int) (string, error) {
+	h := readListHeader(body, p.List)
 	if h.empty {
 		p.empty++
 	} else {
@@ -65,7 +65,7 @@ func (p *pager) next(body []byte, page int) (string, error) {
 	}
 	if p.empty >= maxEmptyPages {
 		return "", stopped("page %d: the last %d pages held no %s, yet each had a next_page_token; stopped, as following it might never end (and use up the daily limit)",
-			page, p.empty, p.list)
+			page, p.empty, p.List)
 	}
 	if page >= maxPages {
 		return "", stopped("page %d: the list has not ended after %d pages; stopped", page, maxPages)

@@ -1,66 +1,34 @@
-package collect
+package zoom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/fakezoom"
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 )
-
-// closedURL is a loopback URL on which nothing listens any more.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
-}
-
-func hostOf(u string) string {
-	p, _ := url.Parse(u)
-	return p.Host
-}
-
-// collectOne collects one past meeting and returns the error. The deadline
-// is only a guard for a client that would wait forever: everything here
-// ends in well under a second.
-func collectOne(t *testing.T, client *Client, id string) error {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: id}, Type: store.Past})
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("still waiting after a minute: %v", err)
-	}
-	return err
-}
 
 // An API or token URL that cannot be reached: each retry is logged as a
 // warning, and the error says which URL and which setting to check.
 func TestUnreachableSaysWhere(t *testing.T) {
-	quick := func(c *ClientConfig) { c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond }
+	quick := func(c *ClientConfig) {
+		c.Rate, c.Backoff, c.MaxBackoff = 1000, time.Millisecond, 2*time.Millisecond
+	}
 	t.Run("API, connection refused", func(t *testing.T) {
 		api := closedURL(t) + "/v2"
 		var logs logBuffer
 		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
+		_, err := getMeeting(t, client, "85012345678")
 		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
-			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "ZOOM_API_URL", "--api-url")
+			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "; check the network, and ClientConfig.APIURL")
 		mustLog(t, "unreachable API", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(api)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
 	})
@@ -75,8 +43,8 @@ func TestUnreachableSaysWhere(t *testing.T) {
 		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
-		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ZOOM_API_URL")
+		_, err := getMeeting(t, client, "85012345678")
+		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ClientConfig.APIURL")
 		mustLog(t, "unknown host", logs.String(), "cannot reach api.zoom.invalid: no such host")
 	})
 	t.Run("token URL, connection refused", func(t *testing.T) {
@@ -89,9 +57,9 @@ func TestUnreachableSaysWhere(t *testing.T) {
 			APIURL: fz.APIURL, TokenURL: tok, Log: logs.logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
-		err := collectOne(t, client, "85012345678")
+		_, err := getMeeting(t, client, "85012345678")
 		mustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
-			"ZOOM_TOKEN_URL", "--token-url")
+			"; check the network, and ClientConfig.TokenURL")
 		mustLog(t, "unreachable token URL", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(tok)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
 		if fz.Requests() != 0 {
@@ -123,9 +91,9 @@ func TestNoAnswer(t *testing.T) {
 			c.Log = logs.logger()
 		})
 		t.Cleanup(func() { close(quit) })
-		err := collectOne(t, client, srv.Meetings()[0].UUID)
+		_, err := getMeeting(t, client, srv.Meetings()[0].UUID)
 		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
-			"no answer from "+hostOf(base)+" within 20ms (6 tries)", "ZOOM_API_URL")
+			"no answer from "+hostOf(base)+" within 20ms (6 tries); check ClientConfig.APIURL, or try again later")
 		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
 		if st := client.Stats(); st.Requests != 6 {
 			t.Errorf("%d requests, want 6 tries", st.Requests)
@@ -139,7 +107,7 @@ func TestNoAnswer(t *testing.T) {
 			c.StallTimeout = 20 * time.Millisecond
 			c.Log = logs.logger()
 		})
-		err := collectOne(t, client, fz.Meetings()[0].UUID)
+		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
 		mustSay(t, "stalling API", err, "meeting "+fz.Meetings()[0].UUID,
 			"the answer from "+hostOf(fz.URL)+" stopped for 20ms after ", " bytes (6 tries)")
 		mustLog(t, "stalling API", logs.String(), "the answer from "+hostOf(fz.URL)+" stopped for 20ms after ")
@@ -153,8 +121,8 @@ func TestNoAnswer(t *testing.T) {
 			c.TokenURL = hang.URL + "/oauth/token"
 			c.HeaderTimeout = 20 * time.Millisecond
 		})
-		err := collectOne(t, client, fz.Meetings()[0].UUID)
-		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries)", "ZOOM_TOKEN_URL")
+		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
+		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries); check ClientConfig.TokenURL, or try again later")
 		if n := fz.Requests(); n != 0 {
 			t.Errorf("%d API requests without a token", n)
 		}
@@ -166,7 +134,7 @@ func TestNoAnswer(t *testing.T) {
 		opts := pastOnly(1, 25)
 		opts.Faults.HangEvery = 3
 		fz, client := account(t, opts, func(c *ClientConfig) { c.HeaderTimeout = 3 * time.Second })
-		if err := collectOne(t, client, fz.Meetings()[0].UUID); err != nil {
+		if _, err := getMeeting(t, client, fz.Meetings()[0].UUID); err != nil {
 			t.Fatal(err)
 		}
 		if st := client.Stats(); st.Retries == 0 {
@@ -221,8 +189,8 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			o := fz.Options()
 			client, _ := NewClient(ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 				APIURL: fz.APIURL, TokenURL: tokURL, Rate: 1000, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
-			err := collectOne(t, client, fz.Meetings()[0].UUID)
-			words := append([]string{"the token URL " + tokURL, "ZOOM_TOKEN_URL", "--token-url"}, tc.words...)
+			_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
+			words := append([]string{"the token URL " + tokURL, "ClientConfig.TokenURL"}, tc.words...)
 			if tc.tries == 1 {
 				words = append(words, "not a Zoom OAuth token endpoint")
 			}
@@ -237,20 +205,4 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			}
 		})
 	}
-}
-
-// silentServer accepts every request and never answers it, until the
-// request is given up or the test ends.
-func silentServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	quit := make(chan struct{})
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-quit:
-		}
-	}))
-	t.Cleanup(hang.Close)
-	t.Cleanup(func() { close(quit) }) // runs first: no answer is held past the test
-	return hang
 }

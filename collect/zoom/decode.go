@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -135,8 +135,7 @@ func (p *Parser) document() (Page, error) {
 		}
 		page.Participants = []store.SessionSamples{p.session(&single)}
 	case list != "":
-		return page, fmt.Errorf("%w: it is a list of %s (GET /metrics/%s): collect --past discovers them; import takes one meeting's QoS, participants or details answers",
-			ErrNotQoS, list, list)
+		return page, &ListError{List: list}
 	case code != "" || message != "":
 		return page, fmt.Errorf("%w: it is a Zoom error (code %s: %s)", ErrNotQoS, clip(code, 40), clip(message, maxQuote))
 	default:

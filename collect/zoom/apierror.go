@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Zoom's error codes that collect acts on.
+// Zoom's error codes that callers act on.
 const (
 	CodeInvalidToken = 124   // 401: the access token is expired or revoked
 	CodeNotAvailable = 3001  // 404: wrong id, past data of a running meeting, or a live meeting that ended
@@ -31,15 +31,18 @@ type APIError struct {
 	Meeting    string // the meeting or webinar it was about, if any
 	Webinar    bool   // Meeting is a webinar
 	Page       int    // the page of a list it answered, from 1; 0 if none
-	// fixedToken: the token refused (401) was the one from
-	// ZOOM_ACCESS_TOKEN; renewed: it was a new one, fetched after the
-	// last was refused. Either way no other token can be had.
+	// fixedToken: the token refused (401) was the fixed one the user
+	// gave; renewed: it was a new one, fetched after the last was
+	// refused. Either way no other token can be had.
 	fixedToken, renewed bool
+	// name names the settings the message asks to check (the client's
+	// ClientConfig.Name); nil: Setting.String.
+	name func(Setting) string
 }
 
 // ErrTokenRefused means Zoom refused the access token and no other can be
-// had: the token from ZOOM_ACCESS_TOKEN, or a new one fetched after the
-// last was refused. No request of the run can succeed.
+// had: the fixed token the user gave, or a new one fetched after the last
+// was refused. No request of the run can succeed.
 var ErrTokenRefused = errors.New("Zoom refused the access token")
 
 // Is makes errors.Is(err, ErrTokenRefused) hold for such a refusal.
@@ -107,7 +110,7 @@ func (e *APIError) granularScope() string {
 	return "dashboard:read:list_" + thing + "s:admin"
 }
 
-// scopeHelp names the scopes collect needs: the classic one, or the
+// scopeHelp names the scopes zoomqos needs: the classic one, or the
 // granular ones of every endpoint it calls, and the one refused.
 func (e *APIError) scopeHelp() string {
 	thing := "meeting"
@@ -130,7 +133,11 @@ func (e *APIError) plain() string {
 	case e.Code == CodeYearAgo:
 		return "Zoom keeps QoS data for a year, and this " + e.what() + " is older"
 	case e.Status == http.StatusUnauthorized && e.fixedToken:
-		return "Zoom refused the access token from " + EnvAccessToken + " (" + e.Message + "), and a token given that way cannot be renewed: " + fixedTokenHelp
+		name := e.name
+		if name == nil {
+			name = Setting.String
+		}
+		return "Zoom refused the access token from " + name(SettingAccessToken) + " (" + e.Message + "), and a token given that way cannot be renewed: " + fixedTokenHelp(name)
 	case e.Status == http.StatusUnauthorized && e.renewed:
 		return "Zoom refused the access token even after getting a new one (" + e.Message + "); check the app's scopes (" + e.scope() + ")"
 	case e.Status == http.StatusUnauthorized:
@@ -155,7 +162,7 @@ func (e *APIError) NotAvailable() bool { return e.Code == CodeNotAvailable }
 // that no part of a secret an echoing server quoted is left.
 func (c *Client) newAPIError(resp *http.Response, body []byte, req *Request) *APIError {
 	e := newAPIError(resp, body, req.Endpoint, req.Meeting, c.secrets.Scrub)
-	e.Webinar, e.Page = req.Webinar, req.Page
+	e.Webinar, e.Page, e.name = req.Webinar, req.Page, c.cfg.Name
 	return e
 }
 

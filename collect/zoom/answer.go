@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ type Answer struct {
 	Details bool
 }
 
-// The answers of the endpoints collect calls.
+// The answers of the endpoints zoomqos calls.
 var (
 	QoSPage          = &Answer{Name: "a QoS page", List: "participants"}
 	ParticipantsPage = &Answer{Name: "a page of participants", List: "participants"}

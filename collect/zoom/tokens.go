@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -29,6 +29,9 @@ type tokens struct {
 	expiry   time.Time // zero: unknown, used until refused
 	issued   int64     // tokens obtained
 	attempts int64     // requests to the token URL, failed ones included
+	// spent is the error once the fixed token was refused: none other
+	// can be had.
+	spent error
 }
 
 // get returns a token valid for at least earlyRenewal more, fetching one
@@ -40,7 +43,7 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		return t.current, nil
 	}
 	if t.fetch == nil {
-		return "", fmt.Errorf("%w from %s, and a token given that way cannot be renewed: %s", ErrTokenRefused, EnvAccessToken, fixedTokenHelp)
+		return "", t.spent
 	}
 	t.attempts++
 	tok, ttl, err := t.fetch(ctx)
@@ -78,10 +81,12 @@ func (t *tokens) replaced(tok string) bool {
 	return t.fetch != nil && t.current != "" && t.current != tok
 }
 
-// fixedTokenHelp says what to do when the token from ZOOM_ACCESS_TOKEN is
-// refused.
-const fixedTokenHelp = "put a new one in " + EnvAccessToken + ", or set " + EnvAccountID + ", " + EnvClientID + " and " + EnvClientSecret +
-	" (a Server-to-Server OAuth app) instead, for tokens zoomqos renews itself"
+// fixedTokenHelp says what to do when the fixed access token the user
+// gave is refused.
+func fixedTokenHelp(name func(Setting) string) string {
+	return "put a new one in " + name(SettingAccessToken) + ", or set " + name(SettingAccountID) + ", " + name(SettingClientID) + " and " + name(SettingClientSecret) +
+		" (a Server-to-Server OAuth app) instead, for tokens zoomqos renews itself"
+}
 
 // fetchToken asks the token URL for an access token: Server-to-Server
 // OAuth, Basic client credentials, grant_type=account_credentials. The
@@ -137,8 +142,8 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 	if isJSON {
 		what = c.jsonWithout(body)
 	}
-	return "", 0, fmt.Errorf("cannot get a Zoom access token: the token URL %s %s with %s, so it is not a Zoom OAuth token endpoint: check ZOOM_TOKEN_URL or --token-url (Zoom's is %s)",
-		c.cfg.TokenURL, answered, what, DefaultTokenURL)
+	return "", 0, fmt.Errorf("cannot get a Zoom access token: the token URL %s %s with %s, so it is not a Zoom OAuth token endpoint: check %s (Zoom's is %s)",
+		c.cfg.TokenURL, answered, what, c.cfg.Name(SettingTokenURL), DefaultTokenURL)
 }
 
 // jsonWithout describes a JSON answer without an access token, quoting it.
@@ -156,9 +161,9 @@ func (c *Client) refused(status int, code, reason string) error {
 	hint := ""
 	switch {
 	case status == http.StatusUnauthorized || code == "invalid_client":
-		hint = ": check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET"
+		hint = ": check " + c.cfg.Name(SettingClientID) + " and " + c.cfg.Name(SettingClientSecret)
 	case code == "invalid_request" || code == "invalid_grant":
-		hint = ": check ZOOM_ACCOUNT_ID"
+		hint = ": check " + c.cfg.Name(SettingAccountID)
 	}
 	detail := fmt.Sprintf("HTTP %d", status)
 	if code != "" {

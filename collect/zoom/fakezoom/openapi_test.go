@@ -235,7 +235,7 @@ func (s *schema) at(place string) *schema {
 // 200 response schema of each path, with the changelog's fields added.
 func loadSpec(t *testing.T) map[string]*schema {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/zoom/openapi-metrics.json")
+	b, err := os.ReadFile("../../../testdata/zoom/openapi-metrics.json")
 	if err != nil {
 		t.Fatal(err)
 	}

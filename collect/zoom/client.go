@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"context"
@@ -67,6 +67,11 @@ type ClientConfig struct {
 	Secrets   *secret.Set
 	Log       *slog.Logger
 	UserAgent string
+	// Name names a setting in the errors that ask the user to check or
+	// change it, the way the program's users set it (an environment
+	// variable, a flag). Default: Setting.String, the field a Go program
+	// sets.
+	Name func(Setting) string
 }
 
 // Client calls the Zoom API: one token per process, renewed before it
@@ -127,7 +132,10 @@ func (h *heldTime) get() time.Duration {
 // NewClient checks the configuration and returns a client. It makes no
 // request: the first token is fetched with the first call.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	if err := cfg.Credentials.validate(); err != nil {
+	if cfg.Name == nil {
+		cfg.Name = Setting.String
+	}
+	if err := cfg.Credentials.validate(cfg.Name); err != nil {
 		return nil, err
 	}
 	if cfg.APIURL == "" {
@@ -195,7 +203,8 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		secrets: cfg.Secrets,
 		log:     slog.New(secret.NewHandler(cfg.Log.Handler(), cfg.Secrets)),
 	}
-	c.tokens = &tokens{current: cfg.Credentials.AccessToken}
+	c.tokens = &tokens{current: cfg.Credentials.AccessToken,
+		spent: fmt.Errorf("%w from %s, and a token given that way cannot be renewed: %s", ErrTokenRefused, cfg.Name(SettingAccessToken), fixedTokenHelp(cfg.Name))}
 	if cfg.Credentials.OAuth() {
 		c.tokens = &tokens{fetch: c.fetchToken}
 	}
@@ -220,7 +229,7 @@ func (c *Client) Secrets() *secret.Set { return c.secrets }
 func (c *Client) String() string { return "Zoom API client for " + c.base }
 
 // GoString keeps %#v from printing the credentials inside.
-func (c *Client) GoString() string { return "collect.Client{" + c.base + "}" }
+func (c *Client) GoString() string { return "zoom.Client{" + c.base + "}" }
 
 // LogValue keeps a logged client from showing its credentials.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
@@ -438,7 +447,7 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 			}
 			if limits++; limits > c.cfg.Max429 {
 				e := c.newAPIError(resp, body, &req)
-				return nil, fmt.Errorf("%w; still limited after %d tries: lower --rate", e, limits)
+				return nil, fmt.Errorf("%w; still limited after %d tries: lower %s", e, limits, c.cfg.Name(SettingRate))
 			}
 			wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok || wait > c.cfg.MaxRetryAfter {
@@ -478,9 +487,9 @@ func roundWait(d time.Duration) time.Duration {
 // giveUp words the end of a request that got no usable answer in tries
 // tries: which URL and which setting to check.
 func (c *Client) giveUp(where string, te *tryError, tries int, token bool) error {
-	name, setting := "the Zoom API at "+c.base, "ZOOM_API_URL or --api-url"
+	name, setting := "the Zoom API at "+c.base, c.cfg.Name(SettingAPIURL)
 	if token {
-		name, setting = "the Zoom token URL "+c.cfg.TokenURL, "ZOOM_TOKEN_URL or --token-url"
+		name, setting = "the Zoom token URL "+c.cfg.TokenURL, c.cfg.Name(SettingTokenURL)
 	}
 	n := fmt.Sprintf("%d tries", tries)
 	if tries == 1 {

@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"bytes"
@@ -187,31 +187,4 @@ func kind(raw []byte) byte {
 		return 'b'
 	}
 	return '0'
-}
-
-// topLevelString returns the string value of a top-level member of a JSON
-// object document, or "" if it is absent or not a string. It reads no
-// further than it must: the collector needs next_page_token before a page
-// of several megabytes is parsed.
-func topLevelString(doc []byte, key string) string {
-	var s scanner
-	s.reset(doc)
-	if !s.open('{') {
-		return ""
-	}
-	var p Parser
-	for first := true; s.more('}', first); first = false {
-		name, _ := p.text(s.name())
-		if string(name) != key {
-			s.value()
-			continue
-		}
-		raw := s.value()
-		if kind(raw) != '"' {
-			return ""
-		}
-		v, _ := p.text(raw)
-		return string(v)
-	}
-	return ""
 }

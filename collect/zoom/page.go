@@ -1,4 +1,4 @@
-package collect
+package zoom
 
 import (
 	"errors"
@@ -37,6 +37,20 @@ func (p *Page) Samples() int {
 
 // ErrNotQoS means a JSON document is not a Zoom QoS response.
 var ErrNotQoS = errors.New("not a Zoom QoS response")
+
+// ListError is a document that is a list of meetings or webinars (the
+// answer of GET /metrics/meetings or /metrics/webinars, which discovers
+// them) where a meeting's QoS, participants or details were wanted. It is
+// ErrNotQoS to errors.Is.
+type ListError struct {
+	List string // "meetings" or "webinars"
+}
+
+func (e *ListError) Error() string {
+	return fmt.Sprintf("%s: it is a list of %s (GET /metrics/%s)", ErrNotQoS, e.List, e.List)
+}
+
+func (e *ListError) Unwrap() error { return ErrNotQoS }
 
 // maxProblems is how many problems Problems keeps word for word.
 const maxProblems = 5

@@ -37,4 +37,10 @@
 // tokens, repeated or endless page tokens, missing scopes.
 //
 // ListPages makes QoS list pages on their own, without a server.
+//
+// fakezoom writes Zoom's JSON itself, from Zoom's spec: it must not import
+// collect or collect/zoom, so that the client and the parser are tested
+// against Zoom's answers and not against their own reading of them. It
+// imports store only for the list of streams, so that ListPages carries a
+// sample of every stream the model knows.
 package fakezoom

@@ -1,0 +1,92 @@
+package zoom
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Retries of a token URL that cannot be reached, or never answers, are
+// logged against the token endpoint, not the API request that needed the
+// token; the counts tell tokens obtained from attempts, and token retries
+// are not API retries.
+func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
+	hang := silentServer(t)
+	for _, tc := range []struct {
+		name, tokenURL string
+	}{
+		{"unreachable", closedURL(t) + "/oauth/token"},
+		{"never answers", hang.URL + "/oauth/token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs logBuffer
+			fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
+				c.TokenURL = tc.tokenURL
+				c.HeaderTimeout = 20 * time.Millisecond
+				c.MaxBackoff = 2 * time.Millisecond
+				c.Log = logs.logger()
+			})
+			_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
+			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ClientConfig.TokenURL")
+			var retries []string
+			for line := range strings.SplitSeq(logs.String(), "\n") {
+				if strings.Contains(line, "; retry ") {
+					retries = append(retries, line)
+				}
+			}
+			if len(retries) != 5 {
+				t.Fatalf("%d retry warnings, want 5:\n%s", len(retries), logs.String())
+			}
+			for _, line := range retries {
+				if !strings.Contains(line, `endpoint="POST /oauth/token"`) || strings.Contains(line, "participants") || strings.Contains(line, "meeting=") {
+					t.Errorf("a token retry logged against the wrong endpoint: %s", line)
+				}
+			}
+			st := client.Stats()
+			if st.TokenRequests != 0 || st.TokenAttempts != 6 || st.Requests != 0 || st.Retries != 0 {
+				t.Errorf("stats %+v: want 0 tokens of 6 attempts, 0 requests, 0 retries", st)
+			}
+		})
+	}
+	t.Run("tokens that come", func(t *testing.T) {
+		opts := pastOnly(1, 5)
+		opts.Faults.ServerErrors = 2 // every other request fails, the token URL's too
+		fz, client := account(t, opts)
+		if _, err := getMeeting(t, client, fz.Meetings()[0].UUID); err != nil {
+			t.Fatal(err)
+		}
+		if st := client.Stats(); st.TokenRequests != 1 || st.TokenAttempts < 1 {
+			t.Errorf("stats %+v: want 1 token", st)
+		}
+	})
+}
+
+// A fixed access token (Credentials.AccessToken) that Zoom refuses cannot be
+// renewed: the error says it was refused and what to do, never that a new
+// one was fetched, and a request after it is not sent at all. (That a
+// collection then stops at once, rather than refusing every meeting in
+// turn, is collect's test.)
+func TestFixedTokenRefused(t *testing.T) {
+	check := func(t *testing.T, what string, err error) {
+		t.Helper()
+		mustSay(t, what, err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed",
+			"put a new one in Credentials.AccessToken, or set Credentials.AccountID, Credentials.ClientID and Credentials.ClientSecret")
+		if err != nil && strings.Contains(err.Error(), "even after") {
+			t.Errorf("%s: %v", what, err)
+		}
+		if !errors.Is(err, ErrTokenRefused) {
+			t.Errorf("%s: %v is not ErrTokenRefused", what, err)
+		}
+	}
+	fz, _ := account(t, pastOnly(3, 5))
+	client, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "not-a-token-of-this-account"}, APIURL: fz.APIURL})
+	_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
+	check(t, "refused", err)
+	_, err = client.Get(context.Background(), Request{Path: "/metrics/meetings", Endpoint: "GET /metrics/meetings"})
+	check(t, "asked again", err)
+	if n := fz.Requests(); n != 1 {
+		t.Errorf("%d requests sent, want the one refused", n)
+	}
+}
