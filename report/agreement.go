@@ -82,7 +82,7 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 		if fleet {
 			joined = "-"
 			if t, err := time.Parse(time.RFC3339Nano, d.Session); err == nil {
-				joined = t.Format("2006-01-02 15:04")
+				joined = DayClock.Format(t)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t", d.Kind, cell(d.Meeting))
 		} else {

@@ -41,11 +41,13 @@ func num(v float64) string {
 
 func pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 
-func clock(t *time.Time) string {
-	if t == nil {
-		return "-"
+// deref is what p points to, the zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return *p
 }
 
 // thresholdLine says which thresholds were used.
@@ -63,7 +65,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
-	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, clock(r.Start), clock(r.End),
+	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, Stamp.Format(deref(r.Start)), Stamp.Format(deref(r.End)),
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
 
@@ -130,7 +132,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			for _, m := range w.Breached {
 				worst = append(worst, m+" "+num(w.Worst[m]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", w.Start.Format("15:04:05"), w.End.Format("15:04:05"),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
 		}
 	}
@@ -138,7 +140,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", in.Start.Format("15:04"), in.End.Format("15:04"), in.Minutes, in.Sessions, pct(in.PeakShare))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, pct(in.PeakShare))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -162,7 +164,7 @@ func statOr(ms map[string]analyze.Stats, m string) string {
 
 func shortTime(s string) string {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.Format("15:04:05")
+		return ClockSeconds.Format(t)
 	}
 	return "-"
 }

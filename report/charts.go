@@ -262,7 +262,7 @@ func (b *builder) heatmap(id string) chartSpec {
 	cols := (tl.Minutes + group - 1) / group
 	xs := make([]string, cols)
 	for c := range xs {
-		xs[c] = tl.Start.Add(time.Duration(c*group) * time.Minute).Format("15:04")
+		xs[c] = Clock.Format(tl.Start.Add(time.Duration(c*group) * time.Minute))
 	}
 	ys := make([]string, len(b.order))
 	data := make([]heatCells, 0, len(b.order))

@@ -45,8 +45,8 @@ var emailText string
 var emailFuncs = template.FuncMap{
 	"num":   num,
 	"pct":   pct,
-	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
-	"clock": func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC") },
+	"hhmm":  Clock.Format,
+	"clock": MailStamp.Format,
 	"trunc": DisplayText, // with a limit of its own for each cell: a mail is narrow
 	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
 	"lower": strings.ToLower,
@@ -220,7 +220,7 @@ func subject(r *analyze.MeetingResult, degraded int) string {
 		s += " (" + DisplayText(r.Topic, 60) + ")"
 	}
 	if r.Start != nil {
-		s += " on " + r.Start.UTC().Format("2 Jan")
+		s += " on " + MailDay.Format(*r.Start)
 	}
 	return s + ": " + verdict(r, degraded)
 }

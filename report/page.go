@@ -45,8 +45,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"num":   num,
 	"pct":   pct,
 	"count": count,
-	"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"hhmm":  func(t time.Time) string { return t.UTC().Format("15:04") },
+	"clock": Stamp.Format,
+	"hhmm":  Clock.Format,
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
 	},
@@ -61,7 +61,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	// joined shows a session's name (its join time) as hh:mm.
 	"joined": func(s string) string {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t.UTC().Format("15:04")
+			return Clock.Format(t)
 		}
 		return "–"
 	},
@@ -194,7 +194,7 @@ func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []sessionLab
 	for i, name := range names {
 		label := sessionLabel{Name: name}
 		if seen[name] > 1 && !tl.Sessions[i].JoinTime.IsZero() {
-			label.Suffix = " · " + tl.Sessions[i].JoinTime.UTC().Format("15:04")
+			label.Suffix = " · " + Clock.Format(tl.Sessions[i].JoinTime)
 		}
 		n := label.String()
 		if used[n]++; used[n] > 1 {

@@ -118,7 +118,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // timeAxis labels x, in Unix seconds, as UTC clock times.
 func (b *builder) timeAxis(p *plot.Plot) {
-	p.X.Tick.Marker = plot.TimeTicks{Format: "15:04"}
+	p.X.Tick.Marker = plot.TimeTicks{Format: string(Clock)} // gonum takes the layout itself
 	p.X.Label.Text = "UTC"
 	p.X.Min = float64(b.tl.Start.Unix())
 	p.X.Max = float64(b.tl.Start.Add(time.Duration(max(b.tl.Minutes-1, 1)) * time.Minute).Unix())
