@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/internal/smtp"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
@@ -125,7 +126,7 @@ type reportJob struct {
 	send  bool
 	from  *mail.Address
 	to    []*mail.Address
-	smtp  report.SMTP
+	smtp  smtp.Client
 }
 
 // mailFlags reads --to, --from and --send with the mail settings.
@@ -164,9 +165,9 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 		if j.smtp.URL == "" {
 			return usageError{errors.New("--send needs ZOOMQOS_SMTP_URL (such as smtp://user@mail.example.com:587), in the environment or the config file")}
 		}
-		srv, err := report.ParseSMTPURL(j.smtp.URL)
+		srv, err := smtp.ParseURL(j.smtp.URL)
 		if err != nil {
-			return usageError{err}
+			return usageError{mailError(err)}
 		}
 		if from == "" && strings.Contains(srv.User(), "@") {
 			from = srv.User()
@@ -183,6 +184,31 @@ func (j *reportJob) mailFlags(c *cli.Context) error {
 		j.from = addr
 	}
 	return nil
+}
+
+// mailError says what is wrong with the mail settings as the user gives
+// them: ZOOMQOS_SMTP_URL, ZOOMQOS_SMTP_PASSWORD, --to. Other errors pass
+// as they are.
+func mailError(err error) error {
+	var se *smtp.SettingError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Err {
+	case smtp.ErrURL:
+		return errors.New("ZOOMQOS_SMTP_URL is not a URL like smtp://user@mail.example.com:587")
+	case smtp.ErrScheme:
+		return errors.New("ZOOMQOS_SMTP_URL: use smtp:// (STARTTLS) or smtps:// (TLS)")
+	case smtp.ErrPasswordInURL:
+		return errors.New("ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead")
+	case smtp.ErrNoPassword:
+		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", se.Server.User())
+	case smtp.ErrNoAuth:
+		return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", se.Server)
+	case smtp.ErrNoRecipients:
+		return errors.New("no recipients: give --to ADDRESS")
+	}
+	return err
 }
 
 // reportName is the report's default file name.
@@ -275,7 +301,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		return nil
 	}
 	if err := j.smtp.Send(ctx, j.from, j.to, eml.Bytes()); err != nil {
-		return err
+		return mailError(err)
 	}
 	to := make([]string, len(j.to))
 	for i, a := range j.to {

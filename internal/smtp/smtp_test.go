@@ -1,4 +1,4 @@
-package report
+package smtp
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ var (
 
 func TestSMTPSendOnLoopback(t *testing.T) {
 	srv := smtptest.Start(t, "reports", "s3cret-pass", nil)
-	c := SMTP{URL: "smtp://reports@" + srv.Addr, Password: "s3cret-pass"}
+	c := Client{URL: "smtp://reports@" + srv.Addr, Password: "s3cret-pass"}
 	if err := c.Send(context.Background(), sender, []*mail.Address{{Address: "ops@example.com"}, {Address: "av@example.com"}}, msg); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestSMTPNeedsTLSOffLoopback(t *testing.T) {
 	// A server elsewhere that offers no STARTTLS: nothing is sent, not
 	// even the login.
 	plain := smtptest.Start(t, "reports", "s3cret-pass", nil)
-	c := SMTP{URL: "smtp://reports@example.com:587", Password: "s3cret-pass", Dial: dialTo(plain.Addr)}
+	c := Client{URL: "smtp://reports@example.com:587", Password: "s3cret-pass", Dial: dialTo(plain.Addr)}
 	err := c.Send(context.Background(), sender, to, msg)
 	if err == nil || !strings.Contains(err.Error(), "does not offer STARTTLS") || len(plain.Received()) != 0 {
 		t.Errorf("plain server elsewhere: %v, %d mails", err, len(plain.Received()))
@@ -73,7 +73,7 @@ func TestSMTPNeedsTLSOffLoopback(t *testing.T) {
 	// With STARTTLS and a certificate the client trusts, it goes.
 	serverTLS, roots := testCert(t)
 	secure := smtptest.Start(t, "reports", "s3cret-pass", serverTLS)
-	c = SMTP{URL: "smtp://reports@example.com:587", Password: "s3cret-pass", Dial: dialTo(secure.Addr), TLS: &tls.Config{RootCAs: roots}}
+	c = Client{URL: "smtp://reports@example.com:587", Password: "s3cret-pass", Dial: dialTo(secure.Addr), TLS: &tls.Config{RootCAs: roots}}
 	if err := c.Send(context.Background(), sender, to, msg); err != nil || len(secure.Received()) != 1 {
 		t.Fatalf("STARTTLS: %v, %d mails", err, len(secure.Received()))
 	}
@@ -88,14 +88,14 @@ func TestSMTPErrorsAreClearAndKeepSecrets(t *testing.T) {
 	srv := smtptest.Start(t, "reports", "right-pass", nil)
 	to := []*mail.Address{{Address: "ops@example.com"}}
 
-	err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: "wrong-pass-XYZ"}.Send(context.Background(), sender, to, msg)
+	err := Client{URL: "smtp://reports@" + srv.Addr, Password: "wrong-pass-XYZ"}.Send(context.Background(), sender, to, msg)
 	if err == nil || !strings.Contains(err.Error(), "refused the login as reports: 535") || strings.Contains(err.Error(), "wrong-pass-XYZ") {
 		t.Errorf("bad password: %v", err)
 	}
 
 	// Some recipients refused: the others get it, and the error says who.
 	var refused *RefusedError
-	err = SMTP{URL: "smtp://reports@" + srv.Addr, Password: "right-pass"}.Send(context.Background(), sender,
+	err = Client{URL: "smtp://reports@" + srv.Addr, Password: "right-pass"}.Send(context.Background(), sender,
 		[]*mail.Address{{Address: "ops@example.com"}, {Address: "nobody@refused.example"}}, msg)
 	if !errors.As(err, &refused) || refused.Sent != 1 || !strings.Contains(err.Error(), "nobody@refused.example (550 5.1.1 No such user here)") {
 		t.Errorf("one refused: %v", err)
@@ -104,22 +104,37 @@ func TestSMTPErrorsAreClearAndKeepSecrets(t *testing.T) {
 		t.Errorf("received %+v", got)
 	}
 	// All refused: nothing sent.
-	err = SMTP{URL: "smtp://reports@" + srv.Addr, Password: "right-pass"}.Send(context.Background(), sender,
+	err = Client{URL: "smtp://reports@" + srv.Addr, Password: "right-pass"}.Send(context.Background(), sender,
 		[]*mail.Address{{Address: "a@refused.example"}}, msg)
 	if !errors.As(err, &refused) || refused.Sent != 0 || len(srv.Received()) != 1 {
 		t.Errorf("all refused: %v", err)
 	}
 
-	for _, c := range []struct{ url, want string }{
-		{"smtp://reports:inline-secret@" + srv.Addr, "holds a password"},
-		{"http://" + srv.Addr, "use smtp://"},
-		{"smtp://reports@" + srv.Addr, "ZOOMQOS_SMTP_PASSWORD is not set"},
-		{"smtp://127.0.0.1:1", "connecting to the mail server 127.0.0.1:1"},
+	// Wrong settings are told apart by their errors (a program names
+	// the settings as its users give them); a server that fails is not a
+	// setting.
+	for _, c := range []struct {
+		url, want string
+		is        error
+	}{
+		{"smtp://reports:inline-secret@" + srv.Addr, "the SMTP URL holds a password", ErrPasswordInURL},
+		{"http://" + srv.Addr, "use smtp://", ErrScheme},
+		{"smtp:///no-host", "not a URL like smtp://", ErrURL},
+		{"smtp://reports@" + srv.Addr, "the SMTP URL names user reports but no password is given", ErrNoPassword},
+		{"smtp://127.0.0.1:1", "connecting to the mail server 127.0.0.1:1", nil},
 	} {
-		err := SMTP{URL: c.url}.Send(context.Background(), sender, to, msg)
+		err := Client{URL: c.url}.Send(context.Background(), sender, to, msg)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "inline-secret") {
 			t.Errorf("%s: %v, want %q", c.url, err, c.want)
 		}
+		var se *SettingError
+		if got := errors.As(err, &se); got != (c.is != nil) || (got && !errors.Is(err, c.is)) {
+			t.Errorf("%s: %#v, want a *SettingError of %v", c.url, err, c.is)
+		}
+	}
+	err = Client{URL: "smtp://reports@" + srv.Addr, Password: "right-pass"}.Send(context.Background(), sender, nil, msg)
+	if !errors.Is(err, ErrNoRecipients) {
+		t.Errorf("no recipients: %v", err)
 	}
 }
 
@@ -128,7 +143,7 @@ func TestSMTPErrorsAreClearAndKeepSecrets(t *testing.T) {
 func TestSMTPEchoedAuthKeepsPassword(t *testing.T) {
 	const wrong = "wrong-Pass-4217-xyz"
 	srv := smtptest.StartEchoing(t, "reports", "right-pass", nil)
-	err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
+	err := Client{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
 		[]*mail.Address{{Address: "ops@example.com"}}, msg)
 	if err == nil || !strings.Contains(err.Error(), "refused the login as reports: 535") {
 		t.Fatalf("bad password: %v", err)
@@ -144,7 +159,7 @@ func TestSMTPEchoedAuthKeepsPassword(t *testing.T) {
 	// secrets, is kept out too.
 	var set secret.Set
 	set.Add("some-other-secret")
-	err = SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong, Secrets: &set}.Send(context.Background(), sender,
+	err = Client{URL: "smtp://reports@" + srv.Addr, Password: wrong, Secrets: &set}.Send(context.Background(), sender,
 		[]*mail.Address{{Address: "ops@example.com"}}, msg)
 	if err == nil || secret.Reveals(err.Error(), wrong) {
 		t.Errorf("with a shared set: %v", err)
@@ -203,7 +218,7 @@ func TestSMTPRefusalQuotingThePasswordInParts(t *testing.T) {
 	)
 	for _, q := range quotes {
 		srv := smtptest.StartQuoting(t, "reports", "right-pass", nil, q.fn)
-		err := SMTP{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
+		err := Client{URL: "smtp://reports@" + srv.Addr, Password: wrong}.Send(context.Background(), sender,
 			[]*mail.Address{{Address: "ops@example.com"}}, msg)
 		want := "the SMTP server " + srv.Addr + " refused the login as reports: 535 "
 		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.ContainsAny(err.Error(), "\r\n") {

@@ -1,4 +1,4 @@
-package report
+package smtp
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
-	"net/smtp"
+	netsmtp "net/smtp"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -18,9 +18,8 @@ import (
 	"github.com/zoomqos/zoomqos/internal/secret"
 )
 
-// SMTP is where summaries are sent: ZOOMQOS_SMTP_URL and
-// ZOOMQOS_SMTP_PASSWORD.
-type SMTP struct {
+// Client is a mail server to send through, and how to reach it.
+type Client struct {
 	// URL is smtp://[user@]host[:port] (STARTTLS, port 587 by default) or
 	// smtps://[user@]host[:port] (TLS from the start, port 465). It holds
 	// no password.
@@ -41,20 +40,52 @@ type SMTP struct {
 	Secrets *secret.Set
 }
 
-// SMTPServer is a parsed SMTP URL.
-type SMTPServer struct {
+// The mail settings' errors, for callers to tell apart with errors.Is:
+// a program that takes the settings from flags, the environment or a file
+// names them as its users give them. They come as a *SettingError.
+var (
+	ErrURL           = errors.New("the SMTP URL is not a URL like smtp://user@mail.example.com:587")
+	ErrScheme        = errors.New("the SMTP URL: use smtp:// (STARTTLS) or smtps:// (TLS)")
+	ErrPasswordInURL = errors.New("the SMTP URL holds a password: give it as the password instead")
+	ErrNoPassword    = errors.New("the SMTP URL names a user but no password is given")
+	ErrNoAuth        = errors.New("the mail server does not offer authentication (AUTH), but the SMTP URL names a user")
+	ErrNoRecipients  = errors.New("no recipients")
+)
+
+// SettingError is a mail setting that is wrong or missing, rather than a
+// server that failed or refused: Err is one of the errors above, Server the
+// URL as far as it parsed. Its message never repeats the URL: it might
+// hold a password.
+type SettingError struct {
+	Err    error
+	Server Server
+}
+
+func (e *SettingError) Error() string {
+	switch e.Err {
+	case ErrNoPassword:
+		return fmt.Sprintf("the SMTP URL names user %s but no password is given", e.Server.user)
+	case ErrNoAuth:
+		return fmt.Sprintf("the mail server %s does not offer authentication (AUTH), but the SMTP URL names a user", e.Server)
+	}
+	return e.Err.Error()
+}
+
+func (e *SettingError) Unwrap() error { return e.Err }
+
+// Server is a parsed SMTP URL.
+type Server struct {
 	host, port, user string
 	implicitTLS      bool
 }
 
-// ParseSMTPURL checks an SMTP URL. Its errors never repeat the URL: it
-// might hold a password.
-func ParseSMTPURL(raw string) (SMTPServer, error) {
+// ParseURL checks an SMTP URL; its errors are *SettingError.
+func ParseURL(raw string) (Server, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL is not a URL like smtp://user@mail.example.com:587")
+		return Server{}, &SettingError{Err: ErrURL}
 	}
-	s := SMTPServer{host: u.Hostname(), port: u.Port()}
+	s := Server{host: u.Hostname(), port: u.Port()}
 	switch u.Scheme {
 	case "smtp":
 		if s.port == "" {
@@ -66,11 +97,11 @@ func ParseSMTPURL(raw string) (SMTPServer, error) {
 			s.port = "465"
 		}
 	default:
-		return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL: use smtp:// (STARTTLS) or smtps:// (TLS)")
+		return Server{}, &SettingError{Err: ErrScheme}
 	}
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
-			return SMTPServer{}, errors.New("ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead")
+			return Server{}, &SettingError{Err: ErrPasswordInURL}
 		}
 		s.user = u.User.Username()
 	}
@@ -78,10 +109,10 @@ func ParseSMTPURL(raw string) (SMTPServer, error) {
 }
 
 // User is the user the URL names, "" for none.
-func (s SMTPServer) User() string { return s.user }
+func (s Server) User() string { return s.user }
 
 // String names the server for messages: user@host:port, no secrets.
-func (s SMTPServer) String() string {
+func (s Server) String() string {
 	at := ""
 	if s.user != "" {
 		at = s.user + "@"
@@ -91,7 +122,7 @@ func (s SMTPServer) String() string {
 
 // loopback says whether the host is this machine, where mail may go
 // without TLS.
-func (s SMTPServer) loopback() bool {
+func (s Server) loopback() bool {
 	if s.host == "localhost" {
 		return true
 	}
@@ -122,10 +153,11 @@ func (e *RefusedError) Error() string {
 // Send delivers a message to the recipients. It insists on TLS (STARTTLS
 // or smtps) unless the server is on this machine, authenticates when the
 // URL names a user, and returns a *RefusedError when the server refuses
-// some recipients but takes the others. Servers' replies are quoted in
+// some recipients but takes the others, a *SettingError when the settings
+// are wrong or missing. Servers' replies are quoted in
 // errors on one line, with every secret scrubbed: some quote the AUTH line
 // they were sent, password and all, over several lines.
-func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte) error {
+func (c Client) Send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte) error {
 	secrets := c.Secrets
 	if secrets == nil {
 		secrets = new(secret.Set)
@@ -134,8 +166,8 @@ func (c SMTP) Send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	return secrets.Error(c.send(ctx, from, to, msg, secrets))
 }
 
-func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte, secrets *secret.Set) error {
-	s, err := ParseSMTPURL(c.URL)
+func (c Client) send(ctx context.Context, from *mail.Address, to []*mail.Address, msg []byte, secrets *secret.Set) error {
+	s, err := ParseURL(c.URL)
 	if err != nil {
 		return err
 	}
@@ -147,10 +179,10 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 		return strings.Join(strings.Fields(secrets.ScrubSplit(unquoteAuth(smtpReply(err), sent), replyLineCode)), " ")
 	}
 	if s.user != "" && c.Password == "" {
-		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", s.user)
+		return &SettingError{Err: ErrNoPassword, Server: s}
 	}
 	if len(to) == 0 {
-		return errors.New("no recipients: give --to ADDRESS")
+		return &SettingError{Err: ErrNoRecipients, Server: s}
 	}
 	dial := c.Dial
 	if dial == nil {
@@ -182,7 +214,7 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 		}
 		conn = tc
 	}
-	cl, err := smtp.NewClient(conn, s.host)
+	cl, err := netsmtp.NewClient(conn, s.host)
 	if err != nil {
 		conn.Close()
 		return fmt.Errorf("the mail server %s: %w", s, err)
@@ -199,9 +231,9 @@ func (c SMTP) send(ctx context.Context, from *mail.Address, to []*mail.Address, 
 	}
 	if s.user != "" {
 		if ok, _ := cl.Extension("AUTH"); !ok {
-			return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", s)
+			return &SettingError{Err: ErrNoAuth, Server: s}
 		}
-		if err := cl.Auth(smtp.PlainAuth("", s.user, c.Password, s.host)); err != nil {
+		if err := cl.Auth(netsmtp.PlainAuth("", s.user, c.Password, s.host)); err != nil {
 			return fmt.Errorf("the SMTP server %s refused the login as %s: %s", net.JoinHostPort(s.host, s.port), s.user, reply(err))
 		}
 	}
