@@ -193,7 +193,7 @@ func statsRow(s analyze.Stats) []string {
 // When sessions have Zoom's own ratings, rows of scope "zoom_rating" follow
 // with the agreement table: the stream kind as the stream, the cell as the
 // metric ("zoom_poor_degraded", "agree", "compared") and the sessions in
-// count. Text from Zoom is guarded against spreadsheet formulas (csvText).
+// count. Text from Zoom is guarded against spreadsheet formulas (CSVText).
 func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))
@@ -201,12 +201,12 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := ss[st.String()][m.String()]; ok {
-					cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{CSVText(r.Meeting), scope, CSVText(participant), session, CSVText(name), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if mos != nil {
-			cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), "audio", "mos"}, statsRow(*mos)...))
+			cw.Write(append([]string{CSVText(r.Meeting), scope, CSVText(participant), session, CSVText(name), "audio", "mos"}, statsRow(*mos)...))
 		}
 	}
 	rows("meeting", "", "", "", r.Streams, r.MOS)
@@ -214,7 +214,7 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		rows("session", s.Participant, s.Session, s.UserName, s.Streams, s.MOS)
 	}
 	for _, a := range agreementRows(&r.Agreement) {
-		cw.Write(append([]string{csvText(r.Meeting), "zoom_rating", "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
+		cw.Write(append([]string{CSVText(r.Meeting), "zoom_rating", "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -277,7 +277,7 @@ func writeUserRows(tw io.Writer, r *analyze.FleetResult) {
 }
 
 // WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
-// per group, stream and metric; the groups guarded as csvText says. By
+// per group, stream and metric; the groups guarded as CSVText says. By
 // user, a last column holds each person's display name. When sessions have
 // Zoom's own ratings, rows with an empty group follow with the agreement
 // table, as WriteMeetingCSV writes it.
@@ -291,7 +291,7 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	cw.Write(header)
 	write := func(g *analyze.GroupResult, row []string) {
 		if user {
-			row = append(row, csvText(g.Name))
+			row = append(row, CSVText(g.Name))
 		}
 		cw.Write(row)
 	}
@@ -300,12 +300,12 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := g.Streams[st.String()][m.String()]; ok {
-					write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+					write(g, append([]string{string(r.By), CSVText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if g.MOS != nil {
-			write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+			write(g, append([]string{string(r.By), CSVText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
 		}
 	}
 	for _, a := range agreementRows(&r.Agreement) {

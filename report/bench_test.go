@@ -2,15 +2,12 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
 // countWriter counts what is written to it.
@@ -22,7 +19,7 @@ func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); retur
 // 480-minute meeting analysed and written as HTML (the whole report but
 // reading the store), with the file's size as a metric.
 func BenchmarkMeetingReport(b *testing.B) {
-	m, sessions := synthMeeting(300, 480)
+	m, sessions := reporttest.Meeting(300, 480)
 	b.ResetTimer()
 	var size int64
 	for b.Loop() {
@@ -71,7 +68,7 @@ func BenchmarkReportInteractive(b *testing.B) {
 // size (bytes) and, in headless Chromium, the milliseconds until every
 // chart has drawn (ms-all-drawn).
 func BenchmarkReportLongName(b *testing.B) {
-	m, sessions := synthMeeting(14, 40)
+	m, sessions := reporttest.Meeting(14, 40)
 	sessions[3].Session.UserName = strings.Repeat("Zoë Ω ab ", 100_000/11) // 99,990 bytes
 	path := writeReport(b, meetingOf(m, sessions, false), HTMLOptions{})
 	st, err := os.Stat(path)
@@ -109,43 +106,3 @@ func BenchmarkMeetingEmail(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MB")
 }
-
-// storedMeeting stores a synthetic meeting in a bbolt file under dir.
-func storedMeeting(b testing.TB, n, minutes int) (*store.DB, store.MeetingSummary) {
-	b.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	m, sessions := synthMeeting(n, minutes)
-	if _, err := db.PutPage(context.Background(), &store.Page{Meeting: m, Sessions: sessions}); err != nil {
-		b.Fatal(err)
-	}
-	sum, err := db.Meeting(context.Background(), m.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return db, sum
-}
-
-// BenchmarkExportParquet exports a stored 300 × 480 meeting (144,000
-// samples, 1,008,000 rows) to Parquet.
-func BenchmarkExportParquet(b *testing.B) {
-	db, m := storedMeeting(b, 300, 480)
-	b.ResetTimer()
-	var rows int64
-	for b.Loop() {
-		res, err := Export(context.Background(), db, []store.MeetingSummary{m}, ExportOptions{Format: FormatParquet,
-			Open: func(time.Time) (io.WriteCloser, error) { return nopWriteCloser{io.Discard}, nil }})
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows = res.Rows
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }

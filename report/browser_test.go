@@ -20,6 +20,8 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
 // Browser tests open reports in a real headless Chromium. They skip, with
@@ -380,7 +382,7 @@ func TestReportInBrowser(t *testing.T) {
 func TestEmailInBrowser(t *testing.T) {
 	ctx := browser(t)
 	// Stored under an instance UUID with no number: the UUID is the title.
-	m, sessions := synthMeeting(24, 90)
+	m, sessions := reporttest.Meeting(24, 90)
 	m.ID = "4444AAAiAAAAAiAiAiiAii=="
 	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{ReportName: "report-4444AAAiAAAAAiAiAiiAii==.html"})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
@@ -447,7 +449,7 @@ func TestEmailInBrowser(t *testing.T) {
 func TestHostileTextInBrowser(t *testing.T) {
 	ctx := browser(t)
 	const hebrew = "שלום עולם"
-	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver plans", rloName)
+	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver plans", reporttest.RLOName)
 	sessions[4].Session.UserName = hebrew // a bad-Wi-Fi session: among the worst
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(desktopWidth, 900)); err != nil {
 		t.Fatal(err)

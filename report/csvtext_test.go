@@ -23,8 +23,8 @@ func TestCSVText(t *testing.T) {
 		"１=fullw":     "１=fullw",
 		"nul\x00byte": "nul\uFFFDbyte",
 	} {
-		if got := csvText(in); got != want {
-			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		if got := CSVText(in); got != want {
+			t.Errorf("CSVText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
 // mimePart is one leaf or branch of a parsed message.
@@ -174,7 +176,7 @@ func TestEmailStructure(t *testing.T) {
 
 	// What mail clients need: no script, no style sheet, no remote or data:
 	// images, and names escaped.
-	for _, bad := range []string{"<script", "<style", "<link", "http://", "https://", "data:", "javascript:", hostileScript, hostileImg} {
+	for _, bad := range []string{"<script", "<style", "<link", "http://", "https://", "data:", "javascript:", reporttest.HostileScript, reporttest.HostileImg} {
 		if strings.Contains(html, bad) {
 			t.Errorf("the HTML body holds %q", bad)
 		}
@@ -191,7 +193,7 @@ func TestEmailStructure(t *testing.T) {
 		t.Errorf("windows of one session over the same minutes are not one line:\n%s", text)
 	}
 	for _, want := range []string{"of 24 sessions degraded", "WORST SESSIONS",
-		"DEGRADATION WINDOWS", "audio_input", "report-86000000042.html", hostileScript} {
+		"DEGRADATION WINDOWS", "audio_input", "report-86000000042.html", reporttest.HostileScript} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text part lacks %q", want)
 		}
@@ -220,7 +222,7 @@ func TestEmailBodySize(t *testing.T) {
 
 // A topic cannot add headers: line breaks in it stay inside the subject.
 func TestEmailHeaderInjection(t *testing.T) {
-	m, sessions := synthMeeting(3, 10)
+	m, sessions := reporttest.Meeting(3, 10)
 	m.Topic = "Weekly\r\nBcc: victim@example.com\r\n\r\nbody"
 	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))

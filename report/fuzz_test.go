@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	stdhtml "html"
 	"mime"
@@ -13,22 +12,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
 // The fuzz targets give the outputs any name and topic Zoom could send:
 // go test ./report -run X -fuzz FuzzReportNames (or FuzzEmailNames,
 // FuzzTerminalNames, FuzzCSVText).
-
-// fuzzSeeds are the strings every target starts from: markup, bidi and
-// control characters, formula prefixes, invalid UTF-8, a long string.
-func fuzzSeeds(f *testing.F) {
-	for _, s := range []string{hostileScript, hostileImg, hostileTopic, "<!--", "<![CDATA[", "\u2028\u2029", "\xff\xfe", `"'&<>`,
-		rloName, escName, breakName, c1Name, isoName, "\u2069\u202eevil", "a\u200f\u061c", " \u2067 ",
-		`=HYPERLINK("http://x","y")`, "+1 *** *** 0100", "-1", "@SUM(A1)", "\t=1", "\r=1", "'=1", "''",
-		strings.Repeat("Zoë Ω ", 700), strings.Repeat("\u202e", 300) + "x", strings.Repeat("e\u0301", 300)} {
-		f.Add(s, s)
-	}
-}
 
 // plainName reports whether a name is shown exactly as it is: nothing to
 // drop, replace, trim or cut.
@@ -37,7 +26,7 @@ func plainName(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if isBidi(r) || r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError {
+		if reporttest.IsBidi(r) || r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError {
 			return false
 		}
 	}
@@ -49,7 +38,7 @@ func plainName(s string) bool {
 // string itself when it is plain.
 func checkShown(t *testing.T, what, shown, from string) {
 	t.Helper()
-	inert(t, what, shown, "")
+	reporttest.Inert(t, what, shown, "")
 	if n := utf8.RuneCountInString(shown); n > DisplayLimit {
 		t.Fatalf("%s: %d characters shown of %q", what, n, from)
 	}
@@ -63,8 +52,8 @@ func checkShown(t *testing.T, what, shown, from string) {
 // bidi or control character of it is left, and it is shown, isolated, cut
 // to DisplayLimit characters, exactly as it is when it is plain.
 func FuzzReportNames(f *testing.F) {
-	fuzzSeeds(f)
-	m, sessions := synthMeeting(2, 4)
+	reporttest.FuzzSeeds(f)
+	m, sessions := reporttest.Meeting(2, 4)
 	base := len(render(f, meetingOf(m, sessions, false), HTMLOptions{}))
 	title := regexp.MustCompile(`<title>(.*)</title>`)
 	f.Fuzz(func(t *testing.T, name, topic string) {
@@ -87,7 +76,7 @@ func FuzzReportNames(f *testing.F) {
 		if tm == nil {
 			t.Fatalf("topic %q: no title", topic)
 		}
-		inert(t, "the page", strings.Replace(body, tm[0], "", 1), "\n")
+		reporttest.Inert(t, "the page", strings.Replace(body, tm[0], "", 1), "\n")
 		if topic != "" {
 			shown, ok := strings.CutPrefix(tm[1], "Meeting \u206886000000042\u2069 · \u2068")
 			shown, ok2 := strings.CutSuffix(shown, "\u2069 · zoomqos quality report")
@@ -124,8 +113,8 @@ func FuzzReportNames(f *testing.F) {
 // given, its subject, text and HTML hold no bidi or control character of
 // them, and the HTML no script.
 func FuzzEmailNames(f *testing.F) {
-	fuzzSeeds(f)
-	m, sessions := synthMeeting(3, 6)
+	reporttest.FuzzSeeds(f)
+	m, sessions := reporttest.Meeting(3, 6)
 	f.Fuzz(func(t *testing.T, name, topic string) {
 		m.Topic = topic
 		sessions[0].Session.UserName = name
@@ -141,14 +130,14 @@ func FuzzEmailNames(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inert(t, "the subject", subj, "")
+		reporttest.Inert(t, "the subject", subj, "")
 		if n := utf8.RuneCountInString(subj); n > 160 {
 			t.Fatalf("topic %q: a subject of %d characters", topic, n)
 		}
 		alt := parseMIME(t, msg.Header, msg.Body).Parts[0].Parts[0]
-		inert(t, "the text part", string(alt.Parts[0].Body), "\r\n")
+		reporttest.Inert(t, "the text part", string(alt.Parts[0].Body), "\r\n")
 		html := string(alt.Parts[1].Body)
-		inert(t, "the HTML part", html, "\r\n")
+		reporttest.Inert(t, "the HTML part", html, "\r\n")
 		if strings.Contains(html, "<script") || strings.Contains(html, "<img src=x") {
 			t.Fatalf("name %q, topic %q made markup", name, topic)
 		}
@@ -159,8 +148,8 @@ func FuzzEmailNames(f *testing.F) {
 // plain ones, none of them long, and nothing in it that moves text or
 // commands the terminal.
 func FuzzTerminalNames(f *testing.F) {
-	fuzzSeeds(f)
-	m, sessions := synthMeeting(3, 6)
+	reporttest.FuzzSeeds(f)
+	m, sessions := reporttest.Meeting(3, 6)
 	table := func(t testing.TB) string {
 		var b bytes.Buffer
 		if err := WriteMeetingTable(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
@@ -175,7 +164,7 @@ func FuzzTerminalNames(f *testing.F) {
 		sessions[0].Session.UserName = name
 		sessions[1].Session.Location = name
 		out := table(t)
-		inert(t, "the table", out, "\n")
+		reporttest.Inert(t, "the table", out, "\n")
 		if n := strings.Count(out, "\n"); n != lines {
 			t.Fatalf("name %q, topic %q: %d lines, want %d", name, topic, n, lines)
 		}
@@ -183,33 +172,6 @@ func FuzzTerminalNames(f *testing.F) {
 			if n := utf8.RuneCountInString(l); n > 2*DisplayLimit {
 				t.Fatalf("name %q, topic %q: a line of %d characters", name, topic, n)
 			}
-		}
-	})
-}
-
-// Whatever the text, its CSV cell reads back as a cell no spreadsheet
-// takes for a formula, and dropping the guard's apostrophe gives the text
-// back exactly.
-func FuzzCSVText(f *testing.F) {
-	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, s, _ string) {
-		want := strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
-		line := append(appendField(nil, s, true), ",1\n"...)
-		rec, err := csv.NewReader(bytes.NewReader(line)).Read()
-		if err != nil || len(rec) != 2 {
-			t.Fatalf("%q: the CSV line %q reads as %q, %v", s, line, rec, err)
-		}
-		cell := rec[0]
-		if cell != "" && formulaStart(cell[0]) {
-			t.Fatalf("%q: the cell %q begins a formula", s, cell)
-		}
-		got := cell
-		if len(cell) > 1 && cell[0] == '\'' && (formulaStart(cell[1]) || cell[1] == '\'') {
-			got = cell[1:]
-		}
-		// encoding/csv turns \r\n inside a quoted field into \n.
-		if got != want && got != strings.ReplaceAll(want, "\r\n", "\n") {
-			t.Fatalf("%q: the cell %q reads back as %q", s, cell, got)
 		}
 	})
 }

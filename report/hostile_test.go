@@ -11,71 +11,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/zoomqos/zoomqos/analyze"
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
-
-// Strings anyone in a meeting can give themselves as a name, a PC name or
-// a topic, which must not move, break or command what shows them.
-const (
-	rloName   = "Eve \u202Egnp.exe"                 // U+202E RIGHT-TO-LEFT OVERRIDE: "Eve exe.png"
-	escName   = "Mallory\x1b]0;owned\x07\x1b[2J"    // set the terminal's title, clear the screen
-	breakName = "Trudy\r\nFAKE\tROW"                // a new row in a table
-	c1Name    = "Oscar\u009b31m\u0085x"             // C1 CSI and NEL
-	isoName   = "Peggy\u2067\u200f\u061c\u202a end" // an unclosed isolate, marks, an embedding
-)
-
-var hostileNames = []string{rloName, escName, breakName, c1Name, isoName}
-
-// isBidi reports whether r is one of the controls that change the direction of the text
-// around them.
-func isBidi(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
-}
-
-// inert fails the test when s holds anything that moves, breaks or
-// commands text: a bidi control, invalid UTF-8, or a control character
-// other than the line breaks and tabs that allowed says.
-func inert(t *testing.T, what, s, allowed string) {
-	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Errorf("%s: invalid UTF-8", what)
-	}
-	for i, r := range s {
-		if isBidi(r) || ((r < 0x20 || (r >= 0x7f && r <= 0x9f)) && !strings.ContainsRune(allowed, r)) {
-			t.Errorf("%s holds %U at byte %d: …%q…", what, r, i, s[max(0, i-40):min(len(s), i+40)])
-			return
-		}
-	}
-}
-
-// isolatedCount counts where s is shown in html, and how many of those
-// are isolated from the text around them: in a <bdi> of its own, or all a
-// table cell holds.
-func isolatedCount(html, s string) (shown, isolated int) {
-	q := regexp.QuoteMeta(s)
-	isolated = len(regexp.MustCompile(`<bdi[^>]*>`+q+`</bdi>`).FindAllStringIndex(html, -1)) +
-		len(regexp.MustCompile(`<td[^>]*>`+q+`</td>`).FindAllStringIndex(html, -1))
-	return strings.Count(html, s), isolated
-}
-
-// hostileMeeting is a synthetic meeting whose first sessions carry the
-// given names, with the topic and every other string of theirs hostile too.
-func hostileMeeting(n, minutes int, topic string, names ...string) (store.Meeting, []store.SessionSamples) {
-	m, sessions := synthMeeting(n, minutes)
-	m.Topic = topic
-	for i, name := range names {
-		s := &sessions[i].Session
-		s.UserName, s.Device, s.Location, s.NetworkType, s.PCName, s.DataCenter, s.Version = name, name, name, name, name, name, name
-	}
-	return m, sessions
-}
 
 // Terminal tables: no bidi control, escape or line break of a name reaches
 // the terminal, and each row stays one line.
 func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 	th := analyze.DefaultThresholds()
 	table := func(topic string, names ...string) string {
-		m, sessions := hostileMeeting(8, 20, topic, names...)
+		m, sessions := reporttest.Hostile(8, 20, topic, names...)
 		var buf bytes.Buffer
 		if err := WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th})); err != nil {
 			t.Fatal(err)
@@ -83,13 +27,13 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 		return buf.String()
 	}
 	fleet := func(names ...string) string {
-		_, sessions := hostileMeeting(8, 20, "", names...)
+		_, sessions := reporttest.Hostile(8, 20, "", names...)
 		f := analyze.NewFleet(analyze.ByDevice, analyze.Options{Thresholds: th}, 1)
 		for _, s := range sessions {
 			f.AddSession(0, "m", &s.Session, s.Samples)
 		}
 		var buf bytes.Buffer
-		if err := WriteFleetTable(&buf, f.Result(synthStart, synthStart)); err != nil {
+		if err := WriteFleetTable(&buf, f.Result(reporttest.Start, reporttest.Start)); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -99,11 +43,11 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 		name         string
 		hostile, ref string
 	}{
-		{"meeting", table("Weekly \u202Esync\x1b[2J\nsecond line", hostileNames...), table("Weekly sync", plain...)},
-		{"fleet", fleet(hostileNames...), fleet(plain...)},
+		{"meeting", table("Weekly \u202Esync\x1b[2J\nsecond line", reporttest.HostileNames...), table("Weekly sync", plain...)},
+		{"fleet", fleet(reporttest.HostileNames...), fleet(plain...)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			inert(t, "the table", c.hostile, "\n")
+			reporttest.Inert(t, "the table", c.hostile, "\n")
 			if got, want := strings.Count(c.hostile, "\n"), strings.Count(c.ref, "\n"); got != want {
 				t.Errorf("%d lines, %d with plain names: a name broke a row\n%s", got, want, c.hostile)
 			}
@@ -118,7 +62,7 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 // HTML, FSI … PDI around it in the chart labels ECharts draws on canvas;
 // no bidi control of a name is left in either.
 func TestReportIsolatesHostileText(t *testing.T) {
-	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver\u202C plans", hostileNames...)
+	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver\u202C plans", reporttest.HostileNames...)
 	html := render(t, meetingOf(m, sessions, false), HTMLOptions{Lines: -1})
 	body := dataBlock.ReplaceAllString(withoutRuntime(t, html), "")
 	title := regexp.MustCompile(`<title>(.*)</title>`).FindStringSubmatch(body)[1]
@@ -126,13 +70,13 @@ func TestReportIsolatesHostileText(t *testing.T) {
 		t.Errorf("title %q, want %q: the topic isolated by FSI … PDI", title, want)
 	}
 	body = strings.Replace(body, title, "", 1)
-	inert(t, "the page", body, "\n")
+	reporttest.Inert(t, "the page", body, "\n")
 
 	// Each name, shown as text, is in a <bdi> of its own: in the worst
 	// sessions, the windows and the participants, the devices, locations,
 	// networks and PC names.
 	for _, want := range []string{"Eve gnp.exe", "Mallory␛]0;owned␇␛[2J", "Trudy  FAKE ROW", "Oscar\uFFFD31m x", "Peggy end"} {
-		if n, isolated := isolatedCount(body, want); n < 8 || isolated != n {
+		if n, isolated := reporttest.IsolatedCount(body, want); n < 8 || isolated != n {
 			t.Errorf("%q shown %d times, %d of them isolated", want, n, isolated)
 		}
 	}
@@ -163,7 +107,7 @@ func TestReportIsolatesHostileText(t *testing.T) {
 			if i := strings.Index(inner, "\u2069"); !ok || i < 0 {
 				t.Fatalf("chart %s: label %q is not isolated", c.ID, s)
 			} else {
-				inert(t, "a chart label", inner[:i]+inner[i+len("\u2069"):], "")
+				reporttest.Inert(t, "a chart label", inner[:i]+inner[i+len("\u2069"):], "")
 			}
 		}
 	}
@@ -175,7 +119,7 @@ func TestReportIsolatesHostileText(t *testing.T) {
 // The e-mail: names isolated in the HTML part, and no bidi control or
 // line break of a name in the HTML, the text or the subject.
 func TestEmailIsolatesHostileText(t *testing.T) {
-	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver\u202C plans\r\nBcc: x@example.com", hostileNames...)
+	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver\u202C plans\r\nBcc: x@example.com", reporttest.HostileNames...)
 	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{ReportName: "r.html"})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -185,16 +129,16 @@ func TestEmailIsolatesHostileText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inert(t, "the subject", subj, "")
+	reporttest.Inert(t, "the subject", subj, "")
 	if !strings.HasPrefix(subj, "Meeting 86000000042 (Q4 weiver plans  Bcc: x@example.com) on 20 Nov") {
 		t.Errorf("subject %q", subj)
 	}
 	alt := parseMIME(t, msg.Header, msg.Body).Parts[0].Parts[0]
 	text, html := string(alt.Parts[0].Body), string(alt.Parts[1].Body)
-	inert(t, "the text part", text, "\r\n")
-	inert(t, "the HTML part", html, "\r\n")
+	reporttest.Inert(t, "the text part", text, "\r\n")
+	reporttest.Inert(t, "the HTML part", html, "\r\n")
 	for _, want := range []string{"Eve gnp.exe", "Trudy  FAKE ROW", "Peggy end"} {
-		if n, isolated := isolatedCount(html, want); n < 2 || isolated != n {
+		if n, isolated := reporttest.IsolatedCount(html, want); n < 2 || isolated != n {
 			t.Errorf("%q shown %d times in the HTML, %d of them isolated", want, n, isolated)
 		}
 	}
@@ -213,9 +157,9 @@ func TestLongStringsAreCutWhereShown(t *testing.T) {
 	long := strings.Repeat("Zoë Ω ab ", 100_000/11) // about 100 KB, spaces and all
 	cut := []rune(long)[:DisplayLimit-1]
 	shown := string(cut) + "…"
-	m, sessions := hostileMeeting(14, 40, long, long)
+	m, sessions := reporttest.Hostile(14, 40, long, long)
 	doc := meetingOf(m, sessions, false)
-	refM, ref := hostileMeeting(14, 40, "Weekly")
+	refM, ref := reporttest.Hostile(14, 40, "Weekly")
 
 	html := render(t, doc, HTMLOptions{})
 	refHTML := render(t, meetingOf(refM, ref, false), HTMLOptions{})

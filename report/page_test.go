@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -157,7 +158,7 @@ func TestReportSections(t *testing.T) {
 		t.Errorf("legend %v, want a scrolling one", lg)
 	}
 	// The worst sessions come first: the ones with bad Wi-Fi (every fourth).
-	if name := series[2].(map[string]any)["name"]; name != fsi+hostileScript+pdi && !strings.HasPrefix(name.(string), fsi+"Person ") {
+	if name := series[2].(map[string]any)["name"]; name != fsi+reporttest.HostileScript+pdi && !strings.HasPrefix(name.(string), fsi+"Person ") {
 		t.Errorf("first session line %v", name)
 	}
 
@@ -208,7 +209,7 @@ func TestReportEscapesZoomStrings(t *testing.T) {
 	doc := synthReport(t, 6, 20)
 	html := render(t, doc, HTMLOptions{})
 	page := withoutRuntime(t, html)
-	for _, raw := range []string{hostileScript, hostileImg, "<img", "</title><script>", "<script>window"} {
+	for _, raw := range []string{reporttest.HostileScript, reporttest.HostileImg, "<img", "</title><script>", "<script>window"} {
 		if strings.Contains(page, raw) {
 			i := strings.Index(page, raw)
 			t.Errorf("%q is in the page unescaped: …%s…", raw, page[max(0, i-80):min(len(page), i+80)])
@@ -232,7 +233,7 @@ func TestReportEscapesZoomStrings(t *testing.T) {
 			continue
 		}
 		for _, y := range c.Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any) {
-			if y == fsi+hostileScript+pdi || y == fsi+hostileImg+pdi {
+			if y == fsi+reporttest.HostileScript+pdi || y == fsi+reporttest.HostileImg+pdi {
 				found++
 			}
 		}
@@ -243,7 +244,7 @@ func TestReportEscapesZoomStrings(t *testing.T) {
 }
 
 func TestRedactedReportHoldsNoPersonalData(t *testing.T) {
-	m, sessions := synthMeeting(8, 20)
+	m, sessions := reporttest.Meeting(8, 20)
 	// Person 3 rejoins: a second session, the same participant id.
 	again := sessions[3]
 	again.Session.JoinTime = again.Session.JoinTime.Add(30 * time.Minute)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -51,7 +52,7 @@ func TestEmailSubjectNamesTheMeeting(t *testing.T) {
 			"Meeting 86000000042 (topic redacted) on 20 Nov: "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, sessions := synthMeeting(4, 10)
+			_, sessions := reporttest.Meeting(4, 10)
 			m := c.m
 			m.Type = store.Past
 			if c.redact {
@@ -78,7 +79,7 @@ func TestEmailSubjectNamesTheMeeting(t *testing.T) {
 // A webinar is a webinar in the report, the e-mail and the terminal
 // table; nothing calls it a meeting.
 func TestWebinarIsCalledWebinar(t *testing.T) {
-	m, sessions := synthMeeting(6, 20)
+	m, sessions := reporttest.Meeting(6, 20)
 	m.ID, m.Number, m.Topic, m.Webinar = instanceUUID, "86000000042", "Town hall", true
 	doc := meetingOf(m, sessions, false)
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -21,7 +22,7 @@ const (
 // participants list's fields: session 2 everything (a hostile microphone
 // among them), session 3 only Zoom's ratings, the others nothing.
 func ratedMeeting() (store.Meeting, []store.SessionSamples) {
-	m, sessions := synthMeeting(6, 30)
+	m, sessions := reporttest.Meeting(6, 30)
 	s := &sessions[2].Session
 	s.Details = true
 	s.AudioQuality, s.VideoQuality, s.ScreenShareQuality = "good", "fair", "bad"
@@ -209,7 +210,7 @@ func TestFleetByUserOutput(t *testing.T) {
 	for i := range sessions {
 		f.AddSession(0, m.ID, &sessions[i].Session, sessions[i].Samples)
 	}
-	r := f.Result(synthStart, synthStart)
+	r := f.Result(reporttest.Start, reporttest.Start)
 	var buf bytes.Buffer
 	if err := WriteFleetTable(&buf, r); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// The Parquet schema of an export (docs/WAREHOUSE.md), in ExportColumns
+// The Parquet schema of an export (docs/WAREHOUSE.md), in Columns
 // order: the metrics and the dimensions are optional, NULL when absent;
 // strings are dictionary-encoded; times are UTC timestamps in
 // milliseconds.
@@ -26,7 +26,7 @@ const (
 
 // parquetSchema is the schema of a Parquet export.
 func parquetSchema() []flatparquet.Column {
-	names := ExportColumns()
+	names := Columns()
 	cols := make([]flatparquet.Column, len(names))
 	for i, n := range names {
 		c := flatparquet.Column{Name: n, Type: flatparquet.String, Optional: true}
@@ -45,11 +45,9 @@ func parquetSchema() []flatparquet.Column {
 	return cols
 }
 
-// parquetRowGroup is the rows per row group: enough for good compression
-// and fast scans, few enough that the row groups being filled and encoded
-// stay small. A row group ends after the batch that reaches it (tests
-// lower it to have many).
-var parquetRowGroup = 128 << 10
+// defaultRowGroupRows is the rows per row group unless
+// Options.RowGroupRows says otherwise.
+const defaultRowGroupRows = 128 << 10
 
 // parquetSink fills and encodes row groups on as many goroutines as
 // there are cores (up to maxParquetGroups), and writes them to the file in
@@ -57,6 +55,7 @@ var parquetRowGroup = 128 << 10
 // to be written.
 type parquetSink struct {
 	w     *flatparquet.Writer
+	rows  int                // per row group (Options.RowGroupRows)
 	cur   *parquetGroup      // filling, nil between row groups
 	order chan *parquetGroup // in file order, to the writing goroutine
 	free  parquetGroups
@@ -100,12 +99,12 @@ func newParquetGroups() parquetGroups {
 	return free
 }
 
-func newParquetSink(w io.Writer, version string, free parquetGroups) (rowSink, error) {
+func newParquetSink(w io.Writer, version string, free parquetGroups, rowGroupRows int) (rowSink, error) {
 	pw, err := flatparquet.NewWriter(w, parquetSchema(), flatparquet.Options{Name: "zoomqos", CreatedBy: "zoomqos version " + version})
 	if err != nil {
 		return nil, err
 	}
-	s := &parquetSink{w: pw, order: make(chan *parquetGroup, cap(free)), free: free, done: make(chan error, 1)}
+	s := &parquetSink{w: pw, rows: rowGroupRows, order: make(chan *parquetGroup, cap(free)), free: free, done: make(chan error, 1)}
 	go s.writeGroups()
 	return s, nil
 }
@@ -133,7 +132,7 @@ func (s *parquetSink) write(b *exportBatch, done func()) error {
 	}
 	s.cur.rows += len(b.rows) // before the batch goes: once filled, it is emptied for reuse
 	s.cur.batches <- parquetBatch{b, done}
-	if s.cur.rows >= parquetRowGroup {
+	if s.cur.rows >= s.rows {
 		close(s.cur.batches)
 		s.cur = nil
 	}

@@ -1,6 +1,4 @@
-// Package report renders what zoomqos knows: flat dumps of the stored
-// samples (dump.go) and analyses as terminal tables and CSV (analysis.go).
-package report
+package export
 
 import (
 	"bufio"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -158,7 +157,7 @@ func formatTime(t time.Time) string {
 }
 
 // appendField appends a text field: for CSV guarded against formulas
-// (csvText) and quoted when needed; for JSON as a string, exactly (null
+// (report.CSVText) and quoted when needed; for JSON as a string, exactly (null
 // when empty). Invalid UTF-8 becomes U+FFFD in both.
 func appendField(b []byte, s string, csv bool) []byte {
 	if !utf8.ValidString(s) {
@@ -171,7 +170,7 @@ func appendField(b []byte, s string, csv bool) []byte {
 		out, _ := jsontext.AppendQuote(b, s) // invalid UTF-8 comes out replaced, still usable
 		return out
 	}
-	s = csvText(s)
+	s = report.CSVText(s)
 	needs := false
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {

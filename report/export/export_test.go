@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"bytes"
@@ -37,31 +37,45 @@ func (f *memFile) Write(b []byte) (int, error) {
 
 func (f *memFile) Close() error { return nil }
 
-func exportTo(ctx context.Context, db *store.DB, m store.MeetingSummary, format string, f *memFile) (ExportResult, error) {
-	return Export(ctx, db, []store.MeetingSummary{m}, ExportOptions{Format: format, Version: "test",
-		Open: func(time.Time) (io.WriteCloser, error) { return f, nil }})
+// exportTo exports a meeting into f as the options say.
+func exportTo(ctx context.Context, db *store.DB, m store.MeetingSummary, o Options, f *memFile) (Result, error) {
+	o.Version = "test"
+	o.Open = func(time.Time) (io.WriteCloser, error) { return f, nil }
+	return Write(ctx, db, []store.MeetingSummary{m}, o)
 }
 
 // The Parquet export's pipeline (row groups filled and encoded on their
 // own goroutines, written in order by another) on a meeting of 5,000
-// samples, 35,000 rows, in row groups of a batch: five.
+// samples, 35,000 rows, in row groups of a batch: five; by default, one.
 func TestExportParquetPipeline(t *testing.T) {
-	defer func(n int) { parquetRowGroup = n }(parquetRowGroup)
-	parquetRowGroup = exportBatchRows
 	db, m := storedMeeting(t, 10, 500)
-	t.Run("rows in order", func(t *testing.T) { exportRowsInOrder(t, db, m) })
-	t.Run("disk full", func(t *testing.T) { exportDiskFull(t, db, m) })
-	t.Run("canceled", func(t *testing.T) { exportCanceled(t, db, m) })
+	o := Options{Format: FormatParquet, RowGroupRows: exportBatchRows}
+	t.Run("rows in order", func(t *testing.T) { exportRowsInOrder(t, db, m, o) })
+	t.Run("disk full", func(t *testing.T) { exportDiskFull(t, db, m, o) })
+	t.Run("canceled", func(t *testing.T) { exportCanceled(t, db, m, o) })
+	t.Run("default row groups", func(t *testing.T) {
+		f := &memFile{room: -1}
+		if _, err := exportTo(context.Background(), db, m, Options{Format: FormatParquet}, f); err != nil {
+			t.Fatal(err)
+		}
+		pf, err := parquet.OpenFile(bytes.NewReader(f.Bytes()), int64(f.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(pf.RowGroups()); got != 1 {
+			t.Errorf("35,000 rows in %d row groups; by default a row group holds 131,072", got)
+		}
+	})
 }
 
 // Every row comes out in order: the same rows as the CSV export.
-func exportRowsInOrder(t *testing.T, db *store.DB, m store.MeetingSummary) {
+func exportRowsInOrder(t *testing.T, db *store.DB, m store.MeetingSummary, o Options) {
 	pq, text := &memFile{room: -1}, &memFile{room: -1}
-	res, err := exportTo(context.Background(), db, m, FormatParquet, pq)
+	res, err := exportTo(context.Background(), db, m, o, pq)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exportTo(context.Background(), db, m, FormatCSV, text); err != nil {
+	if _, err := exportTo(context.Background(), db, m, Options{Format: FormatCSV}, text); err != nil {
 		t.Fatal(err)
 	}
 	pf, err := parquet.OpenFile(bytes.NewReader(pq.Bytes()), int64(pq.Len()))
@@ -125,14 +139,14 @@ func fieldsOf(row parquet.Row) []string {
 
 // A full disk stops the export with the writer's error, whatever row
 // group it hits; nothing hangs.
-func exportDiskFull(t *testing.T, db *store.DB, m store.MeetingSummary) {
+func exportDiskFull(t *testing.T, db *store.DB, m store.MeetingSummary, o Options) {
 	whole := &memFile{room: -1}
-	if _, err := exportTo(context.Background(), db, m, FormatParquet, whole); err != nil {
+	if _, err := exportTo(context.Background(), db, m, o, whole); err != nil {
 		t.Fatal(err)
 	}
 	// At the start, in the row groups, in the footer.
 	for _, room := range []int{0, 3, whole.Len() / 3, whole.Len() * 2 / 3, whole.Len() - 1} {
-		_, err := exportTo(context.Background(), db, m, FormatParquet, &memFile{room: room})
+		_, err := exportTo(context.Background(), db, m, o, &memFile{room: room})
 		if err == nil || !strings.Contains(err.Error(), "write Parquet: no space left on device") {
 			t.Errorf("%d bytes of room: %v", room, err)
 		}
@@ -140,13 +154,13 @@ func exportDiskFull(t *testing.T, db *store.DB, m store.MeetingSummary) {
 }
 
 // Canceling stops an export between batches; nothing hangs.
-func exportCanceled(t *testing.T, db *store.DB, m store.MeetingSummary) {
+func exportCanceled(t *testing.T, db *store.DB, m store.MeetingSummary, o Options) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &memFile{room: -1}
-	res, err := Export(ctx, db, []store.MeetingSummary{m}, ExportOptions{Format: FormatParquet,
-		Open: func(time.Time) (io.WriteCloser, error) { cancel(); return f, nil }})
+	o.Open = func(time.Time) (io.WriteCloser, error) { cancel(); return f, nil }
+	res, err := Write(ctx, db, []store.MeetingSummary{m}, o)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("Export: %v", err)
+		t.Fatalf("Write: %v", err)
 	}
 	if res.Rows >= 35_000 {
 		t.Errorf("%d rows exported after the cancel", res.Rows)

@@ -1,4 +1,4 @@
-package report
+package export
 
 import (
 	"bufio"
@@ -23,7 +23,7 @@ type textSink struct {
 func newTextSink(w io.Writer, csv bool) *textSink {
 	s := &textSink{bw: bufio.NewWriterSize(w, 256<<10), csv: csv}
 	if csv {
-		for i, c := range ExportColumns() {
+		for i, c := range Columns() {
 			if i > 0 {
 				s.bw.WriteByte(',')
 			}

@@ -1,23 +1,25 @@
-package report
+package export
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // Export formats (FormatCSV and FormatNDJSON are the dump's).
 const FormatParquet = "parquet"
 
-// ExportColumns are the export's columns, in order: the dump's (meeting,
+// Columns are the export's columns, in order: the dump's (meeting,
 // participant, session, time, stream and every metric with its unit in its
 // name), then the participant's dimensions. docs/WAREHOUSE.md has their
 // types.
-func ExportColumns() []string {
+func Columns() []string {
 	return append(DumpColumns(), dimensionColumns[:]...)
 }
 
@@ -81,8 +83,8 @@ type rowSink interface {
 	close() error // flushes; the caller closes the file
 }
 
-// ExportOptions say what to export and how.
-type ExportOptions struct {
+// Options say what to export and how.
+type Options struct {
 	Format string
 	Redact bool
 	// Open opens the output for a day's meetings (UTC, their first
@@ -91,28 +93,33 @@ type ExportOptions struct {
 	SplitByDay bool
 	// Version is zoomqos's, for the files' metadata.
 	Version string
+	// RowGroupRows is how many rows a Parquet row group holds, at least:
+	// a row group ends after the batch that reaches it (0: 131,072,
+	// enough for good compression and fast scans, few enough that the row
+	// groups being filled and encoded stay small).
+	RowGroupRows int
 }
 
-// ExportResult says what an export wrote.
-type ExportResult struct {
+// Result says what an export wrote.
+type Result struct {
 	Meetings, Sessions int
 	Samples, Rows      int64
 	Files              int
 }
 
-// Export writes the stored samples of the given meetings, in order, one
+// Write exports the stored samples of the given meetings, in order, one
 // row per session, time and stream. Decoding and encoding run side by
 // side; memory stays bounded by a few batches and, for Parquet, a row
 // group per core.
-func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o ExportOptions) (ExportResult, error) {
-	var res ExportResult
-	newSink, err := sinkFor(o.Format, o.Version)
+func Write(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o Options) (Result, error) {
+	var res Result
+	newSink, err := sinkFor(o)
 	if err != nil {
 		return res, err
 	}
-	var red *Redactor
+	var red *report.Redactor
 	if o.Redact {
-		red = NewRedactor()
+		red = report.NewRedactor()
 	}
 
 	// Batches go to the writer as jobs; empty ones come back.
@@ -266,14 +273,15 @@ func Export(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, 
 	return res, readErr
 }
 
-// sinkFor returns the constructor of a format's sink.
-func sinkFor(format, version string) (func(io.Writer) (rowSink, error), error) {
-	switch format {
+// sinkFor returns the constructor of the sink of the options' format.
+func sinkFor(o Options) (func(io.Writer) (rowSink, error), error) {
+	switch o.Format {
 	case FormatParquet:
 		groups := newParquetGroups()
-		return func(w io.Writer) (rowSink, error) { return newParquetSink(w, version, groups) }, nil
+		rows := cmp.Or(max(o.RowGroupRows, 0), defaultRowGroupRows)
+		return func(w io.Writer) (rowSink, error) { return newParquetSink(w, o.Version, groups, rows) }, nil
 	case FormatCSV, FormatNDJSON:
-		return func(w io.Writer) (rowSink, error) { return newTextSink(w, format == FormatCSV), nil }, nil
+		return func(w io.Writer) (rowSink, error) { return newTextSink(w, o.Format == FormatCSV), nil }, nil
 	}
-	return nil, fmt.Errorf("unknown export format %q (use parquet, csv or ndjson)", format)
+	return nil, fmt.Errorf("unknown export format %q (use parquet, csv or ndjson)", o.Format)
 }

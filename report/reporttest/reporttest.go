@@ -1,43 +1,46 @@
-package report
+// Package reporttest makes meetings for the tests of report and the
+// packages under it (html, email, export): synthetic meetings of any size,
+// names and topics that attack what shows them, text that spreadsheets take
+// for formulas, and the checks those tests share.
+package reporttest
 
 import (
 	"math/rand/v2"
 	"strconv"
-	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // Names that would run script if any of them reached the page unescaped.
 const (
-	hostileScript = `</script><script>window.__pwned=1</script>`
-	hostileImg    = `<img src=x onerror="window.__pwned=2">`
-	hostileTopic  = `Q3 </title><script>window.__pwned=3</script> & "friends"`
+	HostileScript = `</script><script>window.__pwned=1</script>`
+	HostileImg    = `<img src=x onerror="window.__pwned=2">`
+	HostileTopic  = `Q3 </title><script>window.__pwned=3</script> & "friends"`
 )
 
-var synthStart = time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
+// Start is when a synthetic meeting starts.
+var Start = time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
 
-// synthMeeting makes a meeting of n sessions over the given minutes: each
+// Meeting makes a meeting of n sessions over the given minutes: each
 // session has every media stream and CPU each minute, a quarter of them a
 // stretch of bad Wi-Fi, and everyone suffers in the middle (an incident).
 // Sessions 0 and 1 carry hostile names; the data is the same for the same
 // arguments.
-func synthMeeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
+func Meeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
 	r := rand.New(rand.NewPCG(uint64(n), uint64(minutes)))
-	m := store.Meeting{ID: "86000000042", Type: store.Past, Topic: hostileTopic}
+	m := store.Meeting{ID: "86000000042", Type: store.Past, Topic: HostileTopic}
 	out := make([]store.SessionSamples, n)
 	media := []store.Stream{store.AudioInput, store.AudioOutput, store.VideoInput, store.VideoOutput, store.ASInput, store.ASOutput}
 	for i := range out {
 		// Odd sessions join on a fraction of a second, as Zoom's times can.
-		join := synthStart.Add(time.Duration(r.IntN(3))*time.Minute + time.Duration(i%2)*250*time.Millisecond)
+		join := Start.Add(time.Duration(r.IntN(3))*time.Minute + time.Duration(i%2)*250*time.Millisecond)
 		name := "Person " + strconv.Itoa(i)
 		switch i {
 		case 0:
-			name = hostileScript
+			name = HostileScript
 		case 1:
-			name = hostileImg
+			name = HostileImg
 		}
 		out[i].Session = store.Session{
 			Participant: "pid-" + strconv.Itoa(i), JoinTime: join, LeaveTime: join.Add(time.Duration(minutes) * time.Minute),
@@ -76,26 +79,4 @@ func synthMeeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
 		out[i].Samples = samples
 	}
 	return m, out
-}
-
-// synthReport analyses a synthetic meeting into a report's input.
-func synthReport(tb testing.TB, n, minutes int) *Meeting {
-	tb.Helper()
-	m, sessions := synthMeeting(n, minutes)
-	return meetingOf(m, sessions, false)
-}
-
-func meetingOf(m store.Meeting, sessions []store.SessionSamples, redacted bool) *Meeting {
-	th := analyze.DefaultThresholds()
-	doc := &Meeting{
-		Result:    analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th}),
-		Timeline:  analyze.NewTimeline(sessions, th),
-		Generated: synthStart.Add(24 * time.Hour),
-		Redacted:  redacted,
-		Version:   "test",
-	}
-	for i := range sessions {
-		doc.Sessions = append(doc.Sessions, sessions[i].Session)
-	}
-	return doc
 }
