@@ -20,8 +20,9 @@ import (
 var tableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.Bitrate, store.FrameRate,
 	store.SystemMaxCPU, store.RSSIAvg}
 
-// num formats a figure for a table: short, no trailing zeros.
-func num(v float64) string {
+// Num writes a figure as zoomqos's tables, pages and e-mails do: short,
+// no trailing zeros ("41.5", "250", "0.07").
+func Num(v float64) string {
 	prec := 2
 	switch {
 	case v >= 100 || v <= -100:
@@ -39,7 +40,8 @@ func num(v float64) string {
 	return s
 }
 
-func pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+// Pct writes a share as a percentage with one decimal: 0.125 is "12.5%".
+func Pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 
 // deref is what p points to, the zero value for nil.
 func deref[T any](p *T) T {
@@ -53,7 +55,7 @@ func deref[T any](p *T) T {
 // thresholdLine says which thresholds were used.
 func thresholdLine(t analyze.Thresholds) string {
 	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
-		num(t.LatencyMS), num(t.JitterMS), num(t.AvgLossPct), num(t.FrameRateFPS), num(t.SystemCPUPct), t.MinSamples)
+		Num(t.LatencyMS), Num(t.JitterMS), Num(t.AvgLossPct), Num(t.FrameRateFPS), Num(t.SystemCPUPct), t.MinSamples)
 }
 
 // WriteMeetingTable writes a meeting's analysis for a person at a
@@ -61,7 +63,7 @@ func thresholdLine(t analyze.Thresholds) string {
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	tw := NewTableWriter(w, 2)
-	title := meetingName(r)
+	title := MeetingName(r)
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
@@ -69,15 +71,15 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
 
-	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", pct(r.DegradedShare))
+	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", Pct(r.DegradedShare))
 	if r.MOS != nil {
-		fmt.Fprintf(tw, " · MOS p50 %s", num(r.MOS.P50))
+		fmt.Fprintf(tw, " · MOS p50 %s", Num(r.MOS.P50))
 	}
 	fmt.Fprintln(tw)
 	for _, st := range []string{"audio_input", "audio_output"} {
 		q := r.MOSQuality[st]
 		fmt.Fprintf(tw, "  %s MOS: good %s, fair %s, poor %s, unclassified %s of sessions\n", st,
-			pct(q[analyze.Good]), pct(q[analyze.Fair]), pct(q[analyze.Poor]), pct(q[analyze.Unclassified]))
+			Pct(q[analyze.Good]), Pct(q[analyze.Fair]), Pct(q[analyze.Poor]), Pct(q[analyze.Unclassified]))
 	}
 	fmt.Fprintln(tw)
 
@@ -96,15 +98,15 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			deg := ""
 			if first {
 				if d, ok := r.Degraded[st.String()]; ok {
-					deg = pct(d.Share)
+					deg = Pct(d.Share)
 				}
 			}
 			name := ""
 			if first {
 				name = st.String()
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, m, s.Count, num(s.Min), num(s.Mean),
-				num(s.P50), num(s.P90), num(s.P95), num(s.P99), num(s.Max), deg)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, m, s.Count, Num(s.Min), Num(s.Mean),
+				Num(s.P50), Num(s.P90), Num(s.P95), Num(s.P99), Num(s.Max), deg)
 			first = false
 		}
 	}
@@ -116,11 +118,11 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	for _, s := range sessions {
 		mos := "-"
 		if s.MOS != nil {
-			mos = num(s.MOS.P50)
+			mos = Num(s.MOS.P50)
 		}
 		in := s.Streams["audio_input"]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.Participant), cell(s.UserName),
-			shortTime(s.Session), s.Samples, pct(s.DegradedShare), mos, s.MOSQuality["audio_input"], s.MOSQuality["audio_output"],
+			shortTime(s.Session), s.Samples, Pct(s.DegradedShare), mos, s.MOSQuality["audio_input"], s.MOSQuality["audio_output"],
 			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), cell(s.Device), cell(s.NetworkType), cell(s.Location))
 	}
 
@@ -130,7 +132,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		for _, w := range r.Windows {
 			var worst []string
 			for _, m := range w.Breached {
-				worst = append(worst, m+" "+num(w.Worst[m]))
+				worst = append(worst, m+" "+Num(w.Worst[m]))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
@@ -140,7 +142,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, pct(in.PeakShare))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, Pct(in.PeakShare))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -157,7 +159,7 @@ func mosOf(s analyze.SessionResult) float64 {
 
 func statOr(ms map[string]analyze.Stats, m string) string {
 	if s, ok := ms[m]; ok {
-		return num(s.P95)
+		return Num(s.P95)
 	}
 	return "-"
 }
@@ -236,19 +238,19 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 	for _, g := range r.Groups {
 		mos := "-"
 		if g.MOS != nil {
-			mos = num(g.MOS.P50)
+			mos = Num(g.MOS.P50)
 		}
 		in := g.Streams["audio_input"]
 		p50 := "-"
 		if s, ok := in["latency_ms"]; ok {
-			p50 = num(s.P50)
+			p50 = Num(s.P50)
 		}
 		fps := "-"
 		if s, ok := g.Streams["video_input"]["frame_rate_fps"]; ok {
-			fps = num(s.P50)
+			fps = Num(s.P50)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(g.Group), g.Sessions, g.Meetings, g.Samples,
-			pct(g.DegradedShare), mos, pct(g.MOSQuality["audio_input"][analyze.Poor]), p50,
+			Pct(g.DegradedShare), mos, Pct(g.MOSQuality["audio_input"][analyze.Poor]), p50,
 			statOr(in, "latency_ms"), statOr(in, "jitter_ms"), statOr(in, "avg_loss_pct"), fps)
 	}
 	fmt.Fprintln(tw)
@@ -264,15 +266,15 @@ func writeUserRows(tw io.Writer, r *analyze.FleetResult) {
 	for _, g := range groups {
 		mos := "-"
 		if g.MOS != nil {
-			mos = num(g.MOS.P50)
+			mos = Num(g.MOS.P50)
 		}
 		worst := "-"
 		if g.WorstStream != "" {
-			worst = g.WorstStream + " " + pct(g.WorstShare)
+			worst = g.WorstStream + " " + Pct(g.WorstShare)
 		}
 		in := g.Streams["audio_input"]
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(g.Name), cell(g.Group), g.Meetings, g.Sessions, g.Samples,
-			pct(g.DegradedShare), worst, mos, statOr(in, "latency_ms"), statOr(in, "avg_loss_pct"))
+			Pct(g.DegradedShare), worst, mos, statOr(in, "latency_ms"), statOr(in, "avg_loss_pct"))
 	}
 }
 

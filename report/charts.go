@@ -44,7 +44,7 @@ const (
 // threshold as a mark line and the degradation windows shaded.
 func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 	q := l.Quantity
-	tl := b.tl
+	tl := b.Timeline
 	prec := precision(q)
 	worstQ, worstName := 0.95, "p95 of sessions"
 	if q.LowerIsWorse() {
@@ -75,7 +75,7 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colMedian}),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 			s.Data = points{downsample(median, b.maxPoints), prec}
-			if ths := q.Threshold(b.r.Thresholds, l.Stream); len(ths) > 0 {
+			if ths := q.Threshold(b.R.Thresholds, l.Stream); len(ths) > 0 {
 				s.MarkLines = &opts.MarkLines{MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
 					LineStyle: &opts.LineStyle{Color: colBreach, Type: "dashed", Width: 1},
 					Label:     &opts.Label{Show: opts.Bool(true), Position: "insideEndTop"}}}
@@ -104,7 +104,7 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 		for k, v := range vals {
 			ps = append(ps, point{float64(ts.First + k), float64(v)})
 		}
-		line.AddSeries(b.labels[i].chart(), nil,
+		line.AddSeries(chartLabel(b.Labels[i]), nil,
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 1}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
@@ -168,8 +168,8 @@ func (b *builder) worstOn(l analyze.Line) []int {
 		extreme  float64 // larger is worse
 	}
 	var cs []cand
-	for i := range b.tl.Sessions {
-		vals := b.tl.Sessions[i].Values(l)
+	for i := range b.Timeline.Sessions {
+		vals := b.Timeline.Sessions[i].Values(l)
 		if vals == nil {
 			continue
 		}
@@ -185,7 +185,7 @@ func (b *builder) worstOn(l analyze.Line) []int {
 			ext = max(ext, x)
 		}
 		deg := 0
-		if r := b.results[i]; r != nil {
+		if r := b.Results[i]; r != nil {
 			deg = r.Degraded[l.Stream.String()].Degraded
 		}
 		cs = append(cs, cand{i, deg, ext})
@@ -203,46 +203,14 @@ func (b *builder) worstOn(l analyze.Line) []int {
 	return out
 }
 
-// windowSpans are the degradation windows a line's chart shades: the
-// windows of its stream that breached its metric, merged where they
-// overlap, in minutes from the timeline's start.
-func (b *builder) windowSpans(l analyze.Line) [][2]float64 {
-	var spans [][2]float64
-	for _, w := range b.r.Windows {
-		if w.Stream != l.Stream.String() || !l.Quantity.Breaches(w.Breached) {
-			continue
-		}
-		from, to := b.minutes(w.Start), b.minutes(w.End)
-		if to-from < 1 {
-			from, to = from-0.5, to+0.5
-		}
-		spans = append(spans, [2]float64{from, to})
-	}
-	slices.SortFunc(spans, func(a, c [2]float64) int { return cmp.Compare(a[0], c[0]) })
-	var merged [][2]float64
-	for _, s := range spans {
-		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
-			merged[n-1][1] = max(merged[n-1][1], s[1])
-			continue
-		}
-		merged = append(merged, s)
-	}
-	return merged
-}
-
 // windowAreas are a line's windows as ECharts mark areas.
 func (b *builder) windowAreas(l analyze.Line) []any {
-	spans := b.windowSpans(l)
+	spans := b.WindowSpans(l)
 	out := make([]any, len(spans))
 	for i, s := range spans {
 		out[i] = [2]opts.MarkAreaData{{Name: "degraded", XAxis: s[0]}, {XAxis: s[1]}}
 	}
 	return out
-}
-
-// minutes is a time in minutes from the timeline's start.
-func (b *builder) minutes(t time.Time) float64 {
-	return t.Sub(b.tl.Start).Minutes()
 }
 
 // maxHeatmapCells bounds the heatmap: beyond it, minutes are grouped.
@@ -253,7 +221,7 @@ const maxHeatmapCells = 40000
 // who suffered when, at a glance. A long, crowded meeting groups minutes
 // so that the page stays light; a group shows its worst minute.
 func (b *builder) heatmap(id string) chartSpec {
-	tl := b.tl
+	tl := b.Timeline
 	cells := 0
 	for _, s := range tl.Sessions {
 		cells += len(s.Levels)
@@ -264,10 +232,10 @@ func (b *builder) heatmap(id string) chartSpec {
 	for c := range xs {
 		xs[c] = Clock.Format(tl.Start.Add(time.Duration(c*group) * time.Minute))
 	}
-	ys := make([]string, len(b.order))
-	data := make([]heatCells, 0, len(b.order))
-	for row, i := range b.order {
-		ys[row] = b.labels[i].chart()
+	ys := make([]string, len(b.Order))
+	data := make([]heatCells, 0, len(b.Order))
+	for row, i := range b.Order {
+		ys[row] = chartLabel(b.Labels[i])
 		s := &tl.Sessions[i]
 		var hc heatCells
 		hc.row = row

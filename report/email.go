@@ -43,8 +43,8 @@ var emailHTML string
 var emailText string
 
 var emailFuncs = template.FuncMap{
-	"num":   num,
-	"pct":   pct,
+	"num":   Num,
+	"pct":   Pct,
 	"hhmm":  Clock.Format,
 	"clock": MailStamp.Format,
 	"trunc": DisplayText, // with a limit of its own for each cell: a mail is narrow
@@ -79,24 +79,27 @@ const (
 
 // EmailOptions say who the summary is from and to, and what it carries.
 type EmailOptions struct {
-	From       *mail.Address
-	To         []*mail.Address
-	Date       time.Time // default: now
-	Report     []byte    // the interactive report to attach, as WriteMeetingHTML writes it
-	ReportName string    // its file name
-	HTML       HTMLOptions
+	From *mail.Address
+	To   []*mail.Address
+	Date time.Time // default: now
+	// Report is the interactive report to attach (as WriteMeetingHTML
+	// writes it), ReportName its file name. The summary takes it as bytes: the
+	// command writes the page once, to a file and into the mail.
+	Report     []byte
+	ReportName string
 }
 
-// emailPage is the e-mail templates' data.
+// emailPage is the e-mail templates' data: the view the page shares, and
+// what only the e-mail shows.
 type emailPage struct {
-	*page
+	*View
 	Subject     string
 	Verdict     string
 	Degraded    int // sessions with a degradation window
 	Charts      []pngChart
-	Windows     []windowRow
+	Windows     []WindowRow
 	MoreWindows int
-	Worst       []sessionRow
+	Worst       []SessionRow
 	MoreWorst   int
 	ReportName  string
 	Agreement   string // AgreementLine; empty when nothing was rated
@@ -112,14 +115,13 @@ func EmailSubject(r *analyze.MeetingResult) string {
 // WriteMeetingEmail writes a meeting's summary as a MIME message (RFC 5322,
 // 2045-2049), the interactive report attached.
 func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
-	b := newBuilder(m, o.HTML)
-	p := b.page(m)
-	ep := &emailPage{page: p, ReportName: o.ReportName}
+	v := NewView(m)
+	ep := &emailPage{View: v, ReportName: o.ReportName}
 	ep.Degraded = degradedSessions(m.Result)
 	ep.Subject = subject(m.Result, ep.Degraded)
 	ep.Verdict = verdict(m.Result, ep.Degraded)
 	ep.Agreement = AgreementLine(&m.Result.Agreement)
-	for _, row := range p.Sessions {
+	for _, row := range v.Sessions {
 		if row.R != nil && row.R.DegradedShare > 0 {
 			if len(ep.Worst) < emailWorst {
 				row.Label.Name = DisplayText(row.Label.Name, emailNameLen)
@@ -131,9 +133,9 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	}
 	// The media legs and CPU; the device-to-server legs, which echo them,
 	// are in the attached report.
-	var main []windowRow
-	for _, w := range p.Windows {
-		if st, ok := store.ParseStream(w.Stream); ok && mainStream(st) {
+	var main []WindowRow
+	for _, w := range v.Windows {
+		if st, ok := store.ParseStream(w.Stream); ok && MainStream(st) {
 			main = append(main, w)
 		}
 	}
@@ -143,7 +145,7 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 		ep.Windows[i].Label.Name = DisplayText(ep.Windows[i].Label.Name, emailWindowNameLen)
 	}
 	ep.MoreWindows = len(grouped) - len(ep.Windows)
-	charts, err := b.emailCharts()
+	charts, err := pictures{v}.emailCharts()
 	if err != nil {
 		return err
 	}
@@ -163,8 +165,8 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 // into one row naming every stream, the worst value of each metric: a
 // bad connection degrades audio, video and share at once, and a mail has
 // room for one line about it.
-func groupWindows(ws []windowRow) []windowRow {
-	var out []windowRow
+func groupWindows(ws []WindowRow) []WindowRow {
+	var out []WindowRow
 	index := map[string]int{}
 	worst := map[int]map[string]float64{}
 	var order [][]string // per row, its metrics in first-seen order
@@ -193,7 +195,7 @@ func groupWindows(ws []windowRow) []windowRow {
 	for i := range out {
 		var parts []string
 		for _, m := range order[i] {
-			parts = append(parts, m+" "+num(worst[i][m]))
+			parts = append(parts, m+" "+Num(worst[i][m]))
 		}
 		out[i].Worst = strings.Join(parts, ", ")
 	}
@@ -211,7 +213,7 @@ func degradedSessions(r *analyze.MeetingResult) int {
 }
 
 func subject(r *analyze.MeetingResult, degraded int) string {
-	s := meetingName(r)
+	s := MeetingName(r)
 	switch r.Topic {
 	case "":
 	case RedactedTopic: // in parentheses already

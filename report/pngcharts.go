@@ -49,11 +49,16 @@ var (
 	rgbBgWhite = color.RGBA{R: 255, G: 255, B: 255, A: 255}
 )
 
+// pictures draws the e-mail's charts from the view the page shares.
+type pictures struct {
+	*View
+}
+
 // emailCharts draws the e-mail's pictures: who was degraded minute by
 // minute, the latency of the stream that suffered most, and how the
 // sessions' MOS fell out. A meeting without samples has none.
-func (b *builder) emailCharts() ([]pngChart, error) {
-	if b.tl.Minutes == 0 {
+func (b pictures) emailCharts() ([]pngChart, error) {
+	if b.Timeline.Minutes == 0 {
 		return nil, nil
 	}
 	var out []pngChart
@@ -110,22 +115,22 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ts {
 		if ts[i].Label != "" {
-			ts[i].Label = num(ts[i].Value)
+			ts[i].Label = Num(ts[i].Value)
 		}
 	}
 	return ts
 }
 
 // timeAxis labels x, in Unix seconds, as UTC clock times.
-func (b *builder) timeAxis(p *plot.Plot) {
+func (b pictures) timeAxis(p *plot.Plot) {
 	p.X.Tick.Marker = plot.TimeTicks{Format: string(Clock)} // gonum takes the layout itself
 	p.X.Label.Text = "UTC"
-	p.X.Min = float64(b.tl.Start.Unix())
-	p.X.Max = float64(b.tl.Start.Add(time.Duration(max(b.tl.Minutes-1, 1)) * time.Minute).Unix())
+	p.X.Min = float64(b.Timeline.Start.Unix())
+	p.X.Max = float64(b.Timeline.Start.Add(time.Duration(max(b.Timeline.Minutes-1, 1)) * time.Minute).Unix())
 }
 
 // unix is minute m of the timeline in Unix seconds.
-func (b *builder) unix(m float64) float64 { return float64(b.tl.Start.Unix()) + 60*m }
+func (b pictures) unix(m float64) float64 { return float64(b.Timeline.Start.Unix()) + 60*m }
 
 // bands shades spans of minutes across the whole height.
 func bands(p *plot.Plot, spans [][2]float64, lo, hi float64, c color.Color) error {
@@ -144,8 +149,8 @@ func bands(p *plot.Plot, spans [][2]float64, lo, hi float64, c color.Color) erro
 // qualityPlot shows, minute by minute, the share of the sessions present
 // that were degraded (red) or fair (yellow), with the meeting-wide
 // incidents shaded.
-func (b *builder) qualityPlot() *plot.Plot {
-	tl := b.tl
+func (b pictures) qualityPlot() *plot.Plot {
+	tl := b.Timeline
 	present := make([]int, tl.Minutes)
 	degraded := make([]int, tl.Minutes)
 	fair := make([]int, tl.Minutes)
@@ -178,7 +183,7 @@ func (b *builder) qualityPlot() *plot.Plot {
 	p.Y.Min, p.Y.Max = 0, 100
 	p.Y.Label.Text = "% of sessions"
 	var incidents [][2]float64
-	for _, in := range b.r.Incidents {
+	for _, in := range b.R.Incidents {
 		incidents = append(incidents, [2]float64{float64(in.Start.Unix()), float64(in.End.Unix())})
 	}
 	bands(p, incidents, 0, 100, rgbIncid)
@@ -231,10 +236,10 @@ func stepped(xys plotter.XYs) plotter.XYs {
 
 // worstLatency picks the media stream with the largest degraded share for
 // the latency chart: audio_input when none was degraded.
-func (b *builder) worstLatency() (analyze.Line, bool) {
+func (b pictures) worstLatency() (analyze.Line, bool) {
 	best, bestShare := analyze.Line{Quantity: analyze.QLatency, Stream: store.AudioInput}, -1.0
 	have := map[analyze.Line]bool{}
-	for _, l := range b.tl.Lines() {
+	for _, l := range b.Timeline.Lines() {
 		have[l] = true
 	}
 	for _, st := range analyze.QLatency.Streams() {
@@ -242,7 +247,7 @@ func (b *builder) worstLatency() (analyze.Line, bool) {
 		if !have[l] {
 			continue
 		}
-		if sh := b.r.Degraded[st.String()].Share; sh > bestShare {
+		if sh := b.R.Degraded[st.String()].Share; sh > bestShare {
 			best, bestShare = l, sh
 		}
 	}
@@ -251,13 +256,13 @@ func (b *builder) worstLatency() (analyze.Line, bool) {
 
 // latencyPlot draws a latency line's median and 95th percentile of all
 // sessions, its threshold and its degradation windows.
-func (b *builder) latencyPlot(l analyze.Line) *plot.Plot {
-	spread := b.tl.Spread(l, 0.5, 0.95)
+func (b pictures) latencyPlot(l analyze.Line) *plot.Plot {
+	spread := b.Timeline.Spread(l, 0.5, 0.95)
 	p := newPlot("Latency of " + l.Stream.String())
 	b.timeAxis(p)
 	p.Y.Label.Text = "ms"
 	p.Y.Min = 0
-	top := b.r.Thresholds.LatencyMS * 1.2
+	top := b.R.Thresholds.LatencyMS * 1.2
 	for _, ys := range spread {
 		for _, y := range ys {
 			if !math.IsNaN(y) {
@@ -267,7 +272,7 @@ func (b *builder) latencyPlot(l analyze.Line) *plot.Plot {
 	}
 	p.Y.Max = top
 	var spans [][2]float64
-	for _, s := range b.windowSpans(l) {
+	for _, s := range b.WindowSpans(l) {
 		spans = append(spans, [2]float64{b.unix(s[0]), b.unix(s[1])})
 	}
 	bands(p, spans, 0, top, rgbWindow)
@@ -277,12 +282,12 @@ func (b *builder) latencyPlot(l analyze.Line) *plot.Plot {
 		sw.LineStyle.Width = 0
 		p.Legend.Add("degradation windows", sw)
 	}
-	th := plotter.NewFunction(func(float64) float64 { return b.r.Thresholds.LatencyMS })
+	th := plotter.NewFunction(func(float64) float64 { return b.R.Thresholds.LatencyMS })
 	th.Color = rgbBad
 	th.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	th.Width = vg.Points(1)
 	p.Add(th)
-	p.Legend.Add(fmt.Sprintf("threshold %s ms", num(b.r.Thresholds.LatencyMS)), th)
+	p.Legend.Add(fmt.Sprintf("threshold %s ms", Num(b.R.Thresholds.LatencyMS)), th)
 	for i, s := range []struct {
 		name  string
 		c     color.RGBA
@@ -311,12 +316,12 @@ func (b *builder) latencyPlot(l analyze.Line) *plot.Plot {
 
 // mosPlot counts the sessions by their median MOS in tenths, coloured by
 // bucket; nil when no session has a MOS.
-func (b *builder) mosPlot() *plot.Plot {
+func (b pictures) mosPlot() *plot.Plot {
 	// MOS runs from 1 to about 4.4; the axis starts at 3, or lower in
 	// half points when some session was that bad.
 	const hi = 4.5
 	lo := 3.0
-	for _, r := range b.results {
+	for _, r := range b.Results {
 		if r != nil && r.MOS != nil {
 			lo = min(lo, math.Floor(r.MOS.P50*2)/2)
 		}
@@ -324,7 +329,7 @@ func (b *builder) mosPlot() *plot.Plot {
 	n := int(math.Round((hi - lo) * 10))
 	counts := [3]plotter.Values{make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n)}
 	any := false
-	for _, r := range b.results {
+	for _, r := range b.Results {
 		if r == nil || r.MOS == nil {
 			continue
 		}

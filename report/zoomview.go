@@ -104,7 +104,7 @@ func newAgreementView(a *analyze.RatingAgreement) agreementView {
 			unrated = append(unrated, k.Kind)
 			continue
 		}
-		v.Kinds = append(v.Kinds, agreementKind{k, agreeText(k)})
+		v.Kinds = append(v.Kinds, agreementKind{k, AgreementRate(k)})
 		for _, d := range k.Disagreements {
 			v.Disagreements = append(v.Disagreements, kindDisagreement{Kind: k.Kind, Disagreement: d})
 		}

@@ -78,8 +78,8 @@ func TestReportAgreementTable(t *testing.T) {
 	page := withoutRuntime(t, render(t, doc, HTMLOptions{}))
 	// The audio rows, and the agreement in words.
 	if !strings.Contains(page, `<th rowspan="5">audio</th><td><span class="zr zr-good">good</span></td>`) ||
-		!strings.Contains(page, agreeText(a.Kinds[0])) {
-		t.Errorf("the page lacks the audio agreement rows (%s)", agreeText(a.Kinds[0]))
+		!strings.Contains(page, AgreementRate(a.Kinds[0])) {
+		t.Errorf("the page lacks the audio agreement rows (%s)", AgreementRate(a.Kinds[0]))
 	}
 
 	// Without ratings: one line instead of a table.

@@ -289,7 +289,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		name = filepath.Base(written)
 	}
 	var eml bytes.Buffer
-	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name, HTML: j.html})
+	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name})
 	if err != nil {
 		return err
 	}
