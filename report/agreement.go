@@ -94,8 +94,7 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 
 // kindDisagreement is a disagreement with the kind it is about.
 type kindDisagreement struct {
-	Kind  string
-	Label SessionLabel // on the page: the session as its other tables name it
+	Kind string
 	analyze.Disagreement
 }
 

@@ -1,10 +1,11 @@
-package report
+package report_test
 
 import (
 	"bytes"
 	"testing"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
@@ -16,7 +17,7 @@ func TestCSVGuardsFormulas(t *testing.T) {
 
 	t.Run("analyze", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WriteMeetingCSV(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
+		if err := report.WriteMeetingCSV(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
 			t.Fatal(err)
 		}
 		rows := reporttest.ReadCSV(t, b.Bytes())
@@ -28,7 +29,7 @@ func TestCSVGuardsFormulas(t *testing.T) {
 			f.AddSession(0, m.ID, &s.Session, s.Samples)
 		}
 		var b bytes.Buffer
-		if err := WriteFleetCSV(&b, f.Result(reporttest.Start, reporttest.Start)); err != nil {
+		if err := report.WriteFleetCSV(&b, f.Result(reporttest.Start, reporttest.Start)); err != nil {
 			t.Fatal(err)
 		}
 		reporttest.CheckGuarded(t, reporttest.ReadCSV(t, b.Bytes()), []string{"group"}, "min")

@@ -19,6 +19,8 @@ import (
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/internal/smtp"
 	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/email"
+	"github.com/zoomqos/zoomqos/report/html"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -56,7 +58,7 @@ Examples:
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (- for standard output; default report-<meeting>.html unless --email or --send)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
-			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
+			&cli.IntFlag{Name: "lines", Value: html.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
 			&cli.StringFlag{Name: "email", Usage: "write an e-mail summary to `FILE` (.eml; - for standard output)"},
 			&cli.StringSliceFlag{Name: "to", Usage: "the e-mail's recipient `ADDRESS` (repeat, or comma-separate)"},
 			&cli.StringFlag{Name: "from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
@@ -87,7 +89,7 @@ func runReport(c *cli.Context) error {
 		return err
 	}
 	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
+		html: html.Options{Lines: lines}, output: c.String("output"), email: c.String("email")}
 	if err := job.mailFlags(c); err != nil {
 		return err
 	}
@@ -116,7 +118,7 @@ type reportJob struct {
 	fileName   string // names the meeting in default file names
 	thresholds analyze.Thresholds
 	redact     bool
-	html       report.HTMLOptions
+	html       html.Options
 	output     string // the HTML report's path, "-" for standard output, "" for none
 	mode       os.FileMode
 	db         string // the database's path: no output is written over it
@@ -272,12 +274,12 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var html bytes.Buffer
-	if err := report.WriteMeetingHTML(&html, doc, j.html); err != nil {
+	var page bytes.Buffer
+	if err := html.WriteMeeting(&page, doc, j.html); err != nil {
 		return err
 	}
 	counts := plural(doc.Result.Sessions, "session") + ", " + plural(doc.Result.Samples, "sample")
-	written, err := j.put("-o", j.output, j.reportName(), html.Bytes(), stdout, status, "Report", counts)
+	written, err := j.put("-o", j.output, j.reportName(), page.Bytes(), stdout, status, "Report", counts)
 	if err != nil {
 		return err
 	}
@@ -289,11 +291,11 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		name = filepath.Base(written)
 	}
 	var eml bytes.Buffer
-	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name})
+	err = email.WriteMeeting(&eml, doc, email.Options{From: j.from, To: j.to, Report: page.Bytes(), ReportName: name})
 	if err != nil {
 		return err
 	}
-	subject := report.EmailSubject(doc.Result)
+	subject := email.Subject(doc.Result)
 	if _, err := j.put("--email", j.email, "report-"+cmp.Or(j.fileName, fileSafe(j.meeting))+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
@@ -346,7 +348,7 @@ func generatedAt() time.Time {
 // linesFlag reads --lines: 1 or more, or -1 for every session.
 func linesFlag(c *cli.Context) (int, error) {
 	n := c.Int("lines")
-	if n == 0 || n < report.AllLines {
+	if n == 0 || n < html.AllLines {
 		return 0, usageError{fmt.Errorf("--lines %d: use 1 or more, or -1 for every session", n)}
 	}
 	return n, nil

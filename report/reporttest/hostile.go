@@ -77,3 +77,24 @@ func FuzzSeeds(f *testing.F) {
 		f.Add(s, s)
 	}
 }
+
+// Webinar is a synthetic webinar of 6 sessions over 20 minutes, known by
+// its number and stored under its instance UUID.
+func Webinar() (store.Meeting, []store.SessionSamples) {
+	m, sessions := Meeting(6, 20)
+	m.ID, m.Number, m.Topic, m.Webinar = InstanceUUID, "86000000042", "Town hall", true
+	return m, sessions
+}
+
+// InstanceUUID is a meeting instance's UUID, as discovery stores it.
+const InstanceUUID = "4444AAAiAAAAAiAiAiiAii=="
+
+// NotAMeeting fails the test when what it shows of a webinar calls it a
+// meeting.
+func NotAMeeting(t testing.TB, what, s string) {
+	t.Helper()
+	if strings.Contains(s, "Meeting") || strings.Contains(s, "MEETING") {
+		i := strings.Index(strings.ToLower(s), "meeting")
+		t.Errorf("the %s calls the webinar a meeting: …%s…", what, s[max(0, i-60):min(len(s), i+40)])
+	}
+}

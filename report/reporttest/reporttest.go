@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -79,4 +81,55 @@ func Meeting(n, minutes int) (store.Meeting, []store.SessionSamples) {
 		out[i].Samples = samples
 	}
 	return m, out
+}
+
+// Report analyses a synthetic meeting of n sessions into a report's input.
+func Report(n, minutes int) *report.Meeting {
+	m, sessions := Meeting(n, minutes)
+	return Document(m, sessions, false)
+}
+
+// Document analyses a meeting with the default thresholds into what its
+// page and e-mail are drawn from, generated a day after Start.
+func Document(m store.Meeting, sessions []store.SessionSamples, redacted bool) *report.Meeting {
+	th := analyze.DefaultThresholds()
+	doc := &report.Meeting{
+		Result:    analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th}),
+		Timeline:  analyze.NewTimeline(sessions, th),
+		Generated: Start.Add(24 * time.Hour),
+		Redacted:  redacted,
+		Version:   "test",
+	}
+	for i := range sessions {
+		doc.Sessions = append(doc.Sessions, sessions[i].Session)
+	}
+	return doc
+}
+
+// What Zoom's participants list gives RatedMeeting's session 2: a
+// microphone named to run script, and the personal fields redaction must
+// take.
+const (
+	HostileMic  = `<script>window.__pwned=4</script>`
+	CustomerKey = "ck-secret-4242"
+	PartUserID  = "puid-secret-7777"
+)
+
+// RatedMeeting is a synthetic meeting whose sessions carry the
+// participants list's fields: session 2 everything (HostileMic among
+// them), session 3 only Zoom's ratings, the others nothing.
+func RatedMeeting() (store.Meeting, []store.SessionSamples) {
+	m, sessions := Meeting(6, 30)
+	s := &sessions[2].Session
+	s.Details = true
+	s.AudioQuality, s.VideoQuality, s.ScreenShareQuality = "good", "fair", "bad"
+	s.Microphone, s.Speaker, s.Camera = HostileMic, "Jabra Speak 510", "FaceTime HD Camera"
+	s.ConnectionType, s.FullDataCenter = "UDP", "Frankfurt (DE) · FRA1"
+	s.Health, s.IssueList, s.RCReason = "Warning", []string{"High CPU", "Unstable audio"}, "network change"
+	s.SocketBreaks = &store.SocketBreaks{Audio: 1, Video: 2, Command: 1}
+	s.LeaveReason, s.Role = "left the meeting", "attendee"
+	s.CustomerKey, s.ParticipantUserID = CustomerKey, PartUserID
+	t := &sessions[3].Session
+	t.Details, t.AudioQuality = true, "poor"
+	return m, sessions
 }

@@ -1,4 +1,4 @@
-package report
+package html
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 )
 
 // The report's charts are built with go-echarts, whose option JSON the
@@ -230,7 +231,7 @@ func (b *builder) heatmap(id string) chartSpec {
 	cols := (tl.Minutes + group - 1) / group
 	xs := make([]string, cols)
 	for c := range xs {
-		xs[c] = Clock.Format(tl.Start.Add(time.Duration(c*group) * time.Minute))
+		xs[c] = report.Clock.Format(tl.Start.Add(time.Duration(c*group) * time.Minute))
 	}
 	ys := make([]string, len(b.Order))
 	data := make([]heatCells, 0, len(b.Order))

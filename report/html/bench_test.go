@@ -1,12 +1,12 @@
-package report
+package html
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/internal/browsertest"
 	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
@@ -23,9 +23,9 @@ func BenchmarkMeetingReport(b *testing.B) {
 	b.ResetTimer()
 	var size int64
 	for b.Loop() {
-		doc := meetingOf(m, sessions, false)
+		doc := reporttest.Document(m, sessions, false)
 		var w countWriter
-		if err := WriteMeetingHTML(&w, doc, HTMLOptions{}); err != nil {
+		if err := WriteMeeting(&w, doc, Options{}); err != nil {
 			b.Fatal(err)
 		}
 		size = w.n
@@ -35,10 +35,10 @@ func BenchmarkMeetingReport(b *testing.B) {
 
 // BenchmarkMeetingHTML is the HTML alone, from an analysed meeting.
 func BenchmarkMeetingHTML(b *testing.B) {
-	doc := synthReport(b, 300, 480)
+	doc := reporttest.Report(300, 480)
 	b.ResetTimer()
 	for b.Loop() {
-		if err := WriteMeetingHTML(io.Discard, doc, HTMLOptions{}); err != nil {
+		if err := WriteMeeting(io.Discard, doc, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -49,14 +49,14 @@ func BenchmarkMeetingHTML(b *testing.B) {
 // navigation: until the first screen is drawn and the page answers
 // input (ms-first-screen), and until every chart has drawn (ms-all-drawn).
 func BenchmarkReportInteractive(b *testing.B) {
-	ctx := browser(b)
-	path := writeReport(b, synthReport(b, 300, 480), HTMLOptions{})
+	ctx := browsertest.Start(b)
+	path := writeReport(b, reporttest.Report(300, 480), Options{})
 	var all, first float64
 	n := 0
 	for b.Loop() {
-		var log pageLog
+		var log browsertest.Log
 		all += open(b, ctx, path, &log)
-		first += eval[float64](b, ctx, `window.zoomqosFirstScreenMs`)
+		first += browsertest.Eval[float64](b, ctx, `window.zoomqosFirstScreenMs`)
 		n++
 	}
 	b.ReportMetric(first/float64(n), "ms-first-screen")
@@ -70,39 +70,19 @@ func BenchmarkReportInteractive(b *testing.B) {
 func BenchmarkReportLongName(b *testing.B) {
 	m, sessions := reporttest.Meeting(14, 40)
 	sessions[3].Session.UserName = strings.Repeat("Zoë Ω ab ", 100_000/11) // 99,990 bytes
-	path := writeReport(b, meetingOf(m, sessions, false), HTMLOptions{})
+	path := writeReport(b, reporttest.Document(m, sessions, false), Options{})
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := browser(b)
+	ctx := browsertest.Start(b)
 	var all float64
 	n := 0
 	for b.Loop() {
-		var log pageLog
+		var log browsertest.Log
 		all += open(b, ctx, path, &log)
 		n++
 	}
 	b.ReportMetric(float64(st.Size()), "bytes")
 	b.ReportMetric(all/float64(n), "ms-all-drawn")
-}
-
-// BenchmarkMeetingEmail is the e-mail summary of the 300 × 480 meeting,
-// its three PNG charts drawn, the report attached.
-func BenchmarkMeetingEmail(b *testing.B) {
-	doc := synthReport(b, 300, 480)
-	var rep bytes.Buffer
-	if err := WriteMeetingHTML(&rep, doc, HTMLOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	var size int64
-	for b.Loop() {
-		var w countWriter
-		if err := WriteMeetingEmail(&w, doc, EmailOptions{Report: rep.Bytes(), ReportName: "r.html"}); err != nil {
-			b.Fatal(err)
-		}
-		size = w.n
-	}
-	b.ReportMetric(float64(size)/(1<<20), "MB")
 }

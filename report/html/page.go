@@ -1,4 +1,4 @@
-package report
+package html
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/internal/parallel"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -41,32 +42,32 @@ var pageJS string
 var pageCSS string
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"num":   Num,
-	"pct":   Pct,
-	"clock": Stamp.Format,
-	"hhmm":  Clock.Format,
+	"num":   report.Num,
+	"pct":   report.Pct,
+	"clock": report.Stamp.Format,
+	"hhmm":  report.Clock.Format,
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
 	},
-	// text and or show a string from Zoom (see DisplayText); the
+	// text and or show a string from Zoom (see report.DisplayText); the
 	// page puts each in a <bdi>, which isolates it from the text around it.
-	"text":    func(s string) string { return DisplayText(s, DisplayLimit) },
-	"or":      func(s string) string { return cmp.Or(DisplayText(s, DisplayLimit), "–") },
-	"isolate": func(s string) string { return Isolate(DisplayText(s, DisplayLimit)) },
+	"text":    func(s string) string { return report.DisplayText(s, report.DisplayLimit) },
+	"or":      func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
+	"isolate": func(s string) string { return report.Isolate(report.DisplayText(s, report.DisplayLimit)) },
 	"lower":   strings.ToLower,
 	// ratingClass colours one of Zoom's ratings (a class of a fixed few).
 	"ratingClass": ratingClass,
 	// joined shows a session's name (its join time) as hh:mm.
 	"joined": func(s string) string {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return Clock.Format(t)
+			return report.Clock.Format(t)
 		}
 		return "–"
 	},
 }).Parse(pageTemplate))
 
-// HTMLOptions tune the drawing; the zero value is the default.
-type HTMLOptions struct {
+// Options tune the drawing; the zero value is the default.
+type Options struct {
 	// Lines is how many sessions each chart draws as their own line, the
 	// worst on that chart's stream first (0: DefaultLines; AllLines, or
 	// any negative number: every session).
@@ -87,13 +88,13 @@ const (
 // builder holds what the charts and tables share: the view the e-mail
 // shares too, and how much to draw.
 type builder struct {
-	*View
+	*report.View
 	lines     int
 	maxPoints int
 }
 
-func newBuilder(m *Meeting, o HTMLOptions) *builder {
-	b := &builder{View: NewView(m), lines: o.Lines, maxPoints: o.MaxPoints}
+func newBuilder(m *report.Meeting, o Options) *builder {
+	b := &builder{View: report.NewView(m), lines: o.Lines, maxPoints: o.MaxPoints}
 	if b.lines == 0 {
 		b.lines = DefaultLines
 	}
@@ -106,11 +107,11 @@ func newBuilder(m *Meeting, o HTMLOptions) *builder {
 // chartLabel is a session's label as a chart draws it on its canvas: the
 // name isolated, so that a right-to-left name keeps the suffix in its
 // place.
-func chartLabel(l SessionLabel) string { return Isolate(l.Name) + l.Suffix }
+func chartLabel(l report.SessionLabel) string { return report.Isolate(l.Name) + l.Suffix }
 
-// WriteMeetingHTML writes a meeting's report: one HTML file that needs no
+// WriteMeeting writes a meeting's report: one HTML file that needs no
 // network, with ECharts inlined and every string from Zoom escaped.
-func WriteMeetingHTML(w io.Writer, m *Meeting, o HTMLOptions) error {
+func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	b := newBuilder(m, o)
 	p := b.page()
 	data, err := chartData(b.Timeline.Start, p.charts)
@@ -177,12 +178,12 @@ func escapeJSON(b []byte) []byte {
 // page is the template's data: the view the e-mail shares, and what only
 // the page shows.
 type page struct {
-	*View
+	*report.View
 	ECharts    string
-	Worst      []SessionRow  // the five worst, those degraded
-	Sessions   []sessionRow  // every session, with what Zoom said of it
-	Tables     []streamTable // the media streams and CPU
-	MoreTables []streamTable // device legs, Wi-Fi, CPU pressure
+	Worst      []report.SessionRow // the five worst, those degraded
+	Sessions   []sessionRow        // every session, with what Zoom said of it
+	Tables     []streamTable       // the media streams and CPU
+	MoreTables []streamTable       // device legs, Wi-Fi, CPU pressure
 	Heatmap    chartSpec
 	Metrics    []metricSection
 	Agreement  agreementView
@@ -198,7 +199,7 @@ type page struct {
 // sessionRow is a session in the participants' details: as the view
 // lists it, with Zoom's own view of it.
 type sessionRow struct {
-	SessionRow
+	report.SessionRow
 	Ratings []zoomRating // Zoom's own, where it gave them
 	Facts   []zoomFact   // Zoom's other fields, where it gave them
 }
@@ -218,8 +219,8 @@ type metricSection struct {
 	Charts []chartSpec
 }
 
-// htmlTableMetrics are the metrics the percentile tables show per stream.
-var htmlTableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.MaxLoss, store.Bitrate,
+// tableMetrics are the metrics the percentile tables show per stream.
+var tableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.MaxLoss, store.Bitrate,
 	store.FrameRate, store.ZoomAvgCPU, store.SystemMaxCPU, store.RSSIAvg}
 
 func (b *builder) page() *page {
@@ -243,14 +244,14 @@ func (b *builder) page() *page {
 			continue
 		}
 		t := streamTable{Stream: st.String()}
-		for _, mt := range htmlTableMetrics {
+		for _, mt := range tableMetrics {
 			if s, ok := ms[mt.String()]; ok {
 				t.Rows = append(t.Rows, statRow{mt.String(), s})
 			}
 		}
 		switch {
 		case len(t.Rows) == 0:
-		case MainStream(st):
+		case report.MainStream(st):
 			p.Tables = append(p.Tables, t)
 		default:
 			p.MoreTables = append(p.MoreTables, t)

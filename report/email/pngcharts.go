@@ -1,4 +1,4 @@
-package report
+package email
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -51,7 +52,7 @@ var (
 
 // pictures draws the e-mail's charts from the view the page shares.
 type pictures struct {
-	*View
+	*report.View
 }
 
 // emailCharts draws the e-mail's pictures: who was degraded minute by
@@ -115,7 +116,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ts {
 		if ts[i].Label != "" {
-			ts[i].Label = Num(ts[i].Value)
+			ts[i].Label = report.Num(ts[i].Value)
 		}
 	}
 	return ts
@@ -123,7 +124,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // timeAxis labels x, in Unix seconds, as UTC clock times.
 func (b pictures) timeAxis(p *plot.Plot) {
-	p.X.Tick.Marker = plot.TimeTicks{Format: string(Clock)} // gonum takes the layout itself
+	p.X.Tick.Marker = plot.TimeTicks{Format: string(report.Clock)} // gonum takes the layout itself
 	p.X.Label.Text = "UTC"
 	p.X.Min = float64(b.Timeline.Start.Unix())
 	p.X.Max = float64(b.Timeline.Start.Add(time.Duration(max(b.Timeline.Minutes-1, 1)) * time.Minute).Unix())
@@ -287,7 +288,7 @@ func (b pictures) latencyPlot(l analyze.Line) *plot.Plot {
 	th.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	th.Width = vg.Points(1)
 	p.Add(th)
-	p.Legend.Add(fmt.Sprintf("threshold %s ms", Num(b.R.Thresholds.LatencyMS)), th)
+	p.Legend.Add(fmt.Sprintf("threshold %s ms", report.Num(b.R.Thresholds.LatencyMS)), th)
 	for i, s := range []struct {
 		name  string
 		c     color.RGBA

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetches the ECharts runtime that zoomqos inlines into its reports from the
 # npm registry again, and checks it against the checksums it was committed
-# with. Run from anywhere: ./report/assets/echarts/fetch.sh
+# with. Run from anywhere: ./report/html/assets/echarts/fetch.sh
 # It needs curl (or npm), tar and sha256sum.
 set -eu
 VERSION=5.4.3

@@ -1,4 +1,4 @@
-package report
+package email
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -43,11 +44,11 @@ var emailHTML string
 var emailText string
 
 var emailFuncs = template.FuncMap{
-	"num":   Num,
-	"pct":   Pct,
-	"hhmm":  Clock.Format,
-	"clock": MailStamp.Format,
-	"trunc": DisplayText, // with a limit of its own for each cell: a mail is narrow
+	"num":   report.Num,
+	"pct":   report.Pct,
+	"hhmm":  report.Clock.Format,
+	"clock": report.MailStamp.Format,
+	"trunc": report.DisplayText, // with a limit of its own for each cell: a mail is narrow
 	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,
@@ -77,13 +78,13 @@ const (
 	emailWindowNameLen = 40
 )
 
-// EmailOptions say who the summary is from and to, and what it carries.
-type EmailOptions struct {
+// Options say who the summary is from and to, and what it carries.
+type Options struct {
 	From *mail.Address
 	To   []*mail.Address
 	Date time.Time // default: now
-	// Report is the interactive report to attach (as WriteMeetingHTML
-	// writes it), ReportName its file name. The summary takes it as bytes: the
+	// Report is the interactive report to attach (as report/html writes
+	// it), ReportName its file name. The summary takes it as bytes: the
 	// command writes the page once, to a file and into the mail.
 	Report     []byte
 	ReportName string
@@ -92,39 +93,39 @@ type EmailOptions struct {
 // emailPage is the e-mail templates' data: the view the page shares, and
 // what only the e-mail shows.
 type emailPage struct {
-	*View
+	*report.View
 	Subject     string
 	Verdict     string
 	Degraded    int // sessions with a degradation window
 	Charts      []pngChart
-	Windows     []WindowRow
+	Windows     []report.WindowRow
 	MoreWindows int
-	Worst       []SessionRow
+	Worst       []report.SessionRow
 	MoreWorst   int
 	ReportName  string
-	Agreement   string // AgreementLine; empty when nothing was rated
+	Agreement   string // report.AgreementLine; empty when nothing was rated
 }
 
-// EmailSubject is the summary's subject: the meeting (or webinar) by its
+// Subject is the summary's subject: the meeting (or webinar) by its
 // number and topic, its day and its verdict, such as
 // "Meeting 85012345678 (All-hands) on 2 Nov: 3 of 25 sessions degraded".
-func EmailSubject(r *analyze.MeetingResult) string {
+func Subject(r *analyze.MeetingResult) string {
 	return subject(r, degradedSessions(r))
 }
 
-// WriteMeetingEmail writes a meeting's summary as a MIME message (RFC 5322,
+// WriteMeeting writes a meeting's summary as a MIME message (RFC 5322,
 // 2045-2049), the interactive report attached.
-func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
-	v := NewView(m)
+func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
+	v := report.NewView(m)
 	ep := &emailPage{View: v, ReportName: o.ReportName}
 	ep.Degraded = degradedSessions(m.Result)
 	ep.Subject = subject(m.Result, ep.Degraded)
 	ep.Verdict = verdict(m.Result, ep.Degraded)
-	ep.Agreement = AgreementLine(&m.Result.Agreement)
+	ep.Agreement = report.AgreementLine(&m.Result.Agreement)
 	for _, row := range v.Sessions {
 		if row.R != nil && row.R.DegradedShare > 0 {
 			if len(ep.Worst) < emailWorst {
-				row.Label.Name = DisplayText(row.Label.Name, emailNameLen)
+				row.Label.Name = report.DisplayText(row.Label.Name, emailNameLen)
 				ep.Worst = append(ep.Worst, row)
 			} else {
 				ep.MoreWorst++
@@ -133,16 +134,16 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 	}
 	// The media legs and CPU; the device-to-server legs, which echo them,
 	// are in the attached report.
-	var main []WindowRow
+	var main []report.WindowRow
 	for _, w := range v.Windows {
-		if st, ok := store.ParseStream(w.Stream); ok && MainStream(st) {
+		if st, ok := store.ParseStream(w.Stream); ok && report.MainStream(st) {
 			main = append(main, w)
 		}
 	}
 	grouped := groupWindows(main)
 	ep.Windows = grouped[:min(emailWindows, len(grouped))]
 	for i := range ep.Windows {
-		ep.Windows[i].Label.Name = DisplayText(ep.Windows[i].Label.Name, emailWindowNameLen)
+		ep.Windows[i].Label.Name = report.DisplayText(ep.Windows[i].Label.Name, emailWindowNameLen)
 	}
 	ep.MoreWindows = len(grouped) - len(ep.Windows)
 	charts, err := pictures{v}.emailCharts()
@@ -165,8 +166,8 @@ func WriteMeetingEmail(w io.Writer, m *Meeting, o EmailOptions) error {
 // into one row naming every stream, the worst value of each metric: a
 // bad connection degrades audio, video and share at once, and a mail has
 // room for one line about it.
-func groupWindows(ws []WindowRow) []WindowRow {
-	var out []WindowRow
+func groupWindows(ws []report.WindowRow) []report.WindowRow {
+	var out []report.WindowRow
 	index := map[string]int{}
 	worst := map[int]map[string]float64{}
 	var order [][]string // per row, its metrics in first-seen order
@@ -195,7 +196,7 @@ func groupWindows(ws []WindowRow) []WindowRow {
 	for i := range out {
 		var parts []string
 		for _, m := range order[i] {
-			parts = append(parts, m+" "+Num(worst[i][m]))
+			parts = append(parts, m+" "+report.Num(worst[i][m]))
 		}
 		out[i].Worst = strings.Join(parts, ", ")
 	}
@@ -213,16 +214,16 @@ func degradedSessions(r *analyze.MeetingResult) int {
 }
 
 func subject(r *analyze.MeetingResult, degraded int) string {
-	s := MeetingName(r)
+	s := report.MeetingName(r)
 	switch r.Topic {
 	case "":
-	case RedactedTopic: // in parentheses already
-		s += " " + RedactedTopic
+	case report.RedactedTopic: // in parentheses already
+		s += " " + report.RedactedTopic
 	default:
-		s += " (" + DisplayText(r.Topic, 60) + ")"
+		s += " (" + report.DisplayText(r.Topic, 60) + ")"
 	}
 	if r.Start != nil {
-		s += " on " + MailDay.Format(*r.Start)
+		s += " on " + report.MailDay.Format(*r.Start)
 	}
 	return s + ": " + verdict(r, degraded)
 }
@@ -239,7 +240,7 @@ func verdict(r *analyze.MeetingResult, degraded int) string {
 
 // writeMIME writes the message: headers, then the tree drawn at the top
 // of this file.
-func writeMIME(w io.Writer, o EmailOptions, subj string, html, text []byte, charts []pngChart) error {
+func writeMIME(w io.Writer, o Options, subj string, html, text []byte, charts []pngChart) error {
 	date := o.Date
 	if date.IsZero() {
 		date = time.Now()

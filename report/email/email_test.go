@@ -1,4 +1,4 @@
-package report
+package email
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/html"
 	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
@@ -71,23 +73,23 @@ func parseMIME(t *testing.T, header map[string][]string, body io.Reader) mimePar
 	return p
 }
 
-func writeEmail(t testing.TB, doc *Meeting, o EmailOptions) []byte {
+func writeEmail(t testing.TB, doc *report.Meeting, o Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteMeetingEmail(&buf, doc, o); err != nil {
+	if err := WriteMeeting(&buf, doc, o); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
 func TestEmailStructure(t *testing.T) {
-	doc := synthReport(t, 24, 90)
+	doc := reporttest.Report(24, 90)
 	var rep bytes.Buffer
-	if err := WriteMeetingHTML(&rep, doc, HTMLOptions{}); err != nil {
+	if err := html.WriteMeeting(&rep, doc, html.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	to := []*mail.Address{{Name: "Zoë Müller", Address: "zoe@example.com"}, {Address: "ops@example.com"}}
-	raw := writeEmail(t, doc, EmailOptions{From: &mail.Address{Name: "Qualität", Address: "reports@example.com"}, To: to,
+	raw := writeEmail(t, doc, Options{From: &mail.Address{Name: "Qualität", Address: "reports@example.com"}, To: to,
 		Report: rep.Bytes(), ReportName: "report-86000000042.html"})
 
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
@@ -168,7 +170,7 @@ func TestEmailStructure(t *testing.T) {
 	// The attachment is the report, byte for byte.
 	att := root.Parts[1]
 	if !bytes.Equal(att.Body, rep.Bytes()) {
-		t.Errorf("the attached report (%d bytes) differs from WriteMeetingHTML's (%d)", len(att.Body), rep.Len())
+		t.Errorf("the attached report (%d bytes) differs from html.WriteMeeting's (%d)", len(att.Body), rep.Len())
 	}
 	if d := att.Header["Content-Disposition"][0]; !strings.HasPrefix(d, "attachment;") || !strings.Contains(d, "report-86000000042.html") {
 		t.Errorf("attachment disposition %q", d)
@@ -203,8 +205,8 @@ func TestEmailStructure(t *testing.T) {
 // A big meeting's body stays under Gmail's clipping size: the long lists
 // are cut, with a pointer to the attached report.
 func TestEmailBodySize(t *testing.T) {
-	doc := synthReport(t, 300, 480)
-	raw := writeEmail(t, doc, EmailOptions{ReportName: "r.html"})
+	doc := reporttest.Report(300, 480)
+	raw := writeEmail(t, doc, Options{ReportName: "r.html"})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +226,7 @@ func TestEmailBodySize(t *testing.T) {
 func TestEmailHeaderInjection(t *testing.T) {
 	m, sessions := reporttest.Meeting(3, 10)
 	m.Topic = "Weekly\r\nBcc: victim@example.com\r\n\r\nbody"
-	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{})
+	raw := writeEmail(t, reporttest.Document(m, sessions, false), Options{})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package report
+package html
 
 import (
 	"bytes"
@@ -12,14 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
-func render(t testing.TB, m *Meeting, o HTMLOptions) string {
+func render(t testing.TB, m *report.Meeting, o Options) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteMeetingHTML(&buf, m, o); err != nil {
+	if err := WriteMeeting(&buf, m, o); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -60,8 +61,8 @@ func withoutRuntime(t testing.TB, html string) string {
 }
 
 func TestReportSections(t *testing.T) {
-	doc := synthReport(t, 14, 40)
-	html := render(t, doc, HTMLOptions{})
+	doc := reporttest.Report(14, 40)
+	html := render(t, doc, Options{})
 
 	// The sections, in the issue's order.
 	last := -1
@@ -163,14 +164,14 @@ func TestReportSections(t *testing.T) {
 	}
 
 	// Lines: -1 draws every session.
-	all := parseData(t, render(t, doc, HTMLOptions{Lines: -1}))
+	all := parseData(t, render(t, doc, Options{Lines: -1}))
 	if n := len(all.Charts[1].Option["series"].([]any)); n != 2+14 {
 		t.Errorf("--lines -1: %d series, want 16", n)
 	}
 }
 
 func TestReportNeedsNoNetwork(t *testing.T) {
-	html := render(t, synthReport(t, 5, 20), HTMLOptions{})
+	html := render(t, reporttest.Report(5, 20), Options{})
 	page := withoutRuntime(t, html)
 	for _, bad := range []string{"http://", "https://", "//cdn", "<link", "@import", "url(", "<iframe", "<img"} {
 		if strings.Contains(page, bad) {
@@ -206,8 +207,8 @@ func TestReportNeedsNoNetwork(t *testing.T) {
 }
 
 func TestReportEscapesZoomStrings(t *testing.T) {
-	doc := synthReport(t, 6, 20)
-	html := render(t, doc, HTMLOptions{})
+	doc := reporttest.Report(6, 20)
+	html := render(t, doc, Options{})
 	page := withoutRuntime(t, html)
 	for _, raw := range []string{reporttest.HostileScript, reporttest.HostileImg, "<img", "</title><script>", "<script>window"} {
 		if strings.Contains(page, raw) {
@@ -259,12 +260,12 @@ func TestRedactedReportHoldsNoPersonalData(t *testing.T) {
 		secrets = append(secrets, s.Session.UserName, s.Session.Email, s.Session.IPAddress, s.Session.MACAddr,
 			s.Session.HarddiskID, s.Session.PCName, s.Session.Participant)
 	}
-	r := NewRedactor()
+	r := report.NewRedactor()
 	r.Meeting(&m)
 	for i := range sessions {
 		r.Session(&sessions[i].Session)
 	}
-	html := withoutRuntime(t, render(t, meetingOf(m, sessions, true), HTMLOptions{Lines: -1}))
+	html := withoutRuntime(t, render(t, reporttest.Document(m, sessions, true), Options{Lines: -1}))
 	for _, s := range append(secrets, "corp.example", "Q3", "pwned") {
 		if strings.Contains(html, s) || strings.Contains(html, strings.ReplaceAll(s, `"`, "&#34;")) {
 			t.Errorf("the redacted report holds %q", s)
@@ -336,7 +337,7 @@ func must[T any](v T, err error) T {
 }
 
 func TestEmptyMeetingReport(t *testing.T) {
-	html := render(t, meetingOf(store.Meeting{ID: "1"}, nil, false), HTMLOptions{})
+	html := render(t, reporttest.Document(store.Meeting{ID: "1"}, nil, false), Options{})
 	if !strings.Contains(html, "no samples") || strings.Contains(html, `id="heatmap"`) {
 		t.Error("an empty meeting's report should say it has no samples and draw nothing")
 	}
@@ -344,3 +345,10 @@ func TestEmptyMeetingReport(t *testing.T) {
 		t.Errorf("%d charts", len(d.Charts))
 	}
 }
+
+// The isolating marks report.Isolate puts around a label drawn on a
+// canvas: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE.
+const (
+	fsi = "\u2068"
+	pdi = "\u2069"
+)

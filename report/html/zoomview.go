@@ -1,16 +1,18 @@
-package report
+package html
 
 import (
 	"strconv"
 	"strings"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
 // What the page shows of Zoom's own view of each session (its ratings and
 // the participant fields the QoS samples do not carry), and of how Zoom's
-// ratings compare with zoomqos's verdicts.
+// ratings compare with zoomqos's verdicts (the terminal's and the e-mail's
+// words for that are report's: report.AgreementLine and the tables).
 
 // zoomRating is one of Zoom's ratings of a session, as a small label.
 type zoomRating struct {
@@ -97,14 +99,14 @@ type agreementKind struct {
 }
 
 func newAgreementView(a *analyze.RatingAgreement) agreementView {
-	v := agreementView{Rated: a.Rated > 0, Note: NoZoomRatings, Rule: a.Rule}
+	v := agreementView{Rated: a.Rated > 0, Note: report.NoZoomRatings, Rule: a.Rule}
 	var unrated []string
 	for _, k := range a.Kinds {
 		if k.Rated == 0 {
 			unrated = append(unrated, k.Kind)
 			continue
 		}
-		v.Kinds = append(v.Kinds, agreementKind{k, AgreementRate(k)})
+		v.Kinds = append(v.Kinds, agreementKind{k, report.AgreementRate(k)})
 		for _, d := range k.Disagreements {
 			v.Disagreements = append(v.Disagreements, kindDisagreement{Kind: k.Kind, Disagreement: d})
 		}
@@ -112,4 +114,12 @@ func newAgreementView(a *analyze.RatingAgreement) agreementView {
 	}
 	v.Unrated = strings.Join(unrated, " or ")
 	return v
+}
+
+// kindDisagreement is a disagreement with the kind it is about, and the
+// session's label as the page's other tables name it.
+type kindDisagreement struct {
+	Kind  string
+	Label report.SessionLabel
+	analyze.Disagreement
 }
