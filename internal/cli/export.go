@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -169,12 +168,6 @@ func runExport(c *cli.Context) error {
 			done = append(done, f)
 		}
 		return f, err
-	}
-	// The export's buffers are reused from one row group and file to the
-	// next, so the heap stays near what they take; a soft limit keeps the
-	// collector from letting garbage double it (GOMEMLIMIT still wins).
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
 	}
 	start := time.Now()
 	res, err := export.Write(c.Context, db, meetings, export.Options{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: c.App.Version})

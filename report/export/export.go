@@ -109,8 +109,9 @@ type Result struct {
 
 // Write exports the stored samples of the given meetings, in order, one
 // row per session, time and stream. Decoding and encoding run side by
-// side; memory stays bounded by a few batches and, for Parquet, a row
-// group per core.
+// side; memory stays bounded by a few batches and, for Parquet, two row
+// groups (one filling while the other encodes), whatever the number of
+// cores: the export sets no process-wide memory policy, and needs none.
 func Write(ctx context.Context, db *store.DB, meetings []store.MeetingSummary, o Options) (Result, error) {
 	var res Result
 	newSink, err := sinkFor(o)

@@ -85,10 +85,12 @@ type parquetBatch struct {
 // maxParquetGroups, nil until first needed.
 type parquetGroups chan *parquetGroup
 
-// maxParquetGroups bounds the row groups in memory (some 15 MB each) on
-// machines with many cores: with GOMAXPROCS=8 and no bound, an export of
-// a million samples peaked at 261 MB; with it, 180 MB.
-const maxParquetGroups = 4
+// maxParquetGroups bounds the row groups in memory (some 30 MB each, their
+// columns and their encoding), so that an export's memory does not grow
+// with the cores: exporting the fleet database of docs/PERFORMANCE.md
+// (a million samples) with four row groups in flight peaked at 263 - 279
+// MB (GOMAXPROCS=4 or 8); with two, 177 - 200 MB, whatever GOMAXPROCS.
+const maxParquetGroups = 2
 
 func newParquetGroups() parquetGroups {
 	n := min(runtime.GOMAXPROCS(0), maxParquetGroups)
