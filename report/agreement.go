@@ -20,13 +20,13 @@ const NoZoomRatings = "Zoom's own ratings: none stored (they come from the parti
 // agreementTitle heads the table.
 const agreementTitle = "Zoom's ratings vs zoomqos (sessions; zoomqos: degraded = at least one degradation window on a stream of the kind, no data = no sample of the kind)"
 
-// agreeText says how many compared sessions agree: "37 of 41 (90.2%)", or
-// "-" when none could be compared.
-func agreeText(k analyze.KindAgreement) string {
+// AgreementRate says how many compared sessions of a kind agree: "37 of
+// 41 (90.2%)", or "-" when none could be compared.
+func AgreementRate(k analyze.KindAgreement) string {
 	if k.Rate == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%d of %d (%s)", k.Agree, k.Compared, pct(*k.Rate))
+	return fmt.Sprintf("%d of %d (%s)", k.Agree, k.Compared, Pct(*k.Rate))
 }
 
 // writeAgreementTable writes the contingency tables and the first
@@ -47,7 +47,7 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 		for i, row := range k.Rows {
 			kind, agree := "", ""
 			if i == 0 {
-				kind, agree = k.Kind, agreeText(k)
+				kind, agree = k.Kind, AgreementRate(k)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\n", kind, row.Rating, row.Degraded, row.NotDegraded, row.NoData, agree)
 		}
@@ -82,7 +82,7 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 		if fleet {
 			joined = "-"
 			if t, err := time.Parse(time.RFC3339Nano, d.Session); err == nil {
-				joined = t.Format("2006-01-02 15:04")
+				joined = DayClock.Format(t)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t", d.Kind, cell(d.Meeting))
 		} else {
@@ -94,8 +94,7 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 
 // kindDisagreement is a disagreement with the kind it is about.
 type kindDisagreement struct {
-	Kind  string
-	Label sessionLabel // on the page: the session as its other tables name it
+	Kind string
 	analyze.Disagreement
 }
 

@@ -20,8 +20,9 @@ import (
 var tableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, store.Bitrate, store.FrameRate,
 	store.SystemMaxCPU, store.RSSIAvg}
 
-// num formats a figure for a table: short, no trailing zeros.
-func num(v float64) string {
+// Num writes a figure as zoomqos's tables, pages and e-mails do: short,
+// no trailing zeros ("41.5", "250", "0.07").
+func Num(v float64) string {
 	prec := 2
 	switch {
 	case v >= 100 || v <= -100:
@@ -39,19 +40,22 @@ func num(v float64) string {
 	return s
 }
 
-func pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+// Pct writes a share as a percentage with one decimal: 0.125 is "12.5%".
+func Pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 
-func clock(t *time.Time) string {
-	if t == nil {
-		return "-"
+// deref is what p points to, the zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return *p
 }
 
 // thresholdLine says which thresholds were used.
 func thresholdLine(t analyze.Thresholds) string {
 	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
-		num(t.LatencyMS), num(t.JitterMS), num(t.AvgLossPct), num(t.FrameRateFPS), num(t.SystemCPUPct), t.MinSamples)
+		Num(t.LatencyMS), Num(t.JitterMS), Num(t.AvgLossPct), Num(t.FrameRateFPS), Num(t.SystemCPUPct), t.MinSamples)
 }
 
 // WriteMeetingTable writes a meeting's analysis for a person at a
@@ -59,23 +63,23 @@ func thresholdLine(t analyze.Thresholds) string {
 // the incidents.
 func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	tw := NewTableWriter(w, 2)
-	title := meetingName(r)
+	title := MeetingName(r)
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
-	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, clock(r.Start), clock(r.End),
+	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, Stamp.Format(deref(r.Start)), Stamp.Format(deref(r.End)),
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
 
-	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", pct(r.DegradedShare))
+	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", Pct(r.DegradedShare))
 	if r.MOS != nil {
-		fmt.Fprintf(tw, " · MOS p50 %s", num(r.MOS.P50))
+		fmt.Fprintf(tw, " · MOS p50 %s", Num(r.MOS.P50))
 	}
 	fmt.Fprintln(tw)
 	for _, st := range []store.Stream{store.AudioInput, store.AudioOutput} {
 		q := r.MOSQuality[st]
 		fmt.Fprintf(tw, "  %s MOS: good %s, fair %s, poor %s, unclassified %s of sessions\n", st,
-			pct(q[analyze.Good]), pct(q[analyze.Fair]), pct(q[analyze.Poor]), pct(q[analyze.Unclassified]))
+			Pct(q[analyze.Good]), Pct(q[analyze.Fair]), Pct(q[analyze.Poor]), Pct(q[analyze.Unclassified]))
 	}
 	fmt.Fprintln(tw)
 
@@ -94,15 +98,15 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			deg := ""
 			if first {
 				if d, ok := r.Degraded[st]; ok {
-					deg = pct(d.Share)
+					deg = Pct(d.Share)
 				}
 			}
 			name := ""
 			if first {
 				name = st.String()
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, m, s.Count, num(s.Min), num(s.Mean),
-				num(s.P50), num(s.P90), num(s.P95), num(s.P99), num(s.Max), deg)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, m, s.Count, Num(s.Min), Num(s.Mean),
+				Num(s.P50), Num(s.P90), Num(s.P95), Num(s.P99), Num(s.Max), deg)
 			first = false
 		}
 	}
@@ -114,11 +118,11 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	for _, s := range sessions {
 		mos := "-"
 		if s.MOS != nil {
-			mos = num(s.MOS.P50)
+			mos = Num(s.MOS.P50)
 		}
 		in := s.Streams[store.AudioInput]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.Participant), cell(s.UserName),
-			shortTime(s.Session), s.Samples, pct(s.DegradedShare), mos, s.MOSQuality[store.AudioInput], s.MOSQuality[store.AudioOutput],
+			shortTime(s.Session), s.Samples, Pct(s.DegradedShare), mos, s.MOSQuality[store.AudioInput], s.MOSQuality[store.AudioOutput],
 			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), cell(s.Device), cell(s.NetworkType), cell(s.Location))
 	}
 
@@ -128,9 +132,9 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		for _, w := range r.Windows {
 			var worst []string
 			for _, m := range w.Breached {
-				worst = append(worst, m.String()+" "+num(w.Worst[m]))
+				worst = append(worst, m.String()+" "+Num(w.Worst[m]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", w.Start.Format("15:04:05"), w.End.Format("15:04:05"),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
 		}
 	}
@@ -138,7 +142,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", in.Start.Format("15:04"), in.End.Format("15:04"), in.Minutes, in.Sessions, pct(in.PeakShare))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, Pct(in.PeakShare))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -155,14 +159,14 @@ func mosOf(s analyze.SessionResult) float64 {
 
 func statOr(ms map[store.Metric]analyze.Stats, m store.Metric) string {
 	if s, ok := ms[m]; ok {
-		return num(s.P95)
+		return Num(s.P95)
 	}
 	return "-"
 }
 
 func shortTime(s string) string {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.Format("15:04:05")
+		return ClockSeconds.Format(t)
 	}
 	return "-"
 }
@@ -191,7 +195,7 @@ func statsRow(s analyze.Stats) []string {
 // When sessions have Zoom's own ratings, rows of scope "zoom_rating" follow
 // with the agreement table: the stream kind as the stream, the cell as the
 // metric ("zoom_poor_degraded", "agree", "compared") and the sessions in
-// count. Text from Zoom is guarded against spreadsheet formulas (csvText).
+// count. Text from Zoom is guarded against spreadsheet formulas (CSVText).
 func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"meeting", "scope", "participant", "session", "user_name", "stream", "metric"}, statsHeader...))
@@ -199,12 +203,12 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := ss[st][m]; ok {
-					cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), st.String(), m.String()}, statsRow(s)...))
+					cw.Write(append([]string{CSVText(r.Meeting), scope, CSVText(participant), session, CSVText(name), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if mos != nil {
-			cw.Write(append([]string{csvText(r.Meeting), scope, csvText(participant), session, csvText(name), "audio", "mos"}, statsRow(*mos)...))
+			cw.Write(append([]string{CSVText(r.Meeting), scope, CSVText(participant), session, CSVText(name), "audio", "mos"}, statsRow(*mos)...))
 		}
 	}
 	rows("meeting", "", "", "", r.Streams, r.MOS)
@@ -212,7 +216,7 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 		rows("session", s.Participant, s.Session, s.UserName, s.Streams, s.MOS)
 	}
 	for _, a := range agreementRows(&r.Agreement) {
-		cw.Write(append([]string{csvText(r.Meeting), "zoom_rating", "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
+		cw.Write(append([]string{CSVText(r.Meeting), "zoom_rating", "", "", "", a[0], a[1], a[2]}, make([]string, len(statsHeader)-1)...))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -234,19 +238,19 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 	for _, g := range r.Groups {
 		mos := "-"
 		if g.MOS != nil {
-			mos = num(g.MOS.P50)
+			mos = Num(g.MOS.P50)
 		}
 		in := g.Streams[store.AudioInput]
 		p50 := "-"
 		if s, ok := in[store.Latency]; ok {
-			p50 = num(s.P50)
+			p50 = Num(s.P50)
 		}
 		fps := "-"
 		if s, ok := g.Streams[store.VideoInput][store.FrameRate]; ok {
-			fps = num(s.P50)
+			fps = Num(s.P50)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(g.Group), g.Sessions, g.Meetings, g.Samples,
-			pct(g.DegradedShare), mos, pct(g.MOSQuality[store.AudioInput][analyze.Poor]), p50,
+			Pct(g.DegradedShare), mos, Pct(g.MOSQuality[store.AudioInput][analyze.Poor]), p50,
 			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), fps)
 	}
 	fmt.Fprintln(tw)
@@ -262,20 +266,20 @@ func writeUserRows(tw io.Writer, r *analyze.FleetResult) {
 	for _, g := range groups {
 		mos := "-"
 		if g.MOS != nil {
-			mos = num(g.MOS.P50)
+			mos = Num(g.MOS.P50)
 		}
 		worst := "-"
 		if g.WorstStream != "" {
-			worst = g.WorstStream + " " + pct(g.WorstShare)
+			worst = g.WorstStream + " " + Pct(g.WorstShare)
 		}
 		in := g.Streams[store.AudioInput]
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(g.Name), cell(g.Group), g.Meetings, g.Sessions, g.Samples,
-			pct(g.DegradedShare), worst, mos, statOr(in, store.Latency), statOr(in, store.AvgLoss))
+			Pct(g.DegradedShare), worst, mos, statOr(in, store.Latency), statOr(in, store.AvgLoss))
 	}
 }
 
 // WriteFleetCSV writes a fleet roll-up's percentile tables as CSV rows, one
-// per group, stream and metric; the groups guarded as csvText says. By
+// per group, stream and metric; the groups guarded as CSVText says. By
 // user, a last column holds each person's display name. When sessions have
 // Zoom's own ratings, rows with an empty group follow with the agreement
 // table, as WriteMeetingCSV writes it.
@@ -289,7 +293,7 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 	cw.Write(header)
 	write := func(g *analyze.GroupResult, row []string) {
 		if user {
-			row = append(row, csvText(g.Name))
+			row = append(row, CSVText(g.Name))
 		}
 		cw.Write(row)
 	}
@@ -298,12 +302,12 @@ func WriteFleetCSV(w io.Writer, r *analyze.FleetResult) error {
 		for _, st := range store.Streams() {
 			for _, m := range store.Metrics() {
 				if s, ok := g.Streams[st][m]; ok {
-					write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
+					write(g, append([]string{string(r.By), CSVText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), st.String(), m.String()}, statsRow(s)...))
 				}
 			}
 		}
 		if g.MOS != nil {
-			write(g, append([]string{string(r.By), csvText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
+			write(g, append([]string{string(r.By), CSVText(g.Group), strconv.Itoa(g.Sessions), strconv.Itoa(g.Meetings), "audio", "mos"}, statsRow(*g.MOS)...))
 		}
 	}
 	for _, a := range agreementRows(&r.Agreement) {

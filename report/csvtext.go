@@ -7,11 +7,11 @@ import "strings"
 // a participant named =HYPERLINK("http://x","y") would become a link in
 // the admin's spreadsheet, and worse formulas can fetch data or run
 // programs (OWASP's "CSV Injection"). Every text cell of every CSV
-// zoomqos writes (dump, export, analyze) goes through csvText; numbers and
+// zoomqos writes (dump, export, analyze) goes through CSVText; numbers and
 // times are written by zoomqos and left alone. Parquet and NDJSON keep
 // the text exactly: they go to programs, not spreadsheets.
 
-// csvText guards a CSV text cell as OWASP advises: a cell that begins
+// CSVText guards a CSV text cell as OWASP advises: a cell that begins
 // with =, +, -, @, a tab, a carriage return or a line feed gets a leading
 // apostrophe, which makes spreadsheets read the cell as text (some show
 // the apostrophe, none runs the formula).
@@ -22,7 +22,7 @@ import "strings"
 //
 // A NUL byte becomes U+FFFD: no CSV reader takes one (grep calls the file
 // binary, PostgreSQL's COPY refuses it), and no name needs one.
-func csvText(s string) string {
+func CSVText(s string) string {
 	if strings.IndexByte(s, 0) >= 0 {
 		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
 	}
@@ -32,7 +32,7 @@ func csvText(s string) string {
 	return s
 }
 
-// guarded reports whether csvText prefixes s.
+// guarded reports whether CSVText prefixes s.
 func guarded(s string) bool {
 	switch {
 	case s == "":

@@ -1,6 +1,10 @@
-package report
+package report_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/zoomqos/zoomqos/report"
+)
 
 func TestCSVText(t *testing.T) {
 	for in, want := range map[string]string{
@@ -23,8 +27,8 @@ func TestCSVText(t *testing.T) {
 		"１=fullw":     "１=fullw",
 		"nul\x00byte": "nul\uFFFDbyte",
 	} {
-		if got := csvText(in); got != want {
-			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		if got := report.CSVText(in); got != want {
+			t.Errorf("CSVText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

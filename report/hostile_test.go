@@ -1,95 +1,36 @@
-package report
+package report_test
 
 import (
 	"bytes"
-	"mime"
-	"net/mail"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/zoomqos/zoomqos/analyze"
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
-
-// Strings anyone in a meeting can give themselves as a name, a PC name or
-// a topic, which must not move, break or command what shows them.
-const (
-	rloName   = "Eve \u202Egnp.exe"                 // U+202E RIGHT-TO-LEFT OVERRIDE: "Eve exe.png"
-	escName   = "Mallory\x1b]0;owned\x07\x1b[2J"    // set the terminal's title, clear the screen
-	breakName = "Trudy\r\nFAKE\tROW"                // a new row in a table
-	c1Name    = "Oscar\u009b31m\u0085x"             // C1 CSI and NEL
-	isoName   = "Peggy\u2067\u200f\u061c\u202a end" // an unclosed isolate, marks, an embedding
-)
-
-var hostileNames = []string{rloName, escName, breakName, c1Name, isoName}
-
-// isBidi reports whether r is one of the controls that change the direction of the text
-// around them.
-func isBidi(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
-}
-
-// inert fails the test when s holds anything that moves, breaks or
-// commands text: a bidi control, invalid UTF-8, or a control character
-// other than the line breaks and tabs that allowed says.
-func inert(t *testing.T, what, s, allowed string) {
-	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Errorf("%s: invalid UTF-8", what)
-	}
-	for i, r := range s {
-		if isBidi(r) || ((r < 0x20 || (r >= 0x7f && r <= 0x9f)) && !strings.ContainsRune(allowed, r)) {
-			t.Errorf("%s holds %U at byte %d: …%q…", what, r, i, s[max(0, i-40):min(len(s), i+40)])
-			return
-		}
-	}
-}
-
-// isolatedCount counts where s is shown in html, and how many of those
-// are isolated from the text around them: in a <bdi> of its own, or all a
-// table cell holds.
-func isolatedCount(html, s string) (shown, isolated int) {
-	q := regexp.QuoteMeta(s)
-	isolated = len(regexp.MustCompile(`<bdi[^>]*>`+q+`</bdi>`).FindAllStringIndex(html, -1)) +
-		len(regexp.MustCompile(`<td[^>]*>`+q+`</td>`).FindAllStringIndex(html, -1))
-	return strings.Count(html, s), isolated
-}
-
-// hostileMeeting is a synthetic meeting whose first sessions carry the
-// given names, with the topic and every other string of theirs hostile too.
-func hostileMeeting(n, minutes int, topic string, names ...string) (store.Meeting, []store.SessionSamples) {
-	m, sessions := synthMeeting(n, minutes)
-	m.Topic = topic
-	for i, name := range names {
-		s := &sessions[i].Session
-		s.UserName, s.Device, s.Location, s.NetworkType, s.PCName, s.DataCenter, s.Version = name, name, name, name, name, name, name
-	}
-	return m, sessions
-}
 
 // Terminal tables: no bidi control, escape or line break of a name reaches
 // the terminal, and each row stays one line.
 func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 	th := analyze.DefaultThresholds()
 	table := func(topic string, names ...string) string {
-		m, sessions := hostileMeeting(8, 20, topic, names...)
+		m, sessions := reporttest.Hostile(8, 20, topic, names...)
 		var buf bytes.Buffer
-		if err := WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th})); err != nil {
+		if err := report.WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th})); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
 	}
 	fleet := func(names ...string) string {
-		_, sessions := hostileMeeting(8, 20, "", names...)
+		_, sessions := reporttest.Hostile(8, 20, "", names...)
 		f := analyze.NewFleet(analyze.ByDevice, analyze.Options{Thresholds: th}, 1)
 		for _, s := range sessions {
 			f.AddSession(0, "m", &s.Session, s.Samples)
 		}
 		var buf bytes.Buffer
-		if err := WriteFleetTable(&buf, f.Result(synthStart, synthStart)); err != nil {
+		if err := report.WriteFleetTable(&buf, f.Result(reporttest.Start, reporttest.Start)); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -99,11 +40,11 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 		name         string
 		hostile, ref string
 	}{
-		{"meeting", table("Weekly \u202Esync\x1b[2J\nsecond line", hostileNames...), table("Weekly sync", plain...)},
-		{"fleet", fleet(hostileNames...), fleet(plain...)},
+		{"meeting", table("Weekly \u202Esync\x1b[2J\nsecond line", reporttest.HostileNames...), table("Weekly sync", plain...)},
+		{"fleet", fleet(reporttest.HostileNames...), fleet(plain...)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			inert(t, "the table", c.hostile, "\n")
+			reporttest.Inert(t, "the table", c.hostile, "\n")
 			if got, want := strings.Count(c.hostile, "\n"), strings.Count(c.ref, "\n"); got != want {
 				t.Errorf("%d lines, %d with plain names: a name broke a row\n%s", got, want, c.hostile)
 			}
@@ -114,145 +55,23 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 	}
 }
 
-// The page isolates every string from Zoom: a <bdi> around it in the
-// HTML, FSI … PDI around it in the chart labels ECharts draws on canvas;
-// no bidi control of a name is left in either.
-func TestReportIsolatesHostileText(t *testing.T) {
-	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver\u202C plans", hostileNames...)
-	html := render(t, meetingOf(m, sessions, false), HTMLOptions{Lines: -1})
-	body := dataBlock.ReplaceAllString(withoutRuntime(t, html), "")
-	title := regexp.MustCompile(`<title>(.*)</title>`).FindStringSubmatch(body)[1]
-	if want := "Meeting \u206886000000042\u2069 · \u2068Q4 weiver plans\u2069 · zoomqos quality report"; title != want {
-		t.Errorf("title %q, want %q: the topic isolated by FSI … PDI", title, want)
-	}
-	body = strings.Replace(body, title, "", 1)
-	inert(t, "the page", body, "\n")
-
-	// Each name, shown as text, is in a <bdi> of its own: in the worst
-	// sessions, the windows and the participants, the devices, locations,
-	// networks and PC names.
-	for _, want := range []string{"Eve gnp.exe", "Mallory␛]0;owned␇␛[2J", "Trudy  FAKE ROW", "Oscar\uFFFD31m x", "Peggy end"} {
-		if n, isolated := isolatedCount(body, want); n < 8 || isolated != n {
-			t.Errorf("%q shown %d times, %d of them isolated", want, n, isolated)
-		}
-	}
-	if !strings.Contains(body, `<bdi class="topic">Q4 weiver plans</bdi>`) {
-		t.Error("the topic is not isolated in the header")
-	}
-	for _, want := range []string{`<td>203.0.113.1</td>`, `<td>LAPTOP-7</td>`} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the participants table lacks %s", want)
-		}
-	}
-
-	// Chart labels: legends and the heatmap's rows.
-	labels := 0
-	for _, c := range parseData(t, html).Charts {
-		var names []any
-		if c.Kind == "heatmap" {
-			names = c.Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any)
-		} else {
-			for _, s := range c.Option["series"].([]any)[2:] {
-				names = append(names, s.(map[string]any)["name"])
-			}
-		}
-		for _, n := range names {
-			s := n.(string)
-			labels++
-			inner, ok := strings.CutPrefix(s, "\u2068")
-			if i := strings.Index(inner, "\u2069"); !ok || i < 0 {
-				t.Fatalf("chart %s: label %q is not isolated", c.ID, s)
-			} else {
-				inert(t, "a chart label", inner[:i]+inner[i+len("\u2069"):], "")
-			}
-		}
-	}
-	if labels < 8*32 {
-		t.Errorf("%d chart labels checked", labels)
-	}
-}
-
-// The e-mail: names isolated in the HTML part, and no bidi control or
-// line break of a name in the HTML, the text or the subject.
-func TestEmailIsolatesHostileText(t *testing.T) {
-	m, sessions := hostileMeeting(8, 20, "Q4 \u202Eweiver\u202C plans\r\nBcc: x@example.com", hostileNames...)
-	raw := writeEmail(t, meetingOf(m, sessions, false), EmailOptions{ReportName: "r.html"})
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subj, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inert(t, "the subject", subj, "")
-	if !strings.HasPrefix(subj, "Meeting 86000000042 (Q4 weiver plans  Bcc: x@example.com) on 20 Nov") {
-		t.Errorf("subject %q", subj)
-	}
-	alt := parseMIME(t, msg.Header, msg.Body).Parts[0].Parts[0]
-	text, html := string(alt.Parts[0].Body), string(alt.Parts[1].Body)
-	inert(t, "the text part", text, "\r\n")
-	inert(t, "the HTML part", html, "\r\n")
-	for _, want := range []string{"Eve gnp.exe", "Trudy  FAKE ROW", "Peggy end"} {
-		if n, isolated := isolatedCount(html, want); n < 2 || isolated != n {
-			t.Errorf("%q shown %d times in the HTML, %d of them isolated", want, n, isolated)
-		}
-	}
-	if !strings.Contains(html, "<bdi>Q4 weiver plans  Bcc: x@example.com</bdi>") {
-		t.Error("the topic is not isolated in the HTML part")
-	}
-	if !strings.Contains(text, "  Eve gnp.exe: ") {
-		t.Errorf("the text part does not list Eve's session on a line of its own:\n%s", text)
-	}
-}
-
-// A string of 100 KB is shown cut to DisplayLimit characters wherever it
-// is shown, so that it cannot swell the page, its charts or the e-mail;
-// the data stay whole.
+// A string of 100 KB is cut in a terminal table as wherever it is shown;
+// the analysis, like the store, keeps it whole.
 func TestLongStringsAreCutWhereShown(t *testing.T) {
 	long := strings.Repeat("Zoë Ω ab ", 100_000/11) // about 100 KB, spaces and all
-	cut := []rune(long)[:DisplayLimit-1]
-	shown := string(cut) + "…"
-	m, sessions := hostileMeeting(14, 40, long, long)
-	doc := meetingOf(m, sessions, false)
-	refM, ref := hostileMeeting(14, 40, "Weekly")
-
-	html := render(t, doc, HTMLOptions{})
-	refHTML := render(t, meetingOf(refM, ref, false), HTMLOptions{})
-	if grew := len(html) - len(refHTML); grew > 40_000 {
-		t.Errorf("one session's 100 KB strings and the topic made the page %d bytes larger", grew)
-	}
-	if strings.Contains(html, string([]rune(long)[:DisplayLimit])) {
-		t.Error("the page shows more than DisplayLimit characters of a string")
-	}
-	if !strings.Contains(html, "<bdi>"+shown+"</bdi>") {
-		t.Error("the page does not show the long name cut, with an ellipsis")
-	}
-	rows := parseData(t, html).Charts[0].Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any)
-	if !slices.Contains(rows, any("\u2068"+shown+"\u2069")) {
-		t.Error("the heatmap's rows lack the long name, cut")
-	}
-
-	raw := writeEmail(t, doc, EmailOptions{})
-	refRaw := writeEmail(t, meetingOf(refM, ref, false), EmailOptions{})
-	if grew := len(raw) - len(refRaw); grew > 20_000 {
-		t.Errorf("the e-mail grew by %d bytes", grew)
-	}
-
+	m, sessions := reporttest.Hostile(14, 40, long, long)
+	doc := reporttest.Document(m, sessions, false)
 	var tbl bytes.Buffer
-	if err := WriteMeetingTable(&tbl, doc.Result); err != nil {
+	if err := report.WriteMeetingTable(&tbl, doc.Result); err != nil {
 		t.Fatal(err)
 	}
 	for i, line := range strings.Split(tbl.String(), "\n") {
-		if n := utf8.RuneCountInString(line); n > 2*DisplayLimit {
+		if n := utf8.RuneCountInString(line); n > 2*report.DisplayLimit {
 			t.Errorf("terminal table line %d has %d characters", i, n)
 		}
 	}
 	// What is stored is whole: the analysis carries the name as it came.
 	if doc.Result.SessionResults[0].UserName != long {
 		t.Error("the analysis lost the long name")
-	}
-	if testing.Verbose() {
-		t.Logf("page %d bytes (%d with plain names); e-mail %d bytes (%d)", len(html), len(refHTML), len(raw), len(refRaw))
 	}
 }

@@ -37,9 +37,9 @@ func WriteMeetingsCSV(w io.Writer, list []store.MeetingSummary) error {
 		if m.Details != nil {
 			host = m.Details.Host
 		}
-		cw.Write([]string{csvText(m.ID), csvText(m.Number), MeetingKindOf(&m.Meeting), csvText(m.Type), csvTime(MeetingStart(m)), csvTime(m.End),
+		cw.Write([]string{CSVText(m.ID), CSVText(m.Number), MeetingKindOf(&m.Meeting), CSVText(m.Type), csvTime(MeetingStart(m)), csvTime(m.End),
 			strconv.Itoa(m.Participants), strconv.Itoa(m.Sessions), strconv.Itoa(m.Samples), strconv.Itoa(m.Documents),
-			csvText(m.Topic), csvText(host)})
+			CSVText(m.Topic), CSVText(host)})
 	}
 	cw.Flush()
 	return cw.Error()

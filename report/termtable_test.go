@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"text/tabwriter"
+
+	"github.com/zoomqos/zoomqos/report"
 )
 
 func TestDisplayWidth(t *testing.T) {
@@ -20,7 +22,7 @@ func TestDisplayWidth(t *testing.T) {
 		"ＡＢ":             4, // full-width
 		"Ünïcødé 名前 🎉 x": 17,
 	} {
-		if got := DisplayWidth(s); got != want {
+		if got := report.DisplayWidth(s); got != want {
 			t.Errorf("DisplayWidth(%q) = %d, want %d", s, got, want)
 		}
 	}
@@ -32,7 +34,7 @@ func TestTableWriterAligns(t *testing.T) {
 	rows := [][]string{{"PARTICIPANT", "NAME", "JOINED", "SAMPLES"}, {"p-one", "Ünïcødé 名前 🎉", "10:00:10", "1"},
 		{"p-two", "Zoe\u0308 O'Brien", "10:00:30", "4"}, {"p-three", "Ana", "10:01:00", "12"}}
 	var b bytes.Buffer
-	tw := NewTableWriter(&b, 2)
+	tw := report.NewTableWriter(&b, 2)
 	fmt.Fprintln(tw, "Sessions")
 	for _, r := range rows {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
@@ -49,7 +51,7 @@ func TestTableWriterAligns(t *testing.T) {
 	var at []int
 	for i, line := range lines[1 : 1+len(rows)] {
 		j := strings.Index(line, rows[i][2])
-		at = append(at, DisplayWidth(line[:j]))
+		at = append(at, report.DisplayWidth(line[:j]))
 	}
 	for i := range at {
 		if at[i] != at[0] {
@@ -64,7 +66,7 @@ func TestTableWriterAligns(t *testing.T) {
 	tabw := tabwriter.NewWriter(&want, 0, 4, 2, ' ', 0)
 	tabw.Write([]byte(ascii))
 	tabw.Flush()
-	ours := NewTableWriter(&got, 2)
+	ours := report.NewTableWriter(&got, 2)
 	ours.Write([]byte(ascii))
 	ours.Flush()
 	if got.String() != want.String() {

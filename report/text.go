@@ -26,6 +26,11 @@ const (
 	pdi = "\u2069"
 )
 
+// Isolate puts text shown as DisplayText shows it between isolating
+// marks, for where no markup can isolate it: a chart's label drawn on a
+// canvas, a page's title.
+func Isolate(shown string) string { return fsi + shown + pdi }
+
 // bidiControl reports whether r is an invisible control that changes the
 // direction of the text around it: the embeddings and overrides
 // (U+202A–U+202E), the isolates (U+2066–U+2069), the marks (U+200E,
@@ -96,10 +101,4 @@ func onlyDropped(s string) bool {
 		}
 	}
 	return true
-}
-
-// isolated is DisplayText between isolating marks, for text drawn where
-// no markup can isolate it.
-func isolated(s string, limit int) string {
-	return fsi + DisplayText(s, limit) + pdi
 }

@@ -1,9 +1,11 @@
-package report
+package report_test
 
 import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/zoomqos/zoomqos/report"
 )
 
 func TestDisplayText(t *testing.T) {
@@ -26,13 +28,13 @@ func TestDisplayText(t *testing.T) {
 		{"日本語のテキスト", 5, "日本語の…"},
 		{"😀😀😀😀", 2, "😀…"},
 	} {
-		if got := DisplayText(c.in, c.limit); got != c.want {
+		if got := report.DisplayText(c.in, c.limit); got != c.want {
 			t.Errorf("DisplayText(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
 		}
 	}
 	long := strings.Repeat("é", 100_000)
-	got := DisplayText(long, DisplayLimit)
-	if !utf8.ValidString(got) || utf8.RuneCountInString(got) != DisplayLimit || !strings.HasSuffix(got, "é…") {
+	got := report.DisplayText(long, report.DisplayLimit)
+	if !utf8.ValidString(got) || utf8.RuneCountInString(got) != report.DisplayLimit || !strings.HasSuffix(got, "é…") {
 		t.Errorf("a 100,000-character name is shown as %d characters: %.20q…", utf8.RuneCountInString(got), got)
 	}
 }

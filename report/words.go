@@ -25,8 +25,8 @@ func meetingNumber(r *analyze.MeetingResult) string {
 	return DisplayText(cmp.Or(r.Number, r.Meeting), DisplayLimit)
 }
 
-// meetingName is the kind and the number: "Meeting 85012345678".
-func meetingName(r *analyze.MeetingResult) string {
+// MeetingName is the kind and the number: "Meeting 85012345678".
+func MeetingName(r *analyze.MeetingResult) string {
 	return meetingKind(r) + " " + meetingNumber(r)
 }
 

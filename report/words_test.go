@@ -1,117 +1,25 @@
-package report
+package report_test
 
 import (
 	"bytes"
-	"mime"
-	"net/mail"
 	"strings"
 	"testing"
 
 	"github.com/zoomqos/zoomqos/analyze"
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/reporttest"
 )
 
-// A meeting instance as discovery stores it: under its UUID, with its
-// number and topic.
-const instanceUUID = "4444AAAiAAAAAiAiAiiAii=="
-
-// emailParts is a summary's decoded subject, text part and HTML part.
-func emailParts(t *testing.T, doc *Meeting) (subject, text, html string) {
-	t.Helper()
-	msg, err := mail.ReadMessage(bytes.NewReader(writeEmail(t, doc, EmailOptions{ReportName: "r.html"})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	alt := parseMIME(t, msg.Header, msg.Body).Parts[0].Parts[0]
-	return subject, string(alt.Parts[0].Body), string(alt.Parts[1].Body)
-}
-
-// The subject names the meeting as people know it: by its number and
-// topic, the UUID only when there is no number; a webinar as a webinar;
-// a redacted topic in one pair of parentheses.
-func TestEmailSubjectNamesTheMeeting(t *testing.T) {
-	for _, c := range []struct {
-		name   string
-		m      store.Meeting
-		redact bool
-		want   string
-	}{
-		{"number and topic", store.Meeting{ID: instanceUUID, Number: "86000000042", Topic: "Weekly sync"}, false,
-			"Meeting 86000000042 (Weekly sync) on 20 Nov: "},
-		{"only a UUID", store.Meeting{ID: instanceUUID}, false, "Meeting " + instanceUUID + " on 20 Nov: "},
-		{"stored by number", store.Meeting{ID: "86000000042", Topic: "Weekly sync"}, false,
-			"Meeting 86000000042 (Weekly sync) on 20 Nov: "},
-		{"webinar", store.Meeting{ID: instanceUUID, Number: "86000000042", Topic: "Town hall", Webinar: true}, false,
-			"Webinar 86000000042 (Town hall) on 20 Nov: "},
-		{"redacted", store.Meeting{ID: instanceUUID, Number: "86000000042", Topic: "Layoffs"}, true,
-			"Meeting 86000000042 (topic redacted) on 20 Nov: "},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, sessions := synthMeeting(4, 10)
-			m := c.m
-			m.Type = store.Past
-			if c.redact {
-				r := NewRedactor()
-				r.Meeting(&m)
-				for i := range sessions {
-					r.Session(&sessions[i].Session)
-				}
-			}
-			doc := meetingOf(m, sessions, c.redact)
-			subject, _, _ := emailParts(t, doc)
-			for _, s := range []string{EmailSubject(doc.Result), subject} {
-				if !strings.HasPrefix(s, c.want) {
-					t.Errorf("subject %q, want it to begin %q", s, c.want)
-				}
-				if c.m.Number != "" && strings.Contains(s, instanceUUID) {
-					t.Errorf("subject %q names the instance UUID", s)
-				}
-			}
-		})
-	}
-}
-
-// A webinar is a webinar in the report, the e-mail and the terminal
-// table; nothing calls it a meeting.
+// A webinar is a webinar in the terminal table; nothing calls it a
+// meeting.
 func TestWebinarIsCalledWebinar(t *testing.T) {
-	m, sessions := synthMeeting(6, 20)
-	m.ID, m.Number, m.Topic, m.Webinar = instanceUUID, "86000000042", "Town hall", true
-	doc := meetingOf(m, sessions, false)
-
-	page := dataBlock.ReplaceAllString(withoutRuntime(t, render(t, doc, HTMLOptions{})), "")
-	for _, want := range []string{"<title>Webinar \u206886000000042\u2069 · \u2068Town hall\u2069 · zoomqos quality report</title>",
-		"<h1>Webinar quality report</h1>", `<bdi class="id">Webinar 86000000042</bdi>`, "Webinar-wide incidents",
-		"against the webinar's minutes", "<dt>Instance</dt><dd>" + instanceUUID + "</dd>"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the page lacks %q", want)
-		}
-	}
-	subject, text, html := emailParts(t, doc)
-	for _, want := range []string{"webinar quality summary", "Webinar <bdi", ">86000000042</bdi>", "Webinar-wide incidents", "Instance <bdi>" + instanceUUID} {
-		if !strings.Contains(html, want) {
-			t.Errorf("the e-mail's HTML lacks %q", want)
-		}
-	}
-	for _, want := range []string{"Webinar 86000000042 · Town hall", "WEBINAR-WIDE INCIDENTS", "Instance " + instanceUUID} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the e-mail's text lacks %q", want)
-		}
-	}
+	m, sessions := reporttest.Webinar()
 	var tbl bytes.Buffer
-	if err := WriteMeetingTable(&tbl, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
+	if err := report.WriteMeetingTable(&tbl, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(tbl.String(), "Webinar 86000000042 (Town hall)\n") {
 		t.Errorf("the table begins %q", strings.SplitN(tbl.String(), "\n", 2)[0])
 	}
-	for what, s := range map[string]string{"page": page, "subject": subject, "text": text, "HTML": html, "table": tbl.String()} {
-		if strings.Contains(s, "Meeting") || strings.Contains(s, "MEETING") {
-			i := strings.Index(strings.ToLower(s), "meeting")
-			t.Errorf("the %s calls the webinar a meeting: …%s…", what, s[max(0, i-60):min(len(s), i+40)])
-		}
-	}
+	reporttest.NotAMeeting(t, "table", tbl.String())
 }

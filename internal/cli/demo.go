@@ -12,7 +12,7 @@ import (
 	"github.com/zoomqos/zoomqos/collect"
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
-	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/html"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -44,7 +44,7 @@ Examples:
 			&cli.IntFlag{Name: "minutes", Value: 60, Usage: "how long the meeting ran"},
 			&cli.Uint64Flag{Name: "seed", Value: 7, Usage: "what to generate"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
-			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line (-1: all)"},
+			&cli.IntFlag{Name: "lines", Value: html.DefaultLines, Usage: "sessions each chart draws as their own line (-1: all)"},
 		},
 		Action: a.runDemo,
 	}
@@ -110,6 +110,6 @@ func (a *app) runDemo(c *cli.Context) error {
 		return err
 	}
 	job := reportJob{meeting: demoUUID, version: c.App.Version, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
+		html: html.Options{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
 }

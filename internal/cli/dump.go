@@ -7,7 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/export"
 )
 
 func dumpCommand(a *app) *cli.Command {
@@ -26,7 +26,7 @@ Examples:
    zoomqos dump --meeting 85012345678 --format raw | zoomqos --db other.db import --meeting 85012345678 -`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` (required)"},
-			&cli.StringFlag{Name: "format", Value: report.FormatCSV, Usage: "csv, ndjson or raw"},
+			&cli.StringFlag{Name: "format", Value: export.FormatCSV, Usage: "csv, ndjson or raw"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (a directory: dump-<meeting>.csv in it) instead of standard output"},
 		},
 		Action: func(c *cli.Context) error {
@@ -35,7 +35,7 @@ Examples:
 				return err
 			}
 			format := c.String("format")
-			if format != report.FormatCSV && format != report.FormatNDJSON && format != report.FormatRaw {
+			if format != export.FormatCSV && format != export.FormatNDJSON && format != export.FormatRaw {
 				return usageError{fmt.Errorf("--format %q: use csv, ndjson or raw", format)}
 			}
 			db, err := a.openStore(c, true)
@@ -48,19 +48,19 @@ Examples:
 			}
 			out := c.String("output")
 			if out == "" || out == "-" {
-				_, err := report.Dump(c.Context, db, id, format, c.App.Writer)
+				_, err := export.Dump(c.Context, db, id, format, c.App.Writer)
 				return err
 			}
 			mode, err := a.fileMode(c)
 			if err != nil {
 				return err
 			}
-			ext := map[string]string{report.FormatCSV: "csv", report.FormatNDJSON: "ndjson", report.FormatRaw: "json"}[format]
+			ext := map[string]string{export.FormatCSV: "csv", export.FormatNDJSON: "ndjson", export.FormatRaw: "json"}[format]
 			o := output{path: out, mode: mode, defaultName: "dump-" + meetingFileName(c.Context, db, id) + "." + ext, db: db.Path()}
 			var rows int
 			path, err := o.write(func(w io.Writer) error {
 				var err error
-				rows, err = report.Dump(c.Context, db, id, format, w)
+				rows, err = export.Dump(c.Context, db, id, format, w)
 				return err
 			})
 			if err == nil {

@@ -8,13 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/export"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -44,7 +43,7 @@ Examples:
 			&cli.StringFlag{Name: "from", Usage: "the first `DATE` (yyyy-mm-dd, UTC)"},
 			&cli.StringFlag{Name: "to", Usage: "the last `DATE` (default: today)"},
 			&cli.StringFlag{Name: "meeting", Usage: "only this meeting `ID`"},
-			&cli.StringFlag{Name: "format", Value: report.FormatParquet, Usage: "parquet, csv or ndjson"},
+			&cli.StringFlag{Name: "format", Value: export.FormatParquet, Usage: "parquet, csv or ndjson"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `PATH` (a file; a directory with --split day; - for standard output)"},
 			&cli.StringFlag{Name: "split", Usage: "day: a file per UTC day, in the directory -o names"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
@@ -55,7 +54,7 @@ Examples:
 
 func (a *app) runExport(c *cli.Context) error {
 	format := c.String("format")
-	if format != report.FormatParquet && format != report.FormatCSV && format != report.FormatNDJSON {
+	if format != export.FormatParquet && format != export.FormatCSV && format != export.FormatNDJSON {
 		return usageError{fmt.Errorf("--format %q: use parquet, csv or ndjson", format)}
 	}
 	out := c.String("output")
@@ -170,14 +169,8 @@ func (a *app) runExport(c *cli.Context) error {
 		}
 		return f, err
 	}
-	// The export's buffers are reused from one row group and file to the
-	// next, so the heap stays near what they take; a soft limit keeps the
-	// collector from letting garbage double it (GOMEMLIMIT still wins).
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
-	}
 	start := time.Now()
-	res, err := report.Export(c.Context, db, meetings, report.ExportOptions{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: c.App.Version})
+	res, err := export.Write(c.Context, db, meetings, export.Options{Format: format, Redact: c.Bool("redact"), Open: open, SplitByDay: split != "", Version: c.App.Version})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return interrupted("interrupted: nothing was left half-written; run the same command again")

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
-	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/export"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -126,7 +126,7 @@ func TestImportMeetingsDump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != strings.Join(report.DumpColumns(), ",") {
+	if strings.Join(rows[0], ",") != strings.Join(export.DumpColumns(), ",") {
 		t.Errorf("header = %v", rows[0])
 	}
 	col := map[string]int{}
@@ -162,8 +162,8 @@ func TestImportMeetingsDump(t *testing.T) {
 				t.Errorf("absent frame rate in ndjson = %v, want null", v)
 			}
 		}
-		if len(m) != len(report.DumpColumns()) {
-			t.Errorf("ndjson row has %d keys, want %d", len(m), len(report.DumpColumns()))
+		if len(m) != len(export.DumpColumns()) {
+			t.Errorf("ndjson row has %d keys, want %d", len(m), len(export.DumpColumns()))
 		}
 	}
 }

@@ -118,18 +118,10 @@ func printMeetings(w io.Writer, list []store.MeetingSummary) error {
 	for _, m := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),
 			cmp.Or(report.DisplayText(m.Number, 24), "-"), report.MeetingKindOf(&m.Meeting),
-			report.DisplayText(m.Type, 8), clock(report.MeetingStart(&m)), clock(m.End), m.Participants, m.Sessions, m.Samples,
+			report.DisplayText(m.Type, 8), report.RFC3339.Format(report.MeetingStart(&m)), report.RFC3339.Format(m.End), m.Participants, m.Sessions, m.Samples,
 			cmp.Or(report.DisplayText(m.Topic, 60), "-"))
 	}
 	return tw.Flush()
-}
-
-// clock writes a time for a table: RFC 3339 UTC, "-" when unknown.
-func clock(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // writeJSON writes v indented, maps in key order, as it goes: an analysis

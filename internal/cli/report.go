@@ -17,7 +17,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/internal/smtp"
 	"github.com/zoomqos/zoomqos/report"
+	"github.com/zoomqos/zoomqos/report/email"
+	"github.com/zoomqos/zoomqos/report/html"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -55,7 +58,7 @@ Examples:
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (- for standard output; default report-<meeting>.html unless --email or --send)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
-			&cli.IntFlag{Name: "lines", Value: report.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
+			&cli.IntFlag{Name: "lines", Value: html.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
 			&cli.StringFlag{Name: "email", Usage: "write an e-mail summary to `FILE` (.eml; - for standard output)"},
 			&cli.StringSliceFlag{Name: "to", Usage: "the e-mail's recipient `ADDRESS` (repeat, or comma-separate)"},
 			&cli.StringFlag{Name: "from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
@@ -86,7 +89,7 @@ func (a *app) runReport(c *cli.Context) error {
 		return err
 	}
 	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: report.HTMLOptions{Lines: lines}, output: c.String("output"), email: c.String("email")}
+		html: html.Options{Lines: lines}, output: c.String("output"), email: c.String("email")}
 	if err := job.mailFlags(a, c); err != nil {
 		return err
 	}
@@ -115,7 +118,7 @@ type reportJob struct {
 	fileName   string // names the meeting in default file names
 	thresholds analyze.Thresholds
 	redact     bool
-	html       report.HTMLOptions
+	html       html.Options
 	output     string // the HTML report's path, "-" for standard output, "" for none
 	mode       os.FileMode
 	db         string // the database's path: no output is written over it
@@ -125,7 +128,7 @@ type reportJob struct {
 	send  bool
 	from  *mail.Address
 	to    []*mail.Address
-	smtp  report.SMTP
+	smtp  smtp.Client
 }
 
 // mailFlags reads --to, --from and --send with the mail settings.
@@ -164,9 +167,9 @@ func (j *reportJob) mailFlags(a *app, c *cli.Context) error {
 		if j.smtp.URL == "" {
 			return usageError{errors.New("--send needs ZOOMQOS_SMTP_URL (such as smtp://user@mail.example.com:587), in the environment or the config file")}
 		}
-		srv, err := report.ParseSMTPURL(j.smtp.URL)
+		srv, err := smtp.ParseURL(j.smtp.URL)
 		if err != nil {
-			return usageError{err}
+			return usageError{mailError(err)}
 		}
 		if from == "" && strings.Contains(srv.User(), "@") {
 			from = srv.User()
@@ -183,6 +186,31 @@ func (j *reportJob) mailFlags(a *app, c *cli.Context) error {
 		j.from = addr
 	}
 	return nil
+}
+
+// mailError says what is wrong with the mail settings as the user gives
+// them: ZOOMQOS_SMTP_URL, ZOOMQOS_SMTP_PASSWORD, --to. Other errors pass
+// as they are.
+func mailError(err error) error {
+	var se *smtp.SettingError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Err {
+	case smtp.ErrURL:
+		return errors.New("ZOOMQOS_SMTP_URL is not a URL like smtp://user@mail.example.com:587")
+	case smtp.ErrScheme:
+		return errors.New("ZOOMQOS_SMTP_URL: use smtp:// (STARTTLS) or smtps:// (TLS)")
+	case smtp.ErrPasswordInURL:
+		return errors.New("ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead")
+	case smtp.ErrNoPassword:
+		return fmt.Errorf("ZOOMQOS_SMTP_URL names user %s but ZOOMQOS_SMTP_PASSWORD is not set", se.Server.User())
+	case smtp.ErrNoAuth:
+		return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", se.Server)
+	case smtp.ErrNoRecipients:
+		return errors.New("no recipients: give --to ADDRESS")
+	}
+	return err
 }
 
 // reportName is the report's default file name.
@@ -246,12 +274,12 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var html bytes.Buffer
-	if err := report.WriteMeetingHTML(&html, doc, j.html); err != nil {
+	var page bytes.Buffer
+	if err := html.WriteMeeting(&page, doc, j.html); err != nil {
 		return err
 	}
 	counts := plural(doc.Result.Sessions, "session") + ", " + plural(doc.Result.Samples, "sample")
-	written, err := j.put("-o", j.output, j.reportName(), html.Bytes(), stdout, status, "Report", counts)
+	written, err := j.put("-o", j.output, j.reportName(), page.Bytes(), stdout, status, "Report", counts)
 	if err != nil {
 		return err
 	}
@@ -263,11 +291,11 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		name = filepath.Base(written)
 	}
 	var eml bytes.Buffer
-	err = report.WriteMeetingEmail(&eml, doc, report.EmailOptions{From: j.from, To: j.to, Report: html.Bytes(), ReportName: name, HTML: j.html})
+	err = email.WriteMeeting(&eml, doc, email.Options{From: j.from, To: j.to, Report: page.Bytes(), ReportName: name})
 	if err != nil {
 		return err
 	}
-	subject := report.EmailSubject(doc.Result)
+	subject := email.Subject(doc.Result)
 	if _, err := j.put("--email", j.email, "report-"+cmp.Or(j.fileName, fileSafe(j.meeting))+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
@@ -275,7 +303,7 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		return nil
 	}
 	if err := j.smtp.Send(ctx, j.from, j.to, eml.Bytes()); err != nil {
-		return err
+		return mailError(err)
 	}
 	to := make([]string, len(j.to))
 	for i, a := range j.to {
@@ -320,7 +348,7 @@ func generatedAt() time.Time {
 // linesFlag reads --lines: 1 or more, or -1 for every session.
 func (a *app) linesFlag(c *cli.Context) (int, error) {
 	n := c.Int("lines")
-	if n == 0 || n < report.AllLines {
+	if n == 0 || n < html.AllLines {
 		return 0, usageError{fmt.Errorf("--lines %d: use 1 or more, or -1 for every session", n)}
 	}
 	return n, nil

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/internal/smtp"
 	"github.com/zoomqos/zoomqos/internal/smtptest"
 )
 
@@ -201,5 +204,41 @@ func attachment(t *testing.T, raw []byte) []byte {
 			}
 			return out
 		}
+	}
+}
+
+// The mail library names no setting; the command says each problem as
+// zoomqos's users give the settings, in the words it always has.
+func TestMailErrorsNameTheSettings(t *testing.T) {
+	ctx := context.Background()
+	from, to := &mail.Address{Address: "r@example.com"}, []*mail.Address{{Address: "ops@example.com"}}
+	parse := func(raw string) error { _, err := smtp.ParseURL(raw); return err }
+	srv, err := smtp.ParseURL("smtp://reports@mail.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"not a URL", parse("smtp://"), "ZOOMQOS_SMTP_URL is not a URL like smtp://user@mail.example.com:587"},
+		{"scheme", parse("http://mail.example.com"), "ZOOMQOS_SMTP_URL: use smtp:// (STARTTLS) or smtps:// (TLS)"},
+		{"password in the URL", parse("smtp://reports:pw@mail.example.com"), "ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead"},
+		{"no password", smtp.Client{URL: "smtp://reports@127.0.0.1:1"}.Send(ctx, from, to, nil),
+			"ZOOMQOS_SMTP_URL names user reports but ZOOMQOS_SMTP_PASSWORD is not set"},
+		{"no recipients", smtp.Client{URL: "smtp://127.0.0.1:1"}.Send(ctx, from, nil, nil), "no recipients: give --to ADDRESS"},
+		{"no AUTH", &smtp.SettingError{Err: smtp.ErrNoAuth, Server: srv},
+			"the mail server reports@mail.example.com:587 does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := mailError(c.err); got == nil || got.Error() != c.want {
+				t.Errorf("mailError(%v) = %v, want %q", c.err, got, c.want)
+			}
+		})
+	}
+	other := errors.New("connecting to the mail server 127.0.0.1:1: refused")
+	if got := mailError(other); got != other {
+		t.Errorf("mailError changed %v into %v", other, got)
 	}
 }
