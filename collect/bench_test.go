@@ -3,13 +3,13 @@ package collect
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // BenchmarkImport imports list pages whose samples carry every stream (10
@@ -28,10 +28,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		db := storetest.MustOpen(b)
 		b.StartTimer()
 		im := &Importer{DB: db, Meeting: store.Meeting{ID: "bench", Type: store.Past}}
 		if err := im.File(context.Background(), "bench.ndjson", bytes.NewReader(input.Bytes())); err != nil {
@@ -65,10 +62,7 @@ func BenchmarkCollectPast1000(b *testing.B) {
 	var elapsed time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		db := storetest.MustOpen(b)
 		client, err := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
 			APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 40})
 		if err != nil {

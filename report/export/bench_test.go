@@ -3,22 +3,18 @@ package export
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // storedMeeting stores a synthetic meeting in a bbolt file under dir.
 func storedMeeting(b testing.TB, n, minutes int) (*store.DB, store.MeetingSummary) {
 	b.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "qos.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := storetest.MustOpen(b)
 	m, sessions := reporttest.Meeting(n, minutes)
 	if _, err := db.PutPage(context.Background(), &store.Page{Meeting: m, Sessions: sessions}); err != nil {
 		b.Fatal(err)

@@ -5,26 +5,23 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // Participant ids and meeting ids with commas, quotes, newlines or invalid
 // UTF-8 survive both formats.
 func TestDumpOddStrings(t *testing.T) {
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "qos.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.MustOpen(t)
 	defer db.Close()
 	odd := "Smith, \"Jo\"\nline two \xff"
 	meeting := "/ab,c==" // a UUID that begins with a slash
 	join := time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC)
-	_, err = db.PutPage(context.Background(), &store.Page{
+	_, err := db.PutPage(context.Background(), &store.Page{
 		Meeting: store.Meeting{ID: meeting, Type: store.Past},
 		Sessions: []store.SessionSamples{
 			{Session: store.Session{Participant: odd, JoinTime: join}, Samples: []store.Sample{{

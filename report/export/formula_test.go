@@ -7,13 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/zoomqos/zoomqos/report/reporttest"
 	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // Every CSV the dump and the export write guards the text cells from Zoom
@@ -23,10 +23,7 @@ func TestCSVGuardsFormulas(t *testing.T) {
 	m, sessions := reporttest.FormulaSessions(t)
 	ctx := context.Background()
 
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "qos.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.MustOpen(t)
 	defer db.Close()
 	if _, err := db.PutPage(ctx, &store.Page{Meeting: m, Sessions: sessions}); err != nil {
 		t.Fatal(err)
