@@ -255,18 +255,30 @@ func (m *meeting) visible(typ string, now time.Time) []*session {
 // listQoS is GET /metrics/meetings/{id}/participants/qos: page_size
 // default 1, at most 10.
 func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
+	return s.sessionPage(webinar, id, q, "qos", 1, 10, 64<<10, func(b []byte, m *meeting, ss *session, until time.Time, typ string) []byte {
+		return m.appendParticipant(b, ss, until, typ == "past")
+	})
+}
+
+// sessionPage answers a page of a meeting's sessions, as both of Zoom's
+// participant lists page them: list names the list in the page's token,
+// page_size defaults to def and is at most most, and entry appends a
+// session's entry (until is when its data ends: the meeting's end, or now
+// for live data). perEntry sizes the answer's buffer.
+func (s *Server) sessionPage(webinar bool, id string, q url.Values, list string, def, most, perEntry int,
+	entry func(b []byte, m *meeting, ss *session, until time.Time, typ string) []byte) (int, []byte) {
 	m, typ, status, body := s.meetingFor(webinar, id, q)
 	if m == nil {
 		return status, body
 	}
 	now := s.opts.Clock().UTC()
 	sessions := m.visible(typ, now)
-	key := fmt.Sprintf("qos:%s:%s", m.UUID, typ)
+	key := fmt.Sprintf("%s:%s:%s", list, m.UUID, typ)
 	off, bad := s.offset(q, key)
 	if bad != nil {
 		return 300, bad
 	}
-	size := pageSize(q, 1, 10)
+	size := pageSize(q, def, most)
 	next := s.nextToken(q, key, off, size, min(off+size, len(sessions)), len(sessions))
 	end := min(off+size, len(sessions))
 	off = min(off, end)
@@ -274,7 +286,7 @@ func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
 	if typ == "live" {
 		until = now
 	}
-	b := make([]byte, 0, 64<<10)
+	b := make([]byte, 0, perEntry*(end-off)+128)
 	b = append(b, '{')
 	b = pageHeader(b, len(sessions), size, next)
 	b = append(b, `,"participants":[`...)
@@ -282,7 +294,7 @@ func (s *Server) listQoS(webinar bool, id string, q url.Values) (int, []byte) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = m.appendParticipant(b, ss, until, typ == "past")
+		b = entry(b, m, ss, until, typ)
 	}
 	return http.StatusOK, append(b, "]}"...)
 }

@@ -1,8 +1,6 @@
 package fakezoom
 
 import (
-	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,38 +12,11 @@ import (
 // default 30, at most 300. The entries carry what the QoS answers lack:
 // network type, data center, connection type, Zoom's quality ratings.
 func (s *Server) listParticipants(webinar bool, id string, q url.Values) (int, []byte) {
-	m, typ, status, body := s.meetingFor(webinar, id, q)
-	if m == nil {
-		return status, body
-	}
-	now := s.opts.Clock().UTC()
-	sessions := m.visible(typ, now)
-	key := fmt.Sprintf("participants:%s:%s", m.UUID, typ)
-	off, bad := s.offset(q, key)
-	if bad != nil {
-		return 300, bad
-	}
-	size := pageSize(q, 30, 300)
-	next := s.nextToken(q, key, off, size, min(off+size, len(sessions)), len(sessions))
-	end := min(off+size, len(sessions))
-	off = min(off, end)
-	until := m.end
-	if typ == "live" {
-		until = now
-	}
 	// registrant_id only when asked for, and never for live data.
-	registrants := typ == "past" && strings.Contains(q.Get("include_fields"), "registrant_id")
-	b := make([]byte, 0, 1024*(end-off)+128)
-	b = append(b, '{')
-	b = pageHeader(b, len(sessions), size, next)
-	b = append(b, `,"participants":[`...)
-	for i, ss := range sessions[off:end] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = m.appendListEntry(b, ss, until, typ == "past", registrants)
-	}
-	return http.StatusOK, append(b, "]}"...)
+	asked := strings.Contains(q.Get("include_fields"), "registrant_id")
+	return s.sessionPage(webinar, id, q, "participants", 30, 300, 1024, func(b []byte, m *meeting, ss *session, until time.Time, typ string) []byte {
+		return m.appendListEntry(b, ss, until, typ == "past", asked && typ == "past")
+	})
 }
 
 // appendListEntry appends a session's participants list entry: the fields
@@ -55,13 +26,7 @@ func (s *Server) listParticipants(webinar bool, id string, q url.Values) (int, [
 func (m *meeting) appendListEntry(b []byte, s *session, until time.Time, withLeave, registrants bool) []byte {
 	pr := &m.people[s.person]
 	b = append(b, '{')
-	b = field(b, true, "id", pr.id)
-	b = field(b, false, "user_id", s.userID)
-	b = field(b, false, "user_name", pr.name)
-	b = field(b, false, "device", pr.device)
-	b = field(b, false, "ip_address", pr.ip)
-	b = appendInternalIPs(b, pr)
-	b = field(b, false, "location", pr.location)
+	b = appendWho(b, pr, s)
 	b = field(b, false, "network_type", pr.network)
 	b = field(b, false, "data_center", pr.dc)
 	b = field(b, false, "full_data_center", pr.fullDC)
@@ -78,11 +43,7 @@ func (m *meeting) appendListEntry(b []byte, s *session, until time.Time, withLea
 	b = appendBool(b, "share_desktop", shared && !pr.shareApp)
 	b = appendBool(b, "share_whiteboard", shared && pr.whiteboard)
 	b = appendBool(b, "recording", s.person == 0 && m.recorded())
-	b = field(b, false, "pc_name", pr.pcName)
-	b = field(b, false, "domain", pr.domain)
-	b = field(b, false, "mac_addr", pr.mac)
-	b = field(b, false, "harddisk_id", pr.disk)
-	b = field(b, false, "version", pr.version)
+	b = appendMachine(b, pr)
 	if pr.email != "" {
 		b = field(b, false, "email", pr.email)
 	}

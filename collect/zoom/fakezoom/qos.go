@@ -62,6 +62,30 @@ func appendJoinLeave(b []byte, s *session, withLeave bool) []byte {
 	return b
 }
 
+// appendWho appends the fields that open both participant lists' entries:
+// who joined, from what device and where, the first field first.
+func appendWho(b []byte, pr *person, s *session) []byte {
+	b = field(b, true, "id", pr.id)
+	b = field(b, false, "user_id", s.userID)
+	b = field(b, false, "user_name", pr.name)
+	b = field(b, false, "device", pr.device)
+	b = field(b, false, "ip_address", pr.ip)
+	b = appendInternalIPs(b, pr)
+	b = field(b, false, "location", pr.location)
+	return b
+}
+
+// appendMachine appends the fields both lists give of the participant's
+// computer and client version.
+func appendMachine(b []byte, pr *person) []byte {
+	b = field(b, false, "pc_name", pr.pcName)
+	b = field(b, false, "domain", pr.domain)
+	b = field(b, false, "mac_addr", pr.mac)
+	b = field(b, false, "harddisk_id", pr.disk)
+	b = field(b, false, "version", pr.version)
+	return b
+}
+
 // appendParticipant appends the participant object of a session with its
 // samples up to until: a QoS list entry, or the single-participant answer.
 // It has the spec's fields and, for newer clients, the changelog's; the
@@ -70,19 +94,9 @@ func appendJoinLeave(b []byte, s *session, withLeave bool) []byte {
 func (m *meeting) appendParticipant(b []byte, s *session, until time.Time, withLeave bool) []byte {
 	pr := &m.people[s.person]
 	b = append(b, '{')
-	b = field(b, true, "id", pr.id)
-	b = field(b, false, "user_id", s.userID)
-	b = field(b, false, "user_name", pr.name)
-	b = field(b, false, "device", pr.device)
-	b = field(b, false, "ip_address", pr.ip)
-	b = appendInternalIPs(b, pr)
-	b = field(b, false, "location", pr.location)
+	b = appendWho(b, pr, s)
 	b = appendJoinLeave(b, s, withLeave)
-	b = field(b, false, "pc_name", pr.pcName)
-	b = field(b, false, "domain", pr.domain)
-	b = field(b, false, "mac_addr", pr.mac)
-	b = field(b, false, "harddisk_id", pr.disk)
-	b = field(b, false, "version", pr.version)
+	b = appendMachine(b, pr)
 	if pr.newer {
 		// The fields Zoom's changelog added since the spec (see the
 		// package doc); never network_type, data_center or
