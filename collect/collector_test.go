@@ -15,6 +15,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -305,9 +306,9 @@ func TestFaultsAreRetried(t *testing.T) {
 				opts = pastOnly(tc.meetings, tc.people)
 			}
 			tc.faults(&opts)
-			var logbuf logBuffer
+			var logbuf zoomtest.Log
 			fz, client := account(t, opts, func(c *zoom.ClientConfig) {
-				c.Log = logbuf.logger()
+				c.Log = logbuf.Logger()
 				if opts.RetryAfter == "seconds" {
 					c.MaxBackoff = 2 * time.Second
 				}
@@ -362,7 +363,7 @@ func TestFixedTokenRefusedStopsTheRun(t *testing.T) {
 	fz, _ := account(t, opts)
 	client, _ := zoom.NewClient(zoom.ClientConfig{Credentials: zoom.Credentials{AccessToken: accessToken(t, fz)}, APIURL: fz.APIURL, Rate: 1000})
 	report, err := (&Collector{Client: client, DB: openDB(t)}).Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch, Concurrency: 4})
-	mustSay(t, "past", err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed")
+	zoomtest.MustSay(t, "past", err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed")
 	if !errors.Is(err, zoom.ErrTokenRefused) {
 		t.Errorf("%v is not zoom.ErrTokenRefused", err)
 	}
@@ -391,7 +392,7 @@ func TestGivenUpMidListKeepsWhatCame(t *testing.T) {
 	m := srv.Meetings()[0]
 	db := openDB(t)
 	report, err := (&Collector{Client: client, DB: db}).Run(context.Background(), Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
-	mustSay(t, "page 2", err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "not a QoS page",
+	zoomtest.MustSay(t, "page 2", err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ", "not a QoS page",
 		"; the 2 pages received are stored (10 sessions), but the meeting is not marked as collected in full")
 	if sum, _ := db.Meeting(context.Background(), m.UUID); sum.Documents != 2 || !sum.Collected.IsZero() || report.Pages != 2 || report.PartialMeetings != 1 {
 		t.Errorf("stored %+v, report %+v: want its details and page 1 kept, the meeting not marked complete", sum, report)

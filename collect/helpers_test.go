@@ -1,16 +1,13 @@
 package collect
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,38 +69,6 @@ func wrapped(t *testing.T, o fakezoom.Options, wrap func(fake http.Handler) http
 		t.Fatal(err)
 	}
 	return srv, client, ts.URL
-}
-
-// logBuffer collects a client's log lines; safe for its goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// mustSay checks that an error says each of the words.
-func mustSay(t *testing.T, what string, err error, words ...string) {
-	t.Helper()
-	for _, w := range words {
-		if err == nil || !strings.Contains(err.Error(), w) {
-			t.Errorf("%s: %v\ndoes not say %q", what, err, w)
-		}
-	}
 }
 
 // otherThanQoS answers a meeting's details and its participants list for

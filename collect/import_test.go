@@ -13,6 +13,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/store"
 	"github.com/zoomqos/zoomqos/store/storetest"
 )
@@ -227,7 +228,7 @@ func TestImportCutGzip(t *testing.T) {
 			db := openDB(t)
 			im := &Importer{DB: db, Meeting: store.Meeting{ID: "m", Type: store.Past}}
 			err := im.File(context.Background(), "qos.ndjson.gz", bytes.NewReader(cut))
-			mustSay(t, tc.name, err, "qos.ndjson.gz: ", "the gzip stream is cut off", fmt.Sprintf("after %d bytes decompressed", len(out)),
+			zoomtest.MustSay(t, tc.name, err, "qos.ndjson.gz: ", "the gzip stream is cut off", fmt.Sprintf("after %d bytes decompressed", len(out)),
 				fmt.Sprintf("the %d document(s) before it were imported", docs))
 			if strings.Contains(fmt.Sprint(err), "invalid JSON at byte 0") {
 				t.Errorf("%s: %v", tc.name, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -56,7 +57,7 @@ func TestEmptyListsEnd(t *testing.T) {
 			_, client, requests := counted(t, opts, cancel)
 			c := &Collector{Client: client, DB: openDB(t)}
 			_, err := c.Run(ctx, tc.plan)
-			mustSay(t, tc.name, err, tc.words...)
+			zoomtest.MustSay(t, tc.name, err, tc.words...)
 			if n := requests.Load(); n != 1 {
 				t.Errorf("%s: %d requests, want 1", tc.name, n)
 			}
@@ -118,7 +119,7 @@ func TestEmptyPagesWithoutCountsEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.wantErr != "" {
-				mustSay(t, tc.name, err, "meeting M: GET /metrics/meetings/{meetingId}/participants/qos: "+tc.wantErr)
+				zoomtest.MustSay(t, tc.name, err, "meeting M: GET /metrics/meetings/{meetingId}/participants/qos: "+tc.wantErr)
 			}
 			if n := int(requests.Load()); n != tc.want {
 				t.Errorf("%s: %d requests, want %d", tc.name, n, tc.want)
@@ -161,7 +162,7 @@ func TestSummarySaysWhatIsPartial(t *testing.T) {
 			if got := r.Summary(); got != want {
 				t.Errorf("summary %q, want %q", got, want)
 			}
-			mustSay(t, tc.name, err, fmt.Sprintf("%d of ", len(r.Failed)), " meetings could not be collected in full",
+			zoomtest.MustSay(t, tc.name, err, fmt.Sprintf("%d of ", len(r.Failed)), " meetings could not be collected in full",
 				fmt.Sprintf("%d of them only in part", r.PartialMeetings), "fetches them again")
 			if rest := strings.Contains(err.Error(), "(the rest were)"); rest != (len(r.Failed) < r.Meetings) {
 				t.Errorf("%d of %d failed, and the error says the rest were collected: %v", len(r.Failed), r.Meetings, rest)
@@ -194,7 +195,7 @@ func TestDiscoveryThatDoesNotEndStillCollects(t *testing.T) {
 	db := openDB(t)
 	c := &Collector{Client: client, DB: db}
 	report, err := c.Run(ctx, Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -30), To: epoch})
-	mustSay(t, "endless discovery", err, "GET /metrics/meetings?type=past&from=", "page 1: ", "page_count is 1 (total_records 5, page_size 300)",
+	zoomtest.MustSay(t, "endless discovery", err, "GET /metrics/meetings?type=past&from=", "page 1: ", "page_count is 1 (total_records 5, page_size 300)",
 		"the 5 meetings it did list were still collected",
 		// Their own lists do not end either.
 		"5 of 5 meetings could not be collected in full, ")
@@ -226,7 +227,7 @@ func TestMeetingThatDoesNotEnd(t *testing.T) {
 			m := srv.Meetings()[0]
 			c := &Collector{Client: client, DB: db}
 			report, err := c.Run(ctx, Plan{Mode: ModeMeeting, Target: Target{ID: m.UUID}, Type: store.Past})
-			mustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page ",
+			zoomtest.MustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page ",
 				fmt.Sprintf("the %d pages received are stored (%d sessions)", report.Pages, report.Sessions),
 				"not marked as collected in full", "running the same command again fetches it again")
 			info, ierr := db.MeetingInfo(context.Background(), m.UUID)
@@ -257,7 +258,7 @@ func TestLiveDiscoveryThatDoesNotEnd(t *testing.T) {
 	_, client, _ := counted(t, opts, cancel)
 	c := &Collector{Client: client, DB: openDB(t)}
 	report, err := c.Run(ctx, Plan{Mode: ModeLive})
-	mustSay(t, "live", err, "GET /metrics/meetings?type=live: page 1: ", "the 2 meetings it did list were still collected")
+	zoomtest.MustSay(t, "live", err, "GET /metrics/meetings?type=live: page 1: ", "the 2 meetings it did list were still collected")
 	if report.Meetings != 2 {
 		t.Errorf("%d live meetings polled, want 2: %v", report.Meetings, err)
 	}
@@ -320,7 +321,7 @@ func TestListsThatNeverEnd(t *testing.T) {
 				plan.Target.ID = map[bool]string{false: "M", true: "W"}[plan.Target.Webinar]
 			}
 			_, err := (&Collector{Client: client, DB: openDB(t)}).Run(ctx, plan)
-			mustSay(t, tc.name, err, tc.words...)
+			zoomtest.MustSay(t, tc.name, err, tc.words...)
 			if n := requests.Load(); n > 10 {
 				t.Errorf("%s: %d requests", tc.name, n)
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -48,7 +49,7 @@ func TestWebinarsAreNotMeetings(t *testing.T) {
 	// A webinar that is not there.
 	_, err = (&Collector{Client: client, DB: db}).Run(context.Background(),
 		Plan{Mode: ModeMeeting, Target: Target{ID: "99999999999", Webinar: true}, Type: store.Past})
-	mustSay(t, "unknown webinar", err, "webinar 99999999999: GET /metrics/webinars/{webinarId}: ",
+	zoomtest.MustSay(t, "unknown webinar", err, "webinar 99999999999: GET /metrics/webinars/{webinarId}: ",
 		"the ID is wrong, or the webinar has not ended yet")
 	if strings.Contains(err.Error(), "meeting") {
 		t.Errorf("a message about a webinar speaks of a meeting: %v", err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 )
 
 // A 200 that is not a QoS page (a proxy's glitch) is tried again, like a
@@ -15,8 +17,8 @@ import (
 func TestNotQoSAnswerIsRetried(t *testing.T) {
 	opts := pastOnly(2, 25)
 	opts.Faults.NotQoSEvery = 3
-	var logs logBuffer
-	fz, client := account(t, opts, func(c *ClientConfig) { c.Log = logs.logger() })
+	var logs zoomtest.Log
+	fz, client := account(t, opts, func(c *ClientConfig) { c.Log = logs.Logger() })
 	for _, m := range fz.Meetings() {
 		if n, err := getMeeting(t, client, m.UUID); err != nil || n != m.Sessions {
 			t.Errorf("meeting %s: %d sessions of %d, %v", m.UUID, n, m.Sessions, err)
@@ -52,7 +54,7 @@ func TestNotQoSAnswerIsNamed(t *testing.T) {
 			})
 			m := srv.Meetings()[0]
 			got, err := getMeeting(t, client, m.UUID)
-			mustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ",
+			zoomtest.MustSay(t, tc.name, err, "meeting "+m.UUID+": GET /metrics/meetings/{meetingId}/participants/qos: page 2: ",
 				"not a QoS page but "+tc.says, "6 tries")
 			if n.Load() != 6 {
 				t.Errorf("page 2 asked for %d times, want 6", n.Load())
@@ -74,5 +76,5 @@ func TestNotQoSAnswerIsNamed(t *testing.T) {
 	})
 	_, err := client.Get(context.Background(), Request{Path: "/metrics/meetings", Query: url.Values{"type": {"past"}, "page_size": {"300"}},
 		Endpoint: "GET /metrics/meetings?type=past", Page: 1, Want: MeetingList, ResourceIntensive: true})
-	mustSay(t, "discovery", err, "GET /metrics/meetings?type=past: page 1: ", "not a list of meetings but an empty JSON object")
+	zoomtest.MustSay(t, "discovery", err, "GET /metrics/meetings?type=past: page 1: ", "not a list of meetings but an empty JSON object")
 }

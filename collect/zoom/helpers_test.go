@@ -1,17 +1,14 @@
 package zoom
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -119,38 +116,6 @@ func getMeeting(t *testing.T, client *Client, id string) (sessions int, err erro
 		t.Fatalf("still waiting after a minute: %v", err)
 	}
 	return sessions, err
-}
-
-// logBuffer collects a client's log lines; safe for its goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// mustSay checks that an error says each of the words.
-func mustSay(t *testing.T, what string, err error, words ...string) {
-	t.Helper()
-	for _, w := range words {
-		if err == nil || !strings.Contains(err.Error(), w) {
-			t.Errorf("%s: %v\ndoes not say %q", what, err, w)
-		}
-	}
 }
 
 // mustLog checks that the logs say each of the words.

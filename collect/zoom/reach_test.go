@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 )
 
 // An API or token URL that cannot be reached: each retry is logged as a
@@ -22,12 +23,12 @@ func TestUnreachableSaysWhere(t *testing.T) {
 	}
 	t.Run("API, connection refused", func(t *testing.T) {
 		api := closedURL(t) + "/v2"
-		var logs logBuffer
-		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.logger()}
+		var logs zoomtest.Log
+		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: api, Log: logs.Logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
 		_, err := getMeeting(t, client, "85012345678")
-		mustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
+		zoomtest.MustSay(t, "unreachable API", err, "meeting 85012345678", "GET /metrics/meetings/{meetingId}: ",
 			"cannot reach the Zoom API at "+api, "connection refused", "6 tries", "; check the network, and ClientConfig.APIURL")
 		mustLog(t, "unreachable API", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(api)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
@@ -39,26 +40,26 @@ func TestUnreachableSaysWhere(t *testing.T) {
 			host, _, _ := net.SplitHostPort(addr)
 			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 		}}}
-		var logs logBuffer
-		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.logger()}
+		var logs zoomtest.Log
+		cfg := ClientConfig{Credentials: Credentials{AccessToken: "a-token-value"}, APIURL: "https://api.zoom.invalid/v2", HTTP: noDNS, Log: logs.Logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
 		_, err := getMeeting(t, client, "85012345678")
-		mustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ClientConfig.APIURL")
+		zoomtest.MustSay(t, "unknown host", err, "cannot reach the Zoom API at https://api.zoom.invalid/v2", "no such host", "ClientConfig.APIURL")
 		mustLog(t, "unknown host", logs.String(), "cannot reach api.zoom.invalid: no such host")
 	})
 	t.Run("token URL, connection refused", func(t *testing.T) {
 		fz := fakezoom.Start(fakezoom.Options{})
 		t.Cleanup(fz.Close)
 		tok := closedURL(t) + "/oauth/token"
-		var logs logBuffer
+		var logs zoomtest.Log
 		o := fz.Options()
 		cfg := ClientConfig{Credentials: Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret},
-			APIURL: fz.APIURL, TokenURL: tok, Log: logs.logger()}
+			APIURL: fz.APIURL, TokenURL: tok, Log: logs.Logger()}
 		quick(&cfg)
 		client, _ := NewClient(cfg)
 		_, err := getMeeting(t, client, "85012345678")
-		mustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
+		zoomtest.MustSay(t, "unreachable token URL", err, "cannot reach the Zoom token URL "+tok, "connection refused", "6 tries",
 			"; check the network, and ClientConfig.TokenURL")
 		mustLog(t, "unreachable token URL", logs.String(), "level=WARN",
 			"cannot reach "+hostOf(tok)+": connection refused; retry 1 of 5 in ", "retry 5 of 5 in ")
@@ -77,7 +78,7 @@ func TestNoAnswer(t *testing.T) {
 		// Every API request is held (a fixed token: no token request has
 		// to beat the short timeout).
 		quit := make(chan struct{})
-		var logs logBuffer
+		var logs zoomtest.Log
 		srv, client, base := wrapped(t, pastOnly(1, 5), func(fake http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				select {
@@ -88,11 +89,11 @@ func TestNoAnswer(t *testing.T) {
 		}, func(c *ClientConfig) {
 			c.Credentials = Credentials{AccessToken: "a-token-value"}
 			c.HeaderTimeout = 20 * time.Millisecond
-			c.Log = logs.logger()
+			c.Log = logs.Logger()
 		})
 		t.Cleanup(func() { close(quit) })
 		_, err := getMeeting(t, client, srv.Meetings()[0].UUID)
-		mustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
+		zoomtest.MustSay(t, "hanging API", err, "meeting "+srv.Meetings()[0].UUID, "GET /metrics/meetings/{meetingId}: ",
 			"no answer from "+hostOf(base)+" within 20ms (6 tries); check ClientConfig.APIURL, or try again later")
 		mustLog(t, "hanging API", logs.String(), "no answer from "+hostOf(base)+" within 20ms; retry 1 of 5 in ")
 		if st := client.Stats(); st.Requests != 6 {
@@ -102,13 +103,13 @@ func TestNoAnswer(t *testing.T) {
 	t.Run("API stalls mid-answer", func(t *testing.T) {
 		opts := pastOnly(1, 5)
 		opts.Faults.StallEvery = 1
-		var logs logBuffer
+		var logs zoomtest.Log
 		fz, client := account(t, opts, func(c *ClientConfig) {
 			c.StallTimeout = 20 * time.Millisecond
-			c.Log = logs.logger()
+			c.Log = logs.Logger()
 		})
 		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
-		mustSay(t, "stalling API", err, "meeting "+fz.Meetings()[0].UUID,
+		zoomtest.MustSay(t, "stalling API", err, "meeting "+fz.Meetings()[0].UUID,
 			"the answer from "+hostOf(fz.URL)+" stopped for 20ms after ", " bytes (6 tries)")
 		mustLog(t, "stalling API", logs.String(), "the answer from "+hostOf(fz.URL)+" stopped for 20ms after ")
 		if n := fz.Requests(); n != 6 {
@@ -122,7 +123,7 @@ func TestNoAnswer(t *testing.T) {
 			c.HeaderTimeout = 20 * time.Millisecond
 		})
 		_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
-		mustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries); check ClientConfig.TokenURL, or try again later")
+		zoomtest.MustSay(t, "hanging token URL", err, "no answer from "+hostOf(hang.URL)+" within 20ms (6 tries); check ClientConfig.TokenURL, or try again later")
 		if n := fz.Requests(); n != 0 {
 			t.Errorf("%d API requests without a token", n)
 		}
@@ -194,7 +195,7 @@ func TestTokenURLThatIsNotOAuth(t *testing.T) {
 			if tc.tries == 1 {
 				words = append(words, "not a Zoom OAuth token endpoint")
 			}
-			mustSay(t, tc.name, err, words...)
+			zoomtest.MustSay(t, tc.name, err, words...)
 			if strings.Contains(fmt.Sprint(err), " : ") {
 				t.Errorf("%s: an empty field in %v", tc.name, err)
 			}

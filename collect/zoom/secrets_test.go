@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/internal/secret"
 )
 
@@ -97,7 +98,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := pastOnly(1, 5)
 			opts.ClientSecret = testSecret
-			var logs logBuffer
+			var logs zoomtest.Log
 			srv, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					switch {
@@ -108,7 +109,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 						fake.ServeHTTP(w, r)
 					}
 				})
-			}, func(c *ClientConfig) { c.Log = logs.logger() })
+			}, func(c *ClientConfig) { c.Log = logs.Logger() })
 			_, err := getMeeting(t, client, srv.Meetings()[0].UUID)
 			if err == nil {
 				t.Fatal("no error")
@@ -155,7 +156,7 @@ func TestTokenURLQuotingTheSecretItsOwnWay(t *testing.T) {
 			t.Run(fmt.Sprintf("%s, secret %d", name, i), func(t *testing.T) {
 				opts := pastOnly(1, 5)
 				opts.ClientSecret = sec
-				var logs logBuffer
+				var logs zoomtest.Log
 				srv, client, _ := wrapped(t, opts, func(fake http.Handler) http.Handler {
 					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						if r.URL.Path != "/oauth/token" {
@@ -167,7 +168,7 @@ func TestTokenURLQuotingTheSecretItsOwnWay(t *testing.T) {
 						w.Header().Set("Content-Type", "application/json")
 						fmt.Fprintf(w, `{"status":"unknown client","client_secret":"%s"}`, quote(got))
 					})
-				}, func(c *ClientConfig) { c.Log = logs.logger() })
+				}, func(c *ClientConfig) { c.Log = logs.Logger() })
 				_, err := getMeeting(t, client, srv.Meetings()[0].UUID)
 				everything := fmt.Sprint(err) + "\n" + logs.String()
 				if secret.Reveals(everything, sec) || secret.RevealsPart(everything, sec) {

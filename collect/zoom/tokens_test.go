@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 )
 
 // Retries of a token URL that cannot be reached, or never answers, are
@@ -21,15 +23,15 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 		{"never answers", hang.URL + "/oauth/token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs logBuffer
+			var logs zoomtest.Log
 			fz, client := account(t, pastOnly(1, 5), func(c *ClientConfig) {
 				c.TokenURL = tc.tokenURL
 				c.HeaderTimeout = 20 * time.Millisecond
 				c.MaxBackoff = 2 * time.Millisecond
-				c.Log = logs.logger()
+				c.Log = logs.Logger()
 			})
 			_, err := getMeeting(t, client, fz.Meetings()[0].UUID)
-			mustSay(t, tc.name, err, "cannot get a Zoom access token", "ClientConfig.TokenURL")
+			zoomtest.MustSay(t, tc.name, err, "cannot get a Zoom access token", "ClientConfig.TokenURL")
 			var retries []string
 			for line := range strings.SplitSeq(logs.String(), "\n") {
 				if strings.Contains(line, "; retry ") {
@@ -71,7 +73,7 @@ func TestTokenProblemsAreTheTokenURLs(t *testing.T) {
 func TestFixedTokenRefused(t *testing.T) {
 	check := func(t *testing.T, what string, err error) {
 		t.Helper()
-		mustSay(t, what, err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed",
+		zoomtest.MustSay(t, what, err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed",
 			"put a new one in Credentials.AccessToken, or set Credentials.AccountID, Credentials.ClientID and Credentials.ClientSecret")
 		if err != nil && strings.Contains(err.Error(), "even after") {
 			t.Errorf("%s: %v", what, err)
