@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -92,41 +89,6 @@ type Client struct {
 	requests atomic.Int64
 	retries  atomic.Int64
 	held     heldTime // wall time during which a request was held back
-}
-
-// heldTime adds up the wall-clock time during which at least one request
-// was waiting on a rate limit, so that concurrent waits count once.
-type heldTime struct {
-	mu      sync.Mutex
-	waiters int
-	since   time.Time
-	total   time.Duration
-}
-
-func (h *heldTime) begin() {
-	h.mu.Lock()
-	if h.waiters == 0 {
-		h.since = time.Now()
-	}
-	h.waiters++
-	h.mu.Unlock()
-}
-
-func (h *heldTime) end() {
-	h.mu.Lock()
-	if h.waiters--; h.waiters == 0 {
-		h.total += time.Since(h.since)
-	}
-	h.mu.Unlock()
-}
-
-func (h *heldTime) get() time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.waiters > 0 {
-		return h.total + time.Since(h.since)
-	}
-	return h.total
 }
 
 // NewClient checks the configuration and returns a client. It makes no
@@ -250,60 +212,6 @@ func (c *Client) Stats() ClientStats {
 	c.tokens.mu.Unlock()
 	return ClientStats{Requests: c.requests.Load(), Retries: c.retries.Load(), TokenRequests: issued,
 		TokenAttempts: attempts, RateWait: c.held.get()}
-}
-
-// Request is one GET of the API.
-type Request struct {
-	Path     string     // below the API URL, escaped (see EscapeID)
-	Query    url.Values // may be nil
-	Endpoint string     // for messages, such as "GET /metrics/meetings/{meetingId}/participants/qos"
-	Meeting  string     // for messages: the meeting or webinar it is about
-	Webinar  bool       // Meeting is a webinar
-	Page     int        // for messages: the page of a list, from 1
-	// Want is what a 200 answer must be; nil: any JSON.
-	Want *Answer
-	// ResourceIntensive marks Zoom's Resource-intensive endpoints (the
-	// meeting and webinar lists), limited by ListRate instead of Rate.
-	ResourceIntensive bool
-}
-
-// where names the request in messages: the meeting or webinar, the
-// endpoint and, after the first, the page (always with page).
-func (r *Request) where(page bool) string {
-	s := r.Endpoint
-	if r.Meeting != "" {
-		what := "meeting "
-		if r.Webinar {
-			what = "webinar "
-		}
-		s = what + r.Meeting + ": " + s
-	}
-	if r.Page > 1 || page && r.Page > 0 {
-		s += fmt.Sprintf(": page %d", r.Page)
-	}
-	return s
-}
-
-// logAttrs are the attributes a log line about the request carries.
-func (r *Request) logAttrs(more ...any) []any {
-	a := []any{"endpoint", r.Endpoint}
-	if r.Meeting != "" {
-		a = append(a, map[bool]string{false: "meeting", true: "webinar"}[r.Webinar], r.Meeting)
-	}
-	if r.Page > 0 {
-		a = append(a, "page", r.Page)
-	}
-	return append(a, more...)
-}
-
-// EscapeID escapes a meeting or webinar id for a path: UUIDs that begin
-// with "/" or hold "//" are encoded twice, as Zoom requires; numeric ids
-// and other UUIDs once.
-func EscapeID(id string) string {
-	if strings.HasPrefix(id, "/") || strings.Contains(id, "//") {
-		return url.PathEscape(url.PathEscape(id))
-	}
-	return url.PathEscape(id)
 }
 
 // maxBody bounds one answer: a page of ten participants of an eight-hour
@@ -476,14 +384,6 @@ func (c *Client) get(ctx context.Context, req Request) ([]byte, error) {
 // errGiveUp ends the retries of a request.
 var errGiveUp = errors.New("no tries left")
 
-// roundWait rounds a wait for a log line: 1.2s, 350ms.
-func roundWait(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(100 * time.Millisecond)
-	}
-	return d.Round(time.Millisecond)
-}
-
 // giveUp words the end of a request that got no usable answer in tries
 // tries: which URL and which setting to check.
 func (c *Client) giveUp(where string, te *tryError, tries int, token bool) error {
@@ -522,6 +422,7 @@ type gaveUpError struct {
 }
 
 func (e *gaveUpError) Error() string { return e.msg }
+
 func (e *gaveUpError) Unwrap() error { return e.err }
 
 // tokenFailed words a failure to get an access token after tries tries.
@@ -553,78 +454,4 @@ func (e *notWantedError) Error() string {
 		s += ", tracking id " + e.trackingID
 	}
 	return s + ")"
-}
-
-// wait takes a turn under the client-side rate limit of the request's
-// kind.
-func (c *Client) wait(ctx context.Context, req *Request) error {
-	l := c.limiter
-	if req.ResourceIntensive {
-		l = c.lists
-	}
-	if l.Allow() {
-		return nil
-	}
-	c.held.begin()
-	defer c.held.end()
-	return l.Wait(ctx)
-}
-
-// sleep waits before a retry; rate waits count as time spent on limits.
-func (c *Client) sleep(ctx context.Context, d time.Duration, rateWait bool) error {
-	if rateWait {
-		c.held.begin()
-		defer c.held.end()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// backoff is the wait before retry n: exponential with jitter, capped.
-func (c *Client) backoff(n int) time.Duration {
-	d := c.cfg.Backoff << min(n-1, 20)
-	if d > c.cfg.MaxBackoff || d <= 0 {
-		d = c.cfg.MaxBackoff
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// retryAfter reads Retry-After in both forms: seconds, or a time (Zoom
-// documents an ISO 8601 timestamp; HTTP allows its own date format).
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second)), true
-	}
-	for _, layout := range []string{time.RFC3339, http.TimeFormat, "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return max(0, t.Sub(now)), true
-		}
-	}
-	return 0, false
-}
-
-// dailyLimit recognises Zoom's daily-limit 429 by its header or message.
-func dailyLimit(resp *http.Response, body []byte) *DailyLimitError {
-	typ := strings.ToLower(resp.Header.Get("X-RateLimit-Type"))
-	msg := strings.ToLower(string(body))
-	if !strings.Contains(typ, "daily") && !strings.Contains(msg, "daily rate limit") {
-		return nil
-	}
-	// Zoom's Retry-After says when, by Zoom's clock; without it, the
-	// limit resets at 00:00 GMT.
-	resume := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
-	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil {
-		resume = t.UTC()
-	}
-	return &DailyLimitError{ResumeAt: resume, TrackingID: resp.Header.Get("X-Zm-Trackingid")}
 }
