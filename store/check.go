@@ -309,7 +309,9 @@ func (m *meetingCheck) sessions() map[string]bool {
 			m.add("session of %q joined %s: %v", key.Participant, key.JoinTime.Format(timeFormat), err)
 			return nil
 		}
-		if s.Participant != key.Participant || !s.JoinTime.Equal(key.JoinTime) {
+		// The info's JSON holds each invalid UTF-8 byte of the key's
+		// participant as U+FFFD, as string([]rune(...)) makes it.
+		if s.Participant != string([]rune(key.Participant)) || !s.JoinTime.Equal(key.JoinTime) {
 			m.add("session of %q joined %s: its info says %q joined %s", key.Participant,
 				key.JoinTime.Format(timeFormat), s.Participant, s.JoinTime.Format(timeFormat))
 		}

@@ -288,3 +288,26 @@ func TestBackupIsConsistent(t *testing.T) {
 		t.Errorf("a canceled backup: %v", err)
 	}
 }
+
+// A participant id with invalid UTF-8 (a byte, a run, a sequence cut
+// short) is stored as it came in the session's key and with U+FFFD in its
+// info: check does not call that damage.
+func TestCheckInvalidUTF8Participant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qos.db")
+	db := MustOpenDBAt(t, path)
+	for i, id := range []string{"16\xff70", "a\xff\xfeb", "cut \xe2\x82"} {
+		if _, err := db.PutPage(ctx0, testPage("m1", Past, `{"n":`+string(rune('0'+i))+`}`, session(id, t0, 3, 1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	r, err := Open(ctx0, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep, err := r.Check(ctx0, nil)
+	if err != nil || !rep.OK() {
+		t.Errorf("check: %v %q", err, rep.Problems)
+	}
+}

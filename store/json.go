@@ -11,7 +11,7 @@ import (
 // encoding/json, which matters when an analysis opens thousands of
 // sessions. Strings from Zoom may hold invalid UTF-8: they are read, and
 // written with each invalid byte as U+FFFD (the session key keeps the
-// participant's bytes as they came, and readSession restores them).
+// participant's bytes as they came; check compares the two accordingly).
 var jsonOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 
 func marshalJSON(v any) ([]byte, error) { return json.Marshal(v, jsonOptions) }

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.etcd.io/bbolt"
 )
@@ -269,17 +267,7 @@ func readSession(s sealer, key, v []byte, sess *Session) error {
 	if err != nil {
 		return err
 	}
-	if err := unmarshalJSON(p, sess); err != nil {
-		return err
-	}
-	// JSON keeps invalid UTF-8 from Zoom as U+FFFD; the key keeps the
-	// participant's bytes as they came, which the session is known by.
-	if strings.ContainsRune(sess.Participant, utf8.RuneError) {
-		if k, err := parseSessionKey(key); err == nil && strings.ToValidUTF8(k.Participant, "\uFFFD") == sess.Participant {
-			sess.Participant = k.Participant
-		}
-	}
-	return nil
+	return unmarshalJSON(p, sess)
 }
 
 // Sessions returns a meeting's sessions in join order.
