@@ -39,6 +39,9 @@
 //
 // store is the bottom layer: it imports no other zoomqos package, and
 // knows nothing of Zoom's wire format (collect), the analysis (analyze),
-// output (report) or the command line. store/storetest opens real files
-// for the tests of the packages above it.
+// output (report) or the command line's flags and settings (Resolve says
+// how it took a name in typed fields; the command line words it). The one
+// exception is advice on damage, which points to `zoomqos check`: the
+// command that accounts for it. store/storetest opens real files for the
+// tests of the packages above it.
 package store

@@ -17,13 +17,36 @@ const Latest = "latest"
 // Resolved is the stored meeting a name stands for.
 type Resolved struct {
 	ID string // the key it is stored under: an instance UUID, or what it was imported as
-	// Note says in words which meeting the name was taken to mean when
-	// that is not plain from the name: the latest of several instances of
-	// a number, the latest meeting, a copy stored under its number by an
-	// older zoomqos. Empty when the name is the stored ID or the number of
-	// a single instance.
-	Note string
+	// How says how the name was taken when that is not plain from it;
+	// Named when the name is the stored ID or the number of a single
+	// instance.
+	How Taken
+	// Number is the meeting number the name gave (TakenLatestInstance,
+	// TakenOverCopy); Instances how many instances of it are stored.
+	Number    string
+	Instances int
+	// About describes the meeting taken, for a person: its number and
+	// instance, topic and start ("85012345678 (instance ...), All-hands,
+	// started 2026-11-02 09:00 UTC").
+	About string
 }
+
+// Taken is how a name was taken to mean a stored meeting.
+type Taken int
+
+const (
+	// Named: the name is the stored ID, or the number of one instance.
+	Named Taken = iota
+	// TakenLatestMeeting: the name was Latest.
+	TakenLatestMeeting
+	// TakenLatestInstance: the name is a number with several instances
+	// stored; the latest was taken.
+	TakenLatestInstance
+	// TakenOverCopy: the name is a number that an older zoomqos stored a
+	// meeting under, and instances of it are stored since: the latest
+	// instance was taken, the copy under the number left out.
+	TakenOverCopy
+)
 
 // IsMeetingNumber reports whether id is a meeting number (digits only) as
 // opposed to an instance UUID (base64, 24 characters ending in "==").
@@ -126,7 +149,7 @@ func resolve(all []instance, name string) (Resolved, error) {
 		if len(all) == 0 {
 			return Resolved{}, fmt.Errorf("no meetings stored: %w", ErrNotFound)
 		}
-		return Resolved{ID: all[0].id, Note: "the latest meeting: " + describe(all[0])}, nil
+		return Resolved{ID: all[0].id, How: TakenLatestMeeting, About: describe(all[0])}, nil
 	}
 	number := NormalizeNumber(name)
 	var exact *instance
@@ -145,13 +168,11 @@ func resolve(all []instance, name string) (Resolved, error) {
 	case exact != nil:
 		// Stored under its number by an older zoomqos, and as instances
 		// since: the instance is the meeting, the number's copy a duplicate.
-		return Resolved{ID: instances[0].id, Note: fmt.Sprintf("meeting %s: taking %s; the copy an older zoomqos stored under the number is left out (zoomqos reparse merges it)",
-			number, describe(instances[0]))}, nil
+		return Resolved{ID: instances[0].id, How: TakenOverCopy, Number: number, Instances: len(instances), About: describe(instances[0])}, nil
 	case len(instances) == 1:
 		return Resolved{ID: instances[0].id}, nil
 	case len(instances) > 1:
-		return Resolved{ID: instances[0].id, Note: fmt.Sprintf("meeting %s has %d instances stored; taking the latest: %s (name another by its UUID: see zoomqos meetings --number %s)",
-			number, len(instances), describe(instances[0]), number)}, nil
+		return Resolved{ID: instances[0].id, How: TakenLatestInstance, Number: number, Instances: len(instances), About: describe(instances[0])}, nil
 	}
 	if number != name {
 		for i := range all {

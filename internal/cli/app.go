@@ -390,10 +390,26 @@ func (a *app) resolveMeeting(c *cli.Context, db *store.DB, name string) (string,
 	if err != nil {
 		return "", err
 	}
-	if r.Note != "" {
-		fmt.Fprintln(c.App.ErrWriter, r.Note)
+	if note := resolvedNote(r); note != "" {
+		fmt.Fprintln(c.App.ErrWriter, note)
 	}
 	return r.ID, nil
+}
+
+// resolvedNote says in words which meeting a name was taken to mean, when
+// that is not plain from the name; "" when it is.
+func resolvedNote(r store.Resolved) string {
+	switch r.How {
+	case store.TakenLatestMeeting:
+		return "the latest meeting: " + r.About
+	case store.TakenOverCopy:
+		return fmt.Sprintf("meeting %s: taking %s; the copy an older zoomqos stored under the number is left out (zoomqos reparse merges it)",
+			r.Number, r.About)
+	case store.TakenLatestInstance:
+		return fmt.Sprintf("meeting %s has %d instances stored; taking the latest: %s (name another by its UUID: see zoomqos meetings --number %s)",
+			r.Number, r.Instances, r.About, r.Number)
+	}
+	return ""
 }
 
 // checkMeetingID refuses an ID no meeting can have (a newline, invalid

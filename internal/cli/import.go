@@ -67,8 +67,8 @@ Examples:
 			}
 			defer db.Close()
 			if r, err := db.Resolve(c.Context, id); err == nil {
-				if r.Note != "" {
-					fmt.Fprintln(c.App.ErrWriter, r.Note)
+				if note := resolvedNote(r); note != "" {
+					fmt.Fprintln(c.App.ErrWriter, note)
 				}
 				id = r.ID
 			} else if errors.Is(err, store.ErrNotFound) && id != store.Latest {
