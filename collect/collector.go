@@ -48,10 +48,11 @@ func (c *Collector) Run(ctx context.Context, plan Plan) (CollectReport, error) {
 // run carries out a plan, counting in c.report.
 func (c *Collector) run(ctx context.Context, plan Plan) error {
 	start := time.Now()
-	if c.Log == nil {
-		c.Log = slog.New(slog.DiscardHandler)
+	base := c.Log
+	if base == nil {
+		base = slog.New(slog.DiscardHandler)
 	}
-	c.log = slog.New(secret.NewHandler(c.Log.Handler(), c.Client.Secrets()))
+	c.log = slog.New(secret.NewHandler(base.Handler(), c.Client.Secrets()))
 	if plan.Concurrency <= 0 {
 		plan.Concurrency = 4
 	}
@@ -60,7 +61,7 @@ func (c *Collector) run(ctx context.Context, plan Plan) error {
 	}
 	c.meetings = map[string]bool{}
 	c.report.webinars = plan.Webinars || plan.Target.Webinar
-	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.Log)
+	c.pipe = newPipeline(ctx, c.DB, c.commit).logTo(c.log)
 	var err error
 	switch plan.Mode {
 	case ModeMeeting:

@@ -19,8 +19,13 @@ type Importer struct {
 	DB      *store.DB
 	Meeting store.Meeting // ID and Type of the meeting the responses belong to
 	Log     *slog.Logger
+	// ListAdvice, if set, follows what the error says of a document that
+	// is a list of meetings or webinars (zoom.ListError): the caller's
+	// word on what reads such lists.
+	ListAdvice string
 
 	report ImportReport
+	log    *slog.Logger // Log, or none
 }
 
 // Report says what the files imported so far did.
@@ -40,15 +45,16 @@ type ImportReport struct {
 // not a QoS response, stops the input with an error naming it and the byte
 // offset; the documents before it stay imported.
 func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
-	if im.Log == nil {
-		im.Log = slog.New(slog.DiscardHandler)
+	im.log = im.Log
+	if im.log == nil {
+		im.log = slog.New(slog.DiscardHandler)
 	}
 	im.report.Files++
 	committed := 0
 	p := newPipeline(ctx, im.DB, func(j *job) {
 		committed++
 		im.count(name, j)
-	}).logTo(im.Log)
+	}).logTo(im.log)
 	readErr := zoom.Documents(r, func(off int64, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -62,6 +68,9 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 		err = ctx.Err()
 	case err == nil:
 		err = readErr
+	}
+	if le := new(zoom.ListError); im.ListAdvice != "" && errors.As(err, &le) {
+		err = fmt.Errorf("%w: %s", err, im.ListAdvice)
 	}
 	switch {
 	case err == nil:
@@ -82,6 +91,6 @@ func (im *Importer) count(name string, j *job) {
 		r.RawNew++
 	}
 	r.count(j)
-	im.Log.Debug("imported document", "where", j.where,
+	im.log.Debug("imported document", "where", j.where,
 		"participants", len(j.page.Participants), "added", j.res.Added, "present", j.res.Present)
 }

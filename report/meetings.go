@@ -1,9 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -43,6 +46,54 @@ func WriteMeetingsCSV(w io.Writer, list []store.MeetingSummary) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// MeetingFilter picks stored meetings: those that started within the days
+// From to To (UTC dates; zero: no bound), whose topic holds Topic (any
+// case), of meeting number Number. A meeting whose start is not known
+// passes no date bound.
+type MeetingFilter struct {
+	From, To      time.Time
+	Topic, Number string
+}
+
+// SelectMeetings returns the meetings of list that pass f, in list's
+// order, in list's memory.
+func SelectMeetings(list []store.MeetingSummary, f MeetingFilter) []store.MeetingSummary {
+	topic := strings.ToLower(f.Topic)
+	kept := list[:0]
+	for _, m := range list {
+		start := MeetingStart(&m)
+		switch {
+		case !f.From.IsZero() && (start.IsZero() || start.Before(f.From)),
+			!f.To.IsZero() && (start.IsZero() || !start.Before(f.To.AddDate(0, 0, 1))),
+			topic != "" && !strings.Contains(strings.ToLower(m.Topic), topic),
+			f.Number != "" && m.Number != f.Number:
+			continue
+		}
+		kept = append(kept, m)
+	}
+	return kept
+}
+
+// WriteMeetingsTable writes the list of stored meetings for a person at a
+// terminal. IDs and topics come from Zoom, or from whoever named the
+// meeting: shown as DisplayText makes them, they cannot break a row or
+// send the terminal an escape.
+func WriteMeetingsTable(w io.Writer, list []store.MeetingSummary) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, "no meetings stored yet: import or collect some")
+		return err
+	}
+	tw := NewTableWriter(w, 2)
+	fmt.Fprintln(tw, "MEETING\tNUMBER\tKIND\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
+	for _, m := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", DisplayText(m.ID, DisplayLimit),
+			cmp.Or(DisplayText(m.Number, 24), "-"), MeetingKindOf(&m.Meeting),
+			DisplayText(m.Type, 8), RFC3339.Format(MeetingStart(&m)), RFC3339.Format(m.End), m.Participants, m.Sessions, m.Samples,
+			cmp.Or(DisplayText(m.Topic, 60), "-"))
+	}
+	return tw.Flush()
 }
 
 func csvTime(t time.Time) string {

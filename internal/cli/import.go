@@ -76,7 +76,8 @@ Examples:
 			} else if err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
-			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: a.log}
+			im := &collect.Importer{DB: db, Meeting: store.Meeting{ID: id, Type: typ}, Log: a.log,
+				ListAdvice: "collect --past discovers them; import takes one meeting's QoS, participants or details answers"}
 			err = importFiles(c.Context, im, c.Args().Slice(), c.App.Reader)
 			printImport(c.App.Writer, im)
 			return err
@@ -91,7 +92,7 @@ func importFiles(ctx context.Context, im *collect.Importer, names []string, stdi
 		if err := ctx.Err(); err != nil {
 			return interrupted("interrupted: what was imported before stays; run the same import again to continue")
 		}
-		err := adviseImport(importFile(ctx, im, name, stdin))
+		err := importFile(ctx, im, name, stdin)
 		if errors.Is(err, context.Canceled) {
 			return interrupted("interrupted while importing %s: what was imported before stays; run the same import again to continue", name)
 		}
@@ -100,18 +101,6 @@ func importFiles(ctx context.Context, im *collect.Importer, names []string, stdi
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// adviseImport says, of a file that holds a list of meetings or webinars
-// (a zoom.ListError), which command reads such lists: right after what the
-// error says the file holds, before what was imported of it.
-func adviseImport(err error) error {
-	var le *zoom.ListError
-	if !errors.As(err, &le) {
-		return err
-	}
-	what := le.Error()
-	return advised{msg: strings.Replace(err.Error(), what, what+": collect --past discovers them; import takes one meeting's QoS, participants or details answers", 1), err: err}
 }
 
 func importFile(ctx context.Context, im *collect.Importer, name string, stdin io.Reader) error {
@@ -165,13 +154,6 @@ func printProblems(w io.Writer, p *zoom.Problems) {
 		}
 		fmt.Fprintf(w, "  unknown fields, kept in the raw copy: %s\n", strings.Join(fields, ", "))
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // openInput opens a file to import. Opening a named pipe waits for a

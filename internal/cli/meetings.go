@@ -1,15 +1,10 @@
 package cli
 
 import (
-	"bufio"
-	"cmp"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/urfave/cli/v2"
 
 	"github.com/zoomqos/zoomqos/report"
@@ -76,19 +71,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			topic := strings.ToLower(c.String("topic"))
-			kept := list[:0]
-			for _, m := range list {
-				start := report.MeetingStart(&m)
-				switch {
-				case !from.IsZero() && (start.IsZero() || start.Before(from)),
-					!to.IsZero() && (start.IsZero() || !start.Before(to.AddDate(0, 0, 1))),
-					topic != "" && !strings.Contains(strings.ToLower(m.Topic), topic),
-					number != "" && m.Number != number:
-					continue
-				}
-				kept = append(kept, m)
-			}
+			kept := report.SelectMeetings(list, report.MeetingFilter{From: from, To: to, Topic: c.String("topic"), Number: number})
 			w := c.App.Writer
 			switch format {
 			case "json":
@@ -100,39 +83,7 @@ Examples:
 				_, err := fmt.Fprintf(w, "no meetings match (%d stored: see zoomqos meetings)\n", len(list))
 				return err
 			}
-			return printMeetings(w, kept)
+			return report.WriteMeetingsTable(w, kept)
 		},
 	}
-}
-
-func printMeetings(w io.Writer, list []store.MeetingSummary) error {
-	if len(list) == 0 {
-		_, err := fmt.Fprintln(w, "no meetings stored yet: import or collect some")
-		return err
-	}
-	// Ids and topics come from Zoom, or from whoever named the meeting:
-	// shown as report.DisplayText makes them, they cannot break a row or
-	// send the terminal an escape.
-	tw := report.NewTableWriter(w, 2)
-	fmt.Fprintln(tw, "MEETING\tNUMBER\tKIND\tTYPE\tSTART\tEND\tPARTICIPANTS\tSESSIONS\tSAMPLES\tTOPIC")
-	for _, m := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", report.DisplayText(m.ID, report.DisplayLimit),
-			cmp.Or(report.DisplayText(m.Number, 24), "-"), report.MeetingKindOf(&m.Meeting),
-			report.DisplayText(m.Type, 8), report.RFC3339.Format(report.MeetingStart(&m)), report.RFC3339.Format(m.End), m.Participants, m.Sessions, m.Samples,
-			cmp.Or(report.DisplayText(m.Topic, 60), "-"))
-	}
-	return tw.Flush()
-}
-
-// writeJSON writes v indented, maps in key order, as it goes: an analysis
-// of a big meeting runs to tens of megabytes.
-func writeJSON(w io.Writer, v any) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := json.MarshalWrite(bw, v, json.Deterministic(true), jsontext.WithIndent("  ")); err != nil {
-		return err
-	}
-	if err := bw.WriteByte('\n'); err != nil {
-		return err
-	}
-	return bw.Flush()
 }

@@ -364,14 +364,3 @@ func fileSafe(s string) string {
 		return '_'
 	}, s)
 }
-
-// humanBytes writes a size as people read it: 2.4 MB.
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
