@@ -64,7 +64,7 @@ type RatingAgreement struct {
 // Zoom rating, a column per zoomqos verdict.
 type KindAgreement struct {
 	Kind    string         `json:"kind"`    // audio, video or screen_share
-	Streams []string       `json:"streams"` // the streams zoomqos judges it by
+	Streams []store.Stream `json:"streams"` // the streams zoomqos judges it by
 	Rows    []AgreementRow `json:"rows"`    // good, fair, poor, bad, none
 	Rated   int            `json:"rated"`   // sessions Zoom rated
 	// Compared counts the sessions with both a Zoom rating and zoomqos
@@ -236,7 +236,7 @@ func (t *agreementTally) merge(o *agreementTally) {
 func (t *agreementTally) result() RatingAgreement {
 	out := RatingAgreement{Rule: AgreementRule, Rated: t.rated, Kinds: []KindAgreement{}}
 	for k, kind := range ratingKinds {
-		ka := KindAgreement{Kind: kind.name, Streams: []string{kind.streams[0].String(), kind.streams[1].String()},
+		ka := KindAgreement{Kind: kind.name, Streams: []store.Stream{kind.streams[0], kind.streams[1]},
 			Disagreements: []Disagreement{}, MoreDisagreements: t.more[k]}
 		for r, name := range ZoomRatings {
 			c := t.cells[k][r]

@@ -68,7 +68,7 @@ func TestRatingAgreement(t *testing.T) {
 	}
 	audio, video, share := a.Kinds[0], a.Kinds[1], a.Kinds[2]
 	if audio.Kind != "audio" || video.Kind != "video" || share.Kind != "screen_share" ||
-		!reflect.DeepEqual(share.Streams, []string{"as_input", "as_output"}) {
+		!reflect.DeepEqual(share.Streams, []store.Stream{store.ASInput, store.ASOutput}) {
 		t.Fatalf("kinds %s %s %s %v", audio.Kind, video.Kind, share.Kind, share.Streams)
 	}
 	// Columns: degraded, not degraded, no data.

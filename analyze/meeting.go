@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 	"time"
@@ -63,7 +62,7 @@ type MeetingResult struct {
 // AnalyzeMeeting analyses a meeting's sessions and samples held in memory
 // (as store.DB.Load gives them), on every core.
 func AnalyzeMeeting(m store.Meeting, sessions []store.SessionSamples, opts Options) *MeetingResult {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(sessions)))
+	workers := parallel.Workers(len(sessions), 0)
 	a := NewMeetingAnalysis(m, opts, workers)
 	total := 0
 	for i := range sessions {

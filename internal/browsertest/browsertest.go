@@ -6,6 +6,8 @@
 // ZOOMQOS_BROWSER_TESTS=require (which .ci/run sets) makes that a failure.
 // ZOOMQOS_CHROMIUM names the browser when it is not chromium,
 // chromium-browser or google-chrome on the PATH.
+//
+// It imports nothing of zoomqos, and only tests import it.
 package browsertest
 
 import (

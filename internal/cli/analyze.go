@@ -64,8 +64,8 @@ Examples:
 
 func (a *app) runAnalyze(c *cli.Context) error {
 	format := c.String("format")
-	if format != "table" && format != "json" && format != "csv" {
-		return usageError{fmt.Errorf("--format %q: use table, json or csv", format)}
+	if err := oneOf("--format", format, "table", "json", "csv"); err != nil {
+		return err
 	}
 	th, err := a.thresholds(c)
 	if err != nil {

@@ -35,8 +35,8 @@ Examples:
 				return err
 			}
 			format := c.String("format")
-			if format != export.FormatCSV && format != export.FormatNDJSON && format != export.FormatRaw {
-				return usageError{fmt.Errorf("--format %q: use csv, ndjson or raw", format)}
+			if err := oneOf("--format", format, export.FormatCSV, export.FormatNDJSON, export.FormatRaw); err != nil {
+				return err
 			}
 			db, err := a.openStore(c, true)
 			if err != nil {

@@ -54,8 +54,8 @@ Examples:
 
 func (a *app) runExport(c *cli.Context) error {
 	format := c.String("format")
-	if format != export.FormatParquet && format != export.FormatCSV && format != export.FormatNDJSON {
-		return usageError{fmt.Errorf("--format %q: use parquet, csv or ndjson", format)}
+	if err := oneOf("--format", format, export.FormatParquet, export.FormatCSV, export.FormatNDJSON); err != nil {
+		return err
 	}
 	out := c.String("output")
 	if out == "" {

@@ -40,8 +40,8 @@ Examples:
 			if c.Bool("json") {
 				format = "json"
 			}
-			if format != "table" && format != "json" && format != "csv" {
-				return usageError{fmt.Errorf("--format %q: use table, json or csv", format)}
+			if err := oneOf("--format", format, "table", "json", "csv"); err != nil {
+				return err
 			}
 			var from, to time.Time
 			var err error

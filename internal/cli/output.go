@@ -4,12 +4,24 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Helpers the commands share to write what they print.
+
+// oneOf refuses a flag's value that is none of the choices, as a usage
+// error that lists them: "--format \"xml\": use table, json or csv".
+func oneOf(flag, v string, choices ...string) error {
+	if slices.Contains(choices, v) {
+		return nil
+	}
+	last := len(choices) - 1
+	return usageError{fmt.Errorf("%s %q: use %s or %s", flag, v, strings.Join(choices[:last], ", "), choices[last])}
+}
 
 // writeJSON writes v indented, maps in key order, as it goes: an analysis
 // of a big meeting runs to tens of megabytes.

@@ -25,10 +25,12 @@ type Client struct {
 	// no password.
 	URL      string
 	Password string
-	// TLS, when set, is the TLS configuration to use (tests give their
-	// own roots); ServerName is set from the URL.
+	// TLS, when set, is the TLS configuration to use: the roots that
+	// signed a server's certificate when the system's do not (a company's
+	// own CA; tests give theirs). ServerName is set from the URL.
 	TLS *tls.Config
-	// Dial, when set, opens the connection (tests point a host name at a
+	// Dial, when set, opens the connection in place of a plain dial: a
+	// proxy, or a name the resolver does not know (tests point one at a
 	// loopback server).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Secrets, when set, is the run's set of secrets: errors are scrubbed

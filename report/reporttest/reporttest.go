@@ -2,6 +2,9 @@
 // packages under it (html, email, export): synthetic meetings of any size,
 // names and topics that attack what shows them, text that spreadsheets take
 // for formulas, and the checks those tests share.
+//
+// It imports report, analyze and store, never the packages under report
+// (their tests import it); only tests import it.
 package reporttest
 
 import (

@@ -123,9 +123,14 @@ func schedule(o Options) []MeetingSpec {
 	var specs []MeetingSpec
 	// Two people at least: Zoom lists a meeting of one under pastOne, not past.
 	people := func() int { return max(2, o.Participants/2+r.IntN(o.Participants+1)) }
+	// pastStart spreads n past meetings over the 28 days before the epoch,
+	// each in working hours, on the quarter hour.
+	pastStart := func(i, n int) time.Time {
+		day := 1 + i*27/max(1, n-1)
+		return o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
+	}
 	for i := range o.PastMeetings {
-		day := 1 + i*27/max(1, o.PastMeetings-1)
-		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
+		start := pastStart(i, o.PastMeetings)
 		d := time.Duration(30+r.IntN(61)) * time.Minute
 		if o.Minutes > 0 {
 			d = time.Duration(o.Minutes) * time.Minute
@@ -148,8 +153,7 @@ func schedule(o Options) []MeetingSpec {
 	}
 	// Last, so that adding them leaves every other meeting as it was.
 	for i := range o.PastOneMeetings {
-		day := 1 + i*27/max(1, o.PastOneMeetings-1)
-		start := o.Epoch.Truncate(24*time.Hour).AddDate(0, 0, -day).Add(time.Duration(8+r.IntN(9))*time.Hour + time.Duration(r.IntN(4))*15*time.Minute)
+		start := pastStart(i, o.PastOneMeetings)
 		d := time.Duration(10+r.IntN(41)) * time.Minute
 		if o.Minutes > 0 {
 			d = time.Duration(o.Minutes) * time.Minute
