@@ -1,9 +1,6 @@
 package fakezoom
 
 import (
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,7 +51,8 @@ func NewServer(o Options) *Server {
 func (s *Server) Options() Options { return s.opts }
 
 // Requests counts API requests received, TokenRequests token requests.
-func (s *Server) Requests() int64      { return s.requests.Load() }
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
 func (s *Server) TokenRequests() int64 { return s.tokenRequests.Load() }
 
 // IssuedTokens returns every access token handed out so far, for tests that
@@ -161,15 +158,6 @@ func Start(o Options) *Running {
 func (r *Running) Close() {
 	r.quitOnce.Do(func() { close(r.quit) })
 	r.ts.Close()
-}
-
-// hold keeps a request waiting until its client gives up or the server
-// stops: the hang and stall faults.
-func (s *Server) hold(r *http.Request) {
-	select {
-	case <-r.Context().Done():
-	case <-s.quit:
-	}
 }
 
 // The routes, tried in this order. The meeting id is matched greedily, as
@@ -372,204 +360,4 @@ func (s *Server) fail(w http.ResponseWriter, status, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
 	w.Write(zoomError(code, msg))
-}
-
-// authorized checks the bearer token; the expire fault revokes every token
-// issued so far.
-func (s *Server) authorized(r *http.Request, n int64) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e := s.opts.Faults.ExpireTokens; e > 0 && n%int64(e) == 0 {
-		clear(s.tokens)
-	}
-	exp, known := s.tokens[tok]
-	return ok && known && s.opts.Clock().Before(exp)
-}
-
-// limited answers 429 when a limit or the burst fault says so. Heavy
-// requests count toward the per-second window, Resource-intensive ones
-// (the two lists) toward their own per-minute window; the day counts both.
-func (s *Server) limited(w http.ResponseWriter, n int64, category string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := w.Header()
-	now := s.opts.Clock().UTC()
-	if day := now.Format(time.DateOnly); day != s.day {
-		s.day, s.dayCount = day, 0
-	}
-	s.dayCount++
-	if lim := s.opts.DailyLimit; lim > 0 && s.dayCount > lim {
-		reset := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
-		h.Set("X-RateLimit-Category", category)
-		h.Set("X-RateLimit-Type", "Daily-limit")
-		h.Set("X-RateLimit-Limit", strconv.Itoa(lim))
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("Retry-After", reset.Format(time.RFC3339))
-		s.writeLimited(w, fmt.Sprintf("You have exceeded the daily rate limit (%d) of %s level APIs for this account. "+
-			"You may resume these requests at GMT 00:00:00.", lim, category))
-		return true
-	}
-	f := s.opts.Faults
-	if f.Burst429Every > 0 && n%int64(f.Burst429Every) == 0 {
-		s.burstLeft = f.Burst429Len
-	}
-	real := time.Now()
-	var over bool
-	var limit int
-	var window time.Duration
-	var windowStart time.Time
-	msg := "You have reached the maximum per-second rate limit for this API. Try again later."
-	if category == resourceIntensive {
-		if real.Sub(s.listStart) >= time.Minute {
-			s.listStart, s.listCount = real.Truncate(time.Minute), 0
-		}
-		s.listCount++
-		limit, window, windowStart = s.opts.ListPerMinute, time.Minute, s.listStart
-		over = limit > 0 && s.listCount > limit
-		if over {
-			msg = "You have reached the maximum per-minute rate limit for this API. Try again later."
-		}
-	} else {
-		if real.Sub(s.windowStart) >= time.Second {
-			s.windowStart, s.windowCount = real.Truncate(time.Second), 0
-		}
-		s.windowCount++
-		limit, window, windowStart = s.opts.QPS, time.Second, s.windowStart
-		over = limit > 0 && s.windowCount > limit
-	}
-	if s.burstLeft > 0 || over {
-		if s.burstLeft > 0 {
-			s.burstLeft--
-		}
-		h.Set("X-RateLimit-Category", category)
-		h.Set("X-RateLimit-Type", "QPS")
-		h.Set("X-RateLimit-Limit", strconv.Itoa(max(limit, 1)))
-		h.Set("X-RateLimit-Remaining", "0")
-		switch s.opts.RetryAfter {
-		case "iso":
-			h.Set("Retry-After", windowStart.Add(window).UTC().Format(time.RFC3339))
-		case "seconds":
-			h.Set("Retry-After", strconv.Itoa(max(1, int((windowStart.Add(window).Sub(real)+time.Second-1)/time.Second))))
-		}
-		s.writeLimited(w, msg)
-		return true
-	}
-	return false
-}
-
-func (s *Server) writeLimited(w http.ResponseWriter, msg string) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(http.StatusTooManyRequests)
-	w.Write(zoomError(429, msg))
-}
-
-// token is the Server-to-Server OAuth endpoint: Basic client credentials,
-// grant_type=account_credentials and the account id, in the form body or
-// the query.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	s.tokenRequests.Add(1)
-	oauthErr := func(status int, code, reason string) {
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.WriteHeader(status)
-		json.NewEncoder(w).Encode(map[string]string{"reason": reason, "error": code})
-	}
-	if r.Method != http.MethodPost {
-		oauthErr(http.StatusMethodNotAllowed, "invalid_request", "Use POST.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthErr(http.StatusBadRequest, "invalid_request", "Unreadable form.")
-		return
-	}
-	id, secret, ok := r.BasicAuth()
-	if !ok || id != s.opts.ClientID || secret != s.opts.ClientSecret {
-		oauthErr(http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
-		return
-	}
-	if g := r.Form.Get("grant_type"); g != "account_credentials" {
-		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
-		return
-	}
-	if a := r.Form.Get("account_id"); a != s.opts.AccountID {
-		oauthErr(http.StatusBadRequest, "invalid_request", "Invalid request : Account ID is not valid.")
-		return
-	}
-	tok := s.issueAccessToken()
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	json.NewEncoder(w).Encode(map[string]any{
-		"access_token": tok, "token_type": "bearer", "expires_in": int(s.opts.TokenTTL.Seconds()),
-		"scope": "dashboard_meetings:read:admin dashboard_webinars:read:admin", "api_url": "https://api.zoom.us",
-	})
-}
-
-// issueAccessToken makes a new access token, valid for TokenTTL.
-func (s *Server) issueAccessToken() string {
-	var b [24]byte
-	rand.Read(b[:])
-	tok := "fz." + hex.EncodeToString(b[:])
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tokens[tok] = s.opts.Clock().Add(s.opts.TokenTTL)
-	s.issued = append(s.issued, tok)
-	return tok
-}
-
-// pageToken is what a next_page_token stands for. Zoom's expire after 15
-// minutes.
-type pageToken struct {
-	Key    string `json:"k"` // what is being paged
-	Offset int    `json:"o"`
-	Issued int64  `json:"i"` // Clock time, Unix seconds
-}
-
-const pageTokenTTL = 15 * time.Minute
-
-func (s *Server) issueToken(key string, offset int) string {
-	b, _ := json.Marshal(pageToken{Key: key, Offset: offset, Issued: s.opts.Clock().Unix()})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// nextToken is the next_page_token of a list page that ends at end of
-// total records, paging in steps of size from off: none after the last
-// page. The repeat-token fault answers the token of the request again; the
-// endless-pages fault issues one past the end, too.
-func (s *Server) nextToken(q url.Values, key string, off, size, end, total int) string {
-	if t := q.Get("next_page_token"); t != "" {
-		if k := s.opts.Faults.RepeatTokenEvery; k > 0 && s.paged.Add(1)%int64(k) == 0 {
-			return t
-		}
-	}
-	switch {
-	case end < total:
-		return s.issueToken(key, end)
-	case s.opts.Faults.EndlessPages:
-		return s.issueToken(key, max(off, end)+size)
-	}
-	return ""
-}
-
-// offset reads a next_page_token for key; bad or expired ones get Zoom's
-// code 300.
-func (s *Server) offset(q url.Values, key string) (int, []byte) {
-	t := q.Get("next_page_token")
-	if t == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(t)
-	var pt pageToken
-	if err != nil || json.Unmarshal(b, &pt) != nil || pt.Key != key || pt.Offset < 0 ||
-		s.opts.Clock().Sub(time.Unix(pt.Issued, 0)) > pageTokenTTL {
-		return -1, zoomError(300, "The next page token is invalid or expired.")
-	}
-	return pt.Offset, nil
-}
-
-// pageSize reads page_size: default def, at most limit.
-func pageSize(q url.Values, def, limit int) int {
-	n, err := strconv.Atoi(q.Get("page_size"))
-	if err != nil || n <= 0 {
-		return def
-	}
-	return min(n, limit)
 }
