@@ -38,6 +38,22 @@
 //     good or fair and zoomqos says not degraded, or poor or bad and
 //     zoomqos says degraded; the agreement rate is over the sessions with
 //     both a rating and data.
+//   - The why of an incident or a degradation window: which streams and
+//     metrics breached, the worst value of each beside its threshold,
+//     and what the affected sessions have in common that the unaffected
+//     ones lack. For an incident, the affected sessions are those
+//     degraded in any of its minutes and the unaffected those active in
+//     one of them but never degraded in any; for a window, the affected
+//     are the sessions with a window (any stream) overlapping it, itself
+//     included, and the unaffected the other sessions in the meeting at
+//     the time. The factors are data center, network type, location,
+//     client version, device and IP prefix (the /24 of an IPv4 address,
+//     the /48 of an IPv6 one). A factor value is common when at least 3
+//     affected sessions have it, its share among the affected is at least
+//     twice its share among the unaffected, and Fisher's exact test
+//     (one-sided) gives p below 0.01 divided by the number of values
+//     compared (those at least 3 affected sessions share: Bonferroni).
+//     None passing: no common factor.
 //
 // analyze imports the model (store) and internal/parallel only. It does no
 // I/O: it must not import bbolt, net/http, os or the packages that collect

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -14,6 +15,8 @@ type Options struct {
 	Thresholds  Thresholds     // zero: DefaultThresholds
 	Streams     []store.Stream // only these streams; empty: all
 	Participant string         // only this participant (its id or user name); empty: all
+
+	noWhy bool // leave the why out: the benchmark's baseline
 }
 
 func (o *Options) thresholds() *Thresholds {
@@ -160,12 +163,14 @@ type indexed struct {
 	index  int
 	sums   []metricSum
 	mosSum float64
+	why    whySession
 	SessionResult
 }
 
 type minuteCount struct {
-	active, degraded int
-	sessions         []int // indexes of the sessions degraded in it
+	degraded int
+	active   []int // indexes of the sessions active in it
+	sessions []int // indexes of the sessions degraded in it
 }
 
 // finishSession closes the current session: its figures, windows and
@@ -188,8 +193,18 @@ func (p *meetingPart) finishSession(index int) {
 	if acc.samples > 0 {
 		sr.DegradedShare = float64(acc.degradedAny) / float64(acc.samples)
 	}
-	p.sessions = append(p.sessions, indexed{index, slices.Clone(acc.sums), acc.mosSum, sr})
+	why := whySession{factors: factorsOf(&acc.sess)}
+	for j, mk := range acc.minutes {
+		if j == 0 || mk.minute < why.first {
+			why.first = mk.minute
+		}
+		why.last = max(why.last, mk.minute)
+	}
+	p.sessions = append(p.sessions, indexed{index, slices.Clone(acc.sums), acc.mosSum, why, sr})
 	ws := acc.windows()
+	for i := range ws {
+		ws[i].session = index
+	}
 	p.windows = append(p.windows, ws...)
 	p.agree.add("", index, &acc.sess, ws, &acc.present, &acc.degraded)
 	p.pool.add(acc, q)
@@ -200,7 +215,7 @@ func (p *meetingPart) finishSession(index int) {
 			mc = &minuteCount{}
 			p.minutes[mk.minute] = mc
 		}
-		mc.active++
+		mc.active = append(mc.active, index)
 		if mk.degraded {
 			mc.degraded++
 			mc.sessions = append(mc.sessions, index)
@@ -242,7 +257,7 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 				mc = &minuteCount{}
 				minutes[k] = mc
 			}
-			mc.active += c.active
+			mc.active = append(mc.active, c.active...)
 			mc.degraded += c.degraded
 			mc.sessions = append(mc.sessions, c.sessions...)
 		}
@@ -296,6 +311,18 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	r.Resolutions = resolutionShares(&all.res)
 	sortWindows(r.Windows)
 	r.Incidents = incidents(minutes)
+	// Sessions are indexed by their place in join order; with a filter
+	// (--participant) some places are empty.
+	whys := make([]whySession, 0, len(sessions))
+	for _, s := range sessions {
+		for len(whys) < s.index {
+			whys = append(whys, whySession{first: math.MaxInt64, last: math.MinInt64})
+		}
+		whys = append(whys, s.why)
+	}
+	if !opts.noWhy {
+		explain(r, whys, minutes, &opts.Thresholds)
+	}
 	r.Agreement = agree.result()
 	return r
 }
@@ -354,7 +381,7 @@ func parallelStats(size func(st, m int) int, summarise func(st, m int, counts *[
 func incidents(minutes map[int64]*minuteCount) []Incident {
 	var bad []int64
 	for m, c := range minutes {
-		if c.degraded >= 3 && 2*c.degraded >= c.active {
+		if c.degraded >= 3 && 2*c.degraded >= len(c.active) {
 			bad = append(bad, m)
 		}
 	}
@@ -372,7 +399,7 @@ func incidents(minutes map[int64]*minuteCount) []Incident {
 			for _, s := range c.sessions {
 				who[s] = true
 			}
-			peak = max(peak, float64(c.degraded)/float64(c.active))
+			peak = max(peak, float64(c.degraded)/float64(len(c.active)))
 		}
 		out = append(out, Incident{Start: time.Unix(bad[i]*60, 0).UTC(), End: time.Unix((bad[j-1]+1)*60, 0).UTC(),
 			Sessions: len(who), Minutes: j - i, PeakShare: peak})

@@ -54,6 +54,11 @@ type Window struct {
 	Samples     int                      `json:"samples"`  // degraded samples in it
 	Breached    []store.Metric           `json:"breached"` // in column order
 	Worst       map[store.Metric]float64 `json:"worst"`    // the worst value of each breached metric
+	// Why: what breached by how much, and what the sessions degraded at
+	// the same time have in common.
+	Why *Why `json:"why"`
+
+	session int // the index of its session in the meeting, for the why
 }
 
 // Incident is a meeting-wide incident.
@@ -63,6 +68,9 @@ type Incident struct {
 	Sessions  int       `json:"sessions"`   // distinct sessions degraded during it
 	Minutes   int       `json:"minutes"`    // its length
 	PeakShare float64   `json:"peak_share"` // the highest share of active sessions degraded in one minute
+	// Why: what breached by how much, and what the affected sessions have
+	// in common that the unaffected ones lack.
+	Why *Why `json:"why"`
 }
 
 // pool adds up sessions' counts: a meeting's, or a fleet group's. Their

@@ -127,6 +127,23 @@ func (t *Thresholds) streamBreaches(smp *store.Sample, out *[store.NumStreams]br
 	t.finishVideo(&video, out)
 }
 
+// Limit is the threshold a metric's values breach, if it has one.
+func (t *Thresholds) Limit(m store.Metric) (float64, bool) {
+	switch m {
+	case store.Latency:
+		return t.LatencyMS, true
+	case store.Jitter:
+		return t.JitterMS, true
+	case store.AvgLoss:
+		return t.AvgLossPct, true
+	case store.FrameRate:
+		return t.FrameRateFPS, true
+	case store.SystemMaxCPU:
+		return t.SystemCPUPct, true
+	}
+	return 0, false
+}
+
 // worse reports whether v is a worse value of m than w: a lower frame
 // rate, a higher anything else.
 func worse(m store.Metric, v, w float64) bool {

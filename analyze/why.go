@@ -1,0 +1,312 @@
+package analyze
+
+import (
+	"cmp"
+	"math"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// The "why" of a meeting-wide incident or a degradation window: what
+// breached and by how much, and what the sessions it affected have in
+// common that the others lack. The rule is in the package doc (Why).
+
+// Why explains an incident or a window.
+type Why struct {
+	// Breaches are the streams and metrics that breached their
+	// thresholds, the worst first relative to its threshold.
+	Breaches []Breach `json:"breaches"`
+	// Affected counts the sessions it affected; Unaffected those active
+	// at the time that it did not.
+	Affected   int `json:"affected"`
+	Unaffected int `json:"unaffected"`
+	// Common are the factors the affected sessions share that the
+	// unaffected ones lack, strongest first; empty: no common factor.
+	Common []Factor `json:"common"`
+}
+
+// Breach is a stream's metric beyond its threshold.
+type Breach struct {
+	Stream    store.Stream `json:"stream"`
+	Metric    store.Metric `json:"metric"`
+	Worst     float64      `json:"worst"`     // the worst value seen
+	Threshold float64      `json:"threshold"` // the threshold it breached
+	Sessions  int          `json:"sessions"`  // affected sessions that breached it
+}
+
+// Factor is a property value the affected sessions share.
+type Factor struct {
+	Kind       FactorKind `json:"kind"`
+	Value      string     `json:"value"`
+	Affected   int        `json:"affected"`   // affected sessions with it
+	Unaffected int        `json:"unaffected"` // unaffected sessions with it
+	P          float64    `json:"p"`          // Fisher's exact test, one-sided
+}
+
+// FactorKind is a session property the "why" compares.
+type FactorKind string
+
+// The factors, in the order they are compared.
+const (
+	FactorDataCenter  FactorKind = "data_center"
+	FactorNetworkType FactorKind = "network_type"
+	FactorLocation    FactorKind = "location"
+	FactorVersion     FactorKind = "version"
+	FactorDevice      FactorKind = "device"
+	FactorIPPrefix    FactorKind = "ip_prefix" // the /24 of an IPv4 address, the /48 of an IPv6 one
+)
+
+var factorKinds = [...]FactorKind{FactorDataCenter, FactorNetworkType, FactorLocation, FactorVersion, FactorDevice, FactorIPPrefix}
+
+const numFactors = len(factorKinds)
+
+// The rule's parameters.
+const (
+	// WhyMinSessions: a common factor is shared by at least this many
+	// affected sessions.
+	WhyMinSessions = 3
+	// WhyMinRatio: its share among the affected is at least this many
+	// times its share among the unaffected.
+	WhyMinRatio = 2.0
+	// WhyMaxP: Fisher's exact test (one-sided: more common among the
+	// affected) gives a p below this, divided by the number of values
+	// compared (Bonferroni: a meeting offers a dozen or more values, and
+	// chance alone would pass one of them in one meeting in ten).
+	WhyMaxP = 0.01
+)
+
+// factorsOf are a session's factor values; "" where Zoom did not say.
+func factorsOf(s *store.Session) [numFactors]string {
+	return [numFactors]string{s.DataCenter, s.NetworkType, s.Location, s.Version, s.Device, ipPrefix(s.IPAddress)}
+}
+
+// ipPrefix is the network an address is in: its /24 (IPv4) or /48 (IPv6);
+// "" for what is not an address (Zoom masks some).
+func ipPrefix(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ""
+	}
+	a = a.Unmap()
+	bits := 24
+	if a.Is6() {
+		bits = 48
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return ""
+	}
+	return p.String()
+}
+
+// whySession is what the "why" needs of a session.
+type whySession struct {
+	factors     [numFactors]string
+	first, last int64 // its first and last active minute (Unix minutes)
+}
+
+// commonFactors applies the rule to the sessions affected and those not.
+func commonFactors(sessions []whySession, affected, unaffected []int) []Factor {
+	var out []Factor
+	na, nu := len(affected), len(unaffected)
+	if na < WhyMinSessions {
+		return []Factor{}
+	}
+	compared := 0 // values shared by enough affected sessions to be compared
+	for k := range numFactors {
+		inA := map[string]int{}
+		for _, i := range affected {
+			if v := sessions[i].factors[k]; v != "" {
+				inA[v]++
+			}
+		}
+		var inU map[string]int
+		for v, a := range inA {
+			if a < WhyMinSessions {
+				continue
+			}
+			compared++
+			if inU == nil {
+				inU = map[string]int{}
+				for _, i := range unaffected {
+					if v := sessions[i].factors[k]; v != "" {
+						inU[v]++
+					}
+				}
+			}
+			u := inU[v]
+			// share among the affected ≥ ratio × share among the unaffected
+			if nu > 0 && float64(a)*float64(nu) < WhyMinRatio*float64(u)*float64(na) {
+				continue
+			}
+			out = append(out, Factor{Kind: factorKinds[k], Value: v, Affected: a, Unaffected: u, P: fisherGreater(a, na-a, u, nu-u)})
+		}
+	}
+	out = slices.DeleteFunc(out, func(f Factor) bool { return f.P >= WhyMaxP/float64(compared) })
+	slices.SortFunc(out, func(x, y Factor) int {
+		return cmp.Or(cmp.Compare(x.P, y.P), cmp.Compare(y.Affected, x.Affected), cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Value, y.Value))
+	})
+	if out == nil {
+		out = []Factor{}
+	}
+	return out
+}
+
+// fisherGreater is the one-sided p of Fisher's exact test that the first
+// row's first column is as large as a or larger: the table
+//
+//	a b   (affected: with the factor, without)
+//	c d   (unaffected: with, without)
+//
+// with its margins fixed.
+func fisherGreater(a, b, c, d int) float64 {
+	n := a + b + c + d
+	k := a + c // with the factor
+	r := a + b // affected
+	lc := func(n, k int) float64 { return lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1) }
+	total := lc(n, r)
+	p := 0.0
+	for x := a; x <= min(k, r); x++ {
+		if r-x > n-k {
+			continue
+		}
+		p += math.Exp(lc(k, x) + lc(n-k, r-x) - total)
+	}
+	return min(p, 1)
+}
+
+func lgamma(x int) float64 {
+	v, _ := math.Lgamma(float64(x))
+	return v
+}
+
+// explain works out the why of every incident and window of a meeting.
+// windows' session fields index sessions.
+func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteCount, th *Thresholds) {
+	// Each session's windows, to find who was degraded when.
+	bySession := make([][]int, len(sessions))
+	for i, w := range r.Windows {
+		if w.session >= 0 && w.session < len(sessions) {
+			bySession[w.session] = append(bySession[w.session], i)
+		}
+	}
+	overlaps := func(w *Window, from, to time.Time) bool { return w.Start.Before(to) && from.Before(w.End) }
+	for i := range r.Incidents {
+		in := &r.Incidents[i]
+		from, to := in.Start.Unix()/60, in.End.Unix()/60
+		affected, active := map[int]bool{}, map[int]bool{}
+		for m := from; m < to; m++ {
+			if c := minutes[m]; c != nil {
+				for _, s := range c.sessions {
+					affected[s] = true
+				}
+				for _, s := range c.active {
+					active[s] = true
+				}
+			}
+		}
+		var aff, un []int
+		for s := range active {
+			if affected[s] {
+				aff = append(aff, s)
+			} else {
+				un = append(un, s)
+			}
+		}
+		slices.Sort(aff)
+		slices.Sort(un)
+		var ws []*Window
+		for _, s := range aff {
+			for _, wi := range bySession[s] {
+				if w := &r.Windows[wi]; overlaps(w, in.Start, in.End) {
+					ws = append(ws, w)
+				}
+			}
+		}
+		in.Why = &Why{Breaches: breaches(ws, th), Affected: len(aff), Unaffected: len(un), Common: commonFactors(sessions, aff, un)}
+	}
+	// Windows over the same span share who was affected: worked out once.
+	type span struct{ from, to time.Time }
+	type who struct {
+		affected, unaffected int
+		common               []Factor
+	}
+	seen := map[span]who{}
+	for i := range r.Windows {
+		w := &r.Windows[i]
+		if c, ok := seen[span{w.Start, w.End}]; ok {
+			w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected, Common: c.common}
+			continue
+		}
+		from, to := w.Start.Unix()/60, (w.End.Unix()+59)/60
+		var aff, un []int
+		for s := range sessions {
+			if sessions[s].last < from || sessions[s].first >= to {
+				continue // not in the meeting then
+			}
+			hit := false
+			for _, wi := range bySession[s] {
+				if overlaps(&r.Windows[wi], w.Start, w.End) {
+					hit = true
+					break
+				}
+			}
+			if hit {
+				aff = append(aff, s)
+			} else {
+				un = append(un, s)
+			}
+		}
+		c := who{len(aff), len(un), commonFactors(sessions, aff, un)}
+		seen[span{w.Start, w.End}] = c
+		w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected, Common: c.common}
+	}
+}
+
+// breaches sums up windows' breached metrics: per stream and metric the
+// worst value and the sessions, the worst relative to its threshold
+// first.
+func breaches(ws []*Window, th *Thresholds) []Breach {
+	type key struct {
+		st store.Stream
+		m  store.Metric
+	}
+	worst := map[key]float64{}
+	who := map[key]map[string]bool{}
+	for _, w := range ws {
+		for _, m := range w.Breached {
+			k := key{w.Stream, m}
+			v := w.Worst[m]
+			if old, ok := worst[k]; !ok || worse(m, v, old) {
+				worst[k] = v
+			}
+			if who[k] == nil {
+				who[k] = map[string]bool{}
+			}
+			who[k][w.Participant+"\x00"+w.Session] = true
+		}
+	}
+	out := []Breach{}
+	for k, v := range worst {
+		limit, _ := th.Limit(k.m)
+		out = append(out, Breach{Stream: k.st, Metric: k.m, Worst: v, Threshold: limit, Sessions: len(who[k])})
+	}
+	slices.SortFunc(out, func(a, b Breach) int {
+		return cmp.Or(cmp.Compare(severity(b), severity(a)), cmp.Compare(a.Stream, b.Stream), cmp.Compare(a.Metric, b.Metric))
+	})
+	return out
+}
+
+// severity is how far beyond its threshold a breach went, as a ratio.
+func severity(b Breach) float64 {
+	switch {
+	case b.Threshold <= 0:
+		return 1
+	case b.Metric == store.FrameRate:
+		return b.Threshold / max(b.Worst, 0.5)
+	}
+	return b.Worst / b.Threshold
+}
