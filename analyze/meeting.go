@@ -168,9 +168,8 @@ type indexed struct {
 }
 
 type minuteCount struct {
-	degraded int
-	active   []int // indexes of the sessions active in it
-	sessions []int // indexes of the sessions degraded in it
+	active, degraded int
+	sessions         []int // indexes of the sessions degraded in it
 }
 
 // finishSession closes the current session: its figures, windows and
@@ -215,7 +214,7 @@ func (p *meetingPart) finishSession(index int) {
 			mc = &minuteCount{}
 			p.minutes[mk.minute] = mc
 		}
-		mc.active = append(mc.active, index)
+		mc.active++
 		if mk.degraded {
 			mc.degraded++
 			mc.sessions = append(mc.sessions, index)
@@ -257,7 +256,7 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 				mc = &minuteCount{}
 				minutes[k] = mc
 			}
-			mc.active = append(mc.active, c.active...)
+			mc.active += c.active
 			mc.degraded += c.degraded
 			mc.sessions = append(mc.sessions, c.sessions...)
 		}
@@ -381,7 +380,7 @@ func parallelStats(size func(st, m int) int, summarise func(st, m int, counts *[
 func incidents(minutes map[int64]*minuteCount) []Incident {
 	var bad []int64
 	for m, c := range minutes {
-		if c.degraded >= 3 && 2*c.degraded >= len(c.active) {
+		if c.degraded >= 3 && 2*c.degraded >= c.active {
 			bad = append(bad, m)
 		}
 	}
@@ -399,7 +398,7 @@ func incidents(minutes map[int64]*minuteCount) []Incident {
 			for _, s := range c.sessions {
 				who[s] = true
 			}
-			peak = max(peak, float64(c.degraded)/float64(len(c.active)))
+			peak = max(peak, float64(c.degraded)/float64(c.active))
 		}
 		out = append(out, Incident{Start: time.Unix(bad[i]*60, 0).UTC(), End: time.Unix((bad[j-1]+1)*60, 0).UTC(),
 			Sessions: len(who), Minutes: j - i, PeakShare: peak})

@@ -184,49 +184,57 @@ func lgamma(x int) float64 {
 }
 
 // explain works out the why of every incident and window of a meeting.
-// windows' session fields index sessions.
+// Windows are in start order, their session fields index sessions; a
+// session is taken to be in the meeting from its first active minute to
+// its last.
 func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteCount, th *Thresholds) {
-	// Each session's windows, to find who was degraded when.
-	bySession := make([][]int, len(sessions))
-	for i, w := range r.Windows {
-		if w.session >= 0 && w.session < len(sessions) {
-			bySession[w.session] = append(bySession[w.session], i)
+	ws := r.Windows
+	longest := time.Duration(0)
+	for i := range ws {
+		longest = max(longest, ws[i].End.Sub(ws[i].Start))
+	}
+	// overlapping calls fn with every window that overlaps [from, to):
+	// those that start before to, and not so long before from that they
+	// must have ended.
+	overlapping := func(from, to time.Time, fn func(w *Window)) {
+		lo, _ := slices.BinarySearchFunc(ws, from.Add(-longest), func(w Window, t time.Time) int { return w.Start.Compare(t) })
+		for j := lo; j < len(ws) && ws[j].Start.Before(to); j++ {
+			if from.Before(ws[j].End) {
+				fn(&ws[j])
+			}
 		}
 	}
-	overlaps := func(w *Window, from, to time.Time) bool { return w.Start.Before(to) && from.Before(w.End) }
+	// present lists the sessions in the meeting during [from, to) minutes.
+	present := func(from, to int64, affected map[int]bool) (aff, un []int) {
+		for s := range sessions {
+			switch {
+			case affected[s]:
+				aff = append(aff, s)
+			case sessions[s].last >= from && sessions[s].first < to:
+				un = append(un, s)
+			}
+		}
+		return aff, un
+	}
 	for i := range r.Incidents {
 		in := &r.Incidents[i]
 		from, to := in.Start.Unix()/60, in.End.Unix()/60
-		affected, active := map[int]bool{}, map[int]bool{}
+		affected := map[int]bool{}
 		for m := from; m < to; m++ {
 			if c := minutes[m]; c != nil {
 				for _, s := range c.sessions {
 					affected[s] = true
 				}
-				for _, s := range c.active {
-					active[s] = true
-				}
 			}
 		}
-		var aff, un []int
-		for s := range active {
-			if affected[s] {
-				aff = append(aff, s)
-			} else {
-				un = append(un, s)
+		aff, un := present(from, to, affected)
+		var hit []*Window
+		overlapping(in.Start, in.End, func(w *Window) {
+			if affected[w.session] {
+				hit = append(hit, w)
 			}
-		}
-		slices.Sort(aff)
-		slices.Sort(un)
-		var ws []*Window
-		for _, s := range aff {
-			for _, wi := range bySession[s] {
-				if w := &r.Windows[wi]; overlaps(w, in.Start, in.End) {
-					ws = append(ws, w)
-				}
-			}
-		}
-		in.Why = &Why{Breaches: breaches(ws, th), Affected: len(aff), Unaffected: len(un), Common: commonFactors(sessions, aff, un)}
+		})
+		in.Why = &Why{Breaches: breaches(hit, th), Affected: len(aff), Unaffected: len(un), Common: commonFactors(sessions, aff, un)}
 	}
 	// Windows over the same span share who was affected: worked out once.
 	type span struct{ from, to time.Time }
@@ -235,33 +243,16 @@ func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteC
 		common               []Factor
 	}
 	seen := map[span]who{}
-	for i := range r.Windows {
-		w := &r.Windows[i]
-		if c, ok := seen[span{w.Start, w.End}]; ok {
-			w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected, Common: c.common}
-			continue
+	for i := range ws {
+		w := &ws[i]
+		c, ok := seen[span{w.Start, w.End}]
+		if !ok {
+			affected := map[int]bool{}
+			overlapping(w.Start, w.End, func(o *Window) { affected[o.session] = true })
+			aff, un := present(w.Start.Unix()/60, (w.End.Unix()+59)/60, affected)
+			c = who{len(aff), len(un), commonFactors(sessions, aff, un)}
+			seen[span{w.Start, w.End}] = c
 		}
-		from, to := w.Start.Unix()/60, (w.End.Unix()+59)/60
-		var aff, un []int
-		for s := range sessions {
-			if sessions[s].last < from || sessions[s].first >= to {
-				continue // not in the meeting then
-			}
-			hit := false
-			for _, wi := range bySession[s] {
-				if overlaps(&r.Windows[wi], w.Start, w.End) {
-					hit = true
-					break
-				}
-			}
-			if hit {
-				aff = append(aff, s)
-			} else {
-				un = append(un, s)
-			}
-		}
-		c := who{len(aff), len(un), commonFactors(sessions, aff, un)}
-		seen[span{w.Start, w.End}] = c
 		w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected, Common: c.common}
 	}
 }

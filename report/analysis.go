@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -128,14 +129,15 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 
 	fmt.Fprintf(tw, "\nDegradation windows: %d\n", len(r.Windows))
 	if len(r.Windows) > 0 {
-		fmt.Fprintln(tw, "START\tEND\tDURATION\tPARTICIPANT\tNAME\tSTREAM\tSAMPLES\tWORST")
+		fmt.Fprintln(tw, "START\tEND\tDURATION\tPARTICIPANT\tNAME\tSTREAM\tSAMPLES\tWORST\tCOMMON FACTOR")
 		for _, w := range r.Windows {
 			var worst []string
 			for _, m := range w.Breached {
 				worst = append(worst, m.String()+" "+Num(w.Worst[m]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
-				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
+				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "),
+				WhyCell(w.Why))
 		}
 	}
 	fmt.Fprintf(tw, "\n%s-wide incidents (at least half of the sessions, and 3, degraded at once): %d\n", meetingKind(r), len(r.Incidents))
@@ -143,6 +145,9 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, Pct(in.PeakShare))
+		}
+		for _, in := range r.Incidents {
+			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.Format(in.Start), Clock.Format(in.End), cmp.Or(WhyBreaches(in.Why), "no threshold breached"), WhyCommon(in.Why))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -155,6 +160,20 @@ func mosOf(s analyze.SessionResult) float64 {
 		return 5
 	}
 	return s.MOS.P50
+}
+
+// WhyCell is a window's common factors for a table cell: the first,
+// and how many more; "-" for none.
+func WhyCell(w *analyze.Why) string {
+	if w == nil || len(w.Common) == 0 {
+		return "-"
+	}
+	f := w.Common[0]
+	s := fmt.Sprintf("%s %s (%d/%d)", factorWords[f.Kind], DisplayText(f.Value, 40), f.Affected, w.Affected)
+	if n := len(w.Common) - 1; n > 0 {
+		s += fmt.Sprintf(" +%d", n)
+	}
+	return s
 }
 
 func statOr(ms map[store.Metric]analyze.Stats, m store.Metric) string {

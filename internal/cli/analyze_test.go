@@ -73,6 +73,18 @@ type analysisJSON struct {
 		Start    string `json:"start"`
 		End      string `json:"end"`
 		Sessions int    `json:"sessions"`
+		Why      struct {
+			Breaches []struct {
+				Stream    string  `json:"stream"`
+				Metric    string  `json:"metric"`
+				Worst     float64 `json:"worst"`
+				Threshold float64 `json:"threshold"`
+				Sessions  int     `json:"sessions"`
+			} `json:"breaches"`
+			Affected   int   `json:"affected"`
+			Unaffected int   `json:"unaffected"`
+			Common     []any `json:"common"`
+		} `json:"why"`
 	} `json:"incidents"`
 }
 
@@ -157,6 +169,17 @@ func TestAnalyzeMeetingJSON(t *testing.T) {
 	}
 	if !slices.Equal(incidents, []string{"09:03-09:05", "09:08-09:09"}) {
 		t.Errorf("incidents %v", incidents)
+	}
+	// The why, in the JSON: the first incident is Ada's, Bob's and Cy's
+	// latency (220 ms the worst) with Di unaffected; against one session no
+	// factor can pass Fisher's test, and the list says so by being empty.
+	if len(a.Incidents) > 0 {
+		why := a.Incidents[0].Why
+		if why.Affected != 3 || why.Unaffected != 1 || why.Common == nil || len(why.Common) != 0 || len(why.Breaches) != 1 {
+			t.Errorf("first incident's why %+v", why)
+		} else if b := why.Breaches[0]; b.Stream != "audio_input" || b.Metric != "latency_ms" || b.Worst != 220 || b.Threshold != 150 || b.Sessions != 3 {
+			t.Errorf("first incident's breach %+v", b)
+		}
 	}
 }
 

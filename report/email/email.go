@@ -44,14 +44,16 @@ var emailHTML string
 var emailText string
 
 var emailFuncs = template.FuncMap{
-	"num":   report.Num,
-	"pct":   report.Pct,
-	"hhmm":  report.Clock.Format,
-	"clock": report.MailStamp.Format,
-	"trunc": report.DisplayText, // with a limit of its own for each cell: a mail is narrow
-	"bar":   func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
+	"num":         report.Num,
+	"pct":         report.Pct,
+	"hhmm":        report.Clock.Format,
+	"whyBreaches": report.WhyBreaches,
+	"whyCommon":   report.WhyCommon,
+	"clock":       report.MailStamp.Format,
+	"trunc":       report.DisplayText, // with a limit of its own for each cell: a mail is narrow
+	"bar":         func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
+	"lower":       strings.ToLower,
+	"upper":       strings.ToUpper,
 	// The body is as wide as the screen up to 642 px (max-width), which
 	// Outlook on Windows ignores: it gets a table of 642 px in conditional
 	// comments only it reads (html/template would drop them as text).

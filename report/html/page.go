@@ -42,10 +42,13 @@ var pageJS string
 var pageCSS string
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"num":   report.Num,
-	"pct":   report.Pct,
-	"clock": report.Stamp.Format,
-	"hhmm":  report.Clock.Format,
+	"num":         report.Num,
+	"pct":         report.Pct,
+	"clock":       report.Stamp.Format,
+	"hhmm":        report.Clock.Format,
+	"whyBreaches": report.WhyBreaches,
+	"whyCommon":   report.WhyCommon,
+	"whyCell":     report.WhyCell,
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
 	},

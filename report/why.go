@@ -1,0 +1,77 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zoomqos/zoomqos/analyze"
+	"github.com/zoomqos/zoomqos/store"
+)
+
+// The why of an incident or a window in words, as the terminal table,
+// the page and the e-mail show it.
+
+// whyShown is how many breaches and factors a line shows; the rest are
+// counted ("and 4 more"), so that the line stays readable.
+const whyShown = 3
+
+// WhyBreaches says what breached and by how much, the worst first:
+// "audio_input latency_ms up to 420 (threshold 150) in 12 sessions;
+// audio_input jitter_ms up to 61 (30)". Empty when nothing breached a
+// threshold.
+func WhyBreaches(w *analyze.Why) string {
+	if w == nil {
+		return ""
+	}
+	var parts []string
+	for i, b := range w.Breaches[:min(whyShown, len(w.Breaches))] {
+		s := b.Stream.String() + " " + b.Metric.String()
+		if b.Metric == store.FrameRate {
+			s += " down to " + Num(b.Worst)
+		} else {
+			s += " up to " + Num(b.Worst)
+		}
+		if i == 0 {
+			s += " (threshold " + Num(b.Threshold) + ")"
+		} else {
+			s += " (" + Num(b.Threshold) + ")"
+		}
+		if b.Sessions > 1 {
+			s += fmt.Sprintf(" in %d sessions", b.Sessions)
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ") + more(len(w.Breaches))
+}
+
+// more counts what a line leaves out.
+func more(n int) string {
+	if n <= whyShown {
+		return ""
+	}
+	return fmt.Sprintf("; and %d more", n-whyShown)
+}
+
+// WhyCommon says what the affected sessions share: `data center "SC
+// (Singapore)": 9 of 12 affected, 1 of 20 unaffected (p 0.00012)`, or "no
+// common factor (12 affected, 20 not)". Values from Zoom are shown as
+// DisplayText makes them.
+func WhyCommon(w *analyze.Why) string {
+	if w == nil {
+		return ""
+	}
+	if len(w.Common) == 0 {
+		return fmt.Sprintf("no common factor (%d affected, %d not)", w.Affected, w.Unaffected)
+	}
+	var parts []string
+	for _, f := range w.Common[:min(whyShown, len(w.Common))] {
+		parts = append(parts, fmt.Sprintf("%s %q: %d of %d affected, %d of %d unaffected (p %.2g)",
+			factorWords[f.Kind], DisplayText(f.Value, 40), f.Affected, w.Affected, f.Unaffected, w.Unaffected, f.P))
+	}
+	return strings.Join(parts, "; ") + more(len(w.Common))
+}
+
+var factorWords = map[analyze.FactorKind]string{
+	analyze.FactorDataCenter: "data center", analyze.FactorNetworkType: "network", analyze.FactorLocation: "location",
+	analyze.FactorVersion: "client version", analyze.FactorDevice: "device", analyze.FactorIPPrefix: "IP prefix",
+}
