@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zoomqos/zoomqos/analyze"
@@ -23,8 +25,13 @@ func WhyBreaches(w *analyze.Why) string {
 	if w == nil {
 		return ""
 	}
+	// The media legs and CPU first: the device-to-server legs echo them.
+	shown := slices.Clone(w.Breaches)
+	slices.SortStableFunc(shown, func(a, b analyze.Breach) int {
+		return cmp.Compare(mainRank(a.Stream), mainRank(b.Stream))
+	})
 	var parts []string
-	for i, b := range w.Breaches[:min(whyShown, len(w.Breaches))] {
+	for i, b := range shown[:min(whyShown, len(shown))] {
 		s := b.Stream.String() + " " + b.Metric.String()
 		if b.Metric == store.FrameRate {
 			s += " down to " + Num(b.Worst)
@@ -42,6 +49,13 @@ func WhyBreaches(w *analyze.Why) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ") + more(len(w.Breaches))
+}
+
+func mainRank(st store.Stream) int {
+	if MainStream(st) {
+		return 0
+	}
+	return 1
 }
 
 // more counts what a line leaves out.
