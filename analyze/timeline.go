@@ -96,11 +96,16 @@ func (q Quantity) Threshold(t Thresholds, st store.Stream) []float64 {
 }
 
 // Breaches says whether a degradation window that breached these metrics
-// shows on a chart of the quantity: MOS and bitrate charts shade every
-// window of their stream, the others the windows of their own metric.
+// shows on a chart of the quantity: MOS charts shade every window of their
+// stream (latency, jitter and loss make the MOS), bitrate charts none
+// (bitrate has no threshold: shading there said nothing of the line), the
+// others the windows of their own metric.
 func (q Quantity) Breaches(breached []store.Metric) bool {
 	m, ok := q.Metric()
-	if !ok || q == QBitrate {
+	switch {
+	case q == QBitrate:
+		return false
+	case !ok:
 		return true
 	}
 	return slices.Contains(breached, m)

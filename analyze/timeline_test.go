@@ -78,4 +78,7 @@ func TestQuantityRules(t *testing.T) {
 	if !QLatency.Breaches([]store.Metric{store.Latency, store.Jitter}) || QLatency.Breaches([]store.Metric{store.Jitter}) || !QMOS.Breaches([]store.Metric{store.AvgLoss}) {
 		t.Error("a chart shades the windows of its own metric; MOS every window of its stream")
 	}
+	if QBitrate.Breaches([]store.Metric{store.Latency, store.Bitrate}) {
+		t.Error("a bitrate chart shades windows, but bitrate has no threshold")
+	}
 }

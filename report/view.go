@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -43,8 +44,11 @@ type View struct {
 
 	StreamShares []StreamShare // the media streams' and CPU's degraded shares
 	MOS          []MOSRow      // the sessions' MOS buckets, audio in and out
-	Sessions     []SessionRow  // every session of the timeline, worst first
-	Windows      []WindowRow   // the degradation windows, each with its session's label
+	// MOSNote says why good MOS and degraded sessions can both be true;
+	// empty when no session was degraded.
+	MOSNote  string
+	Sessions []SessionRow // every session of the timeline, worst first
+	Windows  []WindowRow  // the degradation windows, each with its session's label
 
 	// By timeline session, in Timeline.Sessions' order: its analysis (nil
 	// when the analysis left it out) and its label.
@@ -154,6 +158,7 @@ func NewView(m *Meeting) *View {
 			v.StreamShares[i].Bar = v.StreamShares[i].Share.Share / top
 		}
 	}
+	v.MOSNote = mosNote(r)
 	for _, st := range []store.Stream{store.AudioInput, store.AudioOutput} {
 		row := MOSRow{Stream: st}
 		for _, q := range analyze.Qualities {
@@ -269,4 +274,27 @@ func (v *View) WindowSpans(l analyze.Line) [][2]float64 {
 		merged = append(merged, s)
 	}
 	return merged
+}
+
+// mosNote says how a meeting's sessions can rate good on MOS and be
+// degraded: MOS rates a session by its median audio minute, so a few bad
+// minutes do not move it, and video, screen share and CPU do not enter it.
+func mosNote(r *analyze.MeetingResult) string {
+	degraded, audio := 0, 0
+	for i := range r.SessionResults {
+		s := &r.SessionResults[i]
+		if s.DegradedShare == 0 {
+			continue
+		}
+		degraded++
+		if s.Degraded[store.AudioInput].Degraded+s.Degraded[store.AudioOutput].Degraded > 0 {
+			audio++
+		}
+	}
+	if degraded == 0 {
+		return ""
+	}
+	return fmt.Sprintf("MOS rates a session by its median audio minute: a few bad minutes do not move it, and video, "+
+		"screen share and CPU do not enter it. Of the %d degraded sessions, %d had degraded audio minutes; "+
+		"the other %d were degraded on video, screen share or CPU only.", degraded, audio, degraded-audio)
 }
