@@ -42,18 +42,22 @@
 //     metrics breached, the worst value of each beside its threshold,
 //     and what the affected sessions have in common that the unaffected
 //     ones lack. For an incident, the affected sessions are those
-//     degraded in any of its minutes and the unaffected those active in
-//     one of them but never degraded in any; for a window, the affected
-//     are the sessions with a window (any stream) overlapping it, itself
-//     included, and the unaffected the other sessions in the meeting at
-//     the time. The factors are data center, network type, location,
+//     degraded in any of its minutes and the unaffected the others in the
+//     meeting then (from their first to their last minute); for a window,
+//     the affected are the sessions with a window (any stream)
+//     overlapping it, itself included, and the unaffected the others in
+//     the meeting then, and its common factors are those its own session
+//     has. The factors are data center, network type, location,
 //     client version, device and IP prefix (the /24 of an IPv4 address,
-//     the /48 of an IPv6 one). A factor value is common when at least 3
+//     the /48 of an IPv6 one; private, loopback and link-local addresses
+//     have none). A factor value is common when at least 3
 //     affected sessions have it, its share among the affected is at least
 //     twice its share among the unaffected, and Fisher's exact test
 //     (one-sided) gives p below 0.01 divided by the number of values
 //     compared (those at least 3 affected sessions share: Bonferroni).
-//     None passing: no common factor.
+//     None passing: no common factor; and when even a factor every
+//     affected session had and no unaffected one could not pass (fewer
+//     than 3 affected, or too few unaffected), the why says so instead.
 //
 // analyze imports the model (store) and internal/parallel only. It does no
 // I/O: it must not import bbolt, net/http, os or the packages that collect

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"net/netip"
 	"slices"
@@ -24,8 +25,13 @@ type Why struct {
 	Affected   int `json:"affected"`
 	Unaffected int `json:"unaffected"`
 	// Common are the factors the affected sessions share that the
-	// unaffected ones lack, strongest first; empty: no common factor.
+	// unaffected ones lack, strongest first; empty: no common factor. A
+	// window's lists only those its own session has.
 	Common []Factor `json:"common"`
+	// Note, when no factor could pass the rule whatever the sessions had,
+	// says why: too few sessions affected, or too few unaffected to
+	// compare with.
+	Note string `json:"note,omitempty"`
 }
 
 // Breach is a stream's metric beyond its threshold.
@@ -91,6 +97,12 @@ func ipPrefix(ip string) string {
 		return ""
 	}
 	a = a.Unmap()
+	if !a.IsGlobalUnicast() || a.IsPrivate() {
+		// 0.0.0.0, loopback, link-local, and the private ranges a home
+		// router hands out (192.168.1.0/24 in half the homes of a
+		// country): not a network sessions can be said to share.
+		return ""
+	}
 	bits := 24
 	if a.Is6() {
 		bits = 48
@@ -105,11 +117,12 @@ func ipPrefix(ip string) string {
 // whySession is what the "why" needs of a session.
 type whySession struct {
 	factors     [numFactors]string
+	ids         [numFactors]int32
 	first, last int64 // its first and last active minute (Unix minutes)
 }
 
 // commonFactors applies the rule to the sessions affected and those not.
-func commonFactors(sessions []whySession, affected, unaffected []int) []Factor {
+func commonFactors(sessions []whySession, affected, unaffected []int, sc *whyScratch) []Factor {
 	var out []Factor
 	na, nu := len(affected), len(unaffected)
 	if na < WhyMinSessions {
@@ -117,32 +130,37 @@ func commonFactors(sessions []whySession, affected, unaffected []int) []Factor {
 	}
 	compared := 0 // values shared by enough affected sessions to be compared
 	for k := range numFactors {
-		inA := map[string]int{}
+		inA, inU := sc.a[k], sc.u[k]
+		clear(inA)
 		for _, i := range affected {
-			if v := sessions[i].factors[k]; v != "" {
+			if v := sessions[i].ids[k]; v >= 0 {
 				inA[v]++
 			}
 		}
-		var inU map[string]int
-		for v, a := range inA {
-			if a < WhyMinSessions {
+		uDone := false
+		for _, i := range affected {
+			v := sessions[i].ids[k]
+			if v < 0 || inA[v] < WhyMinSessions {
 				continue
 			}
+			a := int(inA[v])
+			inA[v] = -inA[v] // seen
 			compared++
-			if inU == nil {
-				inU = map[string]int{}
-				for _, i := range unaffected {
-					if v := sessions[i].factors[k]; v != "" {
-						inU[v]++
+			if !uDone {
+				clear(inU)
+				for _, j := range unaffected {
+					if w := sessions[j].ids[k]; w >= 0 {
+						inU[w]++
 					}
 				}
+				uDone = true
 			}
-			u := inU[v]
+			u := int(inU[v])
 			// share among the affected ≥ ratio × share among the unaffected
 			if nu > 0 && float64(a)*float64(nu) < WhyMinRatio*float64(u)*float64(na) {
 				continue
 			}
-			out = append(out, Factor{Kind: factorKinds[k], Value: v, Affected: a, Unaffected: u, P: fisherGreater(a, na-a, u, nu-u)})
+			out = append(out, Factor{Kind: factorKinds[k], Value: sessions[i].factors[k], Affected: a, Unaffected: u, P: fisherGreater(a, na-a, u, nu-u)})
 		}
 	}
 	out = slices.DeleteFunc(out, func(f Factor) bool { return f.P >= WhyMaxP/float64(compared) })
@@ -153,6 +171,31 @@ func commonFactors(sessions []whySession, affected, unaffected []int) []Factor {
 		out = []Factor{}
 	}
 	return out
+}
+
+type whyScratch struct{ a, u [numFactors][]int32 }
+
+func newWhyScratch(sessions []whySession) *whyScratch {
+	sc := &whyScratch{}
+	for k := range numFactors {
+		ids := map[string]int32{}
+		for i := range sessions {
+			v := sessions[i].factors[k]
+			if v == "" {
+				sessions[i].ids[k] = -1
+				continue
+			}
+			id, ok := ids[v]
+			if !ok {
+				id = int32(len(ids))
+				ids[v] = id
+			}
+			sessions[i].ids[k] = id
+		}
+		sc.a[k] = make([]int32, len(ids))
+		sc.u[k] = make([]int32, len(ids))
+	}
+	return sc
 }
 
 // fisherGreater is the one-sided p of Fisher's exact test that the first
@@ -167,13 +210,16 @@ func fisherGreater(a, b, c, d int) float64 {
 	k := a + c // with the factor
 	r := a + b // affected
 	lc := func(n, k int) float64 { return lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1) }
-	total := lc(n, r)
+	// The terms from x = a up, each from the one before; past the mode
+	// they shrink, and stop counting once they are 1e-17 of the sum.
+	t := math.Exp(lc(k, a) + lc(n-k, r-a) - lc(n, r))
 	p := 0.0
-	for x := a; x <= min(k, r); x++ {
-		if r-x > n-k {
-			continue
+	for x := a; x <= min(k, r) && t > 0; x++ {
+		p += t
+		if t < p*1e-17 {
+			break
 		}
-		p += math.Exp(lc(k, x) + lc(n-k, r-x) - total)
+		t *= float64(k-x) * float64(r-x) / (float64(x+1) * float64(n-k-r+x+1))
 	}
 	return min(p, 1)
 }
@@ -189,15 +235,24 @@ func lgamma(x int) float64 {
 // its last.
 func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteCount, th *Thresholds) {
 	ws := r.Windows
-	longest := time.Duration(0)
+	sc := newWhyScratch(sessions)
+	maxEnd := make([]time.Time, len(ws)) // the latest end of ws[:i+1]
 	for i := range ws {
-		longest = max(longest, ws[i].End.Sub(ws[i].Start))
+		maxEnd[i] = ws[i].End
+		if i > 0 && maxEnd[i-1].After(ws[i].End) {
+			maxEnd[i] = maxEnd[i-1]
+		}
 	}
 	// overlapping calls fn with every window that overlaps [from, to):
 	// those that start before to, and not so long before from that they
 	// must have ended.
 	overlapping := func(from, to time.Time, fn func(w *Window)) {
-		lo, _ := slices.BinarySearchFunc(ws, from.Add(-longest), func(w Window, t time.Time) int { return w.Start.Compare(t) })
+		lo, _ := slices.BinarySearchFunc(maxEnd, from, func(e, t time.Time) int {
+			if e.After(t) {
+				return 1
+			}
+			return -1
+		})
 		for j := lo; j < len(ws) && ws[j].Start.Before(to); j++ {
 			if from.Before(ws[j].End) {
 				fn(&ws[j])
@@ -234,7 +289,9 @@ func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteC
 				hit = append(hit, w)
 			}
 		})
-		in.Why = &Why{Breaches: breaches(hit, th), Affected: len(aff), Unaffected: len(un), Common: commonFactors(sessions, aff, un)}
+		in.Why = &Why{Breaches: breaches(hit, th), Affected: len(aff), Unaffected: len(un), Common: commonFactors(sessions, aff, un, sc),
+			Note: whyNote(len(aff), len(un))}
+		slices.SortStableFunc(in.Why.Breaches, func(a, b Breach) int { return cmp.Compare(b.Sessions, a.Sessions) })
 	}
 	// Windows over the same span share who was affected: worked out once.
 	type span struct{ from, to time.Time }
@@ -243,18 +300,57 @@ func explain(r *MeetingResult, sessions []whySession, minutes map[int64]*minuteC
 		common               []Factor
 	}
 	seen := map[span]who{}
+	stamp, gen := make([]int32, len(sessions)), int32(0)
 	for i := range ws {
 		w := &ws[i]
 		c, ok := seen[span{w.Start, w.End}]
 		if !ok {
-			affected := map[int]bool{}
-			overlapping(w.Start, w.End, func(o *Window) { affected[o.session] = true })
-			aff, un := present(w.Start.Unix()/60, (w.End.Unix()+59)/60, affected)
-			c = who{len(aff), len(un), commonFactors(sessions, aff, un)}
+			gen++
+			overlapping(w.Start, w.End, func(o *Window) { stamp[o.session] = gen })
+			var aff, un []int
+			from, to := w.Start.Unix()/60, (w.End.Unix()+59)/60
+			for s := range sessions {
+				switch {
+				case stamp[s] == gen:
+					aff = append(aff, s)
+				case sessions[s].last >= from && sessions[s].first < to:
+					un = append(un, s)
+				}
+			}
+			c = who{len(aff), len(un), commonFactors(sessions, aff, un, sc)}
 			seen[span{w.Start, w.End}] = c
 		}
-		w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected, Common: c.common}
+		w.Why = &Why{Breaches: breaches([]*Window{w}, th), Affected: c.affected, Unaffected: c.unaffected,
+			Common: ownFactors(c.common, &sessions[w.session]), Note: whyNote(c.affected, c.unaffected)}
 	}
+}
+
+// ownFactors keeps the common factors a session has: what a window's
+// session shares with the others degraded at the time.
+func ownFactors(common []Factor, s *whySession) []Factor {
+	out := []Factor{}
+	for _, f := range common {
+		if k := slices.Index(factorKinds[:], f.Kind); k >= 0 && s.factors[k] == f.Value {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// whyNote says why no factor could pass the rule whatever the sessions
+// had, or "" when one could have.
+func whyNote(affected, unaffected int) string {
+	switch {
+	case affected < WhyMinSessions:
+		return fmt.Sprintf("fewer than %d sessions affected", WhyMinSessions)
+	case unaffected == 0:
+		return "every session in the meeting at the time was affected, none to compare with"
+	case fisherGreater(affected, 0, 0, unaffected) >= WhyMaxP:
+		// Even a factor all the affected had and no unaffected one would
+		// not pass.
+		return "too few unaffected sessions to compare with"
+	}
+	return ""
 }
 
 // breaches sums up windows' breached metrics: per stream and metric the

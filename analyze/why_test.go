@@ -33,6 +33,8 @@ func TestIPPrefix(t *testing.T) {
 	for ip, want := range map[string]string{
 		"203.0.113.77": "203.0.113.0/24", "2001:db8:85a3:8d3::1": "2001:db8:85a3::/48",
 		"::ffff:198.51.100.9": "198.51.100.0/24", "10.0.*.*": "", "": "",
+		// Not networks sessions share: private, loopback, link-local, zero.
+		"192.168.1.20": "", "10.1.2.3": "", "127.0.0.1": "", "0.0.0.0": "", "fe80::1": "", "::": "", "fd00::5": "",
 	} {
 		if got := ipPrefix(ip); got != want {
 			t.Errorf("ipPrefix(%q) = %q, want %q", ip, got, want)
@@ -186,19 +188,39 @@ func TestWhyCountsOnlySessionsPresent(t *testing.T) {
 	}
 }
 
-// BenchmarkWhy: a 300-session × 480-minute meeting whose sessions are
-// degraded in bursts (a window every few hours each, starting at one of 60
-// minutes of the hour, so that most windows span times of their own, and an outage of a
-// third of them that makes incidents), analysed with the why and without
-// it: the difference is what the why costs.
+// BenchmarkWhy: meetings of 300 and 1,000 sessions × 480 minutes whose
+// sessions are degraded in bursts (a window every few hours each, starting
+// at one of 60 minutes of the hour, so that most windows span times of
+// their own, and an outage of a third of them that makes an incident),
+// analysed with the why and without it: the difference is what the why
+// costs.
 func BenchmarkWhy(b *testing.B) {
+	for _, n := range []int{300, 1000} {
+		sessions := whyBenchMeeting(n)
+		for _, c := range []struct {
+			name  string
+			noWhy bool
+		}{{"with-why", false}, {"without", true}} {
+			b.Run(fmt.Sprintf("%d-sessions/%s", n, c.name), func(b *testing.B) {
+				var res *MeetingResult
+				for b.Loop() {
+					res = AnalyzeMeeting(store.Meeting{ID: "bench"}, sessions, Options{noWhy: c.noWhy})
+				}
+				b.ReportMetric(float64(len(res.Windows)), "windows")
+				b.ReportMetric(float64(len(res.Incidents)), "incidents")
+			})
+		}
+	}
+}
+
+func whyBenchMeeting(n int) []store.SessionSamples {
 	r := rand.New(rand.NewPCG(3, 4))
 	var sessions []store.SessionSamples
-	for i := range 300 {
-		s := store.Session{Participant: fmt.Sprintf("p%03d", i), JoinTime: t0,
+	for i := range n {
+		s := store.Session{Participant: fmt.Sprintf("p%04d", i), JoinTime: t0,
 			DataCenter: []string{"SJ", "NY", "AM", "SY", "SC"}[i%5], NetworkType: []string{"Wifi", "Wired", "Cellular"}[i%3],
 			Location: fmt.Sprintf("City %d", i%17), Version: fmt.Sprintf("6.%d.0", i%4), Device: []string{"Windows", "Mac", "iOS"}[i%3],
-			IPAddress: fmt.Sprintf("10.%d.%d.%d", i%7, i%11, i)}
+			IPAddress: fmt.Sprintf("203.%d.%d.%d", i%7, i%11, i%250)}
 		var samples []store.Sample
 		for m := range 480 {
 			l := 40 + r.Float64()*40
@@ -210,17 +232,44 @@ func BenchmarkWhy(b *testing.B) {
 		}
 		sessions = append(sessions, store.SessionSamples{Session: s, Samples: samples})
 	}
-	for _, c := range []struct {
-		name  string
-		noWhy bool
-	}{{"with-why", false}, {"without", true}} {
-		b.Run(c.name, func(b *testing.B) {
-			var res *MeetingResult
-			for b.Loop() {
-				res = AnalyzeMeeting(store.Meeting{ID: "bench"}, sessions, Options{noWhy: c.noWhy})
-			}
-			b.ReportMetric(float64(len(res.Windows)), "windows")
-			b.ReportMetric(float64(len(res.Incidents)), "incidents")
-		})
+	return sessions
+}
+
+// A window's row names only the factors its own session has: one session
+// of another data center degraded at the same time as the planted ones
+// gets no common factor of theirs.
+func TestWindowNamesOnlyItsSessionsFactors(t *testing.T) {
+	bad := func(i int) bool { return i%3 == 0 || i == 1 }
+	r := analyzeOne(t, Options{}, whyMeeting(30, bad, func(i int, s *store.Session) {
+		if i%3 == 0 {
+			s.DataCenter = "SC (Singapore)"
+		}
+	})...)
+	for _, w := range r.Windows {
+		named := len(w.Why.Common) > 0 && w.Why.Common[0].Value == "SC (Singapore)"
+		if w.Participant == "p001" && named {
+			t.Errorf("p001 (not in Singapore) is told its common factor is Singapore: %+v", w.Why.Common)
+		}
+		if w.Participant == "p000" && !named {
+			t.Errorf("p000's window does not name its data center: %+v", w.Why)
+		}
+	}
+}
+
+// When nothing could pass the rule whatever the sessions had, the why says
+// so instead of "no common factor".
+func TestWhyNote(t *testing.T) {
+	for _, tt := range []struct {
+		affected, unaffected int
+		want                 string
+	}{
+		{2, 20, "fewer than 3 sessions affected"},
+		{30, 0, "every session in the meeting at the time was affected, none to compare with"},
+		{30, 1, "too few unaffected sessions to compare with"},
+		{10, 20, ""},
+	} {
+		if got := whyNote(tt.affected, tt.unaffected); got != tt.want {
+			t.Errorf("whyNote(%d, %d) = %q, want %q", tt.affected, tt.unaffected, got, tt.want)
+		}
 	}
 }

@@ -147,7 +147,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, Pct(in.PeakShare))
 		}
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.Format(in.Start), Clock.Format(in.End), cmp.Or(WhyBreaches(in.Why), "no threshold breached"), WhyCommon(in.Why))
+			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.Format(in.Start), Clock.Format(in.End), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
 		}
 	}
 	fmt.Fprintln(tw)

@@ -294,7 +294,11 @@ func mosNote(r *analyze.MeetingResult) string {
 	if degraded == 0 {
 		return ""
 	}
-	return fmt.Sprintf("MOS rates a session by its median audio minute: a few bad minutes do not move it, and video, "+
-		"screen share and CPU do not enter it. Of the %d degraded sessions, %d had degraded audio minutes; "+
-		"the other %d were degraded on video, screen share or CPU only.", degraded, audio, degraded-audio)
+	note := fmt.Sprintf("MOS rates a session by its median audio minute: a few bad minutes do not move it, and video, "+
+		"screen share and CPU do not enter it. Of the %d sessions with a degraded sample, %d had degraded audio minutes",
+		degraded, audio)
+	if other := degraded - audio; other > 0 {
+		note += fmt.Sprintf("; the other %d were degraded on other streams only", other)
+	}
+	return note + "."
 }

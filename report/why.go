@@ -43,12 +43,12 @@ func WhyBreaches(w *analyze.Why) string {
 		} else {
 			s += " (" + Num(b.Threshold) + ")"
 		}
-		if b.Sessions > 1 {
-			s += fmt.Sprintf(" in %d sessions", b.Sessions)
+		if w.Affected > 1 {
+			s += " in " + plural(b.Sessions, "session")
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, "; ") + more(len(w.Breaches))
+	return strings.Join(parts, "; ") + more(len(w.Breaches), "breaches")
 }
 
 func mainRank(st store.Stream) int {
@@ -59,11 +59,18 @@ func mainRank(st store.Stream) int {
 }
 
 // more counts what a line leaves out.
-func more(n int) string {
+func more(n int, what string) string {
 	if n <= whyShown {
 		return ""
 	}
-	return fmt.Sprintf("; and %d more", n-whyShown)
+	return fmt.Sprintf("; and %d more %s", n-whyShown, what)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // WhyCommon says what the affected sessions share: `data center "SC
@@ -75,14 +82,18 @@ func WhyCommon(w *analyze.Why) string {
 		return ""
 	}
 	if len(w.Common) == 0 {
-		return fmt.Sprintf("no common factor (%d affected, %d not)", w.Affected, w.Unaffected)
+		if w.Note != "" {
+			return fmt.Sprintf("cannot tell a common factor: %s (%d affected, %d not)", w.Note, w.Affected, w.Unaffected)
+		}
+		return fmt.Sprintf("no common factor: no data center, network, location, client version, device or IP prefix "+
+			"sets the %s affected apart from the %d unaffected", plural(w.Affected, "session"), w.Unaffected)
 	}
 	var parts []string
 	for _, f := range w.Common[:min(whyShown, len(w.Common))] {
-		parts = append(parts, fmt.Sprintf("%s %q: %d of %d affected, %d of %d unaffected (p %.2g)",
+		parts = append(parts, fmt.Sprintf("%s \"%s\": %d of %d affected, %d of %d unaffected (p %.2g)",
 			factorWords[f.Kind], DisplayText(f.Value, 40), f.Affected, w.Affected, f.Unaffected, w.Unaffected, f.P))
 	}
-	return strings.Join(parts, "; ") + more(len(w.Common))
+	return strings.Join(parts, "; ") + more(len(w.Common), "factors")
 }
 
 var factorWords = map[analyze.FactorKind]string{
