@@ -173,8 +173,12 @@ func commonFactors(sessions []whySession, affected, unaffected []int, sc *whyScr
 	return out
 }
 
+// whyScratch is the counts per factor value that commonFactors reuses from
+// one incident or window to the next: affected (a) and unaffected (u).
 type whyScratch struct{ a, u [numFactors][]int32 }
 
+// newWhyScratch numbers each factor's values in the sessions' ids (-1 for
+// none), so that counting them needs no map, and makes the counts.
 func newWhyScratch(sessions []whySession) *whyScratch {
 	sc := &whyScratch{}
 	for k := range numFactors {
