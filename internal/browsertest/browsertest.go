@@ -154,8 +154,9 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A screenshot shows a report: written 0600, as the reports are.
 	out := filepath.Join(cmp.Or(os.Getenv("ZOOMQOS_SCREENSHOT_DIR"), os.TempDir()), name)
-	if err := os.WriteFile(out, shot, 0o644); err != nil {
+	if err := os.WriteFile(out, shot, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", out)
