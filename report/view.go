@@ -298,7 +298,11 @@ func mosNote(r *analyze.MeetingResult) string {
 		"screen share and CPU do not enter it. Of the %d sessions with a degraded sample, %d had degraded audio minutes",
 		degraded, audio)
 	if other := degraded - audio; other > 0 {
-		note += fmt.Sprintf("; the other %d were degraded on other streams only", other)
+		verb := "were"
+		if other == 1 {
+			verb = "was"
+		}
+		note += fmt.Sprintf("; the other %d %s degraded on other streams only", other, verb)
 	}
 	return note + "."
 }
