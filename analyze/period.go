@@ -456,7 +456,7 @@ func (p *Period) Result(previous *Headline) *PeriodResult {
 		r.People = append(r.People, Person{Key: personLabel(key), Name: pa.name, Meetings: pa.meetings,
 			DegradedMeetings: pa.degradedMtgs, Sessions: pa.sessions, Samples: pa.samples,
 			Degraded: float64(pa.deg) / float64(max(1, pa.samples)),
-			Device: usual(pa.device), Network: usual(pa.network), Location: usual(pa.loc), Last: pa.last})
+			Device:   usual(pa.device), Network: usual(pa.network), Location: usual(pa.loc), Last: pa.last})
 	}
 	slices.SortFunc(r.People, func(a, b Person) int {
 		return cmp.Or(cmp.Compare(b.DegradedMeetings, a.DegradedMeetings), cmp.Compare(b.Degraded, a.Degraded),
