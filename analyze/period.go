@@ -85,7 +85,8 @@ type Headline struct {
 	Meetings     int `json:"meetings"`
 	Participants int `json:"participants"` // distinct people, as --by user counts them
 	Sessions     int `json:"sessions"`
-	// DegradedSessions are those with at least one degraded sample.
+	// DegradedSessions are those with a degradation window: sustained
+	// trouble, not a bad minute.
 	DegradedSessions int     `json:"degraded_sessions"`
 	Samples          int     `json:"samples"`
 	SessionHours     float64 `json:"session_hours"` // samples / 60
@@ -165,7 +166,7 @@ type Person struct {
 	Key              string  `json:"key"`  // as --by user keys people: id, e-mail or name
 	Name             string  `json:"name"` // the latest name seen
 	Meetings         int     `json:"meetings"`
-	DegradedMeetings int     `json:"degraded_meetings"` // meetings with a degraded session of theirs
+	DegradedMeetings int     `json:"degraded_meetings"` // meetings with a degradation window of theirs
 	Sessions         int     `json:"sessions"`
 	Samples          int     `json:"samples"`
 	Degraded         float64 `json:"degraded"` // share of their session time
@@ -313,6 +314,12 @@ func (p *Period) fold(r *MeetingResult, props map[[2]string]*store.Session) {
 			worst, row.WorstStream = sh.Share, st.String()
 		}
 	}
+	// A session is degraded when it has a degradation window: sustained
+	// trouble, not a bad minute (as the meeting's e-mail counts them).
+	withWindow := map[[2]string]bool{}
+	for i := range r.Windows {
+		withWindow[[2]string{r.Windows[i].Participant, r.Windows[i].Session}] = true
+	}
 	type seen struct{ degraded bool }
 	mine := map[string]*seen{} // people of this meeting
 	h := &p.head
@@ -326,10 +333,11 @@ func (p *Period) fold(r *MeetingResult, props map[[2]string]*store.Session) {
 			s = &store.Session{Participant: sr.Participant, UserName: sr.UserName}
 		}
 		deg := degradedSamples(sr)
+		degraded := withWindow[[2]string{sr.Participant, sr.Session}]
 		h.Sessions++
 		h.Samples += sr.Samples
 		h.DegradedSamples += deg
-		if deg > 0 {
+		if degraded {
 			h.DegradedSessions++
 			row.DegradedSessions++
 		}
@@ -392,7 +400,7 @@ func (p *Period) fold(r *MeetingResult, props map[[2]string]*store.Session) {
 			mine[key] = sn
 			pa.meetings++
 		}
-		if deg > 0 && !sn.degraded {
+		if degraded && !sn.degraded {
 			sn.degraded = true
 			pa.degradedMtgs++
 		}
