@@ -140,8 +140,13 @@ type WhereGroup struct {
 	// points worse than the fleet).
 	Difference float64 `json:"difference"`
 	// Explains is the group's part of the fleet's degraded time.
-	Explains float64  `json:"explains"`
-	MOS      *float64 `json:"mos"`
+	Explains float64 `json:"explains"`
+	// Excess is the degraded time (samples) the group has beyond what the
+	// fleet's share would give it: DegradedSamples less Samples × the
+	// fleet's Degraded. The group with the largest is where the fleet's
+	// trouble concentrates, not merely where most of its time is.
+	Excess float64  `json:"excess"`
+	MOS    *float64 `json:"mos"`
 }
 
 // MeetingRow is a meeting of the period.
@@ -422,7 +427,7 @@ func (p *Period) Result(previous *Headline) *PeriodResult {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := &PeriodResult{From: p.from.UTC(), To: p.to.UTC(), Zone: p.opts.Zone.String(), Thresholds: p.opts.Thresholds,
-		Headline: p.Headline(), Previous: previous, Bucket: "day", Splits: []TrendSplit{}, Where: []Rollup{},
+		Headline: p.headline(), Previous: previous, Bucket: "day", Splits: []TrendSplit{}, Where: []Rollup{},
 		Worst: []MeetingRow{}, People: []Person{}, Incidents: []PeriodIncident{}}
 	if p.weekly {
 		r.Bucket = "week"
@@ -437,6 +442,7 @@ func (p *Period) Result(previous *Headline) *PeriodResult {
 			if w.samples > 0 {
 				g.Degraded = float64(w.degraded) / float64(w.samples)
 				g.Difference = g.Degraded - fleet
+				g.Excess = float64(w.degraded) - float64(w.samples)*fleet
 			}
 			if h := r.Headline.DegradedSamples; h > 0 {
 				g.Explains = float64(w.degraded) / float64(h)
@@ -483,6 +489,12 @@ func (p *Period) Result(previous *Headline) *PeriodResult {
 
 // Headline gives the period's headline figures so far.
 func (p *Period) Headline() Headline {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.headline()
+}
+
+func (p *Period) headline() Headline {
 	h := p.head
 	h.Participants = len(p.people)
 	if p.people[Unknown] != nil {

@@ -115,7 +115,7 @@ func MainStream(st store.Stream) bool { return st <= store.ASOutput || st == sto
 func NewView(m *Meeting) *View {
 	r, tl := m.Result, m.Timeline
 	v := &View{R: r, Timeline: tl, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
-		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, Threshold: thresholdLine(r.Thresholds)}
+		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, Threshold: ThresholdLine(r.Thresholds)}
 	key := func(participant string, join time.Time) string {
 		return participant + "\x00" + analyze.SessionName(join)
 	}
