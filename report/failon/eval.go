@@ -20,8 +20,8 @@ type Result struct {
 	// True are the comparisons that were true, worded for a person with
 	// the figure's value, as "degraded 14.2% > 10%" or "mos 3.41 < 3.5":
 	// shares in percent with one decimal, other figures with up to two,
-	// more when fewer would hide why the comparison holds, and a change's
-	// sign always shown. Every true comparison is there, in the order
+	// more when fewer would hide why the comparison holds, and a rise of
+	// a delta_ figure with its "+". Every true comparison is there, in the order
 	// written and each once, also one under a not and one that did not
 	// decide the result.
 	True []string

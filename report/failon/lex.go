@@ -27,7 +27,6 @@ type token struct {
 	text string
 	off  int
 	num  decimal // tNumber: its value, "%" applied
-	pct  bool    // tNumber: written with "%"
 }
 
 // checkText refuses what no expression may hold: invalid UTF-8 and
@@ -93,18 +92,28 @@ func lex(src string) ([]token, error) {
 		case c == '>' || c == '<':
 			i++
 			toks = append(toks, token{kind: tOp, text: src[start:i], off: start})
-		case c == '(' || c == ')' || c == ',':
+		case c == '(':
 			i++
-			k := map[byte]kind{'(': tLParen, ')': tRParen, ',': tComma}[c]
-			toks = append(toks, token{kind: k, text: src[start:i], off: start})
+			toks = append(toks, token{kind: tLParen, text: "(", off: start})
+		case c == ')':
+			i++
+			toks = append(toks, token{kind: tRParen, text: ")", off: start})
+		case c == ',':
+			i++
+			toks = append(toks, token{kind: tComma, text: ",", off: start})
 		case c == '=':
 			return nil, errAt(start, `write "==" to compare for equality, not "="`)
 		case c == '!':
 			return nil, errAt(start, `write "!=" for "not equal", or "not"`)
-		case c == '&':
-			return nil, errAt(start, `write "and", not %q`, src[start:i+1+boolInt(strings.HasPrefix(src[i:], "&&"))])
-		case c == '|':
-			return nil, errAt(start, `write "or", not %q`, src[start:i+1+boolInt(strings.HasPrefix(src[i:], "||"))])
+		case c == '&' || c == '|':
+			word, op := "and", "&"
+			if c == '|' {
+				word, op = "or", "|"
+			}
+			if strings.HasPrefix(src[i+1:], op) {
+				op += op
+			}
+			return nil, errAt(start, "write %q, not %q", word, op)
 		case c == '%':
 			return nil, errAt(start, `"%%" must follow its number directly, as in degraded>10%%`)
 		default:
@@ -112,13 +121,6 @@ func lex(src string) ([]token, error) {
 			return nil, errAt(start, "unexpected character %s", quote(string(r)))
 		}
 	}
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // lexNumber reads the number at src[start:]: an optional sign, then
@@ -147,7 +149,6 @@ func lexNumber(src string, start int) (token, error) {
 	t := token{kind: tNumber, off: start}
 	if i < len(src) && src[i] == '%' {
 		i++
-		t.pct = true
 		d = d.shift(-2)
 	}
 	if _, ok := d.float(); !ok {
