@@ -53,6 +53,10 @@ func deref[T any](p *T) T {
 	return *p
 }
 
+// ThresholdLine says in words which thresholds were used, as the
+// meeting's page and the fleet's state them.
+func ThresholdLine(t analyze.Thresholds) string { return thresholdLine(t) }
+
 // thresholdLine says which thresholds were used.
 func thresholdLine(t analyze.Thresholds) string {
 	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
