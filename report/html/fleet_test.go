@@ -377,9 +377,9 @@ func TestFleetEscapesZoomStrings(t *testing.T) {
 	}
 	body := dataBlock.ReplaceAllString(page, "")
 	for _, want := range []string{
-		"<bdi>&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;</bdi>",          // a person
-		"<bdi>&lt;img src=x onerror=&#34;window.__pwned=2&#34;&gt;</bdi>",                   // a person
-		"<td>&lt;img src=x onerror=&#34;window.__pwned=2&#34;&gt;</td>",                     // a location
+		"<bdi>&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;</bdi>",                           // a person
+		"<bdi>&lt;img src=x onerror=&#34;window.__pwned=2&#34;&gt;</bdi>",                                   // a person
+		"<td>&lt;img src=x onerror=&#34;window.__pwned=2&#34;&gt;</td>",                                     // a location
 		"<bdi>Q3 &lt;/title&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt; &amp; &#34;friends&#34;</bdi>", // a topic
 	} {
 		if !strings.Contains(body, want) {
