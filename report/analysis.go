@@ -53,7 +53,8 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// ThresholdLine says which thresholds were used.
+// ThresholdLine says in words which thresholds were used, as the
+// meeting's page, the fleet's and the e-mails state them.
 func ThresholdLine(t analyze.Thresholds) string {
 	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
 		Num(t.LatencyMS), Num(t.JitterMS), Num(t.AvgLossPct), Num(t.FrameRateFPS), Num(t.SystemCPUPct), t.MinSamples)
