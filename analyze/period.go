@@ -280,7 +280,9 @@ func (p *Period) bucketOf(t time.Time) int {
 // join order (as store.DB.Load gives them), and folds it in. The analysis
 // runs on the calling goroutine.
 func (p *Period) AddMeeting(m store.Meeting, sessions []store.SessionSamples) {
-	a := NewMeetingAnalysis(m, p.opts.Options, 1)
+	opts := p.opts.Options
+	opts.noStats = true
+	a := NewMeetingAnalysis(m, opts, 1)
 	total := 0
 	for i := range sessions {
 		total += len(sessions[i].Samples)
