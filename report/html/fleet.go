@@ -156,7 +156,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 		Previous: c.span(r.From.Add(-length), r.From), Zone: zoneName(loc, r.From),
 		Generated: c.stamp(f.Generated), Version: f.Version, ECharts: EChartsVersion, Redacted: f.Redacted,
 		Threshold: report.ThresholdLine(r.Thresholds), Empty: r.Headline.Meetings == 0, Headline: r.Headline,
-		Bucket: cmp.Or(r.Bucket, "day")}
+		Bucket: cmp.Or(r.Bucket, "day"), charts: []chartSpec{}}
 	if p.Empty {
 		return p
 	}
