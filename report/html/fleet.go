@@ -33,7 +33,6 @@ var fleetTmpl = template.Must(template.New("fleet").Funcs(template.FuncMap{
 	"pct":         report.Pct,
 	"whyBreaches": report.WhyBreaches,
 	"whyCommon":   report.WhyCommon,
-	"text":        func(s string) string { return report.DisplayText(s, report.DisplayLimit) },
 	"or":          func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*min(1, max(0, v)), 'f', 1, 64) + "%")
