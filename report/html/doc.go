@@ -1,4 +1,5 @@
-// Package html writes a meeting's interactive report: one HTML file that
+// Package html writes a meeting's interactive report, and a period's fleet
+// report (WriteFleet, from report.Fleet): each one HTML file that
 // opens with no network (the ECharts runtime inlined from assets/echarts,
 // npm's echarts@5.4.3; each chart's option built with go-echarts), every
 // string from Zoom escaped and isolated.

@@ -33,7 +33,6 @@ var fleetTmpl = template.Must(template.New("fleet").Funcs(template.FuncMap{
 	"pct":         report.Pct,
 	"whyBreaches": report.WhyBreaches,
 	"whyCommon":   report.WhyCommon,
-	"text":        func(s string) string { return report.DisplayText(s, report.DisplayLimit) },
 	"or":          func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
 	"bar": func(v float64) template.CSS {
 		return template.CSS("width:" + strconv.FormatFloat(100*min(1, max(0, v)), 'f', 1, 64) + "%")
@@ -156,7 +155,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 		Previous: c.span(r.From.Add(-length), r.From), Zone: zoneName(loc, r.From),
 		Generated: c.stamp(f.Generated), Version: f.Version, ECharts: EChartsVersion, Redacted: f.Redacted,
 		Threshold: report.ThresholdLine(r.Thresholds), Empty: r.Headline.Meetings == 0, Headline: r.Headline,
-		Bucket: cmp.Or(r.Bucket, "day")}
+		Bucket: cmp.Or(r.Bucket, "day"), charts: []chartSpec{}}
 	if p.Empty {
 		return p
 	}

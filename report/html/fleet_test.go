@@ -442,7 +442,7 @@ func TestFleetReproducible(t *testing.T) {
 func TestEmptyFleet(t *testing.T) {
 	r := analyze.NewPeriod(reporttest.FleetFrom, reporttest.FleetTo, analyze.PeriodOptions{}).Result(nil)
 	html := renderFleet(t, &report.Fleet{Result: r, Generated: time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC), Version: "test"})
-	if !strings.Contains(html, "No meeting with samples started between 2026-11-01 – 2026-11-30 (UTC)") {
+	if !strings.Contains(html, "No meeting with samples started in 2026-11-01 – 2026-11-30 (UTC)") {
 		t.Error("the empty page does not say there were no meetings")
 	}
 	if strings.Contains(html, `id="trends"`) || strings.Contains(html, echartsJS[:100]) || len(html) > 20_000 {

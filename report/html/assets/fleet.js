@@ -69,8 +69,13 @@
   function drawAll() { while (queue.length) { draw(queue.shift()); } }
   next();
 
-  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  // Printing: every chart drawn and sized to the screen's layout first;
+  // the printed page then scales each picture to its column (page.css).
+  // A resize while printing would measure the printed layout, where a
+  // chart's box takes its height from the picture: left alone.
+  var printing = false;
+  function resize() { if (!printing) { charts.forEach(function (c) { c.resize(); }); } }
   window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", function () { drawAll(); resize(); });
-  window.addEventListener("afterprint", resize);
+  window.addEventListener("beforeprint", function () { drawAll(); resize(); printing = true; });
+  window.addEventListener("afterprint", function () { printing = false; resize(); });
 })();
