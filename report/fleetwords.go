@@ -3,100 +3,13 @@ package report
 import (
 	"cmp"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
 )
 
-// The words a fleet report and a digest share: the headline figures with
-// their change, the period's name, a meeting's and a person's lines.
-
-// Figure is a headline figure of a period, with the previous period's.
-type Figure struct {
-	Name     string // "Meetings", "Degraded session time", ...
-	Value    string
-	Previous string // "" without a previous period
-	Change   string // "+3", "-2.1 points", "+0.12"; "" without a previous period
-	// Verdict is +1 when the change is for the better, -1 for the worse,
-	// 0 when it is neither (counts) or there is none.
-	Verdict int
-}
-
-// Figures are a period's headline figures.
-func Figures(r *analyze.PeriodResult) []Figure {
-	h, p := &r.Headline, r.Previous
-	count := func(name string, v int, prev func(*analyze.Headline) int) Figure {
-		f := Figure{Name: name, Value: strconv.Itoa(v)}
-		if p != nil {
-			f.Previous = strconv.Itoa(prev(p))
-			f.Change = signed(float64(v - prev(p)))
-		}
-		return f
-	}
-	out := []Figure{
-		count("Meetings", h.Meetings, func(h *analyze.Headline) int { return h.Meetings }),
-		count("Participants", h.Participants, func(h *analyze.Headline) int { return h.Participants }),
-	}
-	hours := Figure{Name: "Session-hours", Value: Num(h.SessionHours)}
-	if p != nil {
-		hours.Previous, hours.Change = Num(p.SessionHours), signed(h.SessionHours-p.SessionHours)
-	}
-	deg := Figure{Name: "Session time degraded", Value: "–"}
-	if h.Samples > 0 {
-		deg.Value = Pct(h.Degraded)
-		if p != nil && p.Samples > 0 {
-			d := h.Degraded - p.Degraded
-			deg.Previous, deg.Change, deg.Verdict = Pct(p.Degraded), signedPoints(d), -sign(d, 0.0005)
-		}
-	}
-	mos := Figure{Name: "Median MOS", Value: "–"}
-	if h.MOS != nil {
-		mos.Value = Num(*h.MOS)
-		if p != nil && p.MOS != nil {
-			d := *h.MOS - *p.MOS
-			mos.Previous, mos.Change, mos.Verdict = Num(*p.MOS), signed(d), sign(d, 0.005)
-		}
-	}
-	return append(out, hours, deg, mos)
-}
-
-// signed writes a change with its sign: "+3", "-0.12", "±0".
-func signed(d float64) string {
-	s := Num(math.Abs(d))
-	switch {
-	case s == "0":
-		return "±0"
-	case d < 0:
-		return "-" + s
-	}
-	return "+" + s
-}
-
-// signedPoints writes a change of shares in percentage points, one
-// decimal: "+2.1 points".
-func signedPoints(d float64) string {
-	s := strconv.FormatFloat(math.Abs(100*d), 'f', 1, 64)
-	switch {
-	case s == "0.0":
-		return "±0 points"
-	case d < 0:
-		return "-" + s + " points"
-	}
-	return "+" + s + " points"
-}
-
-// sign is +1, -1, or 0 within eps of zero.
-func sign(d, eps float64) int {
-	switch {
-	case d > eps:
-		return 1
-	case d < -eps:
-		return -1
-	}
-	return 0
-}
+// The words a fleet report and a digest share: the period's name, a
+// meeting's and a person's lines, where the degraded time concentrates.
 
 // PeriodName names a period by its days in zone: "20 Nov 2026", "1 – 30
 // Nov 2026", "28 Nov – 3 Dec 2026".
@@ -147,7 +60,7 @@ func PersonName(p *analyze.Person) string {
 // concentrates: the known group with the most degraded time beyond the
 // fleet's share (analyze.WhereGroup.Excess), in a sentence: "Network type
 // Wifi: 62.0% of the degraded time, 12.1% of its session time degraded
-// (+3.7 points on the fleet)". "" when no group fares worse than the fleet.
+// (+3.7 pts on the fleet)". "" when no group fares worse than the fleet.
 func Explanation(ru *analyze.Rollup) string {
 	var g *analyze.WhereGroup
 	for i := range ru.Groups {
@@ -163,7 +76,7 @@ func Explanation(ru *analyze.Rollup) string {
 		return ""
 	}
 	return fmt.Sprintf("%s %s: %s of the degraded time, %s of its session time degraded (%s on the fleet)",
-		GroupByName(ru.By), DisplayText(g.Group, 60), Pct(g.Explains), Pct(g.Degraded), signedPoints(g.Difference))
+		GroupByName(ru.By), DisplayText(g.Group, 60), Pct(g.Explains), Pct(g.Degraded), PointsChange(g.Difference, true).Text)
 }
 
 // GroupByName names a property as the reports do: "Network type".

@@ -55,7 +55,7 @@ type fleetPage struct {
 	R            *analyze.PeriodResult
 	Subject      string
 	Period       string
-	Figures      []report.Figure
+	Cards        []report.Card
 	Explanations []string
 	Worst        []analyze.MeetingRow
 	People       []analyze.Person
@@ -86,7 +86,7 @@ func (p *fleetPage) ZoneName() string {
 }
 
 // FleetSubject is a fleet summary's subject: "zoomqos digest, 23 – 30 Nov
-// 2026: 12 meetings, 8.4% of session time degraded (+2.1 points)".
+// 2026: 12 meetings, 8.4% of session time degraded (+2.1 pts)".
 func FleetSubject(f *report.Fleet) string {
 	r := f.Result
 	kind := "Fleet"
@@ -99,8 +99,8 @@ func FleetSubject(f *report.Fleet) string {
 	}
 	if r.Headline.Samples > 0 {
 		s += ", " + report.Pct(r.Headline.Degraded) + " of session time degraded"
-		if figs := report.Figures(r); figs[3].Change != "" {
-			s += " (" + figs[3].Change + ")"
+		if p := r.Previous; p != nil && p.Samples > 0 {
+			s += " (" + report.PointsChange(r.Headline.Degraded-p.Degraded, true).Text + ")"
 		}
 	}
 	return s
@@ -111,7 +111,7 @@ func FleetSubject(f *report.Fleet) string {
 func WriteFleet(w io.Writer, f *report.Fleet, o Options) error {
 	r := f.Result
 	fp := &fleetPage{Fleet: f, R: r, Subject: FleetSubject(f), Period: report.PeriodName(r, f.Zone),
-		Figures: report.Figures(r), ReportName: o.ReportName, Threshold: report.ThresholdLine(r.Thresholds)}
+		Cards: report.HeadlineCards(r.Headline, r.Previous), ReportName: o.ReportName, Threshold: report.ThresholdLine(r.Thresholds)}
 	for i := range r.Where {
 		if e := report.Explanation(&r.Where[i]); e != "" {
 			fp.Explanations = append(fp.Explanations, e)

@@ -55,7 +55,7 @@ func TestFleetEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	subj, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if !strings.HasPrefix(subj, "zoomqos digest, 20 – 22 Nov 2026: 2 meetings, ") || !strings.HasSuffix(subj, " points)") {
+	if !strings.HasPrefix(subj, "zoomqos digest, 20 – 22 Nov 2026: 2 meetings, ") || !strings.HasSuffix(subj, "degraded (+12.5 pts)") {
 		t.Errorf("subject %q", subj)
 	}
 	root := parseMIME(t, msg.Header, msg.Body)
@@ -73,13 +73,14 @@ func TestFleetEmail(t *testing.T) {
 	}
 	for _, want := range []string{
 		"What was collected since Fri 20 Nov 06:00 (UTC)",
-		"Meetings                      2   previous period 1, +1",
+		"Meetings                      2   ▲ +1 (+100.0%)",
+		"Session time degraded     13.5%   ▲ +12.5 pts (from 1.0%)",
 		"Median MOS",
 		"WORST MEETINGS\n  Sat 21 Nov 14:02  Meeting 86000000042 · Q3 " + reporttest.HostileScript + "\n    14.2% degraded, 6 of 6 sessions, MOS 4.35, 1 incident\n",
 		"16 of 24 sessions",
 		"Person 0: degraded in 1 of 1 meeting",
 		"Why: data center \"" + reporttest.PlantedDataCenter + "\": 16 of 16 affected, 0 of 8 unaffected",
-		"Data center " + reporttest.PlantedDataCenter + ": 73.8% of the degraded time, 20.0% of its session time degraded (+6.5 points on the fleet)",
+		"Data center " + reporttest.PlantedDataCenter + ": 73.8% of the degraded time, 20.0% of its session time degraded (+6.5 pts on the fleet)",
 		"digest.html",
 	} {
 		if !strings.Contains(text, want) {
@@ -96,7 +97,7 @@ func TestFleetEmail(t *testing.T) {
 	}
 	// The worse degraded share is red, the better MOS... whichever way
 	// they went, they are coloured as better or worse.
-	if !strings.Contains(html, "color:#a11b1c;font-weight:bold;\">&#43;12.5 points") {
+	if !strings.Contains(html, "color:#a11b1c;font-weight:bold;\">▲ &#43;12.5 pts (from 1.0%)") {
 		t.Errorf("a worse degraded share is not shown as worse:\n%s", html)
 	}
 }
@@ -111,7 +112,7 @@ func TestFleetEmailAlone(t *testing.T) {
 	}
 	msg, _ := mail.ReadMessage(bytes.NewReader(buf.Bytes()))
 	subj, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if !strings.HasPrefix(subj, "Fleet 20 – 22 Nov 2026: 1 meeting, ") || strings.Contains(subj, "points") {
+	if !strings.HasPrefix(subj, "Fleet 20 – 22 Nov 2026: 1 meeting, ") || strings.Contains(subj, "pts") {
 		t.Errorf("subject %q", subj)
 	}
 	if !strings.Contains(buf.String(), "(no earlier meetings to compare with)") {

@@ -80,7 +80,7 @@ type fleetPage struct {
 	Threshold     string
 	Empty         bool // no meeting in the period
 	Headline      analyze.Headline
-	Cards         []fleetCard
+	Cards         []report.Card
 	Bucket        string // "day" or "week"
 	Trend         chartSpec
 	Splits        []chartSpec
@@ -110,7 +110,7 @@ type whereRow struct {
 	Sessions   int
 	Hours      string
 	Degraded   string
-	Difference change // against the fleet, in points
+	Difference report.Change // against the fleet, in points
 	Explains   float64
 	MOS        string
 }
@@ -159,7 +159,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 	if p.Empty {
 		return p
 	}
-	p.Cards = headlineCards(r.Headline, r.Previous)
+	p.Cards = report.HeadlineCards(r.Headline, r.Previous)
 
 	labels := bucketLabels(r)
 	p.Trend = trendChart("trend", p.Bucket, labels, r.Trend)
@@ -174,7 +174,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 	}
 
 	for _, ru := range r.Where {
-		t := whereTable{Title: byTitle(ru.By)}
+		t := whereTable{Title: report.GroupByName(ru.By)}
 		var more float64
 		for i, g := range ru.Groups {
 			if i >= whereRows {
@@ -184,7 +184,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 			}
 			t.Rows = append(t.Rows, whereRow{Group: cmp.Or(report.DisplayText(g.Group, report.DisplayLimit), "–"),
 				Sessions: g.Sessions, Hours: hours(g.Samples), Degraded: report.Pct(g.Degraded),
-				Difference: pointsChange(g.Difference, true), Explains: g.Explains, MOS: mosText(g.MOS)})
+				Difference: report.PointsChange(g.Difference, true), Explains: g.Explains, MOS: report.MOSText(g.MOS)})
 		}
 		if t.More > 0 {
 			t.MoreExplains = report.Pct(more)
@@ -194,7 +194,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 
 	for _, m := range r.Worst {
 		p.Worst = append(p.Worst, worstRow{MeetingRow: m, meetingName: nameMeeting(f, m.Meeting, m.Number, m.Topic, m.Webinar),
-			Start: c.stamp(m.Start), MOS: mosText(m.MOS)})
+			Start: c.stamp(m.Start), MOS: report.MOSText(m.MOS)})
 	}
 	for _, pe := range r.People {
 		row := personRow{Person: pe, Name: report.DisplayText(cmp.Or(pe.Name, pe.Key), report.DisplayLimit), Last: c.day(pe.Last)}
@@ -245,34 +245,8 @@ func relativeHref(href string) string {
 	return href
 }
 
-// byTitle names a property in a heading.
-func byTitle(by analyze.GroupBy) string {
-	switch by {
-	case analyze.ByNetwork:
-		return "Network type"
-	case analyze.ByDataCenter:
-		return "Data center"
-	case analyze.ByLocation:
-		return "Location"
-	case analyze.ByDevice:
-		return "Device"
-	case analyze.ByVersion:
-		return "Client version"
-	case analyze.ByConnection:
-		return "Connection type"
-	}
-	return strings.ToUpper(string(by[:min(1, len(by))])) + string(by[min(1, len(by)):])
-}
-
 // hours is session time in hours: samples are minutes.
 func hours(samples int) string { return report.Num(float64(samples) / 60) }
-
-func mosText(m *float64) string {
-	if m == nil {
-		return "–"
-	}
-	return strconv.FormatFloat(*m, 'f', 2, 64)
-}
 
 // fleetClock writes times in the report's zone.
 type fleetClock struct{ loc *time.Location }

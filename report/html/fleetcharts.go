@@ -110,7 +110,7 @@ func splitChart(id, bucket string, labels []string, s analyze.TrendSplit) chartS
 }
 
 func lowerTitle(by analyze.GroupBy) string {
-	t := byTitle(by)
+	t := report.GroupByName(by)
 	if t == "" {
 		return t
 	}
