@@ -173,6 +173,14 @@ func inspectFile(path string) (fileHeader, error) {
 			}
 		}
 	}
+	// The size again, now that the header is read: a reader checks the
+	// file before it takes the lock, and a writer's commit between the
+	// first stat and the header read grows the file and then points the
+	// header at the new pages. bbolt never shrinks a file, so the size
+	// after the read covers every header the read can have seen.
+	if fi, err := f.Stat(); err == nil && fi.Size() > h.size {
+		h.size = fi.Size()
+	}
 	best, ok := pickMeta(meta0, meta1)
 	if !ok {
 		if meta0.magic != boltMagic && meta1.magic != boltMagic {
