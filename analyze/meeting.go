@@ -17,6 +17,10 @@ type Options struct {
 	Participant string         // only this participant (its id or user name); empty: all
 
 	noWhy bool // leave the why out: the benchmark's baseline
+	// noStats leaves out the percentiles of every stream and metric, of
+	// each session and pooled: a period (the fleet report) needs each
+	// meeting's degraded shares, MOS, windows, incidents and why, not them.
+	noStats bool
 }
 
 func (o *Options) thresholds() *Thresholds {
@@ -101,6 +105,7 @@ func NewMeetingAnalysis(m store.Meeting, opts Options, workers int) *MeetingAnal
 	for w := range a.parts {
 		p := &meetingPart{acc: newSessionAcc(&a.opts.Thresholds, a.opts.Streams), parts: map[string]bool{},
 			minutes: map[int64]*minuteCount{}}
+		p.acc.noStats = opts.noStats
 		p.to = values{dists: &p.dists, raw: &p.raw, mos: &p.mos, hint: 4096}
 		a.parts[w] = p
 	}
@@ -287,7 +292,10 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 		r.Start, r.End = &f, &l
 	}
 	r.Participants, r.Sessions, r.Samples = len(participants), all.sessions, all.samples
-	r.Streams = poolStats(dists, raw)
+	r.Streams = StreamStats{}
+	if !opts.noStats {
+		r.Streams = poolStats(dists, raw)
+	}
 	for st := range store.NumStreams {
 		metrics := r.Streams[st]
 		for m := range store.NumMetrics {

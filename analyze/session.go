@@ -50,6 +50,7 @@ type sessionAcc struct {
 	sess        store.Session
 	to          values
 	direct      bool                                          // values go straight into to.dists (a fleet); else a meeting's session keeps them
+	noStats     bool                                          // a meeting's session keeps none (Options.noStats)
 	vals        [store.NumStreams][store.NumMetrics][]float64 // this session's values, for a meeting
 	mosOff      int
 	samples     int
@@ -144,7 +145,7 @@ func (a *sessionAcc) add(smp *store.Sample) {
 				}
 				t.add(x)
 			}
-		} else {
+		} else if !a.noStats {
 			a.vals[st][m] = append(a.vals[st][m], x)
 		}
 		a.pr[st] = true

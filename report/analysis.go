@@ -53,8 +53,9 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// thresholdLine says which thresholds were used.
-func thresholdLine(t analyze.Thresholds) string {
+// ThresholdLine says in words which thresholds were used, as the
+// meeting's page, the fleet's and the e-mails state them.
+func ThresholdLine(t analyze.Thresholds) string {
 	return fmt.Sprintf("latency > %s ms, jitter > %s ms, loss > %s %%, frame rate < %s fps (video, while sending), system CPU ≥ %s %%; windows of ≥ %d degraded samples",
 		Num(t.LatencyMS), Num(t.JitterMS), Num(t.AvgLossPct), Num(t.FrameRateFPS), Num(t.SystemCPUPct), t.MinSamples)
 }
@@ -74,7 +75,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location
 	if !IsUTC(loc) {
 		fmt.Fprintf(tw, "Times in %s\n", ZoneName(loc, deref(r.Start), deref(r.End)))
 	}
-	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
+	fmt.Fprintf(tw, "Thresholds: %s\n\n", ThresholdLine(r.Thresholds))
 
 	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", Pct(r.DegradedShare))
 	if r.MOS != nil {
@@ -253,7 +254,7 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult, loc *time.Location) er
 	tw := NewTableWriter(w, 2)
 	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %s, %s, %s\n", r.By, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly),
 		count(r.Meetings, "meeting"), count(r.Sessions, "session"), count(r.Samples, "sample"))
-	fmt.Fprintf(tw, "Thresholds: %s\n\n", thresholdLine(r.Thresholds))
+	fmt.Fprintf(tw, "Thresholds: %s\n\n", ThresholdLine(r.Thresholds))
 	if r.By == analyze.ByUser {
 		writeUserRows(tw, r)
 		fmt.Fprintln(tw)

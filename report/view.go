@@ -121,7 +121,7 @@ func NewView(m *Meeting, loc *time.Location) *View {
 	r, tl := m.Result, m.Timeline
 	loc = zoneOrUTC(loc)
 	v := &View{R: r, Timeline: tl, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
-		Generated: m.Generated.In(loc), Redacted: m.Redacted, Version: m.Version, Threshold: thresholdLine(r.Thresholds),
+		Generated: m.Generated.In(loc), Redacted: m.Redacted, Version: m.Version, Threshold: ThresholdLine(r.Thresholds),
 		Location: loc}
 	from, to := deref(r.Start), deref(r.End)
 	if from.IsZero() || to.IsZero() { // no samples: the offset the report was made at

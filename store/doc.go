@@ -9,6 +9,8 @@
 //	    migrating  uint32 big-endian: the schema a migration under way
 //	             started from (absent when none is); schema already says
 //	             the new one, so that an older zoomqos refuses the file
+//	    bookmark:<name>  RFC 3339 time (bookmark.go): when the digest last
+//	             reported, so that the next reports what was stored since
 //	meetings/
 //	    <meeting id>/                 one bucket per meeting instance
 //	        info      JSON Meeting

@@ -18,18 +18,22 @@ const timeFormat = time.RFC3339
 // putMeeting creates or updates a meeting's info and returns its bucket;
 // details, when not nil, replace Zoom's details of it, and changed reports
 // whether they differ from those stored. Past data is final, so a meeting
-// once stored as past stays past.
-func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, changed bool, err error) {
+// once stored as past stays past. It returns the info as it was before
+// when this write changes nothing of it but LastStored (nil otherwise), so
+// that a write that adds nothing can put it back (keepInfo).
+func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, before *Meeting, changed bool, err error) {
 	all := tx.Bucket(bucketMeetings)
 	mb, err = all.CreateBucketIfNotExists([]byte(m.ID))
 	if err != nil {
-		return nil, false, fmt.Errorf("meeting bucket: %w", err)
+		return nil, before, false, fmt.Errorf("meeting bucket: %w", err)
 	}
 	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
+	var old []byte
 	if v := mb.Get(keyInfo); v != nil {
 		if err := readInfo(mb, s, &info); err != nil {
-			return nil, false, err
+			return nil, before, false, err
 		}
+		old, _ = marshalJSON(&info)
 		if m.Type == Past {
 			info.Type = Past
 		}
@@ -47,8 +51,21 @@ func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now
 	if info.Number == "" && IsMeetingNumber(info.ID) {
 		info.Number = info.ID
 	}
+	if old != nil {
+		if cur, _ := marshalJSON(&info); bytes.Equal(cur, old) {
+			b := info
+			before = &b
+		}
+	}
 	info.LastStored = now
-	return mb, changed, putInfo(mb, s, &info)
+	return mb, before, changed, putInfo(mb, s, &info)
+}
+
+// keepInfo puts back a meeting's info as it was before a write that
+// turned out to add nothing: LastStored then still says when its data last
+// changed, which is what the digest reports on.
+func keepInfo(mb *bbolt.Bucket, s sealer, before *Meeting) error {
+	return putInfo(mb, s, before)
 }
 
 // applyDetails takes Zoom's details of the meeting: they replace those

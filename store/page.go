@@ -102,7 +102,7 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = PageResult{}
 		s := newSealer(pp.meeting.ID, false)
-		mb, changed, err := putMeeting(tx, s, &pp.meeting, pp.details, pp.at)
+		mb, before, changed, err := putMeeting(tx, s, &pp.meeting, pp.details, pp.at)
 		if err != nil {
 			return err
 		}
@@ -120,6 +120,12 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 			}
 			if res.RawStored {
 				c.documents++
+			}
+		}
+		if before != nil && !res.changed() && !res.RawStored {
+			// Nothing new: the meeting stays as it was, LastStored included.
+			if err := keepInfo(mb, s, before); err != nil {
+				return err
 			}
 		}
 		return c.put(mb, s)

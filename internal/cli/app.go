@@ -91,6 +91,8 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 	switch {
 	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, new(alertError)):
+		return 3 // --fail-on crossed
 	case errors.Is(err, context.Canceled):
 		return 130
 	case errors.As(err, new(*zoom.DailyLimitError)):

@@ -309,7 +309,7 @@ func TestConfigFileEverywhere(t *testing.T) {
 		"ZOOMQOS_SMTP_PASSWORD", "ZOOMQOS_MAIL_FROM", "ZOOM_CLIENT_SECRET", "ZOOMQOS_LOCK_TIMEOUT")
 	// A quoted value may hold a # and be followed by a comment.
 	os.WriteFile(cfg, []byte("ZOOMQOS_DB="+db+"\nZOOMQOS_MAIL_FROM=\"QoS #1 <qos@example.com>\"  # the sender\n"), 0o600)
-	if r := zoomqos(t, "", "report", "--meeting", "m", "--email", "-", "--to", "ops@example.com"); r.code != 0 ||
+	if r := zoomqos(t, "", "report", "--meeting", "m", "--email", "-", "--mail-to", "ops@example.com"); r.code != 0 ||
 		!strings.Contains(r.stdout, "From: \"QoS #1\" <qos@example.com>") {
 		t.Errorf("a quoted value with a # and a comment after it: %d %q", r.code, r.stderr)
 	}

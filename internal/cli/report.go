@@ -27,23 +27,43 @@ import (
 func reportCommand(a *app) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
-		Usage: "write a meeting's quality report: one HTML file with charts that opens with no network, or an e-mail summary",
+		Usage: "write a meeting's quality report, a fleet report of a period, or a digest of what was collected: HTML that opens with no network, or an e-mail",
 		Description: `Writes a post-meeting quality report: the meeting's headline figures
 (degraded session-time per stream, MOS buckets, worst sessions, meeting-wide
 incidents), percentile tables per stream, a heatmap of every session against
 the meeting's minutes, per metric a chart for each stream with its threshold
-and degradation windows, the windows and the participants' details.
+and the meeting-wide incidents, the windows and the participants' details.
 
-The file carries its charting runtime (ECharts, inlined): it opens from a
+Without --meeting, --from DATE [--to DATE] writes a fleet report of every
+meeting that started in those days: the headline (meetings, participants,
+session-hours, session time degraded, median MOS) against the period of the
+same length before; trends per day (per week past 60 days), overall and by
+network type, data center, location, device, client version and connection
+type; roll-ups of each; the worst meetings (--meetings-dir DIR writes their
+own reports beside it, linked); the people degraded most often; the
+meeting-wide incidents with their why.
+
+--since-last makes it a digest for cron: the meetings whose data was
+collected since the last digest (a bookmark kept in the database; a week
+back the first time; --since WHEN instead sets the start and keeps no
+bookmark). Nothing new: nothing written, exit status 0.
+
+--fail-on EXPR exits with status 3 once everything is written when EXPR
+holds for the period's headline figures: comparisons of ` + failOnNames() + `
+(delta_NAME: the change since the previous period) with a number, % for
+shares, joined by and, or, not, parentheses, and "," for or. Such as
+'degraded>10%', 'mos<3.5,delta_degraded>5%'.
+
+Every file carries its charting runtime (ECharts, inlined): it opens from a
 disk, a USB stick or an email attachment with no network. --redact replaces
 names, emails, IP and MAC addresses, disk ids, PC names and the topic with
 stable pseudonyms, for reports that travel.
 
 --email FILE writes a summary as an e-mail message (.eml) that mail clients
-show as they are: tables and PNG charts, the interactive report attached.
---send delivers it through ZOOMQOS_SMTP_URL (smtp://user@host:587 with
-STARTTLS, or smtps://user@host:465), the password in ZOOMQOS_SMTP_PASSWORD,
-from ZOOMQOS_MAIL_FROM (or --from), to every --to.
+show as they are: tables and PNG charts, the HTML report attached. --send
+delivers it through ZOOMQOS_SMTP_URL (smtp://user@host:587 with STARTTLS,
+or smtps://user@host:465), the password in ZOOMQOS_SMTP_PASSWORD, from
+ZOOMQOS_MAIL_FROM (or --mail-from), to every --mail-to.
 
 Times are shown in the zone of --tz (or ZOOMQOS_TZ, else the machine's),
 named at the top of the report and the e-mail; SOURCE_DATE_EPOCH (seconds)
@@ -55,31 +75,48 @@ Examples:
    zoomqos report --meeting 85012345678
    zoomqos report --meeting 85012345678 -o weekly.html --redact
    zoomqos report --meeting 85012345678 --lines 50 --latency-ms 200
-   zoomqos report --meeting 85012345678 --email summary.eml --to it@example.com
+   zoomqos report --meeting 85012345678 --email summary.eml --mail-to it@example.com
+   zoomqos report --from 2026-11-01 --to 2026-11-30 -o november.html --meetings-dir meetings
+   zoomqos report --since-last --email digest.eml --fail-on 'degraded>10%'
    ZOOMQOS_SMTP_URL=smtp://reports@mail.example.com:587 ZOOMQOS_SMTP_PASSWORD=... \
-     zoomqos report --meeting 85012345678 --send --to it@example.com --to av@example.com`,
+     zoomqos report --since-last --send --mail-to it@example.com --mail-to av@example.com`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "meeting", Usage: "the meeting `ID` to report on"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (- for standard output; default report-<meeting>.html unless --email or --send)"},
 			&cli.BoolFlag{Name: "redact", Usage: "replace personal data with stable pseudonyms"},
 			&cli.IntFlag{Name: "lines", Value: html.DefaultLines, Usage: "sessions each chart draws as their own line, the worst first (-1: all)"},
 			&cli.StringFlag{Name: "email", Usage: "write an e-mail summary to `FILE` (.eml; - for standard output)"},
-			&cli.StringSliceFlag{Name: "to", Usage: "the e-mail's recipient `ADDRESS` (repeat, or comma-separate)"},
-			&cli.StringFlag{Name: "from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
+			&cli.StringSliceFlag{Name: "mail-to", Usage: "the e-mail's recipient `ADDRESS` (repeat, or comma-separate)"},
+			&cli.StringFlag{Name: "mail-from", Usage: "the e-mail's sender `ADDRESS` (default ZOOMQOS_MAIL_FROM, else the SMTP user)"},
 			&cli.BoolFlag{Name: "send", Usage: "send the e-mail through ZOOMQOS_SMTP_URL"},
+			&cli.StringFlag{Name: "from", Usage: "a fleet report of the meetings that started from `DATE` (yyyy-mm-dd, a whole day)"},
+			&cli.StringFlag{Name: "to", Usage: "... to `DATE` (default today)"},
+			&cli.StringFlag{Name: "meetings-dir", Usage: "write the worst meetings' and the incidents' own reports into `DIR`, linked from the fleet report"},
+			&cli.BoolFlag{Name: "since-last", Usage: "a digest of what was collected since the last digest (a bookmark kept in the database)"},
+			&cli.StringFlag{Name: "since", Usage: "a digest of what was collected since `WHEN` (a date, an RFC 3339 time, or 36h, 7d back)"},
+			&cli.StringFlag{Name: "fail-on", Usage: "exit with status 3 when `EXPR` holds for the period's headline figures, such as 'degraded>10%,mos<3.5'"},
 		}, thresholdFlags()...),
 		Action: a.runReport,
 	}
 }
 
 func (a *app) runReport(c *cli.Context) error {
+	if err := oldMailFlags(c); err != nil {
+		return err
+	}
+	if wantsFleet(c) {
+		return a.runFleetReport(c)
+	}
+	if c.IsSet("meetings-dir") || c.IsSet("fail-on") {
+		return usageError{errors.New("--meetings-dir and --fail-on go with a fleet report: --from DATE [--to DATE], or a digest: --since-last")}
+	}
 	th, err := a.thresholds(c)
 	if err != nil {
 		return err
 	}
 	meeting := strings.TrimSpace(c.String("meeting"))
 	if meeting == "" {
-		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings)")}
+		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings), or a period: --from DATE [--to DATE], or --since-last for a digest")}
 	}
 	if err := checkMeetingID("--meeting", meeting); err != nil {
 		return err
@@ -139,35 +176,49 @@ type reportJob struct {
 	smtp  smtp.Client
 }
 
-// mailFlags reads --to, --from and --send with the mail settings.
+// oldMailFlags turns the mail flags zoomqos had before the fleet report
+// took --from and --to for dates into an error that says what to write
+// now.
+func oldMailFlags(c *cli.Context) error {
+	for _, f := range []string{"to", "from"} {
+		if strings.Contains(c.String(f), "@") {
+			return usageError{fmt.Errorf("--%s takes a date now (a fleet report's period); the e-mail's %s is --mail-%s ADDRESS",
+				f, map[string]string{"to": "recipient", "from": "sender"}[f], f)}
+		}
+	}
+	return nil
+}
+
+// mailFlags reads --mail-to, --mail-from and --send with the mail
+// settings.
 func (j *reportJob) mailFlags(a *app, c *cli.Context) error {
-	for _, list := range c.StringSlice("to") {
+	for _, list := range c.StringSlice("mail-to") {
 		for _, a := range strings.Split(list, ",") {
 			if a = strings.TrimSpace(a); a == "" {
 				continue
 			}
 			addr, err := mail.ParseAddress(a)
 			if err != nil {
-				return usageError{fmt.Errorf("--to %q: not an e-mail address", a)}
+				return usageError{fmt.Errorf("--mail-to %q: not an e-mail address", a)}
 			}
 			j.to = append(j.to, addr)
 		}
 	}
 	j.send = c.Bool("send")
 	if len(j.to) > 0 && j.email == "" && !j.send {
-		return usageError{errors.New("--to goes with --email FILE or --send")}
+		return usageError{errors.New("--mail-to goes with --email FILE or --send")}
 	}
 	cfg, err := a.loadConfig(c)
 	if err != nil {
 		return err
 	}
 	from, _ := cfg.lookup("ZOOMQOS_MAIL_FROM")
-	if c.IsSet("from") {
-		from = c.String("from")
+	if c.IsSet("mail-from") {
+		from = c.String("mail-from")
 	}
 	if j.send {
 		if len(j.to) == 0 {
-			return usageError{errors.New("--send needs at least one --to ADDRESS")}
+			return usageError{errors.New("--send needs at least one --mail-to ADDRESS")}
 		}
 		j.smtp.URL, _ = cfg.lookup("ZOOMQOS_SMTP_URL")
 		j.smtp.Password, _ = cfg.lookup("ZOOMQOS_SMTP_PASSWORD")
@@ -183,7 +234,7 @@ func (j *reportJob) mailFlags(a *app, c *cli.Context) error {
 			from = srv.User()
 		}
 		if from == "" {
-			return usageError{errors.New("--send needs a sender: --from ADDRESS, or ZOOMQOS_MAIL_FROM")}
+			return usageError{errors.New("--send needs a sender: --mail-from ADDRESS, or ZOOMQOS_MAIL_FROM")}
 		}
 	}
 	if from != "" {
@@ -216,7 +267,7 @@ func mailError(err error) error {
 	case smtp.ErrNoAuth:
 		return fmt.Errorf("the mail server %s does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user", se.Server)
 	case smtp.ErrNoRecipients:
-		return errors.New("no recipients: give --to ADDRESS")
+		return errors.New("no recipients: give --mail-to ADDRESS")
 	}
 	return err
 }
@@ -307,10 +358,15 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 	if _, err := j.put("--email", j.email, "report-"+cmp.Or(j.fileName, fileSafe(j.meeting))+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}
+	return j.sendMail(ctx, eml.Bytes(), subject, status)
+}
+
+// sendMail sends the message when --send asks for it, and says so.
+func (j reportJob) sendMail(ctx context.Context, eml []byte, subject string, status io.Writer) error {
 	if !j.send {
 		return nil
 	}
-	if err := j.smtp.Send(ctx, j.from, j.to, eml.Bytes()); err != nil {
+	if err := j.smtp.Send(ctx, j.from, j.to, eml); err != nil {
 		return mailError(err)
 	}
 	to := make([]string, len(j.to))

@@ -127,7 +127,7 @@ func TestReportEmailCommand(t *testing.T) {
 		t.Fatalf("report: %s", r.stderr)
 	}
 	eml := filepath.Join(dir, "summary.eml")
-	r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--to", "Zoë <zoe@example.com>,ops@example.com")
+	r := zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--mail-to", "Zoë <zoe@example.com>,ops@example.com")
 	if r.code != 0 {
 		t.Fatalf("--email: %d %s", r.code, r.stderr)
 	}
@@ -153,7 +153,7 @@ func TestReportEmailCommand(t *testing.T) {
 	t.Setenv("ZOOMQOS_SMTP_URL", "smtp://reports@"+srv.Addr)
 	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "pw-Secret-42")
 	r = zoomqos(t, "", "--log-level", "debug", "--db", db, "report", "--meeting", incidentMeeting, "--send",
-		"--to", "ops@example.com", "--from", "Reports <reports@example.com>")
+		"--mail-to", "ops@example.com", "--mail-from", "Reports <reports@example.com>")
 	if r.code != 0 || !strings.Contains(r.stderr, "Sent \"Meeting 86000000001 on 2 Nov: 4 of 5 sessions degraded\" to ops@example.com") {
 		t.Fatalf("--send: %d %q %s", r.code, r.stdout, r.stderr)
 	}
@@ -166,16 +166,16 @@ func TestReportEmailCommand(t *testing.T) {
 	}
 
 	t.Setenv("ZOOMQOS_SMTP_PASSWORD", "wrong-Secret-43")
-	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--to", "ops@example.com", "--from", "r@example.com")
+	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--mail-to", "ops@example.com", "--mail-from", "r@example.com")
 	oneLine(t, r, 1, "refused the login as reports", "535")
 	if strings.Contains(r.stderr, "wrong-Secret-43") {
 		t.Error("the SMTP password was printed")
 	}
-	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--from", "r@example.com"), 2, "--send needs at least one --to")
-	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--to", "not an address"), 2, "not an e-mail address")
-	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--to", "a@example.com"), 2, "--to goes with --email FILE or --send")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--mail-from", "r@example.com"), 2, "--send needs at least one --mail-to")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--email", eml, "--mail-to", "not an address"), 2, "not an e-mail address")
+	oneLine(t, zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--mail-to", "a@example.com"), 2, "--mail-to goes with --email FILE or --send")
 	t.Setenv("ZOOMQOS_SMTP_URL", "smtp://reports:in-url-secret@"+srv.Addr)
-	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--to", "a@example.com", "--from", "r@example.com")
+	r = zoomqos(t, "", "--db", db, "report", "--meeting", incidentMeeting, "--send", "--mail-to", "a@example.com", "--mail-from", "r@example.com")
 	oneLine(t, r, 2, "holds a password")
 	if strings.Contains(r.stderr, "in-url-secret") {
 		t.Error("the password in the URL was printed")
@@ -227,7 +227,7 @@ func TestMailErrorsNameTheSettings(t *testing.T) {
 		{"password in the URL", parse("smtp://reports:pw@mail.example.com"), "ZOOMQOS_SMTP_URL holds a password: put it in ZOOMQOS_SMTP_PASSWORD instead"},
 		{"no password", smtp.Client{URL: "smtp://reports@127.0.0.1:1"}.Send(ctx, from, to, nil),
 			"ZOOMQOS_SMTP_URL names user reports but ZOOMQOS_SMTP_PASSWORD is not set"},
-		{"no recipients", smtp.Client{URL: "smtp://127.0.0.1:1"}.Send(ctx, from, nil, nil), "no recipients: give --to ADDRESS"},
+		{"no recipients", smtp.Client{URL: "smtp://127.0.0.1:1"}.Send(ctx, from, nil, nil), "no recipients: give --mail-to ADDRESS"},
 		{"no AUTH", &smtp.SettingError{Err: smtp.ErrNoAuth, Server: srv},
 			"the mail server reports@mail.example.com:587 does not offer authentication (AUTH), but ZOOMQOS_SMTP_URL names a user"},
 	} {

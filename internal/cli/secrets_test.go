@@ -73,7 +73,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	t.Setenv("ZOOMQOS_SMTP_URL", "smtp://reports@"+srv.Addr)
 	mdb := incidentDB(t)
 	r = zoomqos(t, "", "--log-level", "debug", "--db", mdb, "report", "--meeting", incidentMeeting, "--send",
-		"--to", "ops@example.com", "--from", "reports@example.com")
+		"--mail-to", "ops@example.com", "--mail-from", "reports@example.com")
 	if r.code == 0 {
 		t.Fatal("the mail went out with a wrong password")
 	}

@@ -144,3 +144,13 @@ func TestReportReproducibleInZone(t *testing.T) {
 		t.Error("the report in UTC is the one in New York, or does not say UTC")
 	}
 }
+
+// The fleet report counts its days in --tz's zone and says so.
+func TestFleetReportInZone(t *testing.T) {
+	db := incidentDB(t)
+	r := zoomqos(t, "", "--db", db, "--tz", "Asia/Kolkata", "report", "--from", "2026-11-01", "--to", "2026-11-30", "-o", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "times in Asia/Kolkata") {
+		t.Errorf("fleet report in Kolkata: %d %s; names the zone: %v", r.code, r.stderr, strings.Contains(r.stdout, "times in Asia/Kolkata"))
+	}
+	oneLine(t, zoomqos(t, "", "--db", db, "--tz", "Nowhere/Atall", "report", "--from", "2026-11-01", "-o", "-"), 2, `--tz "Nowhere/Atall": unknown time zone`)
+}

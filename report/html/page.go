@@ -135,7 +135,7 @@ func chartLabel(l report.SessionLabel) string { return report.Isolate(l.Name) + 
 func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	b := newBuilder(m, o)
 	p := b.page()
-	data, err := chartData(b.Timeline.Start, newChartZone(b.Location, b.Timeline), p.charts)
+	data, err := chartData(b.Timeline.Start, timelineZone(b.Location, b.Timeline), p.charts)
 	if err != nil {
 		return fmt.Errorf("encoding the charts: %w", err)
 	}

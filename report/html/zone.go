@@ -27,11 +27,15 @@ type zoneSpan struct {
 	Abbr   string `json:"abbr"`   // "EST", "EDT": written in the tooltips
 }
 
-// newChartZone is loc's offsets over the timeline.
-func newChartZone(loc *time.Location, tl *analyze.Timeline) chartZone {
-	end := tl.Start.Add(time.Duration(tl.Minutes+1) * time.Minute)
+// timelineZone is loc's offsets over a meeting's timeline.
+func timelineZone(loc *time.Location, tl *analyze.Timeline) chartZone {
+	return newChartZone(loc, tl.Start, tl.Start.Add(time.Duration(tl.Minutes+1)*time.Minute))
+}
+
+// newChartZone is loc's offsets from from to to.
+func newChartZone(loc *time.Location, from, to time.Time) chartZone {
 	var z chartZone
-	for _, s := range report.ZoneSpans(loc, tl.Start, end) {
+	for _, s := range report.ZoneSpans(loc, from, to) {
 		z.Spans = append(z.Spans, zoneSpan{From: s.Start.UnixMilli(), Offset: int64(s.Offset) * 1000, Abbr: s.Abbr})
 	}
 	z.Shift = z.Spans[0].Offset
