@@ -30,8 +30,9 @@ func AgreementRate(k analyze.KindAgreement) string {
 }
 
 // writeAgreementTable writes the contingency tables and the first
-// disagreeing sessions; fleet adds the meeting of each.
-func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
+// disagreeing sessions, their join times in loc; fleet adds the meeting of
+// each, and names the zone.
+func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool, loc *time.Location) {
 	if a.Rated == 0 {
 		fmt.Fprintln(tw, NoZoomRatings)
 		return
@@ -67,10 +68,14 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 		fmt.Fprintln(tw, "No rated session disagrees.")
 		return
 	}
+	zone := ""
+	if fleet && !IsUTC(loc) { // a meeting's table names the zone at its top
+		zone = ", times in " + ZoneLabel(loc)
+	}
 	if more == 0 {
-		fmt.Fprintf(tw, "Disagreements: %d\n", len(ds))
+		fmt.Fprintf(tw, "Disagreements: %d%s\n", len(ds), zone)
 	} else {
-		fmt.Fprintf(tw, "Disagreements: %d (the first %d of each kind listed)\n", len(ds)+more, analyze.MaxDisagreements)
+		fmt.Fprintf(tw, "Disagreements: %d (the first %d of each kind listed)%s\n", len(ds)+more, analyze.MaxDisagreements, zone)
 	}
 	head := "KIND\tPARTICIPANT\tNAME\tJOINED\tZOOM SAYS\tZOOMQOS SAYS\tWORST"
 	if fleet {
@@ -78,11 +83,11 @@ func writeAgreementTable(tw io.Writer, a *analyze.RatingAgreement, fleet bool) {
 	}
 	fmt.Fprintln(tw, head)
 	for _, d := range ds {
-		joined := shortTime(d.Session)
+		joined := shortTime(d.Session, loc)
 		if fleet {
 			joined = "-"
 			if t, err := time.Parse(time.RFC3339Nano, d.Session); err == nil {
-				joined = DayClock.Format(t)
+				joined = DayClock.FormatIn(t, loc)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t", d.Kind, cell(d.Meeting))
 		} else {

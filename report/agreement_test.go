@@ -15,7 +15,7 @@ func TestTerminalAgreementTable(t *testing.T) {
 	m, sessions := reporttest.RatedMeeting()
 	r := analyze.AnalyzeMeeting(m, sessions, analyze.Options{})
 	var buf bytes.Buffer
-	if err := report.WriteMeetingTable(&buf, r); err != nil {
+	if err := report.WriteMeetingTable(&buf, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -53,7 +53,7 @@ func TestFleetByUserOutput(t *testing.T) {
 	}
 	r := f.Result(reporttest.Start, reporttest.Start)
 	var buf bytes.Buffer
-	if err := report.WriteFleetTable(&buf, r); err != nil {
+	if err := report.WriteFleetTable(&buf, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

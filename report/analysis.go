@@ -62,15 +62,19 @@ func ThresholdLine(t analyze.Thresholds) string {
 
 // WriteMeetingTable writes a meeting's analysis for a person at a
 // terminal: the pooled figures, the sessions worst first, the windows and
-// the incidents.
-func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
+// the incidents; its times in loc (nil: UTC), named under the title
+// unless UTC, which every stamp says.
+func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location) error {
 	tw := NewTableWriter(w, 2)
 	title := MeetingName(r)
 	if r.Topic != "" {
 		title += " (" + DisplayText(r.Topic, DisplayLimit) + ")"
 	}
-	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, Stamp.Format(deref(r.Start)), Stamp.Format(deref(r.End)),
+	fmt.Fprintf(tw, "%s\n%s to %s · %s · %s · %s\n", title, Stamp.FormatIn(deref(r.Start), loc), Stamp.FormatIn(deref(r.End), loc),
 		count(r.Participants, "participant"), count(r.Sessions, "session"), count(r.Samples, "sample"))
+	if !IsUTC(loc) {
+		fmt.Fprintf(tw, "Times in %s\n", ZoneName(loc, deref(r.Start), deref(r.End)))
+	}
 	fmt.Fprintf(tw, "Thresholds: %s\n\n", ThresholdLine(r.Thresholds))
 
 	fmt.Fprintf(tw, "Degraded: %s of samples on some stream", Pct(r.DegradedShare))
@@ -124,7 +128,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 		}
 		in := s.Streams[store.AudioInput]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.Participant), cell(s.UserName),
-			shortTime(s.Session), s.Samples, Pct(s.DegradedShare), mos, s.MOSQuality[store.AudioInput], s.MOSQuality[store.AudioOutput],
+			shortTime(s.Session, loc), s.Samples, Pct(s.DegradedShare), mos, s.MOSQuality[store.AudioInput], s.MOSQuality[store.AudioOutput],
 			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), cell(s.Device), cell(s.NetworkType), cell(s.Location))
 	}
 
@@ -136,7 +140,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 			for _, m := range w.Breached {
 				worst = append(worst, m.String()+" "+Num(w.Worst[m]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ClockSeconds.Format(w.Start), ClockSeconds.Format(w.End),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ClockSeconds.FormatIn(w.Start, loc), ClockSeconds.FormatIn(w.End, loc),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "),
 				WhyCell(w.Why))
 		}
@@ -145,14 +149,14 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult) error {
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.Format(in.Start), Clock.Format(in.End), in.Minutes, in.Sessions, Pct(in.PeakShare))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.FormatIn(in.Start, loc), Clock.FormatIn(in.End, loc), in.Minutes, in.Sessions, Pct(in.PeakShare))
 		}
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.Format(in.Start), Clock.Format(in.End), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
+			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.FormatIn(in.Start, loc), Clock.FormatIn(in.End, loc), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
 		}
 	}
 	fmt.Fprintln(tw)
-	writeAgreementTable(tw, &r.Agreement, false)
+	writeAgreementTable(tw, &r.Agreement, false, loc)
 	return tw.Flush()
 }
 
@@ -184,9 +188,10 @@ func statOr(ms map[store.Metric]analyze.Stats, m store.Metric) string {
 	return "-"
 }
 
-func shortTime(s string) string {
+// shortTime writes a session's name (its join time) as a time of day in loc.
+func shortTime(s string, loc *time.Location) string {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return ClockSeconds.Format(t)
+		return ClockSeconds.FormatIn(t, loc)
 	}
 	return "-"
 }
@@ -242,8 +247,10 @@ func WriteMeetingCSV(w io.Writer, r *analyze.MeetingResult) error {
 	return cw.Error()
 }
 
-// WriteFleetTable writes a fleet roll-up for a person at a terminal.
-func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
+// WriteFleetTable writes a fleet roll-up for a person at a terminal; the
+// times it lists (when disagreeing sessions joined) in loc (nil: UTC).
+// Its days are UTC days, as the roll-up counts them.
+func WriteFleetTable(w io.Writer, r *analyze.FleetResult, loc *time.Location) error {
 	tw := NewTableWriter(w, 2)
 	fmt.Fprintf(tw, "Fleet by %s, %s to %s: %s, %s, %s\n", r.By, r.From.Format(time.DateOnly), r.To.Format(time.DateOnly),
 		count(r.Meetings, "meeting"), count(r.Sessions, "session"), count(r.Samples, "sample"))
@@ -251,7 +258,7 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 	if r.By == analyze.ByUser {
 		writeUserRows(tw, r)
 		fmt.Fprintln(tw)
-		writeAgreementTable(tw, &r.Agreement, true)
+		writeAgreementTable(tw, &r.Agreement, true, loc)
 		return tw.Flush()
 	}
 	fmt.Fprintln(tw, strings.ToUpper(string(r.By))+"\tSESSIONS\tMEETINGS\tSAMPLES\tDEGRADED\tMOS P50\tPOOR MOS\tLATENCY P50\tLATENCY P95\tJITTER P95\tLOSS P95\tVIDEO FPS P50")
@@ -274,7 +281,7 @@ func WriteFleetTable(w io.Writer, r *analyze.FleetResult) error {
 			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), fps)
 	}
 	fmt.Fprintln(tw)
-	writeAgreementTable(tw, &r.Agreement, true)
+	writeAgreementTable(tw, &r.Agreement, true, loc)
 	return tw.Flush()
 }
 

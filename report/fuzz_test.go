@@ -24,7 +24,7 @@ func FuzzTerminalNames(f *testing.F) {
 	m, sessions := reporttest.Meeting(3, 6)
 	table := func(t testing.TB) string {
 		var b bytes.Buffer
-		if err := report.WriteMeetingTable(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
+		if err := report.WriteMeetingTable(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{}), nil); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()

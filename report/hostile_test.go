@@ -18,7 +18,7 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 	table := func(topic string, names ...string) string {
 		m, sessions := reporttest.Hostile(8, 20, topic, names...)
 		var buf bytes.Buffer
-		if err := report.WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th})); err != nil {
+		if err := report.WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th}), nil); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -30,7 +30,7 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 			f.AddSession(0, "m", &s.Session, s.Samples)
 		}
 		var buf bytes.Buffer
-		if err := report.WriteFleetTable(&buf, f.Result(reporttest.Start, reporttest.Start)); err != nil {
+		if err := report.WriteFleetTable(&buf, f.Result(reporttest.Start, reporttest.Start), nil); err != nil {
 			t.Fatal(err)
 		}
 		return buf.String()
@@ -62,7 +62,7 @@ func TestLongStringsAreCutWhereShown(t *testing.T) {
 	m, sessions := reporttest.Hostile(14, 40, long, long)
 	doc := reporttest.Document(m, sessions, false)
 	var tbl bytes.Buffer
-	if err := report.WriteMeetingTable(&tbl, doc.Result); err != nil {
+	if err := report.WriteMeetingTable(&tbl, doc.Result, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, line := range strings.Split(tbl.String(), "\n") {

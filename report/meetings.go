@@ -77,10 +77,11 @@ func SelectMeetings(list []store.MeetingSummary, f MeetingFilter) []store.Meetin
 }
 
 // WriteMeetingsTable writes the list of stored meetings for a person at a
-// terminal. IDs and topics come from Zoom, or from whoever named the
+// terminal, its times in RFC 3339 in loc (nil: UTC): each carries its
+// offset, and scripts read them too. IDs and topics come from Zoom, or from whoever named the
 // meeting: shown as DisplayText makes them, they cannot break a row or
 // send the terminal an escape.
-func WriteMeetingsTable(w io.Writer, list []store.MeetingSummary) error {
+func WriteMeetingsTable(w io.Writer, list []store.MeetingSummary, loc *time.Location) error {
 	if len(list) == 0 {
 		_, err := fmt.Fprintln(w, "no meetings stored yet: import or collect some")
 		return err
@@ -90,7 +91,7 @@ func WriteMeetingsTable(w io.Writer, list []store.MeetingSummary) error {
 	for _, m := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", DisplayText(m.ID, DisplayLimit),
 			cmp.Or(DisplayText(m.Number, 24), "-"), MeetingKindOf(&m.Meeting),
-			DisplayText(m.Type, 8), RFC3339.Format(MeetingStart(&m)), RFC3339.Format(m.End), m.Participants, m.Sessions, m.Samples,
+			DisplayText(m.Type, 8), RFC3339.FormatIn(MeetingStart(&m), loc), RFC3339.FormatIn(m.End, loc), m.Participants, m.Sessions, m.Samples,
 			cmp.Or(DisplayText(m.Topic, 60), "-"))
 	}
 	return tw.Flush()

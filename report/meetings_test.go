@@ -23,7 +23,7 @@ func TestMeetingsTableHostileText(t *testing.T) {
 			Start: start, End: start.Add(time.Hour), Participants: 1, Sessions: 1, Samples: 60},
 	}
 	var buf bytes.Buffer
-	if err := report.WriteMeetingsTable(&buf, list); err != nil {
+	if err := report.WriteMeetingsTable(&buf, list, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -41,6 +41,10 @@ type View struct {
 	Redacted  bool
 	Version   string // zoomqos's
 	Threshold string // the thresholds in words (as the terminal table says them)
+	// Location is the zone the page and the e-mail show times in (nil:
+	// UTC); Zone names it, with its offsets over the meeting (ZoneName).
+	Location *time.Location
+	Zone     string
 
 	StreamShares []StreamShare // the media streams' and CPU's degraded shares
 	MOS          []MOSRow      // the sessions' MOS buckets, audio in and out
@@ -111,11 +115,19 @@ func (l SessionLabel) String() string { return l.Name + l.Suffix }
 // that echo them.
 func MainStream(st store.Stream) bool { return st <= store.ASOutput || st == store.CPUUsage }
 
-// NewView builds what the page and the e-mail show of a meeting.
-func NewView(m *Meeting) *View {
+// NewView builds what the page and the e-mail show of a meeting, its
+// times in loc (nil: UTC).
+func NewView(m *Meeting, loc *time.Location) *View {
 	r, tl := m.Result, m.Timeline
+	loc = zoneOrUTC(loc)
 	v := &View{R: r, Timeline: tl, Kind: meetingKind(r), Number: meetingNumber(r), Instance: instance(r),
-		Generated: m.Generated.UTC(), Redacted: m.Redacted, Version: m.Version, Threshold: ThresholdLine(r.Thresholds)}
+		Generated: m.Generated.In(loc), Redacted: m.Redacted, Version: m.Version, Threshold: ThresholdLine(r.Thresholds),
+		Location: loc}
+	from, to := deref(r.Start), deref(r.End)
+	if from.IsZero() || to.IsZero() { // no samples: the offset the report was made at
+		from, to = m.Generated, m.Generated
+	}
+	v.Zone = ZoneName(loc, from, to)
 	key := func(participant string, join time.Time) string {
 		return participant + "\x00" + analyze.SessionName(join)
 	}
@@ -137,7 +149,7 @@ func NewView(m *Meeting) *View {
 		k := key(ts.Participant, ts.JoinTime)
 		v.Results[i], sessions[i] = byKey[k], stored[k]
 	}
-	v.Labels = sessionLabels(tl, sessions)
+	v.Labels = sessionLabels(tl, sessions, loc)
 	v.Order = make([]int, n)
 	for i := range v.Order {
 		v.Order[i] = i
@@ -218,9 +230,9 @@ func worse(a, b *analyze.SessionResult) bool {
 
 // sessionLabels names each session: the user name, with the join time
 // when the name has several sessions, and a number when even that
-// repeats. Names are cut to DisplayLimit first, so that two long names
+// repeats (the join time in loc). Names are cut to DisplayLimit first, so that two long names
 // alike in their first characters are told apart too.
-func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []SessionLabel {
+func sessionLabels(tl *analyze.Timeline, sessions []*store.Session, loc *time.Location) []SessionLabel {
 	names := make([]string, len(tl.Sessions))
 	seen := map[string]int{}
 	shown := func(s string) string { return strings.TrimSpace(DisplayText(s, DisplayLimit)) }
@@ -237,7 +249,7 @@ func sessionLabels(tl *analyze.Timeline, sessions []*store.Session) []SessionLab
 	for i, name := range names {
 		label := SessionLabel{Name: name}
 		if seen[name] > 1 && !tl.Sessions[i].JoinTime.IsZero() {
-			label.Suffix = " · " + Clock.Format(tl.Sessions[i].JoinTime)
+			label.Suffix = " · " + Clock.FormatIn(tl.Sessions[i].JoinTime, loc)
 		}
 		n := label.String()
 		if used[n]++; used[n] > 1 {

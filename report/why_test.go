@@ -16,7 +16,7 @@ import (
 func TestTableSaysWhy(t *testing.T) {
 	m, sessions := reporttest.Planted()
 	var b bytes.Buffer
-	if err := report.WriteMeetingTable(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
+	if err := report.WriteMeetingTable(&b, analyze.AnalyzeMeeting(m, sessions, analyze.Options{}), nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

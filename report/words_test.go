@@ -15,7 +15,7 @@ import (
 func TestWebinarIsCalledWebinar(t *testing.T) {
 	m, sessions := reporttest.Webinar()
 	var tbl bytes.Buffer
-	if err := report.WriteMeetingTable(&tbl, analyze.AnalyzeMeeting(m, sessions, analyze.Options{})); err != nil {
+	if err := report.WriteMeetingTable(&tbl, analyze.AnalyzeMeeting(m, sessions, analyze.Options{}), nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(tbl.String(), "Webinar 86000000042 (Town hall)\n") {

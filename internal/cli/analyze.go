@@ -29,7 +29,8 @@ stream, how bad); meeting-wide incidents; Zoom's own rating of each session's
 audio, video and screen share against zoomqos's verdict (degraded: at least
 one degradation window on a stream of that kind), with the agreement rate and
 the sessions where they disagree. A table on a terminal (sessions worst
-first), or --format json or csv for other tools.
+first), its times in the zone of --tz (or ZOOMQOS_TZ, else the machine's), or
+--format json or csv for other tools, their times in UTC.
 
 For a period: --from and --to with --by rolls every stored meeting up by
 device, location, network (type), version (of the client), datacenter,
@@ -81,6 +82,10 @@ func (a *app) runAnalyze(c *cli.Context) error {
 			opts.Streams = append(opts.Streams, st)
 		}
 	}
+	loc, err := a.location(c)
+	if err != nil {
+		return err
+	}
 	meeting := strings.TrimSpace(c.String("meeting"))
 	if meeting != "" {
 		if err := checkMeetingID("--meeting", meeting); err != nil {
@@ -114,7 +119,9 @@ func (a *app) runAnalyze(c *cli.Context) error {
 			return fmt.Errorf("meeting %s has no participant %q (give a participant id or user name: see zoomqos analyze --meeting %s)",
 				meeting, opts.Participant, meeting)
 		}
-		return writeAs(w, format, r, report.WriteMeetingCSV, report.WriteMeetingTable)
+		return writeAs(w, format, r, report.WriteMeetingCSV, func(w io.Writer, r *analyze.MeetingResult) error {
+			return report.WriteMeetingTable(w, r, loc)
+		})
 	}
 
 	by, err := analyze.ParseGroupBy(c.String("by"))
@@ -132,7 +139,9 @@ func (a *app) runAnalyze(c *cli.Context) error {
 	if opts.Participant != "" && r.Sessions == 0 {
 		return fmt.Errorf("no participant %q in the meetings from %s to %s", opts.Participant, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	}
-	return writeAs(w, format, r, report.WriteFleetCSV, report.WriteFleetTable)
+	return writeAs(w, format, r, report.WriteFleetCSV, func(w io.Writer, r *analyze.FleetResult) error {
+		return report.WriteFleetTable(w, r, loc)
+	})
 }
 
 // writeAs writes a result as JSON, CSV or a table.

@@ -165,6 +165,11 @@ Examples:
 				Usage:       "permissions of the reports, e-mails, dumps, exports and backups zoomqos writes, such as `0640` (or ZOOMQOS_FILE_MODE); they hold personal data",
 				DefaultText: "0600",
 			},
+			&cli.StringFlag{
+				Name:        "tz",
+				Usage:       "show the times of reports, e-mails and tables in `ZONE`: an IANA name such as Europe/Berlin, or UTC, or Local (or ZOOMQOS_TZ); JSON, CSV, dumps and exports stay UTC",
+				DefaultText: "the machine's, " + machineZone().String(),
+			},
 		},
 		Commands: []*cli.Command{
 			importCommand(a),

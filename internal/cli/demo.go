@@ -59,6 +59,10 @@ func (a *app) runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	loc, err := a.location(c)
+	if err != nil {
+		return err
+	}
 	// The demo's fake meeting goes into a database of its own: into the
 	// user's real one (ZOOMQOS_DB, the config file) only when --db names
 	// it on this command line.
@@ -110,6 +114,6 @@ func (a *app) runDemo(c *cli.Context) error {
 		return err
 	}
 	job := reportJob{meeting: demoUUID, version: c.App.Version, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
-		html: html.Options{Lines: lines}, output: c.String("output"), mode: mode, db: dbPath}
+		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
 }

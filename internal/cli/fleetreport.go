@@ -65,10 +65,14 @@ func (a *app) runFleetReport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	loc, err := a.location(c)
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	j := fleetJob{reportJob: reportJob{version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: html.Options{Lines: lines}, output: c.String("output"), email: c.String("email")},
-		zone: time.UTC, digest: c.Bool("since-last"), meetingsDir: c.String("meetings-dir")}
+		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), email: c.String("email")},
+		zone: loc, digest: c.Bool("since-last"), meetingsDir: c.String("meetings-dir")}
 	if err := j.mailFlags(a, c); err != nil {
 		return err
 	}
@@ -171,7 +175,7 @@ func (j *fleetJob) collectedSince(ctx context.Context, db *store.DB, now time.Ti
 		}
 	}
 	if len(ids) == 0 {
-		fmt.Fprintf(status, "Nothing collected since %s (%s): no digest.\n", j.sinceSaid, report.MailStamp.Format(j.since.In(j.zone)))
+		fmt.Fprintf(status, "Nothing collected since %s (%s): no digest.\n", j.sinceSaid, report.MailStamp.FormatIn(j.since, j.zone))
 		return nil, nil
 	}
 	f, l := first.In(j.zone), last.In(j.zone)

@@ -21,6 +21,10 @@ last sample, how many participants, sessions (joins) and samples it has, and
 its topic. MEETING is the ID it is stored under (the instance UUID); every
 --meeting flag also takes the number (its latest instance) or 'latest'.
 
+The table writes times in RFC 3339 in the zone of --tz (or ZOOMQOS_TZ, else
+the machine's), each with its offset; --format json and csv write them in UTC.
+--from and --to are UTC days.
+
 Examples:
    zoomqos meetings
    zoomqos meetings --from 2026-11-01 --topic standup
@@ -58,6 +62,10 @@ Examples:
 					return usageError{fmt.Errorf("--to %s is before --from %s", s, c.String("from"))}
 				}
 			}
+			loc, err := a.location(c)
+			if err != nil {
+				return err
+			}
 			number := store.NormalizeNumber(strings.TrimSpace(c.String("number")))
 			if number != "" && !store.IsMeetingNumber(number) {
 				return usageError{fmt.Errorf("--number %q: a meeting number is digits (spaces and dashes allowed)", c.String("number"))}
@@ -83,7 +91,7 @@ Examples:
 				_, err := fmt.Fprintf(w, "no meetings match (%d stored: see zoomqos meetings)\n", len(list))
 				return err
 			}
-			return report.WriteMeetingsTable(w, kept)
+			return report.WriteMeetingsTable(w, kept, loc)
 		},
 	}
 }

@@ -49,6 +49,8 @@ func TestMain(m *testing.M) {
 		db.Close()
 		os.Exit(0)
 	}
+	// The golden files' times are in UTC, whatever the machine's zone.
+	os.Setenv("ZOOMQOS_TZ", "UTC")
 	// The tests name their inputs testdata/... and the golden files hold
 	// those names: run them from the module's root, where testdata is.
 	if err := os.Chdir("../.."); err != nil {

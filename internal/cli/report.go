@@ -65,6 +65,10 @@ delivers it through ZOOMQOS_SMTP_URL (smtp://user@host:587 with STARTTLS,
 or smtps://user@host:465), the password in ZOOMQOS_SMTP_PASSWORD, from
 ZOOMQOS_MAIL_FROM (or --mail-from), to every --mail-to.
 
+Times are shown in the zone of --tz (or ZOOMQOS_TZ, else the machine's),
+named at the top of the report and the e-mail; SOURCE_DATE_EPOCH (seconds)
+fixes the report's "Generated" time, for the same bytes run after run.
+
 The thresholds are analyze's (see zoomqos analyze --help), set the same ways.
 
 Examples:
@@ -125,8 +129,12 @@ func (a *app) runReport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	loc, err := a.location(c)
+	if err != nil {
+		return err
+	}
 	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: html.Options{Lines: lines}, output: c.String("output"), email: c.String("email")}
+		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), email: c.String("email")}
 	if err := job.mailFlags(a, c); err != nil {
 		return err
 	}
@@ -342,11 +350,11 @@ func (j reportJob) write(ctx context.Context, db *store.DB, stdout, status io.Wr
 		name = filepath.Base(written)
 	}
 	var eml bytes.Buffer
-	err = email.WriteMeeting(&eml, doc, email.Options{From: j.from, To: j.to, Report: page.Bytes(), ReportName: name})
+	err = email.WriteMeeting(&eml, doc, email.Options{From: j.from, To: j.to, Report: page.Bytes(), ReportName: name, Location: j.html.Location})
 	if err != nil {
 		return err
 	}
-	subject := email.Subject(doc.Result)
+	subject := email.Subject(doc.Result, j.html.Location)
 	if _, err := j.put("--email", j.email, "report-"+cmp.Or(j.fileName, fileSafe(j.meeting))+".eml", eml.Bytes(), stdout, status, "E-mail", strconv.Quote(subject)); err != nil {
 		return err
 	}

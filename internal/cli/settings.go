@@ -27,6 +27,7 @@ var settings = []setting{
 	{"ZOOMQOS_LOG_LEVEL", "log-level", false, "log detail on stderr", checkLevel},
 	{"ZOOMQOS_LOCK_TIMEOUT", "lock-timeout", false, "how long to wait for another zoomqos process to let go of the database", checkDuration},
 	{"ZOOMQOS_FILE_MODE", "file-mode", false, "permissions of the files zoomqos writes (reports, e-mails, dumps, exports, backups)", checkMode},
+	{"ZOOMQOS_TZ", "tz", false, "the time zone reports, e-mails and tables show times in (JSON, CSV and exports stay UTC)", checkZone},
 	{"ZOOM_ACCOUNT_ID", "", false, "Server-to-Server OAuth account id", nil},
 	{"ZOOM_CLIENT_ID", "", false, "Server-to-Server OAuth client id", nil},
 	{"ZOOM_CLIENT_SECRET", "", true, "Server-to-Server OAuth client secret", nil},

@@ -46,10 +46,11 @@ var emailText string
 var emailFuncs = template.FuncMap{
 	"num":         report.Num,
 	"pct":         report.Pct,
-	"hhmm":        report.Clock.Format,
+	"hhmm":        report.Clock.Format, // the times: in the e-mail's zone (timeFuncs)
+	"hhmmZone":    report.ClockZone.Format,
+	"clock":       report.MailStamp.Format,
 	"whyBreaches": report.WhyBreaches,
 	"whyCommon":   report.WhyCommon,
-	"clock":       report.MailStamp.Format,
 	"trunc":       report.DisplayText, // with a limit of its own for each cell: a mail is narrow
 	"bar":         func(v float64) string { return strconv.Itoa(max(1, int(v*160+0.5))) },
 	"lower":       strings.ToLower,
@@ -71,6 +72,15 @@ var (
 	emailTextTmpl = texttemplate.Must(texttemplate.New("email").Funcs(texttemplate.FuncMap(emailFuncs)).Parse(emailText))
 )
 
+// timeFuncs are the templates' functions that show times, in loc.
+func timeFuncs(loc *time.Location) map[string]any {
+	return map[string]any{
+		"hhmm":     report.Clock.In(loc),
+		"hhmmZone": report.ClockZone.In(loc),
+		"clock":    report.MailStamp.In(loc),
+	}
+}
+
 // Limits that keep the HTML body well under Gmail's clipping (about
 // 100 KB): the full lists are in the attached report.
 const (
@@ -90,6 +100,9 @@ type Options struct {
 	// command writes the page once, to a file and into the mail.
 	Report     []byte
 	ReportName string
+	// Location is the zone the summary shows times in, its text, its HTML
+	// and its charts' axes alike, and names (nil: UTC).
+	Location *time.Location
 }
 
 // emailPage is the e-mail templates' data: the view the page shares, and
@@ -109,19 +122,19 @@ type emailPage struct {
 }
 
 // Subject is the summary's subject: the meeting (or webinar) by its
-// number and topic, its day and its verdict, such as
+// number and topic, its day (in loc; nil: UTC) and its verdict, such as
 // "Meeting 85012345678 (All-hands) on 2 Nov: 3 of 25 sessions degraded".
-func Subject(r *analyze.MeetingResult) string {
-	return subject(r, degradedSessions(r))
+func Subject(r *analyze.MeetingResult, loc *time.Location) string {
+	return subject(r, degradedSessions(r), loc)
 }
 
 // WriteMeeting writes a meeting's summary as a MIME message (RFC 5322,
 // 2045-2049), the interactive report attached.
 func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
-	v := report.NewView(m)
+	v := report.NewView(m, o.Location)
 	ep := &emailPage{View: v, ReportName: o.ReportName}
 	ep.Degraded = degradedSessions(m.Result)
-	ep.Subject = subject(m.Result, ep.Degraded)
+	ep.Subject = subject(m.Result, ep.Degraded, o.Location)
 	ep.Verdict = verdict(m.Result, ep.Degraded)
 	ep.Agreement = report.AgreementLine(&m.Result.Agreement)
 	for _, row := range v.Sessions {
@@ -154,11 +167,19 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	}
 	ep.Charts = charts
 
+	htmlTmpl, err := emailHTMLTmpl.Clone()
+	if err != nil {
+		return err
+	}
+	textTmpl, err := emailTextTmpl.Clone()
+	if err != nil {
+		return err
+	}
 	var html, text bytes.Buffer
-	if err := emailHTMLTmpl.Execute(&html, ep); err != nil {
+	if err := htmlTmpl.Funcs(timeFuncs(o.Location)).Execute(&html, ep); err != nil {
 		return fmt.Errorf("writing the e-mail's HTML: %w", err)
 	}
-	if err := emailTextTmpl.Execute(&text, ep); err != nil {
+	if err := textTmpl.Funcs(timeFuncs(o.Location)).Execute(&text, ep); err != nil {
 		return fmt.Errorf("writing the e-mail's text: %w", err)
 	}
 	return writeMIME(w, o, ep.Subject, html.Bytes(), text.Bytes(), charts)
@@ -215,7 +236,7 @@ func degradedSessions(r *analyze.MeetingResult) int {
 	return len(seen)
 }
 
-func subject(r *analyze.MeetingResult, degraded int) string {
+func subject(r *analyze.MeetingResult, degraded int, loc *time.Location) string {
 	s := report.MeetingName(r)
 	switch r.Topic {
 	case "":
@@ -225,7 +246,7 @@ func subject(r *analyze.MeetingResult, degraded int) string {
 		s += " (" + report.DisplayText(r.Topic, 60) + ")"
 	}
 	if r.Start != nil {
-		s += " on " + report.MailDay.Format(*r.Start)
+		s += " on " + report.MailDay.FormatIn(*r.Start, loc)
 	}
 	return s + ": " + verdict(r, degraded)
 }

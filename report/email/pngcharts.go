@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -122,12 +123,28 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// timeAxis labels x, in Unix seconds, as UTC clock times.
+// timeAxis labels x, in Unix seconds, as clock times in the e-mail's
+// zone, which the axis names.
 func (b pictures) timeAxis(p *plot.Plot) {
-	p.X.Tick.Marker = plot.TimeTicks{Format: string(report.Clock)} // gonum takes the layout itself
-	p.X.Label.Text = "UTC"
+	loc := b.Location
+	p.X.Tick.Marker = plot.TimeTicks{Format: string(report.Clock), // gonum takes the layout itself
+		Time: func(x float64) time.Time { return time.Unix(int64(math.Round(x)), 0).In(loc) }}
 	p.X.Min = float64(b.Timeline.Start.Unix())
 	p.X.Max = float64(b.Timeline.Start.Add(time.Duration(max(b.Timeline.Minutes-1, 1)) * time.Minute).Unix())
+	p.X.Label.Text = axisZone(loc, time.Unix(int64(p.X.Min), 0), time.Unix(int64(p.X.Max), 0))
+}
+
+// axisZone names the zone under a time axis: "UTC", "Europe/Berlin
+// (CET)", "America/New_York (EST, then EDT)".
+func axisZone(loc *time.Location, from, to time.Time) string {
+	if report.IsUTC(loc) {
+		return "UTC"
+	}
+	var abbrs []string
+	for _, s := range report.ZoneSpans(loc, from, to) {
+		abbrs = append(abbrs, s.Abbr)
+	}
+	return report.ZoneLabel(loc) + " (" + strings.Join(abbrs, ", then ") + ")"
 }
 
 // unix is minute m of the timeline in Unix seconds.

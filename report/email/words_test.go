@@ -62,7 +62,7 @@ func TestEmailSubjectNamesTheMeeting(t *testing.T) {
 			}
 			doc := reporttest.Document(m, sessions, c.redact)
 			subject, _, _ := emailParts(t, doc)
-			for _, s := range []string{Subject(doc.Result), subject} {
+			for _, s := range []string{Subject(doc.Result, nil), subject} {
 				if !strings.HasPrefix(s, c.want) {
 					t.Errorf("subject %q, want it to begin %q", s, c.want)
 				}

@@ -24,6 +24,7 @@ type chartSpec struct {
 	ID     string         `json:"id"`
 	Kind   string         `json:"kind"` // "time" or "heatmap"
 	Option map[string]any `json:"option"`
+	Group  int            `json:"group,omitempty"` // the heatmap's minutes per column
 	Height int            `json:"-"`
 }
 
@@ -231,7 +232,7 @@ func (b *builder) heatmap(id string) chartSpec {
 	cols := (tl.Minutes + group - 1) / group
 	xs := make([]string, cols)
 	for c := range xs {
-		xs[c] = report.Clock.Format(tl.Start.Add(time.Duration(c*group) * time.Minute))
+		xs[c] = report.Clock.FormatIn(tl.Start.Add(time.Duration(c*group)*time.Minute), b.Location)
 	}
 	ys := make([]string, len(b.Order))
 	data := make([]heatCells, 0, len(b.Order))
@@ -291,7 +292,7 @@ func (b *builder) heatmap(id string) chartSpec {
 			map[string]any{"value": analyze.LevelFair, "label": "fair (MOS < 4)", "color": colFair},
 			map[string]any{"value": analyze.LevelDegraded, "label": "degraded", "color": colDegraded},
 		}}}
-	return chartSpec{ID: id, Kind: "heatmap", Option: o, Height: height}
+	return chartSpec{ID: id, Kind: "heatmap", Option: o, Group: group, Height: height}
 }
 
 // heatCells are one heatmap row's cells: column and level.

@@ -51,7 +51,7 @@ func WriteFleet(w io.Writer, f *report.Fleet) error {
 		return errors.New("writing the fleet report: no period analysed")
 	}
 	p := newFleetPage(f)
-	data, err := chartData(f.Result.From, p.charts)
+	data, err := chartData(f.Result.From, newChartZone(f.Zone, f.Result.From, f.Result.To), p.charts)
 	if err != nil {
 		return fmt.Errorf("encoding the fleet report's charts: %w", err)
 	}

@@ -44,8 +44,9 @@ var pageCSS string
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"num":         report.Num,
 	"pct":         report.Pct,
-	"clock":       report.Stamp.Format,
+	"clock":       report.Stamp.Format, // the times: in the report's zone (timeFuncs)
 	"hhmm":        report.Clock.Format,
+	"hhmmZone":    report.ClockZone.Format,
 	"whyBreaches": report.WhyBreaches,
 	"whyCommon":   report.WhyCommon,
 	"whyCell":     report.WhyCell,
@@ -60,14 +61,28 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lower":   strings.ToLower,
 	// ratingClass colours one of Zoom's ratings (a class of a fixed few).
 	"ratingClass": ratingClass,
-	// joined shows a session's name (its join time) as hh:mm.
-	"joined": func(s string) string {
+	"joined":      joined(nil),
+}).Parse(pageTemplate))
+
+// timeFuncs are the template's functions that show times, in loc.
+func timeFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"clock":    report.Stamp.In(loc),
+		"hhmm":     report.Clock.In(loc),
+		"hhmmZone": report.ClockZone.In(loc),
+		"joined":   joined(loc),
+	}
+}
+
+// joined shows a session's name (its join time) as hh:mm in loc.
+func joined(loc *time.Location) func(string) string {
+	return func(s string) string {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return report.Clock.Format(t)
+			return report.Clock.FormatIn(t, loc)
 		}
 		return "–"
-	},
-}).Parse(pageTemplate))
+	}
+}
 
 // Options tune the drawing; the zero value is the default.
 type Options struct {
@@ -79,6 +94,9 @@ type Options struct {
 	// longer lines are downsampled keeping each stretch's lowest and
 	// highest point. Percentiles and windows always use every sample.
 	MaxPoints int
+	// Location is the zone the page shows times in, tables and charts
+	// alike, and names at its top (nil: UTC).
+	Location *time.Location
 }
 
 // DefaultLines is how many sessions a chart draws as their own line by
@@ -97,7 +115,7 @@ type builder struct {
 }
 
 func newBuilder(m *report.Meeting, o Options) *builder {
-	b := &builder{View: report.NewView(m), lines: o.Lines, maxPoints: o.MaxPoints}
+	b := &builder{View: report.NewView(m, o.Location), lines: o.Lines, maxPoints: o.MaxPoints}
 	if b.lines == 0 {
 		b.lines = DefaultLines
 	}
@@ -117,7 +135,7 @@ func chartLabel(l report.SessionLabel) string { return report.Isolate(l.Name) + 
 func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	b := newBuilder(m, o)
 	p := b.page()
-	data, err := chartData(b.Timeline.Start, p.charts)
+	data, err := chartData(b.Timeline.Start, timelineZone(b.Location, b.Timeline), p.charts)
 	if err != nil {
 		return fmt.Errorf("encoding the charts: %w", err)
 	}
@@ -125,20 +143,25 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	p.Runtime = template.JS(echartsJS)
 	p.Script = template.JS(pageJS)
 	p.Style = template.CSS(pageCSS)
-	return pageTmpl.Execute(w, p)
+	t, err := pageTmpl.Clone()
+	if err != nil {
+		return err
+	}
+	return t.Funcs(timeFuncs(b.Location)).Execute(w, p)
 }
 
-// chartData is the JSON the page's script reads: the timeline's start (ms)
-// and every chart's option. Each <, > and & is escaped: a name from Zoom
-// holding "</script>" stays text in the data block, whatever go-echarts'
-// own types marshal unescaped.
-func chartData(start time.Time, cs []chartSpec) ([]byte, error) {
+// chartData is the JSON the page's script reads: the timeline's start
+// (ms), the zone the axes are labelled in and every chart's option. Each
+// <, > and & is escaped: a name from Zoom holding "</script>" stays text
+// in the data block, whatever go-echarts' own types marshal unescaped.
+func chartData(start time.Time, zone chartZone, cs []chartSpec) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	if err := enc.Encode(struct {
 		Start  int64       `json:"start"`
+		Zone   chartZone   `json:"zone"`
 		Charts []chartSpec `json:"charts"`
-	}{start.UnixMilli(), cs}); err != nil {
+	}{start.UnixMilli(), zone, cs}); err != nil {
 		return nil, err
 	}
 	return escapeJSON(bytes.TrimSpace(buf.Bytes())), nil

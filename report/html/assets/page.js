@@ -6,8 +6,35 @@
   "use strict";
   window.zoomqosStartMs = performance.now(); // the page parsed, the runtime loaded
   var data = JSON.parse(document.getElementById("zq-data").textContent);
-  var start = data.start, MINUTE = 60000;
+  var zone = data.zone, MINUTE = 60000;
+  var start = data.start + zone.shift; // as drawn: see wall
   var esc = echarts.format.encodeHTML;
+
+  // The report's zone need not be the browser's. ECharts draws in UTC,
+  // every time moved on by the zone's offset at the meeting's start
+  // (zone.shift), so that its ticks fall on the zone's round times; wall
+  // takes a drawn time back, and into the offset of its span (a meeting
+  // can cross a change to or from summer time): a Date whose UTC fields
+  // are the zone's wall clock, and the zone's abbreviation.
+  function wall(v) {
+    var t = v - zone.shift, span = zone.spans[0];
+    zone.spans.forEach(function (s) { if (t >= s.from) { span = s; } });
+    return { date: new Date(t + span.offset), abbr: span.abbr };
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function hhmm(v) {
+    var d = wall(v).date;
+    return two(d.getUTCHours()) + ":" + two(d.getUTCMinutes());
+  }
+  // An axis label: the time of day, the day at midnight.
+  function axisLabel(v) {
+    var d = wall(v).date;
+    if (d.getUTCHours() === 0 && d.getUTCMinutes() === 0) { return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()]; }
+    return hhmm(v);
+  }
+  // A tooltip's time, with the zone's abbreviation: 01:59 EST, 03:00 EDT.
+  function pointed(p) { return hhmm(p.value) + " " + wall(p.value).abbr; }
 
   // Data carry minutes from the meeting's start, which keeps the file
   // small; the axis wants times.
@@ -22,17 +49,24 @@
       if (s.type === "line") { s.sampling = "lttb"; s.symbol = "none"; s.emphasis = { focus: "series" }; }
     });
     o.useUTC = true;
-    o.xAxis.forEach(function (a) { a.axisLabel = { hideOverlap: true }; });
+    o.xAxis.forEach(function (a) {
+      a.axisLabel = { hideOverlap: true, formatter: axisLabel };
+      // The axis tooltip's heading is the axis pointer's label.
+      a.axisPointer = { label: { formatter: pointed } };
+    });
+    (o.dataZoom || []).forEach(function (z) { z.labelFormatter = hhmm; });
   }
 
-  function heatmapOption(o) {
+  function heatmapOption(o, group) {
     var xs = o.xAxis[0].data, ys = o.yAxis[0].data;
+    // A column's time, with the zone's abbreviation.
+    function column(c) { return xs[c] + " " + wall(start + c * group * MINUTE).abbr; }
     var names = { 1: "good", 2: "fair (MOS below 4.0)", 3: "degraded" };
     // ECharts writes tooltips as HTML: every name is escaped, and
     // isolated from the text after it.
     o.tooltip.formatter = function (p) {
       var v = p.value;
-      return "<bdi>" + esc(ys[v[1]]) + "</bdi><br>" + esc(xs[v[0]]) + " UTC: " + esc(names[v[2]] || "");
+      return "<bdi>" + esc(ys[v[1]]) + "</bdi><br>" + esc(column(v[0])) + ": " + esc(names[v[2]] || "");
     };
     o.legend = { show: false };
     // Progressive rendering draws a zoomed heatmap only in part.
@@ -63,7 +97,7 @@
     var o = c.option;
     o.tooltip = o.tooltip || {};
     o.tooltip.confine = true;
-    if (c.kind === "time") { toTime(o); } else { o = heatmapOption(o); }
+    if (c.kind === "time") { toTime(o); } else { o = heatmapOption(o, c.group); }
     var chart = echarts.init(document.getElementById(c.id), null, { renderer: "canvas" });
     var done = false;
     chart.on("finished", function () {
