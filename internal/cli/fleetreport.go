@@ -54,32 +54,12 @@ func wantsFleet(c *cli.Context) bool {
 }
 
 func (a *app) runFleetReport(c *cli.Context) error {
-	th, err := a.thresholds(c)
-	if err != nil {
-		return err
-	}
-	mode, err := a.fileMode(c)
-	if err != nil {
-		return err
-	}
-	lines, err := a.linesFlag(c)
-	if err != nil {
-		return err
-	}
-	loc, err := a.location(c)
+	job, err := a.newReportJob(c)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	j := fleetJob{reportJob: reportJob{version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), email: c.String("email")},
-		zone: loc, digest: c.Bool("since-last"), meetingsDir: c.String("meetings-dir")}
-	if err := j.mailFlags(a, c); err != nil {
-		return err
-	}
-	if j.output == "-" && j.email == "-" {
-		return usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
-	}
+	j := fleetJob{reportJob: job, zone: job.html.Location, digest: c.Bool("since-last"), meetingsDir: c.String("meetings-dir")}
 	if s := c.String("fail-on"); c.IsSet("fail-on") {
 		if j.failOn, err = failon.Parse(s); err != nil {
 			return usageError{fmt.Errorf("--fail-on %q: %w", s, err)}

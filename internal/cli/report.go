@@ -110,10 +110,6 @@ func (a *app) runReport(c *cli.Context) error {
 	if c.IsSet("meetings-dir") || c.IsSet("fail-on") {
 		return usageError{errors.New("--meetings-dir and --fail-on go with a fleet report: --from DATE [--to DATE], or a digest: --since-last")}
 	}
-	th, err := a.thresholds(c)
-	if err != nil {
-		return err
-	}
 	meeting := strings.TrimSpace(c.String("meeting"))
 	if meeting == "" {
 		return usageError{errors.New("say which meeting: --meeting ID (see zoomqos meetings), or a period: --from DATE [--to DATE], or --since-last for a digest")}
@@ -121,26 +117,11 @@ func (a *app) runReport(c *cli.Context) error {
 	if err := checkMeetingID("--meeting", meeting); err != nil {
 		return err
 	}
-	mode, err := a.fileMode(c)
+	job, err := a.newReportJob(c)
 	if err != nil {
 		return err
 	}
-	lines, err := a.linesFlag(c)
-	if err != nil {
-		return err
-	}
-	loc, err := a.location(c)
-	if err != nil {
-		return err
-	}
-	job := reportJob{meeting: meeting, version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
-		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), email: c.String("email")}
-	if err := job.mailFlags(a, c); err != nil {
-		return err
-	}
-	if job.output == "-" && job.email == "-" {
-		return usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
-	}
+	job.meeting = meeting
 	db, err := a.openStore(c, true)
 	if err != nil {
 		return err
@@ -155,6 +136,37 @@ func (a *app) runReport(c *cli.Context) error {
 	}
 	job.db = db.Path()
 	return job.write(c.Context, db, c.App.Writer, c.App.ErrWriter)
+}
+
+// newReportJob reads what every report takes from report's flags: the
+// thresholds, the file mode, --lines, the zone, where the report and the
+// e-mail go, and the mail settings.
+func (a *app) newReportJob(c *cli.Context) (reportJob, error) {
+	th, err := a.thresholds(c)
+	if err != nil {
+		return reportJob{}, err
+	}
+	mode, err := a.fileMode(c)
+	if err != nil {
+		return reportJob{}, err
+	}
+	lines, err := a.linesFlag(c)
+	if err != nil {
+		return reportJob{}, err
+	}
+	loc, err := a.location(c)
+	if err != nil {
+		return reportJob{}, err
+	}
+	job := reportJob{version: c.App.Version, thresholds: th, redact: c.Bool("redact"), mode: mode,
+		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), email: c.String("email")}
+	if err := job.mailFlags(a, c); err != nil {
+		return reportJob{}, err
+	}
+	if job.output == "-" && job.email == "-" {
+		return reportJob{}, usageError{errors.New("-o - and --email - cannot both use standard output: write one of them to a file")}
+	}
+	return job, nil
 }
 
 // reportJob is one meeting's report, as report and demo write it.
