@@ -18,7 +18,7 @@ import (
 // The fleet report: a period's meetings on one page, by the meeting
 // report's rules (one file, ECharts inlined, every string from Zoom
 // escaped, the same bytes for the same input, printable). Its charts are
-// built in fleetcharts.go; the headline's comparisons in fleetchange.go.
+// built in fleetcharts.go; the headline's comparisons are report.HeadlineCards.
 
 //go:embed assets/fleet.tmpl
 var fleetTemplate string
