@@ -24,7 +24,7 @@ func TestBookmark(t *testing.T) {
 	}
 }
 
-// A write that adds nothing leaves LastStored as it was: the digest
+// A write that adds no session or sample leaves LastStored as it was: the digest
 // reports meetings whose data changed since it last ran, not those
 // collected again to no effect.
 func TestLastStoredMovesOnlyWithNewData(t *testing.T) {
@@ -45,6 +45,15 @@ func TestLastStoredMovesOnlyWithNewData(t *testing.T) {
 	}
 	if m, _ := db.MeetingInfo(ctx0, "m1"); !m.LastStored.Equal(first) {
 		t.Errorf("after storing the same page again, LastStored = %v; want %v", m.LastStored, first)
+	}
+	// A live meeting's details change at every poll: they are kept, and
+	// LastStored stays.
+	page.Details = &MeetingDetails{Topic: "Standup", Duration: "00:05:30"}
+	if _, err := db.PutPage(ctx0, page); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := db.MeetingInfo(ctx0, "m1"); !m.LastStored.Equal(first) || m.Details == nil || m.Details.Duration != "00:05:30" || m.Topic != "Standup" {
+		t.Errorf("after new details alone: LastStored %v (want %v), details %+v", m.LastStored, first, m.Details)
 	}
 	now = now.Add(time.Hour)
 	more := testPage("m1", Past, `{"x":2}`, session("bob", t0, 2, 100))

@@ -18,22 +18,21 @@ const timeFormat = time.RFC3339
 // putMeeting creates or updates a meeting's info and returns its bucket;
 // details, when not nil, replace Zoom's details of it, and changed reports
 // whether they differ from those stored. Past data is final, so a meeting
-// once stored as past stays past. It returns the info as it was before
-// when this write changes nothing of it but LastStored (nil otherwise), so
-// that a write that adds nothing can put it back (keepInfo).
-func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, before *Meeting, changed bool, err error) {
+// once stored as past stays past. It returns when the meeting's data was
+// last stored before this write (zero for a new meeting), so that a write
+// that adds no session or sample can put LastStored back (keepStored).
+func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, before time.Time, changed bool, err error) {
 	all := tx.Bucket(bucketMeetings)
 	mb, err = all.CreateBucketIfNotExists([]byte(m.ID))
 	if err != nil {
 		return nil, before, false, fmt.Errorf("meeting bucket: %w", err)
 	}
 	info := Meeting{ID: m.ID, Type: m.Type, FirstStored: now}
-	var old []byte
 	if v := mb.Get(keyInfo); v != nil {
 		if err := readInfo(mb, s, &info); err != nil {
 			return nil, before, false, err
 		}
-		old, _ = marshalJSON(&info)
+		before = info.LastStored
 		if m.Type == Past {
 			info.Type = Past
 		}
@@ -51,21 +50,22 @@ func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now
 	if info.Number == "" && IsMeetingNumber(info.ID) {
 		info.Number = info.ID
 	}
-	if old != nil {
-		if cur, _ := marshalJSON(&info); bytes.Equal(cur, old) {
-			b := info
-			before = &b
-		}
-	}
 	info.LastStored = now
 	return mb, before, changed, putInfo(mb, s, &info)
 }
 
-// keepInfo puts back a meeting's info as it was before a write that
-// turned out to add nothing: LastStored then still says when its data last
-// changed, which is what the digest reports on.
-func keepInfo(mb *bbolt.Bucket, s sealer, before *Meeting) error {
-	return putInfo(mb, s, before)
+// keepStored puts a meeting's LastStored back to what it was before a
+// write that added no session or sample: LastStored then says when its
+// QoS data last changed, which is what the digest reports on. A live
+// meeting's details change at every poll (its duration), and a collect
+// that brings nothing new stores its answer's details again.
+func keepStored(mb *bbolt.Bucket, s sealer, before time.Time) error {
+	var info Meeting
+	if err := readInfo(mb, s, &info); err != nil {
+		return err
+	}
+	info.LastStored = before
+	return putInfo(mb, s, &info)
 }
 
 // applyDetails takes Zoom's details of the meeting: they replace those

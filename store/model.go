@@ -69,8 +69,9 @@ type Meeting struct {
 	// Collected is when every participant's past data was last collected
 	// in full; zero until then. Discovery skips such meetings.
 	Collected time.Time `json:"collected,omitzero"`
-	// FirstStored and LastStored are when data for the meeting was first and
-	// last written.
+	// FirstStored is when data for the meeting was first written;
+	// LastStored when its sessions or samples last changed (a write of
+	// details alone, or of what was stored already, does not move it).
 	FirstStored time.Time `json:"first_stored"`
 	LastStored  time.Time `json:"last_stored"`
 }

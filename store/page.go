@@ -122,9 +122,8 @@ func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, er
 				c.documents++
 			}
 		}
-		if before != nil && !res.changed() && !res.RawStored {
-			// Nothing new: the meeting stays as it was, LastStored included.
-			if err := keepInfo(mb, s, before); err != nil {
+		if !before.IsZero() && res.Added+res.Replaced+res.NewSessions+res.SessionsChanged == 0 {
+			if err := keepStored(mb, s, before); err != nil {
 				return err
 			}
 		}
