@@ -12,7 +12,15 @@ import (
 // A date that does not exist (2026-02-30) or a --from after today is named
 // as such.
 func (a *app) dateRange(c *cli.Context, need string) (from, to time.Time, err error) {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	return a.dateRangeIn(c, need, time.UTC)
+}
+
+// dateRangeIn is dateRange with today as it is in zone: the dates come
+// back as dates (midnight UTC of that day) for the caller to place in its
+// zone.
+func (a *app) dateRangeIn(c *cli.Context, need string, zone *time.Location) (from, to time.Time, err error) {
+	y, m, d := time.Now().In(zone).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	s := c.String("from")
 	if s == "" {
 		return from, to, usageError{fmt.Errorf("%s needs --from DATE (yyyy-mm-dd)", need)}
@@ -31,7 +39,7 @@ func (a *app) dateRange(c *cli.Context, need string) (from, to time.Time, err er
 		return from, to, nil
 	}
 	if from.After(today) {
-		return from, to, usageError{fmt.Errorf("--from %s is after today (%s, UTC): give a past date, or --to", s, today.Format(time.DateOnly))}
+		return from, to, usageError{fmt.Errorf("--from %s is after today (%s, %s): give a past date, or --to", s, today.Format(time.DateOnly), zone)}
 	}
 	return from, to, nil
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -62,7 +63,7 @@ func (a *app) runFleetReport(c *cli.Context) error {
 	j := fleetJob{reportJob: job, zone: job.html.Location, digest: c.Bool("since-last"), meetingsDir: c.String("meetings-dir")}
 	if s := c.String("fail-on"); c.IsSet("fail-on") {
 		if j.failOn, err = failon.Parse(s); err != nil {
-			return usageError{fmt.Errorf("--fail-on %q: %w", s, err)}
+			return usageError{fmt.Errorf("--fail-on %q: %w", clip(s, 60), err)}
 		}
 	}
 	digest := j.digest || c.IsSet("since")
@@ -77,7 +78,7 @@ func (a *app) runFleetReport(c *cli.Context) error {
 			j.sinceSaid = "--since " + c.String("since")
 		}
 	} else {
-		from, to, err := a.dateRange(c, "a fleet report")
+		from, to, err := a.dateRangeIn(c, "a fleet report", j.zone)
 		if err != nil {
 			return err
 		}
@@ -341,6 +342,15 @@ func (j *fleetJob) meetingReports(ctx context.Context, db *store.DB, r *analyze.
 		if st, err := os.Stat(j.output); err == nil && st.IsDir() {
 			base = j.output
 		}
+		// Before any meeting's report is written: the fleet report's
+		// directory must be there.
+		if st, err := os.Stat(base); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("-o %s: no directory %s to write the fleet report in", j.output, base)
+		}
+	}
+	base, err := filepath.Abs(base)
+	if err != nil {
+		return nil, err
 	}
 	var ids []string
 	for _, m := range r.Worst {
@@ -360,9 +370,13 @@ func (j *fleetJob) meetingReports(ctx context.Context, db *store.DB, r *analyze.
 		if err := mj.write(ctx, db, io.Discard, io.Discard); err != nil {
 			return nil, fmt.Errorf("the report of meeting %s: %w", id, err)
 		}
-		rel, err := filepath.Rel(base, mj.output)
+		abs, err := filepath.Abs(mj.output)
 		if err != nil {
-			rel = mj.output
+			return nil, err
+		}
+		rel, err := filepath.Rel(base, abs)
+		if err != nil {
+			return nil, fmt.Errorf("--meetings-dir %s: cannot link it from %s: %w", j.meetingsDir, base, err)
 		}
 		links[id] = filepath.ToSlash(rel)
 	}
@@ -379,20 +393,26 @@ func (j *fleetJob) alert(r *analyze.PeriodResult, status io.Writer) error {
 	}
 	res := j.failOn.Eval(failOnFigures(r))
 	for _, s := range res.NotEvaluated {
-		fmt.Fprintf(status, "--fail-on: %s not evaluated: the period has no such figure\n", s)
+		fmt.Fprintf(status, "zoomqos: --fail-on: %s not evaluated: the period has no such figure\n", s)
 	}
 	if !res.Tripped {
 		return nil
 	}
-	return alertError{"--fail-on " + strconv.Quote(j.failOn.String()) + ": " + strings.Join(res.True, "; ")}
+	why := strings.Join(res.True, "; ")
+	if why == "" { // tripped by a not: no comparison was true
+		why = "it holds: " + res.String()
+	}
+	return alertError{"--fail-on " + strconv.Quote(clip(j.failOn.String(), 120)) + ": " + why}
 }
 
 // failOnFigures are the headline figures --fail-on speaks of.
 func failOnFigures(r *analyze.PeriodResult) failon.Figures {
 	fig := func(h *analyze.Headline) failon.Figures {
 		f := failon.Figures{"meetings": float64(h.Meetings), "participants": float64(h.Participants),
-			"sessions": float64(h.Sessions), "session_hours": h.SessionHours, "incidents": float64(h.Incidents),
-			"worst_meeting": h.WorstMeeting}
+			"sessions": float64(h.Sessions), "session_hours": h.SessionHours, "incidents": float64(h.Incidents)}
+		if h.Meetings > 0 {
+			f["worst_meeting"] = h.WorstMeeting
+		}
 		if h.Samples > 0 {
 			f["degraded"] = h.Degraded
 		}
@@ -426,4 +446,16 @@ func failOnNames() string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// clip cuts what a message quotes of the user's input to n bytes, on a
+// character boundary, with an ellipsis.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

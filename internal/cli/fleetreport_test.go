@@ -56,6 +56,48 @@ func TestFleetReport(t *testing.T) {
 	}
 }
 
+// Links resolve whatever form the paths take: relative to another
+// directory, absolute, mixed; a missing -o directory is refused before
+// any meeting's report is written.
+func TestFleetReportLinks(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qos.db")
+	smallFleet(t, db, "", 7)
+	work := filepath.Join(dir, "work", "rel")
+	os.MkdirAll(work, 0o700)
+	t.Chdir(work)
+	for _, tc := range []struct{ out, mdir string }{
+		{"../g.html", "./mm"},
+		{filepath.Join(dir, "work", "g2.html"), "mm2"},
+		{"../g3.html", filepath.Join(work, "mm3")},
+		{"out/f.html", "out/m"},
+	} {
+		os.MkdirAll(filepath.Dir(tc.out), 0o700)
+		r := zoomqos(t, "", "--db", db, "report", "--from", "2026-11-10", "--to", "2026-11-19", "-o", tc.out, "--meetings-dir", tc.mdir)
+		if r.code != 0 {
+			t.Fatalf("%+v: exit %d: %s", tc, r.code, r.stderr)
+		}
+		page, _ := os.ReadFile(tc.out)
+		links := regexp.MustCompile(`<a href="([^"#]+)"`).FindAllStringSubmatch(string(page), -1)
+		if len(links) < 20 {
+			t.Fatalf("%+v: %d links", tc, len(links))
+		}
+		for _, l := range links {
+			target := filepath.Join(filepath.Dir(tc.out), filepath.FromSlash(strings.ReplaceAll(l[1], "&#43;", "+")))
+			if _, err := os.Stat(target); err != nil {
+				t.Errorf("%+v: link %s does not resolve: %v", tc, l[1], err)
+			}
+		}
+	}
+	r := zoomqos(t, "", "--db", db, "report", "--from", "2026-11-10", "-o", "missing/f.html", "--meetings-dir", "mx")
+	if r.code != 1 || !strings.Contains(r.stderr, "no directory") {
+		t.Errorf("a missing -o directory: exit %d, %s", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir("mx"); len(entries) > 0 {
+		t.Errorf("%d meeting reports written before -o was refused", len(entries))
+	}
+}
+
 // -o - carries the page alone; --redact leaves no name or address in it.
 func TestFleetReportPipeRedacted(t *testing.T) {
 	db := tempDB(t)
@@ -136,6 +178,16 @@ func TestFailOn(t *testing.T) {
 		t.Errorf("delta without a previous period: exit %d, %s", r.code, r.stderr)
 	}
 	oneLine(t, zoomqos(t, "", "--db", db, "report", "--from", "2026-11-10", "--fail-on", "degraded>>1"), 2, `--fail-on "degraded>>1": at character 10`)
+	// A period with no meetings has no worst meeting to compare.
+	r = zoomqos(t, "", "--db", db, "report", "--from", "2020-01-01", "--to", "2020-01-02", "-o", out, "--fail-on", "worst_meeting<1%")
+	if r.code != 0 || !strings.Contains(r.stderr, "zoomqos: --fail-on: worst_meeting < 1% not evaluated") {
+		t.Errorf("worst_meeting of an empty period: exit %d, %s", r.code, r.stderr)
+	}
+	// Tripped by a not, it says so.
+	r = zoomqos(t, "", "--db", db, "report", "--from", "2026-11-10", "-o", out, "--fail-on", "not mos<1")
+	if r.code != 3 || !strings.Contains(r.stderr, `--fail-on "not mos < 1": it holds`) {
+		t.Errorf("tripped by a not: exit %d, %s", r.code, r.stderr)
+	}
 }
 
 // Mistakes are one line, exit 2: the old mail flags, a digest and a period
@@ -150,7 +202,9 @@ func TestFleetReportMistakes(t *testing.T) {
 		{[]string{"report", "--meeting", "latest", "--email", "-", "--to", "it@example.com"}, "--to takes a date now"},
 		{[]string{"report", "--meeting", "latest", "--email", "-", "--from", "me@example.com"}, "--mail-from ADDRESS"},
 		{[]string{"report", "--since-last", "--from", "2026-11-01"}, "give one or the other"},
-		{[]string{"report", "--meeting", "latest", "--meetings-dir", "x"}, "go with a fleet report"},
+		{[]string{"report", "--meeting", "latest", "--meetings-dir", "x"}, "--meetings-dir goes with a fleet report"},
+		{[]string{"report", "--meeting", "latest", "--from", "2026-11-10"}, "--from goes with a fleet report (--from DATE [--to DATE]) or a digest (--since-last), not with --meeting"},
+		{[]string{"report", "--from", "2026-11-10", "--fail-on", strings.Repeat("degraded>1% or ", 80) + "x"}, `…": at character`},
 		{[]string{"report", "--from", "2026-11-10", "-o", "-", "--meetings-dir", "x"}, "give -o FILE"},
 		{[]string{"report", "--since", "yesterday", "--email", "-"}, `--since "yesterday": want a date`},
 		{[]string{"report", "--from", "2026-11-31"}, "no such day"},

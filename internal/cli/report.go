@@ -107,8 +107,10 @@ func (a *app) runReport(c *cli.Context) error {
 	if wantsFleet(c) {
 		return a.runFleetReport(c)
 	}
-	if c.IsSet("meetings-dir") || c.IsSet("fail-on") {
-		return usageError{errors.New("--meetings-dir and --fail-on go with a fleet report: --from DATE [--to DATE], or a digest: --since-last")}
+	for _, f := range []string{"from", "to", "since-last", "since", "meetings-dir", "fail-on"} {
+		if c.IsSet(f) {
+			return usageError{fmt.Errorf("--%s goes with a fleet report (--from DATE [--to DATE]) or a digest (--since-last), not with --meeting", f)}
+		}
 	}
 	meeting := strings.TrimSpace(c.String("meeting"))
 	if meeting == "" {
