@@ -30,8 +30,8 @@ func render(t testing.TB, m *report.Meeting, o Options) string {
 type pageData struct {
 	Start  int64 `json:"start"`
 	Charts []struct {
-		ID     string         `json:"id"`
-		Kind   string         `json:"kind"`
+		ID       string           `json:"id"`
+		Kind     string           `json:"kind"`
 		Option   map[string]any   `json:"option"`
 		Sessions []sessionWindows `json:"sessions"`
 	} `json:"charts"`
