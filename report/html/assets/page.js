@@ -108,8 +108,25 @@
       if (isSession(s)) { ids.push(s.id); idOf[s.name] = s.id; nameOf[s.id] = s.name; idAt[i] = s.id; }
     });
     if (!ids.length) { return; }
-    var hovered = null, alone = null, shown = {}, lastToggle = null;
+    var hovered = null, alone = null, shown = {}, lastToggle = null, clicked = false, clicks = 0;
+    var dom = chart.getDom(), pressed = false, pending = false;
+    // Which click of a run this is (2: the second of a double click, as
+    // the system counts them), seen before ECharts acts on it.
+    dom.addEventListener("click", function (e) { clicks = e.detail; }, true);
+    // Drawing anew replaces the legend's entries, and a click whose
+    // press and release land on different ones is no click: the windows
+    // are drawn after ECharts has done with the event that changed them,
+    // never while a button is down.
+    dom.addEventListener("mousedown", function () { pressed = true; }, true);
+    window.addEventListener("mouseup", function () {
+      if (pressed) { pressed = false; update(); }
+    }, true);
     function update() {
+      if (!pending) { pending = true; setTimeout(draw, 0); }
+    }
+    function draw() {
+      pending = false;
+      if (pressed) { return; } // drawn on release
       var series = [];
       Object.keys(areas).forEach(function (id) {
         var want = id === hovered || id === alone;
@@ -126,14 +143,15 @@
     chart.on("mouseout", function (p) { if (p.componentType === "series" && idAt[p.seriesIndex] === hovered) { hover(null); } });
     // In the legend: hovering a name highlights its series by name (the
     // axis pointer highlights in batches, which are left alone).
-    chart.on("highlight", function (p) { if (!p.batch && idOf[p.seriesName]) { hover(idOf[p.seriesName]); } });
+    chart.on("highlight", function (p) { if (!p.batch && !clicked && idOf[p.seriesName]) { hover(idOf[p.seriesName]); } });
     chart.on("downplay", function (p) { if (!p.batch && idOf[p.seriesName] === hovered) { hover(null); } });
     function selected(p) {
       var sel = p.selected;
       var on = ids.filter(function (id) { return sel[nameOf[id]] !== false; });
-      var id = idOf[p.name], now = performance.now();
+      var id = idOf[p.name], second = clicks === 2;
+      clicks = 0;
       if (p.type === "legendselectchanged" && id) {
-        if (lastToggle && lastToggle.id === id && now - lastToggle.t < 500) {
+        if (second && lastToggle === id) {
           // A double click: it toggled twice, and means "this one alone"
           // (or, when it was alone already, "all of them").
           lastToggle = null;
@@ -142,9 +160,15 @@
           chart.setOption({ legend: [{ selected: sel }] });
           on = all ? ids : [id];
         } else {
-          lastToggle = { id: id, t: now };
+          lastToggle = id;
         }
       }
+      // The legend is drawn anew: the entry the mouse is on is no more,
+      // and will not say when the mouse leaves it. Its hover ends here,
+      // with the highlight the click sends after it.
+      hovered = null;
+      clicked = true;
+      setTimeout(function () { clicked = false; }, 0);
       alone = on.length === 1 ? on[0] : null;
       update();
     }
