@@ -102,8 +102,8 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 			s.Data = points{downsample(seriesPoints(spread[1]), b.maxPoints), prec}
 		}),
 	)
-	if len(ths) > 0 {
-		b.addIncidents(line)
+	if len(ths) > 0 && len(median) > 0 {
+		b.addIncidents(line, median[0].x, median[len(median)-1].x)
 	}
 	var sessions []sessionWindows
 	for _, i := range b.worstOn(l) {

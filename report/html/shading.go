@@ -45,13 +45,16 @@ func (b *builder) minuteSpan(from, to time.Time) (float64, float64) {
 // incidentSeriesName is the legend's name for the incidents' series.
 func (b *builder) incidentSeriesName() string { return strings.ToLower(b.Kind) + "-wide incidents" }
 
-// incidentAreas are the meeting-wide incidents as ECharts mark areas,
-// each named for its tooltip: "incident 14:02–14:09, 7 sessions
-// degraded (peak 58.3%)".
-func (b *builder) incidentAreas() []any {
-	out := make([]any, 0, len(b.R.Incidents))
+// incidentAreas are the meeting-wide incidents that overlap minutes
+// first to last as ECharts mark areas, each named for its tooltip:
+// "incident 14:02–14:09, 7 sessions degraded (peak 58.3%)".
+func (b *builder) incidentAreas(first, last float64) []any {
+	var out []any
 	for _, in := range b.R.Incidents {
 		from, to := b.minuteSpan(in.Start, in.End)
+		if to <= first || from > last {
+			continue
+		}
 		name := "incident " + report.Clock.Format(in.Start) + "–" + report.Clock.Format(in.End) + ", " +
 			strconv.Itoa(in.Sessions) + " sessions degraded (peak " + report.Pct(in.PeakShare) + ")"
 		out = append(out, [2]opts.MarkAreaData{{Name: name, XAxis: from}, {XAxis: to}})
@@ -59,11 +62,12 @@ func (b *builder) incidentAreas() []any {
 	return out
 }
 
-// addIncidents adds the series that shades the meeting-wide incidents:
-// it draws no line, only the bands, and its legend entry says what they
-// are (and hides them when clicked).
-func (b *builder) addIncidents(line *charts.Line) {
-	areas := b.incidentAreas()
+// addIncidents adds the series that shades the meeting-wide incidents
+// within the chart's minutes, first to last: it draws no line, only the
+// bands, and its legend entry says what they are (and hides them when
+// clicked). A chart that no incident overlaps has no such series.
+func (b *builder) addIncidents(line *charts.Line, first, last float64) {
+	areas := b.incidentAreas(first, last)
 	if len(areas) == 0 {
 		return
 	}

@@ -13,8 +13,10 @@ import (
 // plantedReport is reporttest.Planted with a bitrate and no loss on
 // audio_input (so that it has a MOS too), and
 // one session of the unaffected data centers, Person 20, at 300 ms of
-// latency on its own from 14:20 to 14:28: a meeting with one incident
-// (14:10–14:16, the 16 sessions in Singapore) and a window outside it.
+// latency on its own from 14:20 to 14:28, and Person 0 sharing its
+// screen from 14:20: a meeting with one incident (14:10–14:16, the 16
+// sessions in Singapore), a window outside it, and a stream that begins
+// after it.
 func plantedReport() *report.Meeting {
 	m, sessions := reporttest.Planted()
 	for i := range sessions {
@@ -28,6 +30,9 @@ func plantedReport() *report.Meeting {
 						smp.Values[j].V = 300
 					}
 				}
+			}
+			if i == 0 && k >= 20 {
+				smp.Values = append(smp.Values, store.Value{Stream: store.ASInput, Metric: store.Latency, V: 50})
 			}
 			smp.Normalize()
 		}
@@ -86,6 +91,15 @@ func TestChartsShadeIncidents(t *testing.T) {
 		}
 		if !slices.Equal(shaded, []string{"incidents"}) {
 			t.Errorf("%s: series %v shade something; want only the incidents'", title, shaded)
+		}
+	}
+
+	// A chart whose lines the incident does not reach has no band: screen
+	// share, whose one session shared from 14:20.
+	share, _ := chartTitled(t, d, "Latency · as_input")
+	for _, s := range share["series"].([]any) {
+		if s := s.(map[string]any); s["markArea"] != nil || s["id"] == "incidents" {
+			t.Errorf("screen share's chart shades %v, outside its minutes", s["name"])
 		}
 	}
 
