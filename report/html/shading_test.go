@@ -94,6 +94,18 @@ func TestChartsShadeIncidents(t *testing.T) {
 		}
 	}
 
+	// In the report's zone, as every other time of the page.
+	berlin := parseData(t, render(t, doc, Options{Location: reporttest.Zone(t, "Europe/Berlin")}))
+	o, _ := chartTitled(t, berlin, "Latency · audio_input")
+	for _, s := range o["series"].([]any) {
+		if s := s.(map[string]any); s["id"] == incidentSeriesID {
+			name := s["markArea"].(map[string]any)["data"].([]any)[0].([]any)[0].(map[string]any)["name"]
+			if want := "incident 15:10–15:16, 16 sessions degraded (peak 66.7%)"; name != want {
+				t.Errorf("in Berlin's zone the band is named %q, want %q", name, want)
+			}
+		}
+	}
+
 	// A chart whose lines the incident does not reach has no band: screen
 	// share, whose one session shared from 14:20.
 	share, _ := chartTitled(t, d, "Latency · as_input")
