@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -272,6 +274,210 @@ func TestHostileTextInBrowser(t *testing.T) {
 		t.Errorf("the heatmap's tooltip: %q", tip)
 	}
 	browsertest.Screenshot(t, ctx, "zoomqos-hostile-screenshot.png")
+	if errs := log.Errors(); len(errs) > 0 {
+		t.Errorf("errors in the page: %v", errs)
+	}
+}
+
+// chartJS finds the page's charts by title and reads what they draw:
+// chart(title) is the ECharts instance, shaded(title, minute) the share
+// of a column of the plot, at that many minutes from the timeline's
+// start, that is tinted (not white, nor the grid's grey), marks(title, id)
+// the mark areas of a series as [from, to] minutes, and at(title, id,
+// minute, value) where a point is in the window.
+const chartJS = `window.zq = (() => {
+	const start = JSON.parse(document.getElementById('zq-data').textContent).start, MIN = 60000;
+	const chart = title => echarts.getInstanceByDom(Array.from(document.querySelectorAll('.chart'))
+		.find(el => { const c = echarts.getInstanceByDom(el); return c && c.getOption().title[0].text === title; }));
+	const canvasAt = c => c.getDom().querySelector('canvas');
+	const shaded = (title, minute) => {
+		const c = chart(title), cv = canvasAt(c), g = cv.getContext('2d'), dpr = cv.width / cv.clientWidth;
+		const grid = c.getModel().getComponent('grid').coordinateSystem.getRect();
+		const x = c.convertToPixel({xAxisIndex: 0}, start + minute * MIN);
+		let tinted = 0, n = 0;
+		for (let y = grid.y + 3; y < grid.y + grid.height - 3; y += 2, n++) {
+			const d = g.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+			if (!(d[0] > 245 && d[1] > 245 && d[2] > 245) && !(Math.abs(d[0] - d[1]) < 8 && Math.abs(d[1] - d[2]) < 8)) tinted++;
+		}
+		return tinted / n;
+	};
+	const marks = (title, id) => {
+		const s = chart(title).getOption().series.find(s => s.id === id);
+		return ((s.markArea || {}).data || []).map(a => [(a[0].xAxis - start) / MIN, (a[1].xAxis - start) / MIN]);
+	};
+	const at = (title, id, minute, value) => {
+		const c = chart(title), k = c.getOption().series.findIndex(s => s.id === id);
+		const p = c.convertToPixel({seriesIndex: k}, [start + minute * MIN, value]), r = canvasAt(c).getBoundingClientRect();
+		return [p[0] + r.left, p[1] + r.top];
+	};
+	// legendAt is where a series' entry in the legend is, found as the
+	// mouse would: by what is under each point of the legend's row.
+	const legendAt = (title, name) => {
+		const c = chart(title), zr = c.getZr(), r = canvasAt(c).getBoundingClientRect();
+		const g = c.getViewOfComponentModel(c.getModel().getComponent('legend')).group, legend = g.getBoundingRect().clone();
+		legend.applyTransform(g.getComputedTransform());
+		for (let x = 0; x < r.width; x += 3) {
+			const y = legend.y + legend.height / 2, h = zr.handler.findHover(x, y);
+			for (let el = h && h.target; el; el = el.parent) {
+				if ((el.childrenRef ? el.childrenRef() : []).some(ch => ch.style && ch.style.text === name)) return [x + r.left, y + r.top];
+			}
+		}
+		return null;
+	};
+	const legendShown = title => {
+		const c = chart(title), sel = c.getOption().legend[0].selected || {};
+		return c.getOption().series.filter(s => /^s[0-9]+$/.test(s.id) && sel[s.name] !== false).map(s => s.id).join(',');
+	};
+	return {start, chart, shaded, marks, at, legendAt, legendShown};
+})(); true`
+
+// The charts shade the meeting-wide incidents, and a session's own
+// windows only while its line is hovered, on the chart or in the legend,
+// or shown alone: in a real browser, with the mouse.
+func TestChartShadingInBrowser(t *testing.T) {
+	ctx := browsertest.Start(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(browsertest.DesktopWidth, 900)); err != nil {
+		t.Fatal(err)
+	}
+	var log browsertest.Log
+	open(t, ctx, writeReport(t, plantedReport(), Options{}), &log)
+	browsertest.Eval[bool](t, ctx, chartJS)
+	const lat = "Latency · audio_input"
+
+	// The incident (minutes 10 to 16) is shaded on the charts of a
+	// quantity with a threshold, and on nothing else; nothing is shaded
+	// outside it.
+	for _, c := range []struct {
+		title string
+		band  bool
+	}{{lat, true}, {"Jitter · audio_input", true}, {"MOS · audio_input", true}, {"Bitrate · audio_input", false}} {
+		in := browsertest.Eval[float64](t, ctx, `zq.shaded('`+c.title+`', 13)`)
+		out := browsertest.Eval[float64](t, ctx, `zq.shaded('`+c.title+`', 5)`)
+		if c.band && in < 0.8 || !c.band && in > 0.2 || out > 0.2 {
+			t.Errorf("%s: %.0f%% of the plot's height tinted inside the incident, %.0f%% outside it; want the band: %v", c.title, 100*in, 100*out, c.band)
+		}
+	}
+	// Its tooltip names it.
+	tip := func(title string, minute int) string {
+		return browsertest.Eval[string](t, ctx, `(() => {
+			const c = zq.chart('`+title+`'), p = c.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [zq.start + `+strconv.Itoa(minute)+` * 60000, 1]);
+			c.dispatchAction({type: 'showTip', x: p[0], y: p[1]});
+			const d = Array.from(c.getDom().children).find(d => d.style.position === 'absolute' && d.style.display !== 'none');
+			const text = d ? d.textContent : '';
+			c.dispatchAction({type: 'hideTip'});
+			return text;
+		})()`)
+	}
+	const name = "incident 14:10–14:16, 16 sessions degraded (peak 66.7%)"
+	if got := tip(lat, 12); !strings.Contains(got, name) || !strings.Contains(got, "Person 20") {
+		t.Errorf("the tooltip at 14:12 says %q; want %q and the lines' values", got, name)
+	}
+	if got := tip(lat, 5); strings.Contains(got, "incident") {
+		t.Errorf("the tooltip at 14:05 says %q", got)
+	}
+
+	// Person 20's own window, 14:20 to 14:28 at 300 ms, shows while the
+	// mouse is on its line, and goes away when the mouse leaves.
+	move := func(xy []float64) {
+		t.Helper()
+		if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: xy[0], Y: xy[1]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marks := func(id, want string) {
+		t.Helper()
+		expr := `JSON.stringify(zq.marks('` + lat + `', '` + id + `'))`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr+` === '`+want+`'`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Errorf("series %s shades %s, want %s", id, browsertest.Eval[string](t, ctx, expr), want)
+		}
+	}
+	const none, own20, own0 = `[]`, `[[20,28]]`, `[[10,16]]`
+	browsertest.Eval[bool](t, ctx, `zq.chart('`+lat+`').getDom().scrollIntoView(), true`)
+	marks("s20", none)
+	blank := browsertest.Eval[float64](t, ctx, `zq.shaded('`+lat+`', 24)`)
+	line := browsertest.Eval[[]float64](t, ctx, `zq.at('`+lat+`', 's20', 24, 300)`)
+	move([]float64{line[0] - 30, line[1] + 40})
+	move(line)
+	marks("s20", own20)
+	if shown := browsertest.Eval[float64](t, ctx, `zq.shaded('`+lat+`', 24)`); blank > 0.2 || shown < 0.8 {
+		t.Errorf("at 14:24, %.0f%% of the plot tinted before the hover, %.0f%% during it", 100*blank, 100*shown)
+	}
+	marks("s0", none)
+	move([]float64{line[0], line[1] + 60})
+	marks("s20", none)
+
+	// The same from its entry in the legend.
+	entry := browsertest.Eval[[]float64](t, ctx, `zq.legendAt('`+lat+`', '\u2068Person 20\u2069')`)
+	if entry == nil {
+		t.Fatal("Person 20 is not in the legend")
+	}
+	move(entry)
+	marks("s20", own20)
+	move([]float64{entry[0], entry[1] + 150})
+	marks("s20", none)
+
+	// A click hides the line, another shows it again: neither leaves its
+	// window shaded once the mouse has left.
+	click := func(xy []float64, n int64) {
+		t.Helper()
+		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+			if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: typ, X: xy[0], Y: xy[1], Button: input.MouseButtonLeft, ClickCount: n}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, want := range []int{DefaultLines - 1, DefaultLines} {
+		move(entry)
+		click(entry, 1)
+		move([]float64{entry[0], entry[1] + 150})
+		if got := browsertest.Eval[string](t, ctx, `zq.legendShown('`+lat+`')`); strings.Count(got, ",") != want-1 {
+			t.Errorf("after a click on Person 20, the legend shows sessions %s", got)
+		}
+		marks("s20", none)
+	}
+
+	// A double click on the entry shows Person 20 alone, its window
+	// shaded even with the mouse elsewhere; another brings every session
+	// back, and the window goes.
+	dblclick := func(xy []float64) {
+		t.Helper()
+		move(xy)
+		click(xy, 1)
+		// As a person's hand, slower than the page: the legend drawn
+		// anew after the first click before the second comes.
+		browsertest.Eval[bool](t, ctx, `window.zqFrames = 0; requestAnimationFrame(() => requestAnimationFrame(() => window.zqFrames = 2)), true`)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.zqFrames === 2`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+		click(xy, 2)
+		move([]float64{xy[0], xy[1] + 150})
+	}
+	dblclick(entry)
+	if got := browsertest.Eval[string](t, ctx, `zq.legendShown('`+lat+`')`); got != "s20" {
+		t.Errorf("after a double click on Person 20, the legend shows sessions %s", got)
+	}
+	marks("s20", own20)
+	move(line)
+	move([]float64{line[0], line[1] + 60})
+	marks("s20", own20)
+	dblclick(entry)
+	if got := browsertest.Eval[string](t, ctx, `zq.legendShown('`+lat+`')`); strings.Count(got, ",") != DefaultLines-1 {
+		t.Errorf("after a second double click, the legend shows sessions %s", got)
+	}
+	marks("s20", none)
+
+	// Hiding every other session one click at a time leaves Person 0
+	// alone, its window shaded; showing another hides it again.
+	browsertest.Eval[bool](t, ctx, `(() => {
+		const c = zq.chart('`+lat+`');
+		c.getOption().series.filter(s => /^s[0-9]+$/.test(s.id) && s.id !== 's0').forEach(s => c.dispatchAction({type: 'legendToggleSelect', name: s.name}));
+		return true;
+	})()`)
+	marks("s0", own0)
+	browsertest.Eval[bool](t, ctx, `(() => { zq.chart('`+lat+`').dispatchAction({type: 'legendSelect', name: '\u2068Person 20\u2069'}); return true; })()`)
+	marks("s0", none)
+	marks("s20", none)
+
 	if errs := log.Errors(); len(errs) > 0 {
 		t.Errorf("errors in the page: %v", errs)
 	}

@@ -26,6 +26,9 @@ type chartSpec struct {
 	Option map[string]any `json:"option"`
 	Group  int            `json:"group,omitempty"` // the heatmap's minutes per column
 	Height int            `json:"-"`
+	// Sessions are the windows of the sessions drawn as their own lines,
+	// which the page shades when such a line is hovered or shown alone.
+	Sessions []sessionWindows `json:"sessions,omitempty"`
 }
 
 // Colours: the median near-black, the other percentile grey, thresholds,
@@ -35,6 +38,7 @@ const (
 	colSpread   = "#9a9a9a"
 	colBreach   = "#d62728"
 	colWindow   = "rgba(214,39,40,0.12)"
+	colIncident = "rgba(214,39,40,0.35)" // the incidents' legend mark
 	colGood     = "#3ba272"
 	colFair     = "#fac858"
 	colDegraded = "#d62728"
@@ -42,8 +46,10 @@ const (
 
 // lineChart draws one quantity of one stream over the meeting: the
 // median and the 95th (or, where low is bad, 5th) percentile of all
-// sessions minute by minute, the worst sessions as their own lines, the
-// threshold as a mark line and the degradation windows shaded.
+// sessions minute by minute, the worst sessions as their own lines (each
+// with its windows, for the page to shade on demand) and, where the
+// quantity has a threshold, the threshold as a mark line and the
+// meeting-wide incidents shaded.
 func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 	q := l.Quantity
 	tl := b.Timeline
@@ -71,23 +77,20 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 	)
 
 	median := seriesPoints(spread[0])
+	ths := q.Threshold(b.R.Thresholds, l.Stream)
 	line.AddSeries("median of sessions", nil,
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: colMedian}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colMedian}),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 			s.Data = points{downsample(median, b.maxPoints), prec}
-			if ths := q.Threshold(b.R.Thresholds, l.Stream); len(ths) > 0 {
+			if len(ths) > 0 {
 				s.MarkLines = &opts.MarkLines{MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
 					LineStyle: &opts.LineStyle{Color: colBreach, Type: "dashed", Width: 1},
 					Label:     &opts.Label{Show: opts.Bool(true), Position: "insideEndTop"}}}
 				for _, th := range ths {
 					s.MarkLines.Data = append(s.MarkLines.Data, opts.MarkLineNameYAxisItem{Name: "threshold", YAxis: th})
 				}
-			}
-			if areas := b.windowAreas(l); len(areas) > 0 {
-				s.MarkAreas = &opts.MarkAreas{Data: areas, MarkAreaStyle: opts.MarkAreaStyle{
-					ItemStyle: &opts.ItemStyle{Color: colWindow}, Label: &opts.Label{Show: opts.Bool(false)}}}
 			}
 		}),
 	)
@@ -99,6 +102,10 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 			s.Data = points{downsample(seriesPoints(spread[1]), b.maxPoints), prec}
 		}),
 	)
+	if len(ths) > 0 && len(median) > 0 {
+		b.addIncidents(line, median[0].x, median[len(median)-1].x)
+	}
+	var sessions []sessionWindows
 	for _, i := range b.worstOn(l) {
 		ts := &tl.Sessions[i]
 		vals := ts.Values(l)
@@ -110,15 +117,21 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 1}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+				s.Id = sessionSeriesID(i)
 				s.Data = points{downsample(trimGaps(ps), b.maxPoints), prec}
 			}),
 		)
+		if len(ths) > 0 {
+			if ws := b.windowsOf(i, l); len(ws) > 0 {
+				sessions = append(sessions, sessionWindows{sessionSeriesID(i), ws})
+			}
+		}
 	}
 	if n := len(line.MultiSeries); n > 25 {
 		// An axis tooltip listing hundreds of lines helps no one.
 		line.Tooltip.Trigger = "item"
 	}
-	return chartSpec{ID: id, Kind: "time", Option: line.JSON(), Height: 340}
+	return chartSpec{ID: id, Kind: "time", Option: line.JSON(), Height: 340, Sessions: sessions}
 }
 
 // precision is how many decimals a quantity's drawn values keep.
@@ -201,16 +214,6 @@ func (b *builder) worstOn(l analyze.Line) []int {
 	out := make([]int, len(cs))
 	for k, c := range cs {
 		out[k] = c.i
-	}
-	return out
-}
-
-// windowAreas are a line's windows as ECharts mark areas.
-func (b *builder) windowAreas(l analyze.Line) []any {
-	spans := b.WindowSpans(l)
-	out := make([]any, len(spans))
-	for i, s := range spans {
-		out[i] = [2]opts.MarkAreaData{{Name: "degraded", XAxis: s[0]}, {XAxis: s[1]}}
 	}
 	return out
 }

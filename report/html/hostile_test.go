@@ -49,7 +49,9 @@ func TestReportIsolatesHostileText(t *testing.T) {
 			names = c.Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any)
 		} else {
 			for _, s := range c.Option["series"].([]any)[2:] {
-				names = append(names, s.(map[string]any)["name"])
+				if s := s.(map[string]any); s["id"] != incidentSeriesID {
+					names = append(names, s["name"])
+				}
 			}
 		}
 		for _, n := range names {

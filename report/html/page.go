@@ -112,10 +112,11 @@ type builder struct {
 	*report.View
 	lines     int
 	maxPoints int
+	windows   map[string][]int // indexes of R.Windows by participant and session
 }
 
 func newBuilder(m *report.Meeting, o Options) *builder {
-	b := &builder{View: report.NewView(m, o.Location), lines: o.Lines, maxPoints: o.MaxPoints}
+	b := &builder{View: report.NewView(m, o.Location), lines: o.Lines, maxPoints: o.MaxPoints, windows: windowsBySession(m.Result)}
 	if b.lines == 0 {
 		b.lines = DefaultLines
 	}

@@ -30,9 +30,10 @@ func render(t testing.TB, m *report.Meeting, o Options) string {
 type pageData struct {
 	Start  int64 `json:"start"`
 	Charts []struct {
-		ID     string         `json:"id"`
-		Kind   string         `json:"kind"`
-		Option map[string]any `json:"option"`
+		ID       string           `json:"id"`
+		Kind     string           `json:"kind"`
+		Option   map[string]any   `json:"option"`
+		Sessions []sessionWindows `json:"sessions"`
 	} `json:"charts"`
 }
 
@@ -131,23 +132,22 @@ func TestReportSections(t *testing.T) {
 	}
 
 	// The first time chart: latency of audio_input, with its threshold,
-	// windows, the two aggregate lines and the ten worst sessions.
+	// the incident, the two aggregate lines and the ten worst sessions.
 	lat := charts["chart-0"]
 	if title := lat["title"].(map[string]any)["text"]; title != "Latency · audio_input" {
 		t.Errorf("first chart %q", title)
 	}
 	series := lat["series"].([]any)
-	if len(series) != 2+DefaultLines {
-		t.Errorf("%d series, want the median, the p95 and %d sessions", len(series), DefaultLines)
+	if len(series) != 3+DefaultLines {
+		t.Errorf("%d series, want the median, the p95, the incidents and %d sessions", len(series), DefaultLines)
 	}
 	median := series[0].(map[string]any)
 	ml := median["markLine"].(map[string]any)["data"].([]any)[0].(map[string]any)
 	if ml["yAxis"] != 150.0 {
 		t.Errorf("threshold line %v", ml)
 	}
-	areas := median["markArea"].(map[string]any)["data"].([]any)
-	if len(areas) == 0 {
-		t.Error("no degradation windows shaded")
+	if in := series[2].(map[string]any); in["id"] != "incidents" || len(in["markArea"].(map[string]any)["data"].([]any)) != 1 {
+		t.Errorf("the third series is not the incident's: %v", in)
 	}
 	if pts := median["data"].([]any); len(pts) != 42 { // the minutes of the timeline: joins are staggered over 3
 		t.Errorf("median has %d points", len(pts))
@@ -159,14 +159,14 @@ func TestReportSections(t *testing.T) {
 		t.Errorf("legend %v, want a scrolling one", lg)
 	}
 	// The worst sessions come first: the ones with bad Wi-Fi (every fourth).
-	if name := series[2].(map[string]any)["name"]; name != fsi+reporttest.HostileScript+pdi && !strings.HasPrefix(name.(string), fsi+"Person ") {
+	if name := series[3].(map[string]any)["name"]; name != fsi+reporttest.HostileScript+pdi && !strings.HasPrefix(name.(string), fsi+"Person ") {
 		t.Errorf("first session line %v", name)
 	}
 
 	// Lines: -1 draws every session.
 	all := parseData(t, render(t, doc, Options{Lines: -1}))
-	if n := len(all.Charts[1].Option["series"].([]any)); n != 2+14 {
-		t.Errorf("--lines -1: %d series, want 16", n)
+	if n := len(all.Charts[1].Option["series"].([]any)); n != 3+14 {
+		t.Errorf("--lines -1: %d series, want 17", n)
 	}
 }
 

@@ -39,6 +39,7 @@
   // Data carry minutes from the meeting's start, which keeps the file
   // small; the axis wants times.
   function toTime(o) {
+    var incidents = [];
     (o.series || []).forEach(function (s) {
       (s.data || []).forEach(function (p) { p[0] = start + p[0] * MINUTE; });
       if (s.markArea && s.markArea.data) {
@@ -47,7 +48,22 @@
       // What go-echarts' series options lack: downsample what is drawn
       // to the pixels there are (LTTB keeps the peaks), no symbols.
       if (s.type === "line") { s.sampling = "lttb"; s.symbol = "none"; s.emphasis = { focus: "series" }; }
+      if (s.id === "incidents") {
+        // Their band stays as it is while a line is in focus, and says
+        // what it is: in its own tooltip, and in the axis's.
+        s.markArea.blur = { itemStyle: { opacity: 1 } };
+        s.markArea.tooltip = { formatter: function (p) { return esc(p.name); } };
+        incidents = s.markArea.data;
+      } else if (isSession(s)) {
+        // A session's windows, shaded on demand (see shadeWindows): in
+        // its line's colour, letting the mouse through to the lines.
+        s.triggerLineEvent = true;
+        s.markArea = { silent: true, itemStyle: { opacity: 0.45 }, label: { show: false }, data: [] };
+      }
     });
+    // The incidents' legend entry is a band, as they are drawn.
+    o.legend.data = o.series.map(function (s) { return s.id === "incidents" ? { name: s.name, icon: "rect" } : s.name; });
+    if (incidents.length && o.tooltip.trigger === "axis") { o.tooltip.formatter = axisTip(incidents); }
     o.useUTC = true;
     o.xAxis.forEach(function (a) {
       a.axisLabel = { hideOverlap: true, formatter: axisLabel };
@@ -55,6 +71,110 @@
       a.axisPointer = { label: { formatter: pointed } };
     });
     (o.dataZoom || []).forEach(function (z) { z.labelFormatter = hhmm; });
+  }
+
+  // axisTip is a line chart's tooltip: the time, the incident it falls
+  // in, if any, and each line's value there, as ECharts lays it out
+  // (every name escaped and isolated).
+  function axisTip(incidents) {
+    return function (ps) {
+      if (!ps.length) { return ""; }
+      var t = ps[0].axisValue, out = "<div>" + esc(ps[0].axisValueLabel) + "</div>";
+      incidents.forEach(function (a) {
+        if (t >= a[0].xAxis && t < a[1].xAxis) { out += '<div class="zq-incident">' + esc(a[0].name) + "</div>"; }
+      });
+      ps.forEach(function (p) {
+        var v = p.value && p.value[1];
+        out += '<div class="zq-row">' + p.marker + "<bdi>" + esc(p.seriesName) + "</bdi><b>" + (v == null ? "-" : esc(String(v))) + "</b></div>";
+      });
+      return out;
+    };
+  }
+
+  function isSession(s) { return /^s[0-9]+$/.test(s.id); }
+
+  // shadeWindows shades a session's own degradation windows on its line
+  // while the line is hovered (on the chart or in the legend) or is the
+  // only session line the legend shows. Double-clicking a session in the
+  // legend shows it alone; double-clicking it again shows every session.
+  function shadeWindows(chart, c) {
+    var areas = {}, ids = [], idOf = {}, nameOf = {}, idAt = [];
+    (c.sessions || []).forEach(function (s) {
+      areas[s.series] = s.windows.map(function (w) {
+        return [{ xAxis: start + w[0] * MINUTE }, { xAxis: start + w[1] * MINUTE }];
+      });
+    });
+    c.option.series.forEach(function (s, i) {
+      if (isSession(s)) { ids.push(s.id); idOf[s.name] = s.id; nameOf[s.id] = s.name; idAt[i] = s.id; }
+    });
+    if (!ids.length) { return; }
+    var hovered = null, alone = null, shown = {}, lastToggle = null, clicked = false, clicks = 0;
+    var dom = chart.getDom(), pressed = false, pending = false;
+    // Which click of a run this is (2: the second of a double click, as
+    // the system counts them), seen before ECharts acts on it.
+    dom.addEventListener("click", function (e) { clicks = e.detail; }, true);
+    // Drawing anew replaces the legend's entries, and a click whose
+    // press and release land on different ones is no click: the windows
+    // are drawn after ECharts has done with the event that changed them,
+    // never while a button is down.
+    dom.addEventListener("mousedown", function () { pressed = true; }, true);
+    window.addEventListener("mouseup", function () {
+      if (pressed) { pressed = false; update(); }
+    }, true);
+    function update() {
+      if (!pending) { pending = true; setTimeout(draw, 0); }
+    }
+    function draw() {
+      pending = false;
+      if (pressed) { return; } // drawn on release
+      var series = [];
+      Object.keys(areas).forEach(function (id) {
+        var want = id === hovered || id === alone;
+        if (want !== !!shown[id]) {
+          shown[id] = want;
+          series.push({ id: id, markArea: { data: want ? areas[id] : [] } });
+        }
+      });
+      if (series.length) { chart.setOption({ series: series }); }
+    }
+    function hover(id) { hovered = id; update(); }
+    // On the chart: the line itself.
+    chart.on("mouseover", function (p) { if (p.componentType === "series" && idAt[p.seriesIndex]) { hover(idAt[p.seriesIndex]); } });
+    chart.on("mouseout", function (p) { if (p.componentType === "series" && idAt[p.seriesIndex] === hovered) { hover(null); } });
+    // In the legend: hovering a name highlights its series by name (the
+    // axis pointer highlights in batches, which are left alone).
+    chart.on("highlight", function (p) { if (!p.batch && !clicked && idOf[p.seriesName]) { hover(idOf[p.seriesName]); } });
+    chart.on("downplay", function (p) { if (!p.batch && idOf[p.seriesName] === hovered) { hover(null); } });
+    function selected(p) {
+      var sel = p.selected;
+      var on = ids.filter(function (id) { return sel[nameOf[id]] !== false; });
+      var id = idOf[p.name], second = clicks === 2;
+      clicks = 0;
+      if (p.type === "legendselectchanged" && id) {
+        if (second && lastToggle === id) {
+          // A double click: it toggled twice, and means "this one alone"
+          // (or, when it was alone already, "all of them").
+          lastToggle = null;
+          var all = on.length === 1 && on[0] === id;
+          ids.forEach(function (other) { sel[nameOf[other]] = all || other === id; });
+          chart.setOption({ legend: [{ selected: sel }] });
+          on = all ? ids : [id];
+        } else {
+          lastToggle = id;
+        }
+      }
+      // The legend is drawn anew: the entry the mouse is on is no more,
+      // and will not say when the mouse leaves it. Its hover ends here,
+      // with the highlight the click sends after it.
+      hovered = null;
+      clicked = true;
+      setTimeout(function () { clicked = false; }, 0);
+      alone = on.length === 1 ? on[0] : null;
+      update();
+    }
+    ["legendselectchanged", "legendselected", "legendunselected", "legendselectall", "legendinverseselect"].forEach(function (e) {
+      chart.on(e, selected);
+    });
   }
 
   function heatmapOption(o, group) {
@@ -104,6 +224,7 @@
       if (!done) { done = true; if (--pending === 0) { ready(); } }
     });
     chart.setOption(o);
+    if (c.kind === "time") { shadeWindows(chart, c); }
     charts.push(chart);
   }
 
