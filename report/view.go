@@ -3,7 +3,6 @@ package report
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -258,34 +257,6 @@ func sessionLabels(tl *analyze.Timeline, sessions []*store.Session, loc *time.Lo
 		out[i] = label
 	}
 	return out
-}
-
-// WindowSpans are the degradation windows a line's chart shades: the
-// windows of its stream that breached its metric, merged where they
-// overlap, in minutes from the timeline's start.
-func (v *View) WindowSpans(l analyze.Line) [][2]float64 {
-	minutes := func(t time.Time) float64 { return t.Sub(v.Timeline.Start).Minutes() }
-	var spans [][2]float64
-	for _, w := range v.R.Windows {
-		if w.Stream != l.Stream || !l.Quantity.Breaches(w.Breached) {
-			continue
-		}
-		from, to := minutes(w.Start), minutes(w.End)
-		if to-from < 1 {
-			from, to = from-0.5, to+0.5
-		}
-		spans = append(spans, [2]float64{from, to})
-	}
-	slices.SortFunc(spans, func(a, c [2]float64) int { return cmp.Compare(a[0], c[0]) })
-	var merged [][2]float64
-	for _, s := range spans {
-		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
-			merged[n-1][1] = max(merged[n-1][1], s[1])
-			continue
-		}
-		merged = append(merged, s)
-	}
-	return merged
 }
 
 // mosNote says how a meeting's sessions can rate good on MOS and be

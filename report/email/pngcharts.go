@@ -273,7 +273,7 @@ func (b pictures) worstLatency() (analyze.Line, bool) {
 }
 
 // latencyPlot draws a latency line's median and 95th percentile of all
-// sessions, its threshold and its degradation windows.
+// sessions, its threshold and the meeting-wide incidents.
 func (b pictures) latencyPlot(l analyze.Line) *plot.Plot {
 	spread := b.Timeline.Spread(l, 0.5, 0.95)
 	p := newPlot("Latency of " + l.Stream.String())
@@ -289,16 +289,18 @@ func (b pictures) latencyPlot(l analyze.Line) *plot.Plot {
 		}
 	}
 	p.Y.Max = top
+	// The meeting-wide incidents, as the page's charts shade them: the
+	// union of every session's windows would shade most of a meeting.
 	var spans [][2]float64
-	for _, s := range b.WindowSpans(l) {
-		spans = append(spans, [2]float64{b.unix(s[0]), b.unix(s[1])})
+	for _, in := range b.R.Incidents {
+		spans = append(spans, [2]float64{float64(in.Start.Unix()), float64(in.End.Unix())})
 	}
 	bands(p, spans, 0, top, rgbWindow)
 	if len(spans) > 0 {
 		sw, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
 		sw.Color = rgbWindow
 		sw.LineStyle.Width = 0
-		p.Legend.Add("degradation windows", sw)
+		p.Legend.Add("meeting-wide incidents", sw)
 	}
 	th := plotter.NewFunction(func(float64) float64 { return b.R.Thresholds.LatencyMS })
 	th.Color = rgbBad
