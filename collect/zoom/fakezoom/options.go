@@ -76,8 +76,11 @@ type MeetingSpec struct {
 // sees the same faults every run. Zero values switch a fault off. The
 // answers a fault does not touch stay exactly as Zoom's spec gives them.
 type Faults struct {
-	Burst429Every int           // every Nth request starts a burst of 429s (per-second limit)...
-	Burst429Len   int           // ...this many long (default 3)
+	Burst429Every int // every Nth request starts a burst of 429s (per-second limit)...
+	Burst429Len   int // ...this many long (default 3)
+	// The faults below that come every N requests or answers spare the
+	// next try of a request that just got one (when N > 1): every fault
+	// costs one retry, however concurrent requests share the counts.
 	ServerErrors  int           // every Nth request fails with 500, 502 or 503
 	SlowEvery     int           // every Nth request is answered after Slow
 	Slow          time.Duration // default 2s

@@ -35,7 +35,10 @@ type Server struct {
 	requests      atomic.Int64 // API requests, answered or not
 	tokenRequests atomic.Int64
 	served        atomic.Int64 // 200 answers
-	paged         atomic.Int64 // list requests that carried a next_page_token
+
+	faultMu     sync.Mutex
+	lastFaulted map[string]bool // requests whose last answer was a fault (spare)
+	paged       atomic.Int64    // list requests that carried a next_page_token
 
 	quit     chan struct{} // closed when a Running server stops: hung answers end
 	quitOnce sync.Once
@@ -205,16 +208,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.opts.Faults
-	if f.HangEvery > 0 && n%int64(f.HangEvery) == 0 {
+	// every says whether the fault that comes every k answers falls on
+	// count i for this request. Concurrent requests share the counts, so a
+	// request retried could land on them time after time, and a run's
+	// outcome would hang on how the requests interleave: a request that
+	// just got a fault is spared the next one (unless every answer faults,
+	// k = 1), so that every fault costs exactly one retry.
+	key := r.URL.RequestURI()
+	spared := s.spare(key)
+	every := func(k int, i int64) bool {
+		if k <= 0 || i%int64(k) != 0 || (spared && k > 1) {
+			return false
+		}
+		s.faulted(key)
+		return true
+	}
+	if every(f.HangEvery, n) {
 		s.hold(r)
 		return
 	}
-	if f.ServerErrors > 0 && n%int64(f.ServerErrors) == 0 {
+	if every(f.ServerErrors, n) {
 		code := []int{500, 502, 503}[(n/int64(f.ServerErrors))%3]
 		http.Error(w, http.StatusText(code), code)
 		return
 	}
-	if f.SlowEvery > 0 && n%int64(f.SlowEvery) == 0 {
+	if f.SlowEvery > 0 && n%int64(f.SlowEvery) == 0 { // slow, not a fault: no retry follows
 		select {
 		case <-time.After(f.Slow):
 		case <-r.Context().Done():
@@ -232,7 +250,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	served := s.served.Add(1)
-	if k := f.NotQoSEvery; k > 0 && served%int64(k) == 0 {
+	if k := f.NotQoSEvery; every(k, served) {
 		body = notQoS[(served/int64(k)-1)%int64(len(notQoS))]
 		if body[0] == '<' {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -245,7 +263,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	if k := f.StallEvery; k > 0 && served%int64(k) == 0 {
+	if k := f.StallEvery; every(k, served) {
 		// Headers and half the body, then silence.
 		w.WriteHeader(http.StatusOK)
 		w.Write(body[:len(body)/2])
@@ -255,13 +273,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.hold(r)
 		return
 	}
-	if t := f.TruncateEvery; t > 0 && served%int64(t) == 0 {
+	if t := f.TruncateEvery; every(t, served) {
 		// Declare the whole length, send half: the connection drops.
 		w.WriteHeader(http.StatusOK)
 		w.Write(body[:len(body)/2])
 		return
 	}
 	w.Write(body)
+}
+
+// spare reports whether the last answer to the request with this key was a
+// fault, and forgets it.
+func (s *Server) spare(key string) bool {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if !s.lastFaulted[key] {
+		return false
+	}
+	delete(s.lastFaulted, key)
+	return true
+}
+
+// faulted notes that the request with this key was answered with a fault.
+func (s *Server) faulted(key string) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if s.lastFaulted == nil {
+		s.lastFaulted = map[string]bool{}
+	}
+	s.lastFaulted[key] = true
 }
 
 // notQoS are the answers of the nonqos fault, in turn: HTTP 200 with an
