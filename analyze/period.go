@@ -163,7 +163,7 @@ type MeetingRow struct {
 	Degraded         float64   `json:"degraded"`
 	MOS              *float64  `json:"mos"` // the meeting's pooled median
 	Incidents        int       `json:"incidents"`
-	WorstStream      string    `json:"worst_stream,omitempty"`
+	WorstStream      string    `json:"worst_stream,omitempty"` // of the media streams and CPU
 }
 
 // Person is someone who took part in the period's meetings.
@@ -317,6 +317,11 @@ func (p *Period) fold(r *MeetingResult, props map[[2]string]*store.Session) {
 	}
 	worst := 0.0
 	for st, sh := range r.Degraded {
+		if st > store.ASOutput && st != store.CPUUsage {
+			// The device-to-server legs echo the media streams; the
+			// meeting's report folds them away too.
+			continue
+		}
 		if sh.Share > worst || (sh.Share == worst && sh.Share > 0 && st.String() < row.WorstStream) {
 			worst, row.WorstStream = sh.Share, st.String()
 		}

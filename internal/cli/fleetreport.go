@@ -181,10 +181,10 @@ func parseSince(s string, now time.Time, zone *time.Location) (time.Time, error)
 			return now.AddDate(0, 0, -d), nil
 		}
 	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+	if d, err := time.ParseDuration(s); err == nil && d > 0 && d <= 3660*24*time.Hour {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, usageError{fmt.Errorf("--since %q: want a date (2026-11-30), a time (2026-11-30T08:00:00Z) or a span back from now (36h, 7d)", s)}
+	return time.Time{}, usageError{fmt.Errorf("--since %q: want a date (2026-11-30), a time (2026-11-30T08:00:00Z) or a span back from now (36h, 7d; at most ten years)", s)}
 }
 
 // fleetName is the fleet report's default file name.
