@@ -152,7 +152,7 @@ func newFleetPage(f *report.Fleet) *fleetPage {
 	c := fleetClock{loc}
 	length := r.To.Sub(r.From)
 	p := &fleetPage{Period: c.span(r.From, r.To), Days: int((length + 12*time.Hour) / (24 * time.Hour)),
-		Previous: c.span(r.From.Add(-length), r.From), Zone: zoneName(loc, r.From),
+		Previous: c.span(r.From.Add(-length), r.From), Zone: report.ZoneName(loc, r.From, r.To),
 		Generated: c.stamp(f.Generated), Version: f.Version, ECharts: EChartsVersion, Redacted: f.Redacted,
 		Threshold: report.ThresholdLine(r.Thresholds), Empty: r.Headline.Meetings == 0, Headline: r.Headline,
 		Bucket: cmp.Or(r.Bucket, "day"), charts: []chartSpec{}}
@@ -258,18 +258,20 @@ func (c fleetClock) day(t time.Time) string {
 	return t.In(c.loc).Format("2006-01-02")
 }
 
+// stamp is a time with the zone's abbreviation ("2026-11-13 10:16 EST"):
+// a period can cross a change to or from summer time.
 func (c fleetClock) stamp(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.In(c.loc).Format("2006-01-02 15:04")
+	return report.Stamp.FormatIn(t, c.loc)
 }
 
 // between is a span of time: its end as a time of day when it ends on the
 // day it starts.
 func (c fleetClock) between(from, to time.Time) string {
 	if c.day(from) == c.day(to) {
-		return c.stamp(from) + "–" + to.In(c.loc).Format("15:04")
+		return c.stamp(from) + " – " + report.ClockZone.FormatIn(to, c.loc)
 	}
 	return c.stamp(from) + " – " + c.stamp(to)
 }
@@ -285,13 +287,4 @@ func (c fleetClock) span(from, to time.Time) string {
 		return c.day(from)
 	}
 	return c.day(from) + " – " + c.day(last)
-}
-
-// zoneName names a zone: its name, or where it has none that says
-// anything (the machine's "Local"), its abbreviation at t.
-func zoneName(loc *time.Location, t time.Time) string {
-	if n := loc.String(); n != "" && n != "Local" {
-		return n
-	}
-	return t.In(loc).Format("MST")
 }

@@ -232,7 +232,7 @@ func TestFleetSections(t *testing.T) {
 	}
 	w0 := r.Worst[0]
 	want := fmt.Sprintf(`<tr><td class="t">%s</td><td><a href="meetings/worst.html"><bdi>%s</bdi></a><br><span class="sub"><bdi>Meeting %s</bdi></span></td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td>`,
-		w0.Start.UTC().Format("2006-01-02 15:04"), w0.Topic, w0.Number, w0.Participants, w0.Sessions, w0.DegradedSessions, report.Pct(w0.Degraded))
+		w0.Start.UTC().Format("2006-01-02 15:04 MST"), w0.Topic, w0.Number, w0.Participants, w0.Sessions, w0.DegradedSessions, report.Pct(w0.Degraded))
 	if !strings.Contains(worst, want) {
 		t.Errorf("the worst meeting's row lacks\n%s", want)
 	}
@@ -261,7 +261,7 @@ func TestFleetSections(t *testing.T) {
 		`<b>Why:</b> data center &#34;SC (Singapore)&#34;: 8 of 8 affected, 0 of 4 unaffected (p 0.002)</td></tr>`,
 		`<b>Why:</b> cannot tell a common factor: every session in the meeting at the time was affected, none to compare with (12 affected, 0 not)`,
 		`audio_input avg_loss_pct up to 6.4 (threshold 3) in 8 sessions; audio_output avg_loss_pct up to 6.4 (3) in 8 sessions; audio_input latency_ms up to 269 (150) in 8 sessions; and 3 more breaches<br>`,
-		`<td><bdi>Weekly sync 3</bdi><br><span class="sub"><bdi>Meeting 87000000003</bdi></span></td><td class="t">2026-11-04 12:07–12:09</td>`,
+		`<td><bdi>Weekly sync 3</bdi><br><span class="sub"><bdi>Meeting 87000000003</bdi></span></td><td class="t">2026-11-04 12:07 UTC – 12:09 UTC</td>`,
 	} {
 		if !strings.Contains(inc, want) {
 			t.Errorf("the incidents lack %q", want)
@@ -299,9 +299,9 @@ func TestFleetInZone(t *testing.T) {
 	}
 	f := fleetDoc(t, berlin, nil)
 	html := renderFleet(t, f)
-	for _, want := range []string{"<b>2026-11-01 – 2026-11-30</b> · 30 days · times in Europe/Berlin", "<dd>2026-12-01 08:00 Europe/Berlin</dd>",
+	for _, want := range []string{"<b>2026-11-01 – 2026-11-30</b> · 30 days · times in Europe/Berlin (CET, UTC&#43;01:00)", "<dd>2026-12-01 08:00 CET</dd>",
 		"against the 30 days before (2026-10-02 – 2026-10-31)",
-		fmt.Sprintf(`<tr><td class="t">%s</td>`, f.Result.Worst[0].Start.In(berlin).Format("2006-01-02 15:04"))} {
+		fmt.Sprintf(`<tr><td class="t">%s</td>`, f.Result.Worst[0].Start.In(berlin).Format("2006-01-02 15:04 MST"))} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the page lacks %q", want)
 		}
