@@ -69,20 +69,32 @@ type fleetPage struct {
 }
 
 // Day writes a time of the period as the lists show it, in the fleet's
-// zone: "Mon 2 Nov 14:05".
+// zone with its abbreviation: "Mon 2 Nov 14:05 CET".
 func (p *fleetPage) Day(t time.Time) string {
-	if p.Zone != nil {
-		t = t.In(p.Zone)
-	}
-	return t.Format("Mon 2 Jan 15:04")
+	return t.In(p.zone()).Format("Mon 2 Jan 15:04 MST")
 }
 
-// ZoneName names the zone the times are in.
-func (p *fleetPage) ZoneName() string {
-	if p.Zone == nil {
-		return "UTC"
+// Span writes a stretch of time: its end as a time of day when it ends on
+// the day it starts ("Mon 30 Nov 17:00 – 17:03 EST").
+func (p *fleetPage) Span(from, to time.Time) string {
+	f, t := from.In(p.zone()), to.In(p.zone())
+	if f.YearDay() == t.YearDay() && f.Year() == t.Year() {
+		return f.Format("Mon 2 Jan 15:04") + " – " + t.Format("15:04 MST")
 	}
-	return p.Zone.String()
+	return p.Day(from) + " – " + p.Day(to)
+}
+
+// ZoneName names the zone the times are in, with its offsets over the
+// period.
+func (p *fleetPage) ZoneName() string {
+	return report.ZoneName(p.zone(), p.R.From, p.R.To)
+}
+
+func (p *fleetPage) zone() *time.Location {
+	if p.Zone == nil {
+		return time.UTC
+	}
+	return p.Zone
 }
 
 // FleetSubject is a fleet summary's subject: "zoomqos digest, 23 – 30 Nov

@@ -72,11 +72,13 @@ func TestFleetEmail(t *testing.T) {
 		t.Error("the fleet report is not attached as it was given")
 	}
 	for _, want := range []string{
-		"What was collected since Fri 20 Nov 06:00 (UTC)",
+		"What was collected since Fri 20 Nov 06:00 UTC:",
+		"Times are in UTC.",
+		"  Fri 20 Nov 14:10 – 14:16 UTC  Planted: 16 sessions, peak 66.7%",
 		"Meetings                      2   ▲ +1 (+100.0%)",
 		"Session time degraded     13.5%   ▲ +12.5 pts (from 1.0%)",
 		"Median MOS",
-		"WORST MEETINGS\n  Sat 21 Nov 14:02  Meeting 86000000042 · Q3 " + reporttest.HostileScript + "\n    14.2% degraded, 6 of 6 sessions, MOS 4.35, 1 incident\n",
+		"WORST MEETINGS\n  Sat 21 Nov 14:02 UTC  Meeting 86000000042 · Q3 " + reporttest.HostileScript + "\n    14.2% degraded, 6 of 6 sessions, MOS 4.35, 1 incident\n",
 		"16 of 24 sessions",
 		"Person 0: degraded in 1 of 1 meeting",
 		"Why: data center \"" + reporttest.PlantedDataCenter + "\": 16 of 16 affected, 0 of 8 unaffected",
