@@ -12,7 +12,9 @@ import (
 
 // The fleet report's trends: the whole fleet's degraded share and MOS per
 // bucket (day or week) in one chart, and a chart per property of its
-// groups' degraded shares. A bucket without sessions is a gap (null).
+// groups' degraded shares. A bucket without sessions has no point (null); the line joins the
+// points either side of it, marked, so that a group seen every other day
+// is a line, not scattered dots.
 
 // colMOS draws the MOS line, apart from the degraded bars.
 const colMOS = "#2f5bb7"
@@ -102,7 +104,7 @@ func splitChart(id, bucket string, labels []string, s analyze.TrendSplit) chartS
 			data[i] = share(pt.Degraded)
 		}
 		line.AddSeries(name, nil,
-			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), SymbolSize: 4}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), SymbolSize: 4, ConnectNulls: opts.Bool(true)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 2}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Data = data }))
 	}

@@ -31,7 +31,7 @@
     // on hover.
     (o.series || []).forEach(function (s) {
       s.tooltip = { valueFormatter: s.yAxisIndex === 1 ? mos : pct };
-      if (s.type === "line") { s.emphasis = { focus: "series" }; s.connectNulls = false; }
+      if (s.type === "line") { s.emphasis = { focus: "series" }; }
     });
     o.xAxis.forEach(function (a) { a.axisLabel = { hideOverlap: true }; });
     var chart = echarts.init(document.getElementById(c.id), null, { renderer: "canvas" });
