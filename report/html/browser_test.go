@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/zoomqos/zoomqos/internal/browsertest"
@@ -173,8 +174,23 @@ func TestReportInBrowser(t *testing.T) {
 	if open := browsertest.Eval[bool](t, ctx, `Array.from(document.querySelectorAll('details')).every(d => d.open)`); !open {
 		t.Error("printing left tables folded away")
 	}
+	// Laid out for paper, and resized there (as printing does when it lays
+	// the page out): every chart keeps its picture.
+	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('beforeprint')), true`)
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	if short := browsertest.Eval[string](t, ctx, `window.dispatchEvent(new Event('resize')),
+		Array.from(document.querySelectorAll('.chart canvas')).filter(c => c.getBoundingClientRect().height < 100)
+			.map(c => c.parentElement.parentElement.id + ' ' + Math.round(c.getBoundingClientRect().height)).join(', ')`); short != "" {
+		t.Errorf("printed, these charts' pictures are under 100 px tall: %s", short)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('afterprint')), true`)
 	pdfOut := strings.TrimSuffix(out, ".png") + ".pdf"
-	if err := os.WriteFile(pdfOut, pdf, 0o644); err != nil {
+	if err := os.WriteFile(pdfOut, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("printed: %s", pdfOut)

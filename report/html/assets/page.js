@@ -253,12 +253,17 @@
   function drawAll() { while (queue.length) { draw(queue.shift()); } }
   if (pending === 0) { ready(); } else { next(); }
 
-  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  // No resize while printing: the printed layout scales each chart's
+  // picture to its box (page.css), and a resize measured there drew some
+  // charts 0 px tall on paper.
+  var printing = false;
+  function resize() { if (!printing) { charts.forEach(function (c) { c.resize(); }); } }
   window.addEventListener("resize", resize);
   window.addEventListener("beforeprint", function () {
     drawAll();
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
     resize();
+    printing = true;
   });
-  window.addEventListener("afterprint", resize);
+  window.addEventListener("afterprint", function () { printing = false; resize(); });
 })();
