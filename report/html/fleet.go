@@ -59,7 +59,7 @@ func WriteFleet(w io.Writer, f *report.Fleet) error {
 	if len(p.charts) > 0 {
 		p.Runtime = template.JS(echartsJS)
 	}
-	p.Script = template.JS(fleetJS)
+	p.Script = template.JS(drawJS + fleetJS)
 	p.Style = template.CSS(pageCSS + fleetCSS)
 	if err := fleetTmpl.Execute(w, p); err != nil {
 		return fmt.Errorf("writing the fleet report: %w", err)

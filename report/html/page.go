@@ -38,6 +38,12 @@ var pageTemplate string
 //go:embed assets/page.js
 var pageJS string
 
+// drawJS is how both pages draw their charts (zoomqosDraw): it comes
+// before each page's own script.
+//
+//go:embed assets/draw.js
+var drawJS string
+
 //go:embed assets/page.css
 var pageCSS string
 
@@ -142,7 +148,7 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	}
 	p.Data = template.JS(data)
 	p.Runtime = template.JS(echartsJS)
-	p.Script = template.JS(pageJS)
+	p.Script = template.JS(drawJS + pageJS)
 	p.Style = template.CSS(pageCSS)
 	t, err := pageTmpl.Clone()
 	if err != nil {

@@ -1,6 +1,6 @@
 // zoomqos report: starts ECharts on every chart of the page from the
-// options in #zq-data (built by go-echarts), with no network. Charts are
-// drawn one per task, those on screen first, so that the page answers
+// options in #zq-data (built by go-echarts), with no network, through
+// zoomqosDraw (draw.js): those on screen first, so that the page answers
 // scrolling and clicks while the rest are drawn.
 (function () {
   "use strict";
@@ -206,64 +206,12 @@
     };
   }
 
-  var charts = [], pending = data.charts.length;
-  function ready() {
-    window.zoomqosReadyMs = performance.now(); // since navigation began
-    window.zoomqosReady = true;
-    document.documentElement.setAttribute("data-ready", "1");
-  }
-
-  function draw(c) {
+  window.zoomqosDraw(data.charts, function (c, chart) {
     var o = c.option;
     o.tooltip = o.tooltip || {};
     o.tooltip.confine = true;
     if (c.kind === "time") { toTime(o); } else { o = heatmapOption(o, c.group); }
-    var chart = echarts.init(document.getElementById(c.id), null, { renderer: "canvas" });
-    var done = false;
-    chart.on("finished", function () {
-      if (!done) { done = true; if (--pending === 0) { ready(); } }
-    });
     chart.setOption(o);
     if (c.kind === "time") { shadeWindows(chart, c); }
-    charts.push(chart);
-  }
-
-  // On screen first, then down the page.
-  var queue = data.charts.slice();
-  var h = window.innerHeight;
-  function onScreen(c) {
-    var r = document.getElementById(c.id).getBoundingClientRect();
-    return r.bottom > 0 && r.top < h;
-  }
-  queue.sort(function (a, b) { return (onScreen(b) ? 1 : 0) - (onScreen(a) ? 1 : 0); });
-  var firstScreen = queue.filter(onScreen).length;
-  if (firstScreen === 0) { window.zoomqosFirstScreenMs = performance.now(); }
-  // Charts for about 50 ms at a time, then the page gets a turn: input
-  // waits no longer than that.
-  function next() {
-    var t = performance.now();
-    do {
-      var c = queue.shift();
-      if (!c) { return; }
-      draw(c);
-      if (--firstScreen === 0) { window.zoomqosFirstScreenMs = performance.now(); }
-    } while (queue.length && performance.now() - t < 50);
-    if (queue.length) { setTimeout(next, 0); }
-  }
-  function drawAll() { while (queue.length) { draw(queue.shift()); } }
-  if (pending === 0) { ready(); } else { next(); }
-
-  // No resize while printing: the printed layout scales each chart's
-  // picture to its box (page.css), and a resize measured there drew some
-  // charts 0 px tall on paper.
-  var printing = false;
-  function resize() { if (!printing) { charts.forEach(function (c) { c.resize(); }); } }
-  window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", function () {
-    drawAll();
-    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
-    resize();
-    printing = true;
   });
-  window.addEventListener("afterprint", function () { printing = false; resize(); });
 })();
