@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -91,6 +93,9 @@ func (a *app) runFleetReport(c *cli.Context) error {
 
 	db, err := a.openStore(c, !j.digest)
 	if err != nil {
+		if j.digest && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+			return fmt.Errorf("%w (--since-last keeps its bookmark in the database, so it must write to it: --since WHEN reports without one)", err)
+		}
 		return err
 	}
 	defer db.Close()
