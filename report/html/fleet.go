@@ -29,15 +29,7 @@ var fleetJS string
 //go:embed assets/fleet.css
 var fleetCSS string
 
-var fleetTmpl = template.Must(template.New("fleet").Funcs(template.FuncMap{
-	"pct":         report.Pct,
-	"whyBreaches": report.WhyBreaches,
-	"whyCommon":   report.WhyCommon,
-	"or":          func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
-	"bar": func(v float64) template.CSS {
-		return template.CSS("width:" + strconv.FormatFloat(100*min(1, max(0, v)), 'f', 1, 64) + "%")
-	},
-}).Parse(fleetTemplate))
+var fleetTmpl = template.Must(template.New("fleet").Funcs(sharedFuncs).Parse(fleetTemplate))
 
 // whereRows is how many groups a roll-up table shows; the rest are
 // counted under it.

@@ -47,24 +47,30 @@ var drawJS string
 //go:embed assets/page.css
 var pageCSS string
 
-var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"num":         report.Num,
+// sharedFuncs are the template functions both pages use.
+var sharedFuncs = template.FuncMap{
 	"pct":         report.Pct,
-	"clock":       report.Stamp.Format, // the times: in the report's zone (timeFuncs)
-	"hhmm":        report.Clock.Format,
-	"hhmmZone":    report.ClockZone.Format,
 	"whyBreaches": report.WhyBreaches,
 	"whyCommon":   report.WhyCommon,
-	"whyCell":     report.WhyCell,
+	// bar is a share as a bar's width, within its box.
 	"bar": func(v float64) template.CSS {
-		return template.CSS("width:" + strconv.FormatFloat(100*v, 'f', 1, 64) + "%")
+		return template.CSS("width:" + strconv.FormatFloat(100*min(1, max(0, v)), 'f', 1, 64) + "%")
 	},
-	// text and or show a string from Zoom (see report.DisplayText); the
-	// page puts each in a <bdi>, which isolates it from the text around it.
-	"text":    func(s string) string { return report.DisplayText(s, report.DisplayLimit) },
-	"or":      func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
-	"isolate": func(s string) string { return report.Isolate(report.DisplayText(s, report.DisplayLimit)) },
-	"lower":   strings.ToLower,
+	// or shows a string from Zoom (see report.DisplayText), "–" for none;
+	// the pages put each in a <bdi>, or alone in a cell, which isolates it
+	// from the text around it.
+	"or": func(s string) string { return cmp.Or(report.DisplayText(s, report.DisplayLimit), "–") },
+}
+
+var pageTmpl = template.Must(template.New("page").Funcs(sharedFuncs).Funcs(template.FuncMap{
+	"num":      report.Num,
+	"clock":    report.Stamp.Format, // the times: in the report's zone (timeFuncs)
+	"hhmm":     report.Clock.Format,
+	"hhmmZone": report.ClockZone.Format,
+	"whyCell":  report.WhyCell,
+	"text":     func(s string) string { return report.DisplayText(s, report.DisplayLimit) },
+	"isolate":  func(s string) string { return report.Isolate(report.DisplayText(s, report.DisplayLimit)) },
+	"lower":    strings.ToLower,
 	// ratingClass colours one of Zoom's ratings (a class of a fixed few).
 	"ratingClass": ratingClass,
 	"joined":      joined(nil),
