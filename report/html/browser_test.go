@@ -3,6 +3,7 @@ package html
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,11 +13,11 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/zoomqos/zoomqos/internal/browsertest"
@@ -64,13 +65,19 @@ func open(tb testing.TB, ctx context.Context, path string, log *browsertest.Log)
 }
 
 func writeReport(tb testing.TB, doc *report.Meeting, o Options) string {
+	return writePage(tb, "report.html", func(w io.Writer) error { return WriteMeeting(w, doc, o) })
+}
+
+// writePage writes a page into a file of its own for the browser, private
+// as the command writes it.
+func writePage(tb testing.TB, name string, write func(io.Writer) error) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "report.html")
-	f, err := os.Create(path)
+	path := filepath.Join(tb.TempDir(), name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := WriteMeeting(f, doc, o); err != nil {
+	if err := write(f); err != nil {
 		tb.Fatal(err)
 	}
 	if err := f.Close(); err != nil {

@@ -2,8 +2,8 @@ package html
 
 import (
 	"bytes"
+	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,19 +19,7 @@ import (
 )
 
 func writeFleet(tb testing.TB, f *report.Fleet) string {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "fleet.html")
-	out, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := WriteFleet(out, f); err != nil {
-		tb.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return path
+	return writePage(tb, "fleet.html", func(w io.Writer) error { return WriteFleet(w, f) })
 }
 
 // The fleet page in a real browser: every chart drawn, the hostile
