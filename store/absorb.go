@@ -21,11 +21,11 @@ func (db *DB) Absorb(ctx context.Context, from, into string, parse func(RawDoc) 
 	var res RebuildResult
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = RebuildResult{}
-		src, err := meetingBucket(tx, from)
+		src, err := db.meetingBucket(tx, from)
 		if err != nil {
 			return err
 		}
-		dst, err := meetingBucket(tx, into)
+		dst, err := db.meetingBucket(tx, into)
 		if err != nil {
 			return err
 		}

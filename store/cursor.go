@@ -34,7 +34,10 @@ func each(b *bbolt.Bucket, fn func(k, v []byte) error) error {
 // A name in the list whose bucket cannot be had was read from a damaged
 // page: that is an error naming the file.
 func (db *DB) eachMeeting(tx *bbolt.Tx, fn func(id string, mb *bbolt.Bucket) error) error {
-	all := tx.Bucket(bucketMeetings)
+	all, err := db.meetings(tx)
+	if err != nil {
+		return err
+	}
 	return each(all, func(k, v []byte) error {
 		if v != nil {
 			return nil
@@ -42,6 +45,9 @@ func (db *DB) eachMeeting(tx *bbolt.Tx, fn func(id string, mb *bbolt.Bucket) err
 		mb := all.Bucket(k)
 		if mb == nil {
 			return db.damaged("the list of meetings", fmt.Errorf("meeting %q is listed but cannot be found", k))
+		}
+		if err := db.sound(mb, "meeting "+string(k)); err != nil {
+			return err
 		}
 		return fn(string(k), mb)
 	})

@@ -71,10 +71,11 @@ type DB struct {
 	timeout  time.Duration
 
 	mu      sync.Mutex
-	bolt    *bbolt.DB     // the open file: a reader's until Close, a writer's while held
-	held    int           // holds on a writer's bolt
-	mapLen  int64         // the file's size when it was mapped: the map is at least this long
-	schema  atomic.Uint32 // the file's schema, as found when it was last opened
+	bolt    *bbolt.DB                 // the open file: a reader's until Close, a writer's while held
+	held    int                       // holds on a writer's bolt
+	mapLen  int64                     // the file's size when it was mapped: the map is at least this long
+	pages   atomic.Pointer[pageCheck] // a reader's checks of buckets' pages (inline.go)
+	schema  atomic.Uint32             // the file's schema, as found when it was last opened
 	checked os.FileInfo
 	broken  error // a write found the file damaged: no more writes
 	warn    func(string)
@@ -137,6 +138,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	err := db.bolt.Close()
+	db.pages.Swap(nil).close()
 	db.bolt, db.held = nil, 0
 	if err != nil {
 		return fmt.Errorf("close %s: %w", db.path, err)
@@ -234,7 +236,16 @@ func (db *DB) openBolt(ctx context.Context) (*bbolt.DB, error) {
 		db.warn(fmt.Sprintf("%s: %s; zoomqos check says more, and the next write makes the header whole again", db.path, h.metaProblem()))
 	}
 	db.mapLen = fi.Size()
+	if db.readOnly {
+		pc, err := newPageCheck(db.path, h)
+		if err != nil {
+			b.Close()
+			return nil, db.damaged("the root bucket", err)
+		}
+		db.pages.Store(pc)
+	}
 	if err := db.init(ctx, b, h); err != nil {
+		db.pages.Swap(nil).close()
 		b.Close()
 		return nil, err
 	}

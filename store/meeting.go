@@ -110,7 +110,7 @@ func putInfo(mb *bbolt.Bucket, s sealer, m *Meeting) error {
 // t, so that discovery can skip it next time.
 func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
-		mb, err := meetingBucket(tx, id)
+		mb, err := db.meetingBucket(tx, id)
 		if err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (db *DB) MarkCollected(ctx context.Context, id string, t time.Time) error {
 func (db *DB) MeetingInfo(ctx context.Context, id string) (Meeting, error) {
 	var m Meeting
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		mb, err := meetingBucket(tx, id)
+		mb, err := db.meetingBucket(tx, id)
 		if err != nil {
 			return err
 		}
@@ -145,20 +145,15 @@ func (db *DB) MeetingInfo(ctx context.Context, id string) (Meeting, error) {
 	return m, err
 }
 
-// meetingBucket returns a stored meeting's bucket, or ErrNotFound.
-func meetingBucket(tx *bbolt.Tx, id string) (*bbolt.Bucket, error) {
-	mb := tx.Bucket(bucketMeetings).Bucket([]byte(id))
-	if mb == nil {
-		return nil, fmt.Errorf("meeting %q: %w", id, ErrNotFound)
-	}
-	return mb, nil
-}
-
 // Meetings lists the stored meetings, earliest first sample first.
 func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
 	var out []MeetingSummary
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
+		all, err := db.meetings(tx)
+		if err != nil {
+			return err
+		}
+		return each(all, func(k, v []byte) error {
 			if v != nil {
 				return nil
 			}
@@ -227,7 +222,7 @@ func (db *DB) Meeting(ctx context.Context, id string) (MeetingSummary, error) {
 }
 
 func (db *DB) summarize(tx *bbolt.Tx, id string) (MeetingSummary, error) {
-	mb, err := meetingBucket(tx, id)
+	mb, err := db.meetingBucket(tx, id)
 	if err != nil {
 		return MeetingSummary{}, err
 	}

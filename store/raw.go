@@ -115,7 +115,7 @@ func putRaw(mb *bbolt.Bucket, s sealer, r rawRecord, changed bool) (bool, error)
 // RawDocs calls fn with each raw document of a meeting in storage order.
 func (db *DB) RawDocs(ctx context.Context, meetingID string, fn func(RawDoc) error) error {
 	return db.view(ctx, func(tx *bbolt.Tx) error {
-		mb, err := meetingBucket(tx, meetingID)
+		mb, err := db.meetingBucket(tx, meetingID)
 		if err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func (db *DB) Rebuild(ctx context.Context, meetingID string, parse func(RawDoc) 
 	var res RebuildResult
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		res = RebuildResult{}
-		mb, err := meetingBucket(tx, meetingID)
+		mb, err := db.meetingBucket(tx, meetingID)
 		if err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 		}
 	}
 	err = db.view(ctx, func(tx *bbolt.Tx) error {
-		mb, err := meetingBucket(tx, meetingID)
+		mb, err := db.meetingBucket(tx, meetingID)
 		if err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@ func (db *DB) ForEachSession(ctx context.Context, meetingIDs []string, workers i
 	}
 	err = db.view(ctx, func(tx *bbolt.Tx) error {
 		for mi, id := range meetingIDs {
-			mb, err := meetingBucket(tx, id)
+			mb, err := db.meetingBucket(tx, id)
 			if err != nil {
 				return err
 			}
@@ -168,7 +168,7 @@ func (r *sessionReader) read(id string, it sessionItem) (err error) {
 	defer r.db.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if it.meeting != r.meeting {
-		mb, err := meetingBucket(r.tx, id)
+		mb, err := r.db.meetingBucket(r.tx, id)
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,10 @@ type structure struct {
 	problems []string
 	count    int
 	limit    int
+	// shallow walks one bucket's own pages and the inline buckets in
+	// them, not the buckets that have pages of their own (inline.go); seen
+	// and free are nil then.
+	shallow bool
 }
 
 func (s *structure) add(format string, a ...any) {
@@ -119,6 +123,9 @@ func (s *structure) read(id uint64, what string) []byte {
 
 // claim marks a page and its overflow as in use; false if any already was.
 func (s *structure) claim(id uint64, overflow uint64, what string) bool {
+	if s.shallow {
+		return true
+	}
 	for p := id; p <= id+overflow; p++ {
 		switch {
 		case s.seen[p]:
@@ -273,7 +280,12 @@ func (s *structure) page(p []byte, id uint64, lo, hi []byte, depth int, what str
 			continue
 		}
 		if root := binary.NativeEndian.Uint64(v); root != 0 {
-			s.walk(root, nil, nil, depth+1, name)
+			switch {
+			case !s.shallow:
+				s.walk(root, nil, nil, depth+1, name)
+			case root < 2 || root >= s.h.pages:
+				s.add("%s points to page %d, outside the file's %d pages", name, root, s.h.pages)
+			}
 			continue
 		}
 		inline := v[16:]

@@ -107,7 +107,7 @@ func (c *chunk) decode() {
 // order, so that reading back a long meeting is not bound by one core. The
 // Sample passed to sample, and its Values, are reused: copy what you keep.
 func (db *DB) walk(ctx context.Context, tx *bbolt.Tx, meetingID string, session func(*Session) error, sample func(*Session, *Sample) error) error {
-	mb, err := meetingBucket(tx, meetingID)
+	mb, err := db.meetingBucket(tx, meetingID)
 	if err != nil {
 		return err
 	}
