@@ -95,7 +95,11 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 	listed := meetingIDs == nil
 	if listed {
 		err := db.view(ctx, func(tx *bbolt.Tx) error {
-			return each(tx.Bucket(bucketMeetings), func(k, v []byte) error {
+			all, err := db.meetings(tx)
+			if err != nil {
+				return err
+			}
+			return each(all, func(k, v []byte) error {
 				if v != nil {
 					r.add("meetings: a value where only meeting buckets belong (key %q)", clipKey(k))
 					return nil
@@ -117,9 +121,9 @@ func (db *DB) Check(ctx context.Context, meetingIDs []string) (*CheckReport, err
 			return r, err
 		}
 		err := db.view(ctx, func(tx *bbolt.Tx) error {
-			mb := tx.Bucket(bucketMeetings).Bucket([]byte(id))
-			if mb == nil {
-				return fmt.Errorf("meeting %q: %w", id, ErrNotFound)
+			mb, err := db.meetingBucket(tx, id)
+			if err != nil {
+				return err
 			}
 			r.Meetings++
 			mc := meetingCheck{db: db, id: id, mb: mb, seal: db.sealer(id), r: r}
