@@ -39,6 +39,12 @@
 // Every public method of DB runs in one bbolt transaction and copies what it
 // returns out of it: bytes from bbolt are only valid inside the transaction.
 //
+// Damage is an error naming the file, never a crash: every record is sealed
+// (CRC-32C), reads turn bbolt's panics and faults on damaged pages into
+// errors, a writer checks the whole B-tree when it first opens a file, and
+// a reader checks each bucket's own pages before bbolt opens the buckets
+// inside it (inline.go).
+//
 // store is the bottom layer: it imports no other zoomqos package, and
 // knows nothing of Zoom's wire format (collect), the analysis (analyze),
 // output (report) or the command line's flags and settings (Resolve says
