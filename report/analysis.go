@@ -132,6 +132,10 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location
 			statOr(in, store.Latency), statOr(in, store.Jitter), statOr(in, store.AvgLoss), cell(s.Device), cell(s.NetworkType), cell(s.Location))
 	}
 
+	seconds, clock := ClockSeconds, Clock
+	if r.Start != nil && r.End != nil {
+		seconds, clock = seconds.Within(loc, *r.Start, *r.End), clock.Within(loc, *r.Start, *r.End)
+	}
 	fmt.Fprintf(tw, "\nDegradation windows: %d\n", len(r.Windows))
 	if len(r.Windows) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tDURATION\tPARTICIPANT\tNAME\tSTREAM\tSAMPLES\tWORST\tCOMMON FACTOR")
@@ -140,7 +144,7 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location
 			for _, m := range w.Breached {
 				worst = append(worst, m.String()+" "+Num(w.Worst[m]))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ClockSeconds.FormatIn(w.Start, loc), ClockSeconds.FormatIn(w.End, loc),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", seconds.FormatIn(w.Start, loc), seconds.FormatIn(w.End, loc),
 				time.Duration(w.DurationS*float64(time.Second)), cell(w.Participant), cell(w.UserName), w.Stream, w.Samples, strings.Join(worst, ", "),
 				WhyCell(w.Why))
 		}
@@ -149,10 +153,10 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location
 	if len(r.Incidents) > 0 {
 		fmt.Fprintln(tw, "START\tEND\tMINUTES\tSESSIONS\tPEAK")
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", Clock.FormatIn(in.Start, loc), Clock.FormatIn(in.End, loc), in.Minutes, in.Sessions, Pct(in.PeakShare))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", clock.FormatIn(in.Start, loc), clock.FormatIn(in.End, loc), in.Minutes, in.Sessions, Pct(in.PeakShare))
 		}
 		for _, in := range r.Incidents {
-			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", Clock.FormatIn(in.Start, loc), Clock.FormatIn(in.End, loc), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
+			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", clock.FormatIn(in.Start, loc), clock.FormatIn(in.End, loc), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
 		}
 	}
 	fmt.Fprintln(tw)

@@ -39,6 +39,17 @@ func (l TimeLayout) FormatIn(t time.Time, loc *time.Location) string {
 	return t.In(zoneOrUTC(loc)).Format(string(l))
 }
 
+// Within is the layout for times between from and to shown in loc: with
+// the zone's abbreviation added when loc changes its offset in between (a
+// meeting across the end of summer time), so that 01:50 EDT and 01:11 EST
+// do not read as time running backwards. A zero from or to: the layout.
+func (l TimeLayout) Within(loc *time.Location, from, to time.Time) TimeLayout {
+	if strings.Contains(string(l), "MST") || from.IsZero() || to.IsZero() || len(ZoneSpans(zoneOrUTC(loc), from, to)) < 2 {
+		return l
+	}
+	return l + " MST"
+}
+
 // In is the layout as a function of a time in loc, for templates.
 func (l TimeLayout) In(loc *time.Location) func(time.Time) string {
 	return func(t time.Time) string { return l.FormatIn(t, loc) }

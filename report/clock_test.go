@@ -124,3 +124,37 @@ func TestMeetingTableInZone(t *testing.T) {
 		t.Errorf("an incident in UTC in Kolkata's table:\n%s", ist)
 	}
 }
+
+// Across the end of summer time, times of day carry their abbreviation,
+// so that an incident from 01:50 EDT to 01:11 EST does not read as
+// running backwards; a meeting within one offset keeps them short.
+func TestTimesAcrossADSTChange(t *testing.T) {
+	ny := reporttest.Zone(t, "America/New_York")
+	change := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC) // 02:00 EDT becomes 01:00 EST
+	if got := report.Clock.Within(ny, change.Add(-time.Hour), change.Add(time.Hour)); got != "15:04 MST" {
+		t.Errorf("across the change: %q", got)
+	}
+	if got := report.Clock.Within(ny, change.Add(time.Hour), change.Add(2*time.Hour)); got != report.Clock {
+		t.Errorf("after it: %q", got)
+	}
+	if got := report.Clock.Within(nil, change.Add(-time.Hour), change.Add(time.Hour)); got != report.Clock {
+		t.Errorf("in UTC: %q", got)
+	}
+
+	// The analyze table of a meeting from 01:00 EDT to 01:30 EST (90
+	// minutes): its incident and windows say which 01:xx they are.
+	m, sessions := reporttest.MeetingAt(change.Add(-time.Hour), 8, 90)
+	r := analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: analyze.DefaultThresholds()})
+	var b strings.Builder
+	if err := report.WriteMeetingTable(&b, r, ny); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Incidents) == 0 {
+		t.Fatal("no incident to show")
+	}
+	in := r.Incidents[0]
+	want := "Why " + in.Start.In(ny).Format("15:04 MST") + "-" + in.End.In(ny).Format("15:04 MST") + ":"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("the table lacks %q:\n%s", want, b.String())
+	}
+}

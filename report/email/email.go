@@ -72,10 +72,12 @@ var (
 	emailTextTmpl = texttemplate.Must(texttemplate.New("email").Funcs(texttemplate.FuncMap(emailFuncs)).Parse(emailText))
 )
 
-// timeFuncs are the templates' functions that show times, in loc.
-func timeFuncs(loc *time.Location) map[string]any {
+// timeFuncs are the templates' functions that show times, in loc; times
+// of day carry the zone's abbreviation when it changes between from and
+// to (report.TimeLayout.Within).
+func timeFuncs(loc *time.Location, from, to time.Time) map[string]any {
 	return map[string]any{
-		"hhmm":     report.Clock.In(loc),
+		"hhmm":     report.Clock.Within(loc, from, to).In(loc),
 		"hhmmZone": report.ClockZone.In(loc),
 		"clock":    report.MailStamp.In(loc),
 	}
@@ -167,6 +169,10 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	}
 	ep.Charts = charts
 
+	var span [2]time.Time // the meeting's, for its times of day
+	if r := m.Result; r.Start != nil && r.End != nil {
+		span = [2]time.Time{*r.Start, *r.End}
+	}
 	htmlTmpl, err := emailHTMLTmpl.Clone()
 	if err != nil {
 		return err
@@ -176,10 +182,10 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 		return err
 	}
 	var html, text bytes.Buffer
-	if err := htmlTmpl.Funcs(timeFuncs(o.Location)).Execute(&html, ep); err != nil {
+	if err := htmlTmpl.Funcs(timeFuncs(o.Location, span[0], span[1])).Execute(&html, ep); err != nil {
 		return fmt.Errorf("writing the e-mail's HTML: %w", err)
 	}
-	if err := textTmpl.Funcs(timeFuncs(o.Location)).Execute(&text, ep); err != nil {
+	if err := textTmpl.Funcs(timeFuncs(o.Location, span[0], span[1])).Execute(&text, ep); err != nil {
 		return fmt.Errorf("writing the e-mail's text: %w", err)
 	}
 	return writeMIME(w, o, ep.Subject, html.Bytes(), text.Bytes(), charts)

@@ -75,10 +75,10 @@ func (p *fleetPage) Day(t time.Time) string {
 }
 
 // Span writes a stretch of time: its end as a time of day when it ends on
-// the day it starts ("Mon 30 Nov 17:00 – 17:03 EST").
+// the day it starts in the same offset ("Mon 30 Nov 17:00 – 17:03 EST").
 func (p *fleetPage) Span(from, to time.Time) string {
 	f, t := from.In(p.zone()), to.In(p.zone())
-	if f.YearDay() == t.YearDay() && f.Year() == t.Year() {
+	if f.YearDay() == t.YearDay() && f.Year() == t.Year() && f.Format("MST") == t.Format("MST") {
 		return f.Format("Mon 2 Jan 15:04") + " – " + t.Format("15:04 MST")
 	}
 	return p.Day(from) + " – " + p.Day(to)

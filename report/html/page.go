@@ -73,24 +73,32 @@ var pageTmpl = template.Must(template.New("page").Funcs(sharedFuncs).Funcs(templ
 	"lower":    strings.ToLower,
 	// ratingClass colours one of Zoom's ratings (a class of a fixed few).
 	"ratingClass": ratingClass,
-	"joined":      joined(nil),
+	"joined":      joined(nil, report.Clock),
 }).Parse(pageTemplate))
 
-// timeFuncs are the template's functions that show times, in loc.
-func timeFuncs(loc *time.Location) template.FuncMap {
+// timeFuncs are the template's functions that show times, in loc; times
+// of day carry the zone's abbreviation when it changes between from and
+// to (report.TimeLayout.Within).
+func timeFuncs(loc *time.Location, from, to time.Time) template.FuncMap {
+	clock := report.Clock.Within(loc, from, to)
 	return template.FuncMap{
 		"clock":    report.Stamp.In(loc),
-		"hhmm":     report.Clock.In(loc),
+		"hhmm":     clock.In(loc),
 		"hhmmZone": report.ClockZone.In(loc),
-		"joined":   joined(loc),
+		"joined":   joined(loc, clock),
 	}
 }
 
-// joined shows a session's name (its join time) as hh:mm in loc.
-func joined(loc *time.Location) func(string) string {
+// timelineEnd is the end of the meeting's last minute.
+func (b *builder) timelineEnd() time.Time {
+	return b.Timeline.Start.Add(time.Duration(b.Timeline.Minutes) * time.Minute)
+}
+
+// joined shows a session's name (its join time) as a time of day in loc.
+func joined(loc *time.Location, clock report.TimeLayout) func(string) string {
 	return func(s string) string {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return report.Clock.FormatIn(t, loc)
+			return clock.FormatIn(t, loc)
 		}
 		return "–"
 	}
@@ -160,7 +168,7 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 	if err != nil {
 		return err
 	}
-	return t.Funcs(timeFuncs(b.Location)).Execute(w, p)
+	return t.Funcs(timeFuncs(b.Location, b.Timeline.Start, b.timelineEnd())).Execute(w, p)
 }
 
 // chartData is the JSON the page's script reads: the timeline's start

@@ -55,7 +55,8 @@ func (b *builder) incidentAreas(first, last float64) []any {
 		if to <= first || from > last {
 			continue
 		}
-		name := "incident " + report.Clock.FormatIn(in.Start, b.Location) + "–" + report.Clock.FormatIn(in.End, b.Location) + ", " +
+		clock := report.Clock.Within(b.Location, b.Timeline.Start, b.timelineEnd())
+		name := "incident " + clock.FormatIn(in.Start, b.Location) + "–" + clock.FormatIn(in.End, b.Location) + ", " +
 			strconv.Itoa(in.Sessions) + " sessions degraded (peak " + report.Pct(in.PeakShare) + ")"
 		out = append(out, [2]opts.MarkAreaData{{Name: name, XAxis: from}, {XAxis: to}})
 	}
