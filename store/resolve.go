@@ -26,9 +26,11 @@ type Resolved struct {
 	Number    string
 	Instances int
 	// About describes the meeting taken, for a person: its number and
-	// instance, topic and start ("85012345678 (instance ...), All-hands,
-	// started 2026-11-02 09:00 UTC").
+	// instance and topic ("85012345678 (instance ...), All-hands"); Start
+	// is when it started (zero when unknown), for the caller to write in
+	// its zone.
 	About string
+	Start time.Time
 }
 
 // Taken is how a name was taken to mean a stored meeting.
@@ -140,16 +142,13 @@ func resolve(all []instance, name string) (Resolved, error) {
 		if in.topic != "" {
 			s += ", " + in.topic
 		}
-		if !in.start.IsZero() {
-			s += ", started " + in.start.UTC().Format("2006-01-02 15:04 MST")
-		}
 		return s
 	}
 	if name == Latest {
 		if len(all) == 0 {
 			return Resolved{}, fmt.Errorf("no meetings stored: %w", ErrNotFound)
 		}
-		return Resolved{ID: all[0].id, How: TakenLatestMeeting, About: describe(all[0])}, nil
+		return Resolved{ID: all[0].id, How: TakenLatestMeeting, About: describe(all[0]), Start: all[0].start}, nil
 	}
 	number := NormalizeNumber(name)
 	var exact *instance
@@ -168,11 +167,11 @@ func resolve(all []instance, name string) (Resolved, error) {
 	case exact != nil:
 		// Stored under its number by an older zoomqos, and as instances
 		// since: the instance is the meeting, the number's copy a duplicate.
-		return Resolved{ID: instances[0].id, How: TakenOverCopy, Number: number, Instances: len(instances), About: describe(instances[0])}, nil
+		return Resolved{ID: instances[0].id, How: TakenOverCopy, Number: number, Instances: len(instances), About: describe(instances[0]), Start: instances[0].start}, nil
 	case len(instances) == 1:
 		return Resolved{ID: instances[0].id}, nil
 	case len(instances) > 1:
-		return Resolved{ID: instances[0].id, How: TakenLatestInstance, Number: number, Instances: len(instances), About: describe(instances[0])}, nil
+		return Resolved{ID: instances[0].id, How: TakenLatestInstance, Number: number, Instances: len(instances), About: describe(instances[0]), Start: instances[0].start}, nil
 	}
 	if number != name {
 		for i := range all {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/internal/secret"
+	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
@@ -397,15 +398,22 @@ func (a *app) resolveMeeting(c *cli.Context, db *store.DB, name string) (string,
 	if err != nil {
 		return "", err
 	}
-	if note := resolvedNote(r); note != "" {
+	loc, err := a.location(c)
+	if err != nil {
+		return "", err
+	}
+	if note := resolvedNote(r, loc); note != "" {
 		fmt.Fprintln(c.App.ErrWriter, note)
 	}
 	return r.ID, nil
 }
 
 // resolvedNote says in words which meeting a name was taken to mean, when
-// that is not plain from the name; "" when it is.
-func resolvedNote(r store.Resolved) string {
+// that is not plain from the name, its start in loc; "" when it is.
+func resolvedNote(r store.Resolved, loc *time.Location) string {
+	if !r.Start.IsZero() {
+		r.About += ", started " + report.Stamp.FormatIn(r.Start, loc)
+	}
 	switch r.How {
 	case store.TakenLatestMeeting:
 		return "the latest meeting: " + r.About

@@ -67,7 +67,11 @@ Examples:
 			}
 			defer db.Close()
 			if r, err := db.Resolve(c.Context, id); err == nil {
-				if note := resolvedNote(r); note != "" {
+				loc, err := a.location(c)
+				if err != nil {
+					return err
+				}
+				if note := resolvedNote(r, loc); note != "" {
 					fmt.Fprintln(c.App.ErrWriter, note)
 				}
 				id = r.ID
