@@ -68,6 +68,25 @@ func writeReport(tb testing.TB, doc *report.Meeting, o Options) string {
 	return writePage(tb, "report.html", func(w io.Writer) error { return WriteMeeting(w, doc, o) })
 }
 
+// printedCharts lays the page out for paper as printing does (the
+// beforeprint event, print media, a resize) and back, and gives the
+// number of charts and those whose pictures came out under 100 px tall.
+func printedCharts(t *testing.T, ctx context.Context) (charts int, short string) {
+	t.Helper()
+	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('beforeprint')), true`)
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	charts = browsertest.Eval[int](t, ctx, `window.dispatchEvent(new Event('resize')), document.querySelectorAll('.chart canvas').length`)
+	short = browsertest.Eval[string](t, ctx, `Array.from(document.querySelectorAll('.chart canvas')).filter(c => c.getBoundingClientRect().height < 100)
+		.map(c => c.parentElement.parentElement.id + ' ' + Math.round(c.getBoundingClientRect().height)).join(', ')`)
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('afterprint')), true`)
+	return charts, short
+}
+
 // writePage writes a page into a file of its own for the browser, private
 // as the command writes it.
 func writePage(tb testing.TB, name string, write func(io.Writer) error) string {
@@ -183,19 +202,9 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	// Laid out for paper, and resized there (as printing does when it lays
 	// the page out): every chart keeps its picture.
-	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('beforeprint')), true`)
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
-		t.Fatal(err)
+	if charts, short := printedCharts(t, ctx); charts != 32 || short != "" {
+		t.Errorf("printed, %d charts; these pictures are under 100 px tall: %s", charts, short)
 	}
-	if short := browsertest.Eval[string](t, ctx, `window.dispatchEvent(new Event('resize')),
-		Array.from(document.querySelectorAll('.chart canvas')).filter(c => c.getBoundingClientRect().height < 100)
-			.map(c => c.parentElement.parentElement.id + ' ' + Math.round(c.getBoundingClientRect().height)).join(', ')`); short != "" {
-		t.Errorf("printed, these charts' pictures are under 100 px tall: %s", short)
-	}
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
-		t.Fatal(err)
-	}
-	browsertest.Eval[bool](t, ctx, `window.dispatchEvent(new Event('afterprint')), true`)
 	pdfOut := strings.TrimSuffix(out, ".png") + ".pdf"
 	if err := os.WriteFile(pdfOut, pdf, 0o600); err != nil {
 		t.Fatal(err)
