@@ -68,6 +68,26 @@ func writeReport(tb testing.TB, doc *report.Meeting, o Options) string {
 	return writePage(tb, "report.html", func(w io.Writer) error { return WriteMeeting(w, doc, o) })
 }
 
+// checkQuiet fails the test when the page asked for anything but its own
+// file (and data: URLs), logged an error or opened a dialog.
+func checkQuiet(t *testing.T, log *browsertest.Log) {
+	t.Helper()
+	for _, u := range log.Requests() {
+		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+	if len(log.Requests()) == 0 {
+		t.Error("no requests recorded: is the listener working?")
+	}
+	if errs := log.Errors(); len(errs) > 0 {
+		t.Errorf("errors in the page: %v", errs)
+	}
+	if ds := log.Dialogs(); len(ds) > 0 {
+		t.Errorf("the page opened dialogs: %v", ds)
+	}
+}
+
 // printedCharts lays the page out for paper as printing does (the
 // beforeprint event, print media, a resize) and back, and gives the
 // number of charts and those whose pictures came out under 100 px tall.
@@ -168,20 +188,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("%d img elements in the page", n)
 	}
 
-	for _, u := range log.Requests() {
-		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
-			t.Errorf("the page requested %s", u)
-		}
-	}
-	if len(log.Requests()) == 0 {
-		t.Error("no requests recorded: is the listener working?")
-	}
-	if errs := log.Errors(); len(errs) > 0 {
-		t.Errorf("errors in the page: %v", errs)
-	}
-	if ds := log.Dialogs(); len(ds) > 0 {
-		t.Errorf("the page opened dialogs: %v", ds)
-	}
+	checkQuiet(t, &log)
 
 	if o := browsertest.Overflow(t, ctx); o != "" {
 		t.Errorf("at %d px: %s", browsertest.DesktopWidth, o)

@@ -130,20 +130,7 @@ func TestFleetInBrowser(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "zoomqos-fleet-screenshot-400.png")
 
-	for _, u := range log.Requests() {
-		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
-			t.Errorf("the page requested %s", u)
-		}
-	}
-	if len(log.Requests()) == 0 {
-		t.Error("no requests recorded: is the listener working?")
-	}
-	if errs := log.Errors(); len(errs) > 0 {
-		t.Errorf("errors in the page: %v", errs)
-	}
-	if ds := log.Dialogs(); len(ds) > 0 {
-		t.Errorf("the page opened dialogs: %v", ds)
-	}
+	checkQuiet(t, &log)
 }
 
 // An empty period's page opens and is ready at once, with no runtime and
