@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -74,6 +75,39 @@ type Meeting struct {
 	// details alone, or of what was stored already, does not move it).
 	FirstStored time.Time `json:"first_stored"`
 	LastStored  time.Time `json:"last_stored"`
+	// Alerts are Zoom's meeting.alert (webinar.alert) events for the
+	// instance, in time order; each is kept once however often it came.
+	Alerts []Alert `json:"alerts,omitempty"`
+}
+
+// Alert is one of Zoom's alerts on a meeting: the meeting.alert or
+// webinar.alert event Zoom sends when it sees unstable audio, video or
+// share, or a high CPU load.
+type Alert struct {
+	Time   time.Time `json:"time"`   // the event's event_ts
+	Event  string    `json:"event"`  // meeting.alert or webinar.alert
+	Issues []string  `json:"issues"` // as Zoom words them: "Unstable audio quality", ...
+}
+
+// addAlerts adds alerts not yet known, keeping the list in time order, and
+// reports whether it added any.
+func (m *Meeting) addAlerts(in []Alert) bool {
+	added := false
+	for _, a := range in {
+		if slices.ContainsFunc(m.Alerts, a.equal) {
+			continue
+		}
+		m.Alerts = append(m.Alerts, a)
+		added = true
+	}
+	if added {
+		slices.SortStableFunc(m.Alerts, func(a, b Alert) int { return a.Time.Compare(b.Time) })
+	}
+	return added
+}
+
+func (a Alert) equal(b Alert) bool {
+	return a.Time.Equal(b.Time) && a.Event == b.Event && slices.Equal(a.Issues, b.Issues)
 }
 
 // MeetingDetails is Zoom's description of a meeting or webinar instance:
@@ -218,6 +252,46 @@ type Session struct {
 	SharedDesktop      bool        `json:"share_desktop,omitempty"`
 	SharedWhiteboard   bool        `json:"share_whiteboard,omitempty"`
 	AudioCalls         []AudioCall `json:"audio_call,omitempty"`
+
+	// ZoomSummary is Zoom's own summary of the session's QoS, from the
+	// participant_qos_summary event; nil when none came.
+	ZoomSummary *ZoomSummary `json:"zoom_summary,omitempty"`
+	// Pushed says the session was made from Zoom's pushed events
+	// (participant_qos, participant_data), which name a participant by its
+	// per-meeting user_id but not its join time: its key is provisional,
+	// and a session of the same user_id from the QoS API, which has both,
+	// takes it over with its samples (users.go).
+	Pushed bool `json:"pushed,omitempty"`
+}
+
+// ZoomSummary is Zoom's summary of a session's QoS: the minimum, average
+// and maximum of each metric of each stream, as Zoom computed them.
+type ZoomSummary struct {
+	Time  time.Time     `json:"time"` // when Zoom sent it
+	Stats []SummaryStat `json:"stats"`
+}
+
+// SummaryStat is Zoom's minimum, average and maximum of one metric of one
+// stream; a figure Zoom did not give is nil.
+type SummaryStat struct {
+	Stream Stream   `json:"stream"`
+	Metric Metric   `json:"metric"`
+	Min    *float64 `json:"min,omitempty"`
+	Avg    *float64 `json:"avg,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+}
+
+// Stat returns Zoom's summary figures of a metric of a stream, if given.
+func (z *ZoomSummary) Stat(st Stream, m Metric) (SummaryStat, bool) {
+	if z == nil {
+		return SummaryStat{}, false
+	}
+	for _, s := range z.Stats {
+		if s.Stream == st && s.Metric == m {
+			return s, true
+		}
+	}
+	return SummaryStat{}, false
 }
 
 // SocketBreaks are Zoom's counters of a session's broken connections.
@@ -342,4 +416,9 @@ func (s *Session) merge(n *Session) {
 	if len(n.AudioCalls) > 0 {
 		s.AudioCalls = n.AudioCalls
 	}
+	if n.ZoomSummary != nil {
+		s.ZoomSummary = n.ZoomSummary
+	}
+	// A session stays pushed only while nothing but events described it.
+	s.Pushed = s.Pushed && n.Pushed
 }
