@@ -128,10 +128,10 @@ func (a *app) runListen(c *cli.Context) error {
 		watches.Wait()
 	}
 	st := committer.Stats()
-	fmt.Fprintf(a.stderr, "listened %s: %d events stored, %d already stored, %d writes to disk\n",
+	fmt.Fprintf(a.stderr, "listened %s: %d events stored, %d were stored before, %d writes to disk\n",
 		time.Since(started).Round(time.Second), st.Stored, st.Present, st.Commits)
-	if errors.Is(err, context.Canceled) || (err == nil && c.Context.Err() != nil) {
-		return interrupted("stopped: every event answered 200 is stored")
+	if c.Context.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		return nil // Ctrl-C or SIGTERM: a server's normal end
 	}
 	return err
 }
