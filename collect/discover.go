@@ -171,7 +171,7 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 	attrs := []any{"what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
 		"found", len(targets), "to collect", len(todo), "skipped", c.report.Skipped}
 	if !plan.EndedSince.IsZero() {
-		attrs = append(attrs, "ended before "+plan.EndedSince.UTC().Format(time.RFC3339), earlier)
+		attrs = append(attrs, "ended earlier", earlier)
 	}
 	c.log.Info("discovered", attrs...)
 	c.addTotal(len(todo))
