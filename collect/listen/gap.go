@@ -77,7 +77,7 @@ func (g *GapFiller) Fill(ctx context.Context, from, to time.Time) {
 			if ctx.Err() != nil {
 				return
 			}
-			attrs := []any{"what", p.name, "collected", r.Summary(), "samples_added", r.Added, "skipped", r.Skipped, "requests", r.Client.Requests, "elapsed", r.Elapsed.Round(time.Millisecond)}
+			attrs := []any{"what", p.name, "collected", r.Summary(), "samples_added", r.Added, "skipped", r.Skipped, "elapsed", r.Elapsed.Round(time.Millisecond)}
 			if err != nil {
 				log.Warn("gap filled in part", append(attrs, "error", err)...)
 				var dl *zoom.DailyLimitError
