@@ -738,3 +738,28 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		t.Error("debug logging was not on, the test proves little")
 	}
 }
+
+// With EndedSince, a past discovery collects only the meetings that ended
+// since: what push delivery missed while it was down, not the whole day.
+func TestDiscoverPastEndedSince(t *testing.T) {
+	clock := newClock(epoch)
+	_, client := account(t, fakezoom.Options{Seed: 5, Clock: clock.Now, Epoch: epoch, Meetings: []fakezoom.MeetingSpec{
+		{UUID: "early", Start: epoch.Add(-3 * time.Hour), Duration: 30 * time.Minute, Participants: 3},
+		{UUID: "in-gap", Start: epoch.Add(-time.Hour), Duration: 50 * time.Minute, Participants: 3},
+	}})
+	db := openDB(t)
+	c := &Collector{Client: client, DB: db}
+	report, err := c.Run(context.Background(), Plan{Mode: ModePast, From: epoch.AddDate(0, 0, -1), To: epoch, EndedSince: epoch.Add(-15 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Meetings != 1 {
+		t.Errorf("collected %d meetings, want the one that ended since", report.Meetings)
+	}
+	if _, err := db.MeetingInfo(context.Background(), "early"); err == nil {
+		t.Error("the meeting that ended before EndedSince was collected")
+	}
+	if info, err := db.MeetingInfo(context.Background(), "in-gap"); err != nil || info.Collected.IsZero() {
+		t.Errorf("the meeting that ended since: %+v, %v; want it collected in full", info, err)
+	}
+}

@@ -86,8 +86,9 @@ func (c *Collector) discover(ctx context.Context, typ string, from, to time.Time
 					continue
 				}
 				seen[id] = true
+				end, _ := time.Parse(time.RFC3339, m.EndTime)
 				out = append(out, Target{ID: id, Webinar: webinars, Topic: m.Topic, Number: m.ID.String(), PastOne: sp.typ == "pastOne",
-					details: bytes.Clone(raw), listSource: fmt.Sprintf("%s page %d (its entry)", endpoint, page)})
+					details: bytes.Clone(raw), listSource: fmt.Sprintf("%s page %d (its entry)", endpoint, page), end: end})
 			}
 			next, err := pages.Next(body, page)
 			if err != nil {
@@ -135,13 +136,15 @@ func fatal(ctx context.Context, err error) bool {
 
 // listMeeting is an entry of GET /metrics/meetings.
 type listMeeting struct {
-	UUID  string      `json:"uuid"`
-	ID    json.Number `json:"id"`
-	Topic string      `json:"topic"`
+	UUID    string      `json:"uuid"`
+	ID      json.Number `json:"id"`
+	Topic   string      `json:"topic"`
+	EndTime string      `json:"end_time"`
 }
 
 // past discovers the past meetings of the range and collects those not
-// collected in full before (all with Refresh), several at once.
+// collected in full before (all with Refresh), several at once; with
+// EndedSince, only those that ended since.
 func (c *Collector) past(ctx context.Context, plan Plan) error {
 	if oldest := time.Now().UTC().AddDate(0, -6, 0).Truncate(24 * time.Hour); plan.From.Before(oldest) {
 		return fmt.Errorf("Zoom lists past meetings of the last six months only: a range from %s (before %s) would be refused", plan.From.Format(time.DateOnly), oldest.Format(time.DateOnly))
@@ -151,7 +154,12 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 		return err
 	}
 	var todo []Target
+	earlier := 0
 	for _, t := range targets {
+		if !plan.EndedSince.IsZero() && !t.end.IsZero() && t.end.Before(plan.EndedSince) {
+			earlier++
+			continue
+		}
 		if !plan.Refresh {
 			if m, err := c.DB.MeetingInfo(ctx, t.ID); err == nil && !m.Collected.IsZero() {
 				c.report.Skipped++
@@ -160,8 +168,12 @@ func (c *Collector) past(ctx context.Context, plan Plan) error {
 		}
 		todo = append(todo, t)
 	}
-	c.log.Info("discovered", "what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
-		"found", len(targets), "to collect", len(todo), "skipped", c.report.Skipped)
+	attrs := []any{"what", map[bool]string{false: "meetings", true: "webinars"}[plan.Webinars],
+		"found", len(targets), "to collect", len(todo), "skipped", c.report.Skipped}
+	if !plan.EndedSince.IsZero() {
+		attrs = append(attrs, "ended earlier", earlier)
+	}
+	c.log.Info("discovered", attrs...)
 	c.addTotal(len(todo))
 	return c.each(ctx, todo, plan.Concurrency, func(ctx context.Context, t Target) error {
 		err := c.meeting(ctx, t, store.Past)

@@ -39,6 +39,8 @@ type Target struct {
 	details []byte
 	// listSource names the list the entry came from.
 	listSource string
+	// end is the entry's end_time; zero when it has none.
+	end time.Time
 }
 
 func (t Target) kind() string {
@@ -68,6 +70,11 @@ type Plan struct {
 	Watch       bool      // ModeLive: poll until the meetings end
 	Interval    time.Duration
 	Concurrency int // meetings collected at once, within the rate limit (default 4)
+	// EndedSince, for ModePast when set: only the meetings that ended at
+	// or after it, by their discovery entry's end_time (an entry without
+	// one is kept). What push delivery missed while it was down ended
+	// during the gap; the rest of the day came by push.
+	EndedSince time.Time
 }
 
 // meeting is the store's meeting of a target collected with type typ.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -172,7 +173,35 @@ func (c *Client) refused(status int, code, reason string) error {
 	if reason = firstLine(c.secrets.Scrub(reason), 200); reason != "" {
 		detail += ": " + reason
 	}
-	return fmt.Errorf("Zoom refused the Server-to-Server OAuth credentials at %s (%s)%s", c.cfg.TokenURL, detail, hint)
+	return &credentialsError{fmt.Errorf("Zoom refused the Server-to-Server OAuth credentials at %s (%s)%s", c.cfg.TokenURL, detail, hint)}
+}
+
+// ErrCredentialsRefused means the token URL refused the Server-to-Server
+// OAuth credentials (a 4xx with an OAuth error, such as 401
+// invalid_client): no token can be had until they are changed, so asking
+// again does not help.
+var ErrCredentialsRefused = errors.New("Zoom refused the credentials")
+
+// credentialsError is the token URL's refusal of the credentials.
+type credentialsError struct{ error }
+
+func (e *credentialsError) Unwrap() error { return e.error }
+
+// Is makes errors.Is(err, ErrCredentialsRefused) hold for the refusal.
+func (e *credentialsError) Is(target error) bool { return target == ErrCredentialsRefused }
+
+// AccessToken returns the access token API requests use now, fetching or
+// renewing it first when needed, for a connection outside the REST API
+// that needs one (Zoom's WebSocket delivery). It tries once: a failure
+// worth another try is left to the caller, which reconnects on its own
+// schedule. The credentials refused are ErrCredentialsRefused, a fixed
+// token that was refused ErrTokenRefused; no error holds a secret.
+func (c *Client) AccessToken(ctx context.Context) (string, error) {
+	tok, err := c.tokens.get(ctx)
+	if err != nil {
+		return "", c.secrets.Error(c.tokenFailed(err, 1))
+	}
+	return tok, nil
 }
 
 func orElse(a, b string) string {

@@ -92,3 +92,32 @@ func TestFixedTokenRefused(t *testing.T) {
 		t.Errorf("%d requests sent, want the one refused", n)
 	}
 }
+
+// AccessToken hands out the token API requests use; credentials the token
+// URL refuses are ErrCredentialsRefused (asking again cannot help), a
+// token URL that cannot be reached is not.
+func TestAccessToken(t *testing.T) {
+	fz, client := account(t, pastOnly(1, 2))
+	tok, err := client.AccessToken(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if issued := fz.IssuedTokens(); len(issued) != 1 || issued[0] != tok {
+		t.Errorf("token %q, the fake issued %q", tok, issued)
+	}
+	if again, err := client.AccessToken(context.Background()); err != nil || again != tok {
+		t.Errorf("a second call: %q, %v; want the same token", again, err)
+	}
+
+	_, wrong := account(t, pastOnly(1, 2), func(c *ClientConfig) { c.Credentials.ClientSecret = "not-the-secret" })
+	_, err = wrong.AccessToken(context.Background())
+	if !errors.Is(err, ErrCredentialsRefused) || strings.Contains(err.Error(), "not-the-secret") {
+		t.Errorf("wrong secret: %v; want ErrCredentialsRefused, without the secret", err)
+	}
+
+	_, gone := account(t, pastOnly(1, 2), func(c *ClientConfig) { c.TokenURL = closedURL(t) + "/oauth/token" })
+	_, err = gone.AccessToken(context.Background())
+	if err == nil || errors.Is(err, ErrCredentialsRefused) {
+		t.Errorf("unreachable token URL: %v; want an error worth another try", err)
+	}
+}
