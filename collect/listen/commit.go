@@ -27,7 +27,7 @@ type Committer struct {
 
 	parsers sync.Pool
 
-	commits, events, stored, present atomic.Int64
+	commits, events, stored, present, failed atomic.Int64
 	lastCommit                       atomic.Int64 // Unix nanoseconds
 	done                             chan struct{}
 
@@ -37,6 +37,7 @@ type Committer struct {
 
 // job is one event on its way to the disk.
 type job struct {
+	what string // the event and its meeting, for the log
 	page *store.PreparedPage
 	res  store.PageResult
 	err  error
@@ -77,8 +78,41 @@ type Stored struct {
 // once it is durable. An event already stored adds nothing. An event that
 // is not one zoomqos reads (a phone call's QoS, say) is Ignored. Malformed
 // JSON, or an event without the meeting it is about, is an error wrapping
-// zoom.ErrNotQoS or saying where the JSON is broken.
+// zoom.ErrNotQoS or saying where the JSON is broken. A full queue is
+// ErrBusy at once.
 func (c *Committer) Store(ctx context.Context, body []byte, source string) (Stored, error) {
+	st, j, err := c.prepare(body, source)
+	if err != nil || st.Ignored {
+		return st, err
+	}
+	if err := c.enqueue(ctx, j, false); err != nil {
+		return st, err
+	}
+	select {
+	case <-j.done:
+	case <-ctx.Done():
+		// It may still be stored: the sender will send it again,
+		// and a second copy adds nothing.
+		return st, ctx.Err()
+	}
+	st.Result = j.res
+	return st, j.err
+}
+
+// Queue parses an event and queues it to be stored, waiting for room in
+// the queue but not for the disk: for a WebSocket, whose sender waits for
+// no answer, so that events received one after another still share
+// writes. The committer logs an event it could not store.
+func (c *Committer) Queue(ctx context.Context, body []byte, source string) (Stored, error) {
+	st, j, err := c.prepare(body, source)
+	if err != nil || st.Ignored {
+		return st, err
+	}
+	return st, c.enqueue(ctx, j, true)
+}
+
+// prepare parses an event and prepares its page for the store.
+func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
 	p := c.parsers.Get().(*zoom.Parser)
 	var probs zoom.Problems
 	page, err := p.Parse(body, &probs)
@@ -86,61 +120,54 @@ func (c *Committer) Store(ctx context.Context, body []byte, source string) (Stor
 	var notRead *zoom.ErrNotMeetingEvent
 	switch {
 	case errors.As(err, &notRead):
-		return Stored{Event: &zoom.Event{Name: notRead.Name}, Ignored: true}, nil
+		return Stored{Event: &zoom.Event{Name: notRead.Name}, Ignored: true}, nil, nil
 	case err != nil:
-		return Stored{Event: page.Event}, err
+		return Stored{Event: page.Event}, nil, err
 	case page.Event == nil:
-		return Stored{}, fmt.Errorf("%w: not an event notification", zoom.ErrNotQoS)
-	}
-	if probs.Count > 0 {
-		c.log.Warn("event values not understood", "event", page.Event.Name, "meeting", page.Event.Meeting.ID(),
-			"count", probs.Count, "first", probs.First[0].String())
+		return Stored{}, nil, fmt.Errorf("%w: not an event notification", zoom.ErrNotQoS)
 	}
 	ev := page.Event
+	if probs.Count > 0 {
+		c.log.Warn("event values not understood", "event", ev.Name, "meeting", ev.Meeting.ID(),
+			"count", probs.Count, "first", probs.First[0].String())
+	}
 	pp, err := c.db.PreparePage(&store.Page{
 		Meeting: store.Meeting{ID: ev.Meeting.ID(), Type: store.Live, Webinar: ev.Webinar(), Topic: ev.Meeting.Topic, Number: ev.Meeting.Number},
 		Source:  source + " " + ev.Name,
-		Raw:     body,
-		// A copy of an event stored before adds nothing: the raw
-		// copy is kept once, as for a page fetched twice.
+		// A copy of an event stored before adds nothing: the raw copy
+		// is kept once, as for a page fetched twice.
+		Raw:      body,
 		Sessions: page.Participants,
 		Alerts:   page.Alerts,
 	})
 	if err != nil {
-		return Stored{Event: ev}, err
+		return Stored{Event: ev}, nil, err
 	}
-	j := &job{page: pp, done: make(chan struct{})}
+	return Stored{Event: ev}, &job{page: pp, what: ev.Name + " of " + ev.Meeting.ID(), done: make(chan struct{})}, nil
+}
+
+// enqueue hands a job to the committer: at once or ErrBusy, or, with wait,
+// when there is room.
+func (c *Committer) enqueue(ctx context.Context, j *job, wait bool) error {
 	c.mu.RLock()
-	switch {
-	case c.closed:
-		err = ErrClosed
-	default:
+	defer c.mu.RUnlock()
+	if c.closed {
+		return ErrClosed
+	}
+	if wait {
 		select {
 		case c.in <- j:
-		default:
-			err = ErrBusy
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-	}
-	c.mu.RUnlock()
-	if err != nil {
-		return Stored{Event: ev}, err
 	}
 	select {
-	case <-j.done:
-	case <-ctx.Done():
-		// It may still be stored: the sender will send it again,
-		// and a second copy adds nothing.
-		return Stored{Event: ev}, ctx.Err()
+	case c.in <- j:
+		return nil
+	default:
+		return ErrBusy
 	}
-	c.events.Add(1)
-	if j.err == nil {
-		if j.res.RawStored {
-			c.stored.Add(1)
-		} else {
-			c.present.Add(1)
-		}
-	}
-	return Stored{Event: ev, Result: j.res}, j.err
 }
 
 // run commits the queue: each transaction takes every job waiting, up to
@@ -177,26 +204,31 @@ func (c *Committer) commit(batch []*job) {
 	res, err := c.db.PutPreparedBatch(ctx, pages)
 	c.commits.Add(1)
 	c.lastCommit.Store(time.Now().UnixNano())
-	if err == nil {
+	switch {
+	case err == nil:
 		for i, j := range batch {
 			j.res = res[i]
-			close(j.done)
 		}
-		return
-	}
-	if len(batch) == 1 || errors.Is(err, store.ErrNotDatabase) {
-		c.log.Error("storing events failed", "events", len(batch), "error", err)
+	case len(batch) == 1 || errors.Is(err, store.ErrNotDatabase):
 		for _, j := range batch {
 			j.err = err
-			close(j.done)
 		}
-		return
+	default:
+		for _, j := range batch {
+			j.res, j.err = c.db.PutPrepared(ctx, j.page)
+			c.commits.Add(1)
+		}
 	}
 	for _, j := range batch {
-		j.res, j.err = c.db.PutPrepared(ctx, j.page)
-		c.commits.Add(1)
-		if j.err != nil {
-			c.log.Error("storing an event failed", "error", j.err)
+		c.events.Add(1)
+		switch {
+		case j.err != nil:
+			c.failed.Add(1)
+			c.log.Error("event not stored", "event", j.what, "error", j.err)
+		case j.res.RawStored:
+			c.stored.Add(1)
+		default:
+			c.present.Add(1)
 		}
 		close(j.done)
 	}
@@ -218,6 +250,7 @@ type CommitStats struct {
 	Events     int64     `json:"events"`      // events that went through the queue
 	Stored     int64     `json:"stored"`      // of which were new
 	Present    int64     `json:"present"`     // of which had been stored before
+	Failed     int64     `json:"failed"`      // of which could not be stored
 	Commits    int64     `json:"commits"`     // write transactions, each one sync of the file
 	Queued     int       `json:"queued"`      // waiting now
 	LastCommit time.Time `json:"last_commit"` // zero before the first
@@ -225,7 +258,7 @@ type CommitStats struct {
 
 // Stats returns the committer's counts so far.
 func (c *Committer) Stats() CommitStats {
-	s := CommitStats{Events: c.events.Load(), Stored: c.stored.Load(), Present: c.present.Load(),
+	s := CommitStats{Events: c.events.Load(), Stored: c.stored.Load(), Present: c.present.Load(), Failed: c.failed.Load(),
 		Commits: c.commits.Load(), Queued: len(c.in)}
 	if n := c.lastCommit.Load(); n != 0 {
 		s.LastCommit = time.Unix(0, n).UTC()

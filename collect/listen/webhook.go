@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -158,7 +159,7 @@ func (h *Webhook) refuse(w http.ResponseWriter, reason, status int, msg string, 
 // urlValidation returns the plainToken of an endpoint.url_validation
 // event.
 func urlValidation(body []byte) (string, bool) {
-	if !zoom.IsEvent(body) {
+	if !bytes.Contains(body, []byte("endpoint.url_validation")) || !zoom.IsEvent(body) {
 		return "", false
 	}
 	var v struct {

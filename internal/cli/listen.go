@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/collect/listen"
 	"github.com/zoomqos/zoomqos/collect/zoom"
+	"github.com/zoomqos/zoomqos/store"
 )
 
 func listenCommand(a *app) *cli.Command {
@@ -118,7 +121,7 @@ func (a *app) runListen(c *cli.Context) error {
 	}
 	started := time.Now()
 	if ws {
-		err = a.listenWebSocket(ctx, c, client, committer, watches)
+		err = a.listenWebSocket(ctx, c, client, db, committer, watches)
 	} else {
 		err = a.listenWebhooks(ctx, c, []byte(secretToken), committer, watches)
 	}
@@ -173,9 +176,95 @@ type health struct {
 	Store   listen.CommitStats  `json:"store"`
 	Webhook listen.WebhookStats `json:"webhook,omitzero"`
 	Alerts  *listen.AlertStats  `json:"alert_watches,omitempty"`
+	Socket  *listen.WSStats     `json:"websocket,omitempty"`
 }
 
+// wsBookmark is where listen --websocket keeps the time up to which
+// events were received and stored, so that a listener started again fills
+// the span it was down (a crash, a restart) from the API.
+const wsBookmark = "websocket"
+
 // listenWebSocket receives over Zoom's WebSocket until ctx ends.
-func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.Client, committer *listen.Committer, watches *listen.AlertWatches) error {
-	return errors.New("listen --websocket: not built yet")
+func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.Client, db *store.DB, committer *listen.Committer, watches *listen.AlertWatches) error {
+	gaps := &listen.GapFiller{Client: client, DB: db, Log: a.log, Webinars: true}
+	ws := &listen.WebSocket{
+		URL: c.String("ws-url"), Subscription: c.String("subscription"), Token: client.AccessToken, Log: a.log,
+		Deliver: func(ctx context.Context, event []byte) error {
+			st, err := committer.Queue(ctx, event, "websocket")
+			if err == nil && watches != nil && !st.Ignored && st.Event.Kind() == "alert" {
+				watches.Alert(st.Event)
+			}
+			return err
+		},
+		Gap: gaps.Fill,
+	}
+	if err := checkWSURL(ws.URL); err != nil {
+		return usageError{fmt.Errorf("--ws-url (or ZOOM_WS_URL) %q: %w", ws.URL, err)}
+	}
+	// The span since the last run stopped, if it was within Zoom's
+	// reach (the QoS API keeps past meetings for months).
+	if since, err := db.Bookmark(ctx, wsBookmark); err == nil && !since.IsZero() && time.Since(since) > time.Minute {
+		a.log.Info("filling the span since the last listener stopped", "from", since.UTC().Format(time.RFC3339))
+		go gaps.Fill(ctx, since, time.Now())
+	}
+	go func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			// Everything received until a minute before the last write
+			// is stored, while the connection is up and nothing waits.
+			cs, ws := committer.Stats(), ws.Stats()
+			if ws.Connected && cs.Queued == 0 && !cs.LastCommit.IsZero() {
+				if err := db.SetBookmark(ctx, wsBookmark, cs.LastCommit.Add(-time.Minute)); err != nil && ctx.Err() == nil {
+					a.log.Warn("could not note how far events were received", "error", err)
+				}
+			}
+		}
+	}()
+	ln := listenHealthOnly(c)
+	if ln != "" {
+		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Health: func() (any, bool) {
+			st := ws.Stats()
+			h := health{Status: "ok", Store: committer.Stats(), Socket: &st}
+			if !st.Connected {
+				h.Status = "disconnected"
+			}
+			if watches != nil {
+				s := watches.Stats()
+				h.Alerts = &s
+			}
+			return h, st.Connected
+		}}
+		l, err := net.Listen("tcp", ln)
+		if err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		go srv.Serve(ctx, l)
+		fmt.Fprintf(a.stderr, "health on http://%s/healthz\n", l.Addr())
+	}
+	fmt.Fprintf(a.stderr, "receiving Zoom's events over %s (subscription %s); Ctrl-C stops\n", ws.URL, ws.Subscription)
+	return ws.Run(ctx)
+}
+
+// listenHealthOnly is where listen --websocket serves /healthz: --addr
+// when given on the command line, else nowhere.
+func listenHealthOnly(c *cli.Context) string {
+	if c.IsSet("addr") {
+		return c.String("addr")
+	}
+	return ""
+}
+
+// checkWSURL checks a WebSocket URL: ws or wss, with a host.
+func checkWSURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return errors.New("not a ws:// or wss:// URL")
+	}
+	return nil
 }
