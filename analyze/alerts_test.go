@@ -32,7 +32,9 @@ func alertMeeting() []store.SessionSamples {
 	return sessions
 }
 
-func at(min, sec int) time.Time { return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second) }
+func at(min, sec int) time.Time {
+	return t0.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second)
+}
 
 func TestAlertsAgainstIncidentsAndWindows(t *testing.T) {
 	audio := []string{"Unstable audio quality"}
