@@ -37,6 +37,6 @@ func rawParser(p *zoom.Parser, probs *zoom.Problems, meetingID string) func(stor
 		if err != nil {
 			return store.Parsed{}, err
 		}
-		return store.Parsed{Sessions: page.Participants, Details: page.Details}, nil
+		return store.Parsed{Sessions: page.Participants, Details: page.Details, Alerts: page.Alerts}, nil
 	}
 }

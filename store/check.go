@@ -248,7 +248,7 @@ func (m *meetingCheck) run(ctx context.Context) {
 	err := each(m.mb, func(k, v []byte) error {
 		switch {
 		case v == nil && (bytes.Equal(k, bucketSessions) || bytes.Equal(k, bucketSamples) ||
-			bytes.Equal(k, bucketRaw) || bytes.Equal(k, bucketRawSum)):
+			bytes.Equal(k, bucketRaw) || bytes.Equal(k, bucketRawSum) || bytes.Equal(k, bucketUsers)):
 		case v != nil && (bytes.Equal(k, keyInfo) || bytes.Equal(k, keyCounts)):
 		default:
 			m.add("an unknown key %q", clipKey(k))
@@ -260,6 +260,7 @@ func (m *meetingCheck) run(ctx context.Context) {
 	}
 	m.rebuilt = true
 	sessions := m.sessions()
+	m.users(sessions)
 	samples, first, last := m.samples(ctx, sessions)
 	m.rebuilt = false
 	docs := m.raw()
@@ -325,6 +326,29 @@ func (m *meetingCheck) sessions() map[string]bool {
 		m.add("sessions: %v", err)
 	}
 	return keys
+}
+
+// users checks the users bucket (users.go): every record's seal holds and
+// names a stored session.
+func (m *meetingCheck) users(sessions map[string]bool) {
+	ub := m.mb.Bucket(bucketUsers)
+	if ub == nil {
+		return
+	}
+	us := usersSealer(m.seal)
+	err := each(ub, func(k, v []byte) error {
+		key, err := us.open(k, v, false)
+		switch {
+		case err != nil:
+			m.add("user %q: %v", clipKey(k), err)
+		case !sessions[string(key)]:
+			m.add("user %q: names a session that is not stored", clipKey(k))
+		}
+		return nil
+	})
+	if err != nil {
+		m.add("users: %v", err)
+	}
 }
 
 // samples checks every sample: its session is stored, its seal holds and

@@ -17,11 +17,12 @@ const timeFormat = time.RFC3339
 
 // putMeeting creates or updates a meeting's info and returns its bucket;
 // details, when not nil, replace Zoom's details of it, and changed reports
-// whether they differ from those stored. Past data is final, so a meeting
+// whether they (or the alerts, which add to those stored) differ from those
+// stored. Past data is final, so a meeting
 // once stored as past stays past. It returns when the meeting's data was
 // last stored before this write (zero for a new meeting), so that a write
 // that adds no session or sample can put LastStored back (keepStored).
-func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now time.Time) (mb *bbolt.Bucket, before time.Time, changed bool, err error) {
+func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, alerts []Alert, now time.Time) (mb *bbolt.Bucket, before time.Time, changed bool, err error) {
 	all := tx.Bucket(bucketMeetings)
 	mb, err = all.CreateBucketIfNotExists([]byte(m.ID))
 	if err != nil {
@@ -46,6 +47,9 @@ func putMeeting(tx *bbolt.Tx, s sealer, m *Meeting, details *MeetingDetails, now
 	}
 	if details != nil {
 		changed = info.applyDetails(details)
+	}
+	if info.addAlerts(alerts) {
+		changed = true
 	}
 	if info.Number == "" && IsMeetingNumber(info.ID) {
 		info.Number = info.ID

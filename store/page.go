@@ -23,6 +23,9 @@ type Page struct {
 	// is a meeting details answer or a discovery list entry): they replace
 	// the stored details, and give the meeting its topic and number.
 	Details *MeetingDetails
+	// Alerts are Zoom's alerts on the meeting the document holds (a
+	// meeting.alert event): added to those stored.
+	Alerts []Alert
 }
 
 // SessionSamples is a session and samples of it.
@@ -69,6 +72,7 @@ type encodedSession struct {
 type PreparedPage struct {
 	meeting  Meeting
 	details  *MeetingDetails
+	alerts   []Alert
 	sessions []encodedSession
 	raw      *rawRecord
 	rawIf    bool
@@ -86,7 +90,7 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("meeting %s: %w", p.Meeting.ID, err)
 	}
-	pp := &PreparedPage{meeting: p.Meeting, details: p.Details, sessions: enc, rawIf: p.RawIfChanged, at: db.now().UTC()}
+	pp := &PreparedPage{meeting: p.Meeting, details: p.Details, alerts: p.Alerts, sessions: enc, rawIf: p.RawIfChanged, at: db.now().UTC()}
 	if p.Raw != nil {
 		r := packRaw(p.Meeting.Type, p.Source, p.Raw, pp.at)
 		pp.raw = &r
@@ -99,40 +103,69 @@ func (db *DB) PreparePage(p *Page) (*PreparedPage, error) {
 // sessions and samples.
 func (db *DB) PutPrepared(ctx context.Context, pp *PreparedPage) (PageResult, error) {
 	var res PageResult
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
-		res = PageResult{}
-		s := newSealer(pp.meeting.ID, false)
-		mb, before, changed, err := putMeeting(tx, s, &pp.meeting, pp.details, pp.at)
-		if err != nil {
-			return err
-		}
-		res.DetailsChanged = changed
-		c, err := readCounts(mb, s)
-		if err != nil {
-			return db.damaged("meeting "+pp.meeting.ID, err)
-		}
-		if err := putSessions(mb, s, pp.sessions, &res, &c); err != nil {
-			return err
-		}
-		if pp.raw != nil && (!pp.rawIf || res.changed()) {
-			if res.RawStored, err = putRaw(mb, s, *pp.raw, res.changed()); err != nil {
-				return err
-			}
-			if res.RawStored {
-				c.documents++
-			}
-		}
-		if !before.IsZero() && res.Added+res.Replaced+res.NewSessions+res.SessionsChanged == 0 {
-			if err := keepStored(mb, s, before); err != nil {
-				return err
-			}
-		}
-		return c.put(mb, s)
+	err := db.update(ctx, func(tx *bbolt.Tx) (err error) {
+		res, err = db.putPrepared(tx, pp)
+		return err
 	})
 	if err != nil {
 		return PageResult{}, wrapUnlessDamage(err, "store meeting %s", pp.meeting.ID)
 	}
 	return res, nil
+}
+
+// PutPreparedBatch stores prepared pages, in their order, in one write
+// transaction: one sync of the file for all of them (a group commit). It
+// stores all of them or, on an error, none.
+func (db *DB) PutPreparedBatch(ctx context.Context, pages []*PreparedPage) ([]PageResult, error) {
+	res := make([]PageResult, len(pages))
+	var at string
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		for i, pp := range pages {
+			r, err := db.putPrepared(tx, pp)
+			if err != nil {
+				at = pp.meeting.ID
+				return err
+			}
+			res[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrapUnlessDamage(err, "store meeting %s", at)
+	}
+	return res, nil
+}
+
+// putPrepared stores a prepared page within a write transaction.
+func (db *DB) putPrepared(tx *bbolt.Tx, pp *PreparedPage) (PageResult, error) {
+	var res PageResult
+	s := newSealer(pp.meeting.ID, false)
+	mb, before, changed, err := putMeeting(tx, s, &pp.meeting, pp.details, pp.alerts, pp.at)
+	if err != nil {
+		return res, err
+	}
+	res.DetailsChanged = changed
+	c, err := readCounts(mb, s)
+	if err != nil {
+		return res, db.damaged("meeting "+pp.meeting.ID, err)
+	}
+	if err := putSessions(mb, s, pp.sessions, &res, &c); err != nil {
+		return res, err
+	}
+	if pp.raw != nil && (!pp.rawIf || res.changed()) {
+		if res.RawStored, err = putRaw(mb, s, *pp.raw, res.changed()); err != nil {
+			return res, err
+		}
+		if res.RawStored {
+			c.documents++
+		}
+	}
+	if !before.IsZero() && res.Added+res.Replaced+res.NewSessions+res.SessionsChanged == 0 {
+		if err := keepStored(mb, s, before); err != nil {
+			return res, err
+		}
+	}
+	return res, c.put(mb, s)
 }
 
 // PutPage prepares and stores a page: see PreparePage and PutPrepared.
@@ -190,31 +223,24 @@ func encodeSessions(seal sealer, in []SessionSamples) ([]encodedSession, error) 
 // putSessions writes encoded sessions and their samples into a meeting's
 // bucket, updating its counts.
 func putSessions(mb *bbolt.Bucket, seal sealer, enc []encodedSession, res *PageResult, c *counts) error {
-	sb, err := mb.CreateBucketIfNotExists(bucketSessions)
+	t, err := bucketTree(mb)
 	if err != nil {
 		return err
 	}
-	samples, err := mb.CreateBucketIfNotExists(bucketSamples)
-	if err != nil {
-		return err
-	}
-	samples.FillPercent = 0.9 // samples mostly arrive in key order
-	return mergeSessions(sb, samples, seal, enc, res, c)
-}
-
-// kv is where mergeSessions keeps sessions and samples: a bbolt bucket, or
-// a map when the raw documents are replayed to compare (CompareRebuild).
-type kv interface {
-	Get(k []byte) []byte
-	Put(k, v []byte) error
+	return mergeSessions(t, seal, enc, res, c)
 }
 
 // mergeSessions stores encoded sessions and their samples: a session's
-// details merge with what was stored, a sample replaces an older copy.
-func mergeSessions(sb, samples kv, seal sealer, enc []encodedSession, res *PageResult, c *counts) error {
+// details merge with what was stored, a sample replaces an older copy; a
+// session made from pushed events finds its place by user_id (users.go).
+func mergeSessions(t *tree, seal sealer, enc []encodedSession, res *PageResult, c *counts) error {
+	sb, samples := t.sessions, t.samples
 	for i := range enc {
 		e := &enc[i]
 		res.Sessions++
+		if err := t.placeSession(seal, e, c); err != nil {
+			return fmt.Errorf("session %s: %w", e.session.Participant, err)
+		}
 		merged := *e.session
 		var before []byte
 		if old := sb.Get(e.key); old == nil {

@@ -25,6 +25,7 @@ type RebuildResult struct {
 type Parsed struct {
 	Sessions []SessionSamples
 	Details  *MeetingDetails
+	Alerts   []Alert
 }
 
 // Rebuild replaces a meeting's sessions and samples, and Zoom's details of
@@ -54,7 +55,7 @@ func (db *DB) rebuild(ctx context.Context, mb *bbolt.Bucket, meetingID string, p
 	if err := readInfo(mb, seal, &info); err != nil {
 		return db.damaged("meeting "+meetingID, err)
 	}
-	info.Details = nil
+	info.Details, info.Alerts = nil, nil
 	if info.Number == "" && IsMeetingNumber(info.ID) {
 		info.Number = info.ID // stored under its number by an older zoomqos
 	}
@@ -62,7 +63,7 @@ func (db *DB) rebuild(ctx context.Context, mb *bbolt.Bucket, meetingID string, p
 	// for the report.
 	before, _ := readCounts(mb, seal)
 	res.SessionsBefore, res.SamplesBefore = keyCount(mb.Bucket(bucketSessions)), int(before.samples)
-	for _, name := range [][]byte{bucketSessions, bucketSamples} {
+	for _, name := range [][]byte{bucketSessions, bucketSamples, bucketUsers} {
 		if mb.Bucket(name) != nil {
 			if err := mb.DeleteBucket(name); err != nil {
 				return err
@@ -82,6 +83,7 @@ func (db *DB) rebuild(ctx context.Context, mb *bbolt.Bucket, meetingID string, p
 		if parsed.Details != nil {
 			info.applyDetails(parsed.Details)
 		}
+		info.addAlerts(parsed.Alerts)
 		res.Documents++
 		after.documents++
 		return putSessions(mb, seal, enc, &PageResult{}, &after)
@@ -122,6 +124,11 @@ func (m memKV) Put(k, v []byte) error {
 	return nil
 }
 
+func (m memKV) Delete(k []byte) error {
+	delete(m, string(k))
+	return nil
+}
+
 // CompareRebuild replays a meeting's raw documents through parse, in the
 // order they were stored, without changing anything, and reports where what
 // is stored differs from what they give: a session or sample changed,
@@ -142,7 +149,7 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 			return err
 		}
 		seal := db.sealer(meetingID)
-		wantSessions, wantSamples := memKV{}, memKV{}
+		want := memTree()
 		var c counts
 		err = db.forEachRaw(ctx, mb, seal, meetingID, func(doc RawDoc) error {
 			parsed, err := parse(doc)
@@ -155,7 +162,7 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 				add("raw document %d (from %s): %v", doc.Seq, doc.Source, err)
 				return nil
 			}
-			return mergeSessions(wantSessions, wantSamples, newSealer(meetingID, false), enc, &PageResult{}, &c)
+			return mergeSessions(want, newSealer(meetingID, false), enc, &PageResult{}, &c)
 		})
 		if err != nil {
 			return err
@@ -183,6 +190,7 @@ func (db *DB) CompareRebuild(ctx context.Context, meetingID string, limit int, p
 			}
 			return sealed.sealed(k, p)
 		}
+		wantSessions, wantSamples := want.sessions.(memKV), want.samples.(memKV)
 		err = compareKV(mb.Bucket(bucketSessions), wantSessions, func(k, v []byte) []byte { return asSealed(k, v, false) }, func(k []byte, got, want []byte) {
 			key, _ := parseSessionKey(k)
 			differ(fmt.Sprintf("session of %q joined %s", key.Participant, key.JoinTime.Format(timeFormat)), got, want,

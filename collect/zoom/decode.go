@@ -24,8 +24,9 @@ type Parser struct {
 
 	// where the parser is, for problem paths
 	list  bool
-	pi    int // participant index in a list page
-	si    int // sample index in user_qos
+	event bool // in an event notification's participant (event.go)
+	pi    int  // participant index in a list page
+	si    int  // sample index in user_qos
 	strm  string
 	field string
 
@@ -73,9 +74,17 @@ func (p *Parser) document() (Page, error) {
 	var code, message, id, email string
 	var hasID, hasEmail, isDetails bool
 	var list string // "meetings" or "webinars": a discovery list
+	var event string
+	var eventTS, payload []byte
 	for first := true; p.s.more('}', first); first = false {
 		name := p.name()
 		switch string(name) {
+		case "event":
+			event = p.str("event")
+		case "event_ts":
+			eventTS = p.s.value()
+		case "payload":
+			payload = p.s.value()
 		case "participants":
 			if k := p.s.peek(); k >= '0' && k <= '9' {
 				// The meeting details' count of participants.
@@ -122,6 +131,10 @@ func (p *Parser) document() (Page, error) {
 		}
 	}
 	switch {
+	case event != "" || payload != nil:
+		if err := p.eventDoc(event, eventTS, payload, &page); err != nil {
+			return page, err
+		}
 	case page.List:
 	case isDetails && !single.seen:
 		details.Number, details.Email = id, email
@@ -217,6 +230,9 @@ func (p *Parser) session(w *wireParticipant) store.SessionSamples {
 func quote(s string) []byte { return []byte(`"` + s + `"`) }
 
 func (p *Parser) participantPath() string {
+	if p.event {
+		return "payload.object.participant."
+	}
 	if p.list {
 		return fmt.Sprintf("participants[%d].", p.pi)
 	}
@@ -245,6 +261,9 @@ func (p *Parser) userQoS(w *wireParticipant) {
 }
 
 func (p *Parser) samplePath() string {
+	if p.event {
+		return fmt.Sprintf("payload.object.participant.qos[time %d]", p.si)
+	}
 	return fmt.Sprintf("%suser_qos[%d]", p.participantPath(), p.si)
 }
 
@@ -288,6 +307,9 @@ func (p *Parser) sample() (smp store.Sample, ok bool) {
 }
 
 func (p *Parser) participantPattern() string {
+	if p.event {
+		return "payload.object.participant."
+	}
 	if p.list {
 		return "participants[]."
 	}

@@ -47,9 +47,10 @@ func FuzzParseQuantity(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"participant-qos.json", "list-page.json"} {
+	for _, name := range []string{"participant-qos.json", "list-page.json", "events/event-qos.json", "events/event-summary.json", "events/event-alert.json"} {
 		f.Add(readTestdata(f, name))
 	}
+	f.Add([]byte(`{"event":"meeting.participant_qos","event_ts":"1764584196412","payload":{"object":{"uuid":"u1","participant":{"user_id":"7","qos":[{"type":"audio_input","date_time":"2025-12-01T10:15:00Z","details":{"bitrate":"20kbps"}},{"type":"x","details":null}]}}}}`))
 	f.Add([]byte(`{"code":124,"message":"Invalid access token."}`))
 	f.Add([]byte(`{"user_id":"1","user_qos":[{"date_time":"2022-03-01T10:00:00Z","wifi_rssi":{"min_rssi":-70,"rssi_unit":"mW"}}]}`))
 	f.Add([]byte(`{"participants":[{"id":"a\u0000b","user_qos":[{"date_time":"2022-03-01T10:00:00.1234567+05:30","audio_input":{"bitrate":null}}]}]}`))
@@ -63,9 +64,15 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if page.Event != nil && page.Event.Meeting.ID() == "" {
+			t.Fatal("an event read without a meeting")
+		}
 		for _, ps := range page.Participants {
 			if ps.Session.Participant == "" {
 				t.Fatal("session without a participant id")
+			}
+			if (page.Event != nil) != ps.Session.Pushed {
+				t.Fatal("a session from an event is pushed, and only such a session")
 			}
 			for _, smp := range ps.Samples {
 				if smp.Time.IsZero() || smp.Time.Location().String() != "UTC" {

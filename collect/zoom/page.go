@@ -24,6 +24,10 @@ type Page struct {
 	// Details are the meeting's, when the document is the meeting details
 	// answer (GET /metrics/meetings/{meetingId}) or a discovery list entry.
 	Details *store.MeetingDetails
+	// Event is the envelope of an event notification (event.go), and
+	// Alerts what an alert event says of the meeting.
+	Event  *Event
+	Alerts []store.Alert
 }
 
 // Samples counts the samples in the page.

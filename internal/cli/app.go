@@ -175,6 +175,7 @@ Examples:
 		Commands: []*cli.Command{
 			importCommand(a),
 			collectCommand(a),
+			listenCommand(a),
 			analyzeCommand(a),
 			reportCommand(a),
 			exportCommand(a),

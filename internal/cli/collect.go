@@ -85,33 +85,11 @@ func (a *app) runCollect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := a.loadConfig(c)
+	client, settings, err := a.zoomClient(c)
 	if err != nil {
 		return err
 	}
-	settings := readZoomSettings(cfg.lookup)
 	log := a.log
-	apiURL, tokenURL := c.String("api-url"), c.String("token-url")
-	if apiURL == "" {
-		apiURL = settings.APIURL
-	}
-	if tokenURL == "" {
-		tokenURL = settings.TokenURL
-	}
-	for _, u := range []struct{ what, v string }{{"--api-url (or ZOOM_API_URL)", apiURL}, {"--token-url (or ZOOM_TOKEN_URL)", tokenURL}} {
-		if u.v != "" {
-			if err := checkHTTPURL(u.v); err != nil {
-				return usageError{fmt.Errorf("%s %q: %w", u.what, u.v, err)}
-			}
-		}
-	}
-	client, err := newZoomClient(zoom.ClientConfig{
-		Credentials: settings.Credentials, APIURL: apiURL, TokenURL: tokenURL,
-		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: log, UserAgent: "zoomqos/" + c.App.Version, Secrets: a.secrets,
-	})
-	if err != nil {
-		return err
-	}
 	db, err := a.openStore(c, false)
 	if err != nil {
 		return err
@@ -128,7 +106,7 @@ func (a *app) runCollect(c *cli.Context) error {
 		line = &progressLine{w: c.App.ErrWriter}
 		col.OnProgress = line.update
 	}
-	log.Debug("collecting", "credentials", settings.Credentials, "api_url", apiURL)
+	log.Debug("collecting", "credentials", settings.Credentials, "api_url", settings.APIURL)
 	collected, err := col.Run(c.Context, plan)
 	if line != nil {
 		line.done()
@@ -140,6 +118,35 @@ func (a *app) runCollect(c *cli.Context) error {
 		return interrupted("interrupted: every page received is stored; run the same command again to continue")
 	}
 	return err
+}
+
+// zoomClient is the Zoom client of a command with collect's client flags
+// (--api-url, --token-url, --rate, --list-rate): its settings from the
+// environment and the config file, the flags winning over them.
+func (a *app) zoomClient(c *cli.Context) (*zoom.Client, zoomSettings, error) {
+	cfg, err := a.loadConfig(c)
+	if err != nil {
+		return nil, zoomSettings{}, err
+	}
+	settings := readZoomSettings(cfg.lookup)
+	if u := c.String("api-url"); u != "" {
+		settings.APIURL = u
+	}
+	if u := c.String("token-url"); u != "" {
+		settings.TokenURL = u
+	}
+	for _, u := range []struct{ what, v string }{{"--api-url (or ZOOM_API_URL)", settings.APIURL}, {"--token-url (or ZOOM_TOKEN_URL)", settings.TokenURL}} {
+		if u.v != "" {
+			if err := checkHTTPURL(u.v); err != nil {
+				return nil, settings, usageError{fmt.Errorf("%s %q: %w", u.what, u.v, err)}
+			}
+		}
+	}
+	client, err := newZoomClient(zoom.ClientConfig{
+		Credentials: settings.Credentials, APIURL: settings.APIURL, TokenURL: settings.TokenURL,
+		Rate: c.Float64("rate"), ListRate: c.Float64("list-rate"), Log: a.log, UserAgent: "zoomqos/" + c.App.Version, Secrets: a.secrets,
+	})
+	return client, settings, err
 }
 
 // collectPlan reads the flags into a plan, refusing combinations that make

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +306,88 @@ func TestCollectRefusals(t *testing.T) {
 	// The QoS pages it did get are kept.
 	if r := zoomqos(t, "", "--db", db, "meetings", "--format", "json"); !strings.Contains(r.stdout, `"samples": `) || strings.Contains(r.stdout, `"samples": 0`) {
 		t.Errorf("what was collected before the refusal: %s", r.stdout)
+	}
+}
+
+// Zoom lists the meetings of one participant apart (type=pastOne):
+// discovery leaves them out unless --past-one, and then collects them
+// like the others, their participants list included.
+func TestPastOneDiscovery(t *testing.T) {
+	fz := fakeAccount(t, fakezoom.Options{Seed: 4, PastMeetings: 2, PastOneMeetings: 2, Participants: 3, Minutes: 5})
+	db := tempDB(t)
+	from := fakeEpoch.AddDate(0, 0, -29).Format(time.DateOnly)
+	type row struct {
+		ID                              string
+		Participants, Sessions, Samples int
+	}
+	stored := func() map[string]row {
+		t.Helper()
+		var rows []row
+		if err := json.Unmarshal([]byte(zoomqos(t, "", "--db", db, "meetings", "--format", "json").stdout), &rows); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]row{}
+		for _, r := range rows {
+			out[r.ID] = r
+		}
+		return out
+	}
+	if r := zoomqos(t, "", "--db", db, "collect", "--past", "--from", from); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	before := stored()
+	for _, m := range fz.Meetings() {
+		if _, ok := before[m.UUID]; ok != (m.Participants > 1) {
+			t.Errorf("without --past-one, meeting of %d participants stored: %v", m.Participants, ok)
+		}
+	}
+	r := zoomqos(t, "", "--db", db, "collect", "--past", "--past-one", "--from", from)
+	if r.code != 0 || !strings.Contains(r.stdout, "collected 2 meetings") || !strings.Contains(r.stdout, "(2 skipped: collected in full before)") {
+		t.Fatalf("collect --past --past-one: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	after := stored()
+	for _, m := range fz.Meetings() {
+		got, ok := after[m.UUID]
+		if !ok || got.Participants != m.Participants || got.Sessions != m.Sessions || got.Samples == 0 {
+			t.Errorf("meeting %s of %d participants, %d sessions: stored %+v", m.UUID, m.Participants, m.Sessions, got)
+		}
+	}
+	if len(after) != 4 {
+		t.Errorf("%d meetings stored, want 4", len(after))
+	}
+	oneLine(t, zoomqos(t, "", "--db", db, "collect", "--meeting", fz.Meetings()[0].UUID, "--past-one"), 2, "--past-one goes with --past")
+}
+
+// Data stored under a meeting number (by an older zoomqos, or imported
+// under the number) moves into its instance when collect learns which
+// instance that is, as reparse does: one meeting, nothing counted twice.
+func TestCollectMergesACopyUnderTheNumber(t *testing.T) {
+	fz := fakeAccount(t, fakezoom.Options{Seed: 8, PastMeetings: 1, Participants: 4, Minutes: 8})
+	m := fz.Meetings()[0]
+	number := fmt.Sprint(m.ID)
+	page := filepath.Join(t.TempDir(), "qos.json")
+	if err := os.WriteFile(page, fakeGet(t, fz, "/metrics/meetings/"+number+"/participants/qos", url.Values{"type": {"past"}, "page_size": {"10"}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := tempDB(t)
+	if r := zoomqos(t, "", "--db", db, "import", "--meeting", number, page); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := zoomqos(t, "", "--db", db, "collect", "--meeting", number)
+	if r.code != 0 || !strings.Contains(r.stdout, "merged    meeting "+number+", stored under its number by an older zoomqos, into its instance "+m.UUID) {
+		t.Fatalf("collect by number over a copy under the number: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var rows []struct {
+		ID, Number        string
+		Sessions, Samples int
+	}
+	if err := json.Unmarshal([]byte(zoomqos(t, "", "--db", db, "meetings", "--format", "json").stdout), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].ID != m.UUID || rows[0].Number != number || rows[0].Sessions != m.Sessions {
+		t.Errorf("stored: %+v, want the one instance %s with %d sessions", rows, m.UUID, m.Sessions)
+	}
+	if r := zoomqos(t, "", "--db", db, "check"); r.code != 0 {
+		t.Errorf("check: %s %s", r.stdout, r.stderr)
 	}
 }

@@ -32,6 +32,7 @@ var settings = []setting{
 	{"ZOOM_CLIENT_ID", "", false, "Server-to-Server OAuth client id", nil},
 	{"ZOOM_CLIENT_SECRET", "", true, "Server-to-Server OAuth client secret", nil},
 	{"ZOOM_ACCESS_TOKEN", "", true, "a plain access token instead of OAuth", nil},
+	{"ZOOM_WEBHOOK_SECRET_TOKEN", "", true, "the secret token of the Zoom app whose webhooks listen receives", nil},
 	{"ZOOM_API_URL", "api-url", false, "the Zoom API's base URL", checkHTTPURL},
 	{"ZOOM_TOKEN_URL", "token-url", false, "the OAuth token URL", checkHTTPURL},
 	{"ZOOMQOS_LATENCY_MS", "latency-ms", false, "latency threshold", checkNumber},

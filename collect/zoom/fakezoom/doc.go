@@ -38,6 +38,36 @@
 //
 // ListPages makes QoS list pages on their own, without a server.
 //
+// The same meetings give Zoom's push events (events.go): QoS Subscription
+// (QSS) and alert event notifications, as Server.Events returns them in
+// the order Zoom sends them. Each session gives a participant_data event
+// at join (what the participants list tells of it), a participant_qos
+// event a minute while in the meeting, carrying exactly the sample the
+// QoS API gives for that session and minute (the same stream names,
+// values and value shapes; date_time in half the meetings, by index
+// parity, since Zoom's docs do not promise it, event_ts a few hundred
+// milliseconds after the minute), and a participant_qos_summary event when
+// it leaves (min_, avg_ and max_ of its samples). A meeting gives an alert
+// when an episode of bad quality begins (its incident, a person's Wi-Fi or
+// CPU episode, a rejoin). Webinars give the webinar.* events. They reach
+// a receiver two ways:
+//
+//   - Sender posts them to a webhook endpoint as Zoom does: the
+//     endpoint.url_validation handshake first (a wrong answer is
+//     ErrValidation), each request signed (x-zm-request-timestamp,
+//     x-zm-signature, see Signature), retried after SenderOptions.Retries
+//     when not answered 2xx within 3 s, then dropped; at a rate or as fast
+//     as its concurrency allows, replaying a range (Send) or live (Live),
+//     every Nth event twice if asked. Its ledger (Ledger, Acked, Stats)
+//     tells what the endpoint acknowledged, and the answer times.
+//   - GET /ws?subscriptionId=ID&access_token=TOKEN is Zoom's WebSocket:
+//     a token from the OAuth endpoint, unexpired (else 401), a
+//     subscription id (Options.Subscription if set); events as
+//     {"module":"message","content":"<event JSON>"}, heartbeats answered,
+//     a client silent for Options.HeartbeatTimeout dropped, the ws-close
+//     fault closing every connection after N messages. Nothing is kept
+//     for a client that is not connected.
+//
 // fakezoom writes Zoom's JSON itself, from Zoom's spec: it must not import
 // collect or collect/zoom, so that the client and the parser are tested
 // against Zoom's answers and not against their own reading of them. It

@@ -57,6 +57,18 @@ type Options struct {
 	// "iso" (Zoom's documented form, the default), "seconds" or "none".
 	RetryAfter string
 
+	// Subscription, when set, is the only QoS Subscription id the
+	// WebSocket endpoint (/ws) accepts; any non-empty one otherwise.
+	Subscription string
+	// HeartbeatTimeout is how long the WebSocket endpoint keeps a client
+	// that sends no heartbeat (default 90 s).
+	HeartbeatTimeout time.Duration
+	// WSReplayFrom and WSReplayTo, when set, make the WebSocket endpoint
+	// send the events of that range (past meetings) before the live ones.
+	// They go out once, shared by the connections in turn: a connection
+	// goes on where the last one stopped.
+	WSReplayFrom, WSReplayTo time.Time
+
 	Faults Faults
 }
 
@@ -112,13 +124,17 @@ type Faults struct {
 	// and /metrics/webinars). Every request to it is answered HTTP 400,
 	// code 4711, naming the classic and the granular scope it needs.
 	MissingScope string
+	// WSCloseEvery: the WebSocket endpoint closes a connection, abruptly,
+	// after every Nth event message it sent on it; what is produced until
+	// the client is back is lost.
+	WSCloseEvery int
 }
 
 // Scope families for Faults.MissingScope.
 var scopeFamilies = []string{"qos", "participants", "details", "list"}
 
 // FaultNames lists the faults ParseFaults knows.
-const FaultNames = "429, 5xx, slow, truncate, expire, hang, stall, nonqos, repeat-token, endless-pages, scope"
+const FaultNames = "429, 5xx, slow, truncate, expire, hang, stall, nonqos, repeat-token, endless-pages, scope, ws-close"
 
 // ParseFaults reads faults from text such as
 // "429=20x3,5xx=15,slow=10x2s,truncate=25,expire=50,hang=40,repeat-token":
@@ -185,6 +201,8 @@ func ParseFaults(s string) (Faults, error) {
 			f.NotQoSEvery = every
 		case "repeat-token":
 			f.RepeatTokenEvery = every
+		case "ws-close":
+			f.WSCloseEvery = every
 		default:
 			return f, fmt.Errorf("fault %q: unknown (%s)", name, FaultNames)
 		}
@@ -221,6 +239,9 @@ func (o *Options) defaults() {
 		if o.Participants <= 0 {
 			o.Participants = 25
 		}
+	}
+	if o.HeartbeatTimeout <= 0 {
+		o.HeartbeatTimeout = 90 * time.Second
 	}
 	if o.RetryAfter == "" {
 		o.RetryAfter = "iso"

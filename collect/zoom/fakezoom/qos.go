@@ -178,39 +178,68 @@ func (m *meeting) values(r *rand.Rand, s *session, minute int) sampleValues {
 
 // appendSample appends one user_qos entry.
 func (m *meeting) appendSample(b []byte, s *session, t time.Time) []byte {
+	b = append(b, `{"date_time":"`...)
+	b = appendTime(b, t, m.longTimes)
+	b = append(b, '"')
+	b = m.appendStreams(b, s, t, apiStreams{}, nil)
+	return append(b, '}')
+}
+
+// streamWriter frames each stream of a minute's sample: the QoS API's
+// user_qos entry writes `,"audio_input":{...}`, a QSS event's qos array
+// `{"type":"audio_input","details":{...}}`. What is inside the braces is
+// the same for both.
+type streamWriter interface {
+	open(b []byte, stream string) []byte
+	close(b []byte) []byte
+}
+
+// apiStreams frames streams as the QoS API's user_qos entries do.
+type apiStreams struct{}
+
+func (apiStreams) open(b []byte, stream string) []byte {
+	b = append(b, `,"`...)
+	b = append(b, stream...)
+	return append(b, `":{`...)
+}
+
+func (apiStreams) close(b []byte) []byte { return append(b, '}') }
+
+// appendStreams appends the streams of a session's sample at minute t,
+// framed by w. Its values depend only on the session and the minute, so
+// the QoS API and the QSS events give the same ones. With sum, the numbers
+// behind the text are noted too, for the session's summary.
+func (m *meeting) appendStreams(b []byte, s *session, t time.Time, w streamWriter, sum *summary) []byte {
 	pr := &m.people[s.person]
 	minute := int(t.Sub(m.Start) / time.Minute)
 	r := rng(m.seed, 3, uint64(s.person), uint64(s.n), uint64(minute))
 	v := m.values(r, s, minute)
-	f := valueFormat{style: pr.style, r: r}
-	b = append(b, `{"date_time":"`...)
-	b = appendTime(b, t, m.longTimes)
-	b = append(b, '"')
+	f := valueFormat{style: pr.style, r: r, sum: sum}
 
 	audio := func(name string, bitrate float64) {
-		b = append(b, `,"`...)
-		b = append(b, name...)
-		b = append(b, `":{`...)
+		sum.stream(name)
+		b = w.open(b, name)
 		b = f.net(b, bitrate, v)
-		b = append(b, '}')
+		b = w.close(b)
 	}
-	video := func(name string, on bool, bitrate float64, w, h, fps int) {
-		b = append(b, `,"`...)
-		b = append(b, name...)
-		b = append(b, `":{`...)
+	video := func(name string, on bool, bitrate float64, width, height, fps int) {
+		sum.stream(name)
+		b = w.open(b, name)
 		if on {
 			b = f.net(b, bitrate, v)
 			b = append(b, `,"resolution":"`...)
-			b = strconv.AppendInt(b, int64(w), 10)
+			n := len(b)
+			b = strconv.AppendInt(b, int64(width), 10)
 			b = append(b, '*')
-			b = strconv.AppendInt(b, int64(h), 10)
+			b = strconv.AppendInt(b, int64(height), 10)
+			sum.text("resolution", string(b[n:]))
 			b = append(b, `","frame_rate":`...)
 			b = f.fps(b, fps)
 		} else {
 			// What Zoom sends for a stream that is not flowing.
 			b = append(b, `"bitrate":"","latency":"","jitter":"","avg_loss":"","max_loss":"","resolution":"0*0","frame_rate":""`...)
 		}
-		b = append(b, '}')
+		b = w.close(b)
 	}
 	audio("audio_input", pr.bitrateAudio+r.NormFloat64()*2)
 	audio("audio_output", pr.bitrateAudio*1.2+r.NormFloat64()*2)
@@ -228,22 +257,27 @@ func (m *meeting) appendSample(b []byte, s *session, t time.Time) []byte {
 		}
 	}
 	if !pr.audioOnly && pr.legs != "crc" {
-		b = append(b, `,"cpu_usage":{`...)
+		sum.stream("cpu_usage")
+		b = w.open(b, "cpu_usage")
 		b = f.percent(b, true, "zoom_min_cpu_usage", v.zoomCPU*0.5)
 		b = f.percent(b, false, "zoom_avg_cpu_usage", v.zoomCPU)
 		b = f.percent(b, false, "zoom_max_cpu_usage", math.Min(100, v.zoomCPU*1.6))
 		b = f.percent(b, false, "system_max_cpu_usage", math.Min(100, v.sysCPU))
-		b = append(b, '}')
+		b = w.close(b)
 	}
+	// The two streams of newer clients below are left out of summaries.
+	sum.stream("")
 	if pr.newer && pr.network == "Wifi" {
 		avg := -55 - int(v.jitter/3) - r.IntN(5)
-		b = append(b, `,"wifi_rssi":{"max_rssi":`...)
+		b = w.open(b, "wifi_rssi")
+		b = append(b, `"max_rssi":`...)
 		b = strconv.AppendInt(b, int64(avg+8+r.IntN(4)), 10)
 		b = append(b, `,"avg_rssi":`...)
 		b = strconv.AppendInt(b, int64(avg), 10)
 		b = append(b, `,"min_rssi":`...)
 		b = strconv.AppendInt(b, int64(avg-8-r.IntN(6)), 10)
-		b = append(b, `,"rssi_unit":"dBm"}`...)
+		b = append(b, `,"rssi_unit":"dBm"`...)
+		b = w.close(b)
 	}
 	if pr.newer && (pr.device == "Mac" || pr.device == "Windows") {
 		level := func(cpu float64) string {
@@ -257,13 +291,13 @@ func (m *meeting) appendSample(b []byte, s *session, t time.Time) []byte {
 			}
 			return "normal"
 		}
-		b = append(b, `,"cpu_pressure_level":{`...)
+		b = w.open(b, "cpu_pressure_level")
 		b = field(b, true, "system_min_cpu_pressure_level", level(v.sysCPU*0.6))
 		b = field(b, false, "system_avg_cpu_pressure_level", level(v.sysCPU*0.85))
 		b = field(b, false, "system_max_cpu_pressure_level", level(v.sysCPU))
-		b = append(b, '}')
+		b = w.close(b)
 	}
-	return append(b, '}')
+	return b
 }
 
 // valueFormat writes values in the shapes Zoom sends, the person's client
@@ -271,11 +305,15 @@ func (m *meeting) appendSample(b []byte, s *session, t time.Time) []byte {
 // and then an empty, "-" or "N/A" value.
 type valueFormat struct {
 	style int
-	r     *rand.Rand
+	r     *rand.Rand // nil: never an absent value (summaries)
+	sum   *summary   // notes the values written, when set
 }
 
 // odd returns an absent-value spelling once in a while, else "".
 func (f valueFormat) odd() string {
+	if f.r == nil {
+		return ""
+	}
 	switch f.r.IntN(60) {
 	case 0:
 		return `""`
@@ -288,40 +326,41 @@ func (f valueFormat) odd() string {
 }
 
 func (f valueFormat) net(b []byte, bitrate float64, v sampleValues) []byte {
-	b = append(b, `"bitrate":`...)
-	if o := f.odd(); o != "" {
-		b = append(b, o...)
-	} else {
-		switch f.style {
-		case 0:
-			b = append(b, '"')
-			b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
-			b = append(b, ` kbps"`...)
-		case 1:
-			b = append(b, '"')
-			b = strconv.AppendFloat(b, bitrate, 'f', 2, 64)
-			b = append(b, `kbps"`...)
-		case 2:
-			b = append(b, '"')
-			b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
-			b = append(b, ` Kbps"`...)
-		default:
-			b = append(b, '"')
-			b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
-			b = append(b, '"')
-		}
-	}
+	b = f.kbps(append(b, `"bitrate":`...), "bitrate", bitrate)
 	// Each stream and direction sees the connection a little differently.
-	b = f.ms(append(b, `,"latency":`...), v.latency*(0.92+0.16*f.r.Float64()))
-	b = f.ms(append(b, `,"jitter":`...), v.jitter*(0.85+0.3*f.r.Float64()))
-	b = f.pct(append(b, `,"avg_loss":`...), v.loss)
-	return f.pct(append(b, `,"max_loss":`...), v.maxLoss)
+	b = f.ms(append(b, `,"latency":`...), "latency", v.latency*(0.92+0.16*f.r.Float64()))
+	b = f.ms(append(b, `,"jitter":`...), "jitter", v.jitter*(0.85+0.3*f.r.Float64()))
+	b = f.pct(append(b, `,"avg_loss":`...), "avg_loss", v.loss)
+	return f.pct(append(b, `,"max_loss":`...), "max_loss", v.maxLoss)
 }
 
-func (f valueFormat) ms(b []byte, x float64) []byte {
+// kbps writes a bitrate; name is the field it is noted under.
+func (f valueFormat) kbps(b []byte, name string, bitrate float64) []byte {
 	if o := f.odd(); o != "" {
 		return append(b, o...)
 	}
+	f.sum.num(name, bitrate)
+	b = append(b, '"')
+	switch f.style {
+	case 0:
+		b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
+		return append(b, ` kbps"`...)
+	case 1:
+		b = strconv.AppendFloat(b, bitrate, 'f', 2, 64)
+		return append(b, `kbps"`...)
+	case 2:
+		b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
+		return append(b, ` Kbps"`...)
+	}
+	b = strconv.AppendInt(b, int64(math.Round(bitrate)), 10)
+	return append(b, '"')
+}
+
+func (f valueFormat) ms(b []byte, name string, x float64) []byte {
+	if o := f.odd(); o != "" {
+		return append(b, o...)
+	}
+	f.sum.num(name, x)
 	b = append(b, '"')
 	b = strconv.AppendInt(b, int64(math.Round(x)), 10)
 	switch f.style {
@@ -333,10 +372,11 @@ func (f valueFormat) ms(b []byte, x float64) []byte {
 	return append(b, ` ms"`...)
 }
 
-func (f valueFormat) pct(b []byte, x float64) []byte {
+func (f valueFormat) pct(b []byte, name string, x float64) []byte {
 	if o := f.odd(); o != "" {
 		return append(b, o...)
 	}
+	f.sum.num(name, math.Min(100, x))
 	b = append(b, '"')
 	prec := 1
 	if f.style == 1 {
@@ -347,6 +387,7 @@ func (f valueFormat) pct(b []byte, x float64) []byte {
 }
 
 func (f valueFormat) fps(b []byte, fps int) []byte {
+	f.sum.num("frame_rate", float64(max(0, fps)))
 	b = append(b, '"')
 	b = strconv.AppendInt(b, int64(max(0, fps)), 10)
 	if f.style == 3 {
@@ -359,6 +400,7 @@ func (f valueFormat) percent(b []byte, first bool, name string, x float64) []byt
 	if !first {
 		b = append(b, ',')
 	}
+	f.sum.num(name, x)
 	b = appendStr(b, name)
 	b = append(b, `:"`...)
 	b = strconv.AppendInt(b, int64(math.Round(x)), 10)

@@ -42,6 +42,10 @@ type Server struct {
 
 	quit     chan struct{} // closed when a Running server stops: hung answers end
 	quitOnce sync.Once
+
+	wsMu       sync.Mutex
+	replay     []Event // Options.WSReplayFrom to WSReplayTo, made when first asked for
+	replayNext int     // the next replay event to send
 }
 
 // NewServer makes a fake account from the options.
@@ -185,8 +189,12 @@ const (
 )
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/oauth/token" {
+	switch r.URL.Path {
+	case "/oauth/token":
 		s.token(w, r)
+		return
+	case "/ws":
+		s.websocket(w, r)
 		return
 	}
 	n := s.requests.Add(1)

@@ -1,0 +1,101 @@
+package listen
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Server serves the webhook endpoint and /healthz over HTTP, or HTTPS with
+// a certificate, with timeouts that a slow or silent client cannot hold a
+// connection past: the headers within 5 s, the whole request within 10 s,
+// an idle keep-alive connection for 2 min.
+type Server struct {
+	Webhook http.Handler
+	Path    string // where the webhook is served (default "/")
+	// Health returns what /healthz shows, and whether the listener is
+	// healthy (200) or not (503).
+	Health  func() (any, bool)
+	TLSCert string // certificate and key files for HTTPS; empty: HTTP
+	TLSKey  string
+}
+
+// Timeouts of the HTTP server.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 10 * time.Second
+	IdleTimeout       = 2 * time.Minute
+	MaxHeaderBytes    = 32 << 10
+)
+
+// Handler routes requests: the webhook path, and GET /healthz.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	path := s.Path
+	if path == "" {
+		path = "/"
+	}
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "", http.StatusMethodNotAllowed)
+			return
+		}
+		body, ok := any(map[string]string{"status": "ok"}), true
+		if s.Health != nil {
+			body, ok = s.Health()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		json.NewEncoder(w).Encode(body)
+	})
+	if path != "/" {
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	}
+	mux.Handle(path, s.Webhook)
+	return mux
+}
+
+// Serve serves on ln until ctx ends, then shuts down: requests under way
+// finish (their events stored and answered) within 10 s.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() {
+		var err error
+		if s.TLSCert != "" {
+			err = hs.ServeTLS(ln, s.TLSCert, s.TLSKey)
+		} else {
+			err = hs.Serve(ln)
+		}
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shut)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && e != nil {
+		return fmt.Errorf("listen on %s: %w", ln.Addr(), e)
+	}
+	return err
+}
