@@ -11,7 +11,8 @@ import (
 )
 
 // `analyze --format json` of a stored meeting: every session's Zoom
-// summary where Zoom sent one, and the meeting's alerts, a list always.
+// summary where Zoom sent one, and the meeting's alerts as stored, each
+// with what zoomqos saw then; the table in words.
 func TestAnalyzeJSONHasZoomSummaryAndAlerts(t *testing.T) {
 	ctx := context.Background()
 	path := tempDB(t)
@@ -21,7 +22,9 @@ func TestAnalyzeJSONHasZoomSummaryAndAlerts(t *testing.T) {
 	}
 	m, sessions := reporttest.AlertedMeeting(4, 20)
 	m.Topic = "Weekly"
-	if _, err := db.PutPage(ctx, &store.Page{Meeting: m, Sessions: sessions}); err != nil {
+	alerts := m.Alerts
+	m.Alerts = nil
+	if _, err := db.PutPage(ctx, &store.Page{Meeting: m, Sessions: sessions, Alerts: alerts}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -62,7 +65,17 @@ func TestAnalyzeJSONHasZoomSummaryAndAlerts(t *testing.T) {
 	if summarised != 2 {
 		t.Errorf("%d sessions with a zoom_summary, want 2", summarised)
 	}
-	if got.Alerts == nil || !strings.Contains(r.stdout, `"alerts": [`) {
-		t.Errorf("no alerts list in the JSON")
+	if len(got.Alerts) != 3 || !strings.Contains(string(got.Alerts[2]), `"issues": [
+        "Unstable audio quality",
+        "Unstable video quality"
+      ],
+      "sampled": true,
+      "incident": 0,`) {
+		t.Errorf("the JSON's alerts: %s", got.Alerts)
+	}
+	// The table says it in words.
+	r = zoomqos(t, "", "--db", path, "analyze", "--meeting", m.ID)
+	if !strings.Contains(r.stdout, "\nZoom's alerts: 3\n") || !strings.Contains(r.stdout, "Unstable audio quality, Unstable video quality  during incident 1 (") {
+		t.Errorf("the table does not list the alerts:\n%s", r.stdout)
 	}
 }
