@@ -60,6 +60,9 @@ type MeetingResult struct {
 	SessionResults []SessionResult `json:"sessions"` // in join order
 	Windows        []Window        `json:"windows"`  // by start
 	Incidents      []Incident      `json:"incidents"`
+	// Alerts are Zoom's alerts on the meeting, in time order, each with
+	// the incident and windows it came during (see AlertResult).
+	Alerts []AlertResult `json:"alerts"`
 
 	// Agreement compares Zoom's own rating of each session with zoomqos's
 	// verdict (see AgreementRule).
@@ -190,6 +193,7 @@ func (p *meetingPart) finishSession(index int) {
 		Samples: acc.samples, Streams: streams, MOS: mos,
 		MOSQuality: map[store.Stream]Quality{}, Degraded: shares(&acc.present, &acc.degraded),
 		Resolutions: acc.resolutionShares(),
+		ZoomSummary: cloneSummary(acc.sess.ZoomSummary),
 	}
 	for i, st := range audioStreams {
 		sr.MOSQuality[st] = q[i]
@@ -318,6 +322,7 @@ func join(m store.Meeting, parts []*meetingPart, opts *Options) *MeetingResult {
 	r.Resolutions = resolutionShares(&all.res)
 	sortWindows(r.Windows)
 	r.Incidents = incidents(minutes)
+	r.Alerts = matchAlerts(m.Alerts, r)
 	// Sessions are indexed by their place in join order; with a filter
 	// (--participant) some places are empty.
 	whys := make([]whySession, 0, len(sessions))

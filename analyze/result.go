@@ -40,6 +40,10 @@ type SessionResult struct {
 	Degraded      map[store.Stream]Share              `json:"degraded"`    // per stream
 	DegradedShare float64                             `json:"degraded_share"`
 	Resolutions   map[store.Stream]map[string]float64 `json:"resolutions,omitempty"` // per stream: share of samples at each WxH
+	// ZoomSummary is Zoom's own minimum, average and maximum of each
+	// stream and metric of the session (the participant_qos_summary
+	// event), to set beside Streams; nil when Zoom sent none.
+	ZoomSummary *store.ZoomSummary `json:"zoom_summary,omitempty"`
 }
 
 // Window is a degradation window.
@@ -177,6 +181,17 @@ func resolutionShares(res *[store.NumStreams]map[resolution]int) map[store.Strea
 		return nil
 	}
 	return out
+}
+
+// cloneSummary copies a session's Zoom summary, which the result keeps
+// after the session it came with is gone.
+func cloneSummary(z *store.ZoomSummary) *store.ZoomSummary {
+	if z == nil {
+		return nil
+	}
+	c := *z
+	c.Stats = slices.Clone(z.Stats)
+	return &c
 }
 
 func statsPtr(d *Dist) *Stats {

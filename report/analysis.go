@@ -159,6 +159,13 @@ func WriteMeetingTable(w io.Writer, r *analyze.MeetingResult, loc *time.Location
 			fmt.Fprintf(tw, "Why %s-%s: %s\n  %s\n", clock.FormatIn(in.Start, loc), clock.FormatIn(in.End, loc), cmp.Or(WhyBreaches(in.Why), "too few degraded samples in a row for a window"), WhyCommon(in.Why))
 		}
 	}
+	if alerts := AlertRows(r, loc); len(alerts) > 0 {
+		fmt.Fprintf(tw, "\nZoom's alerts: %d\n", len(alerts))
+		fmt.Fprintln(tw, "TIME\tZOOM SAYS\tZOOMQOS SAW")
+		for _, a := range alerts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.When, DisplayText(strings.Join(a.Said, ", "), 60), a.Seen)
+		}
+	}
 	fmt.Fprintln(tw)
 	writeAgreementTable(tw, &r.Agreement, false, loc)
 	return tw.Flush()

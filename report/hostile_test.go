@@ -17,6 +17,7 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 	th := analyze.DefaultThresholds()
 	table := func(topic string, names ...string) string {
 		m, sessions := reporttest.Hostile(8, 20, topic, names...)
+		m.Alerts = reporttest.Alerts(20, names...) // a row of Zoom's alerts, its words hostile too
 		var buf bytes.Buffer
 		if err := report.WriteMeetingTable(&buf, analyze.AnalyzeMeeting(m, sessions, analyze.Options{Thresholds: th}), nil); err != nil {
 			t.Fatal(err)
@@ -47,6 +48,9 @@ func TestTerminalTablesShowHostileTextInert(t *testing.T) {
 			reporttest.Inert(t, "the table", c.hostile, "\n")
 			if got, want := strings.Count(c.hostile, "\n"), strings.Count(c.ref, "\n"); got != want {
 				t.Errorf("%d lines, %d with plain names: a name broke a row\n%s", got, want, c.hostile)
+			}
+			if c.name == "meeting" && !strings.Contains(c.hostile, "Eve gnp.exe, Mallory␛]0;owned␇␛[2J, Trudy  FAKE ROW, ") {
+				t.Errorf("the alerts' row does not show Zoom's words inert:\n%s", c.hostile)
 			}
 			if !strings.Contains(c.hostile, "Mallory␛]0;owned␇␛[2J") {
 				t.Errorf("the escape sequence is not shown, visibly, as text:\n%s", c.hostile)

@@ -52,6 +52,10 @@ type View struct {
 	MOSNote  string
 	Sessions []SessionRow // every session of the timeline, worst first
 	Windows  []WindowRow  // the degradation windows, each with its session's label
+	// Alerts are Zoom's alerts on the meeting, in time order, each with
+	// what zoomqos saw then; none, and the page and the e-mail leave
+	// their section out.
+	Alerts []AlertRow
 
 	// By timeline session, in Timeline.Sessions' order: its analysis (nil
 	// when the analysis left it out) and its label.
@@ -127,6 +131,7 @@ func NewView(m *Meeting, loc *time.Location) *View {
 		from, to = m.Generated, m.Generated
 	}
 	v.Zone = ZoneName(loc, from, to)
+	v.Alerts = AlertRows(r, loc)
 	key := func(participant string, join time.Time) string {
 		return participant + "\x00" + analyze.SessionName(join)
 	}

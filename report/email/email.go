@@ -88,6 +88,8 @@ func timeFuncs(loc *time.Location, from, to time.Time) map[string]any {
 const (
 	emailWorst         = 10
 	emailWindows       = 20
+	emailAlerts        = 10
+	emailIssueLen      = 60 // each of an alert's issues
 	emailNameLen       = 48 // in the worst sessions' table
 	emailWindowNameLen = 40
 )
@@ -117,6 +119,8 @@ type emailPage struct {
 	Charts      []pngChart
 	Windows     []report.WindowRow
 	MoreWindows int
+	Alerts      []report.AlertRow // Zoom's first alerts, what zoomqos saw then
+	MoreAlerts  int
 	Worst       []report.SessionRow
 	MoreWorst   int
 	ReportName  string
@@ -163,6 +167,18 @@ func WriteMeeting(w io.Writer, m *report.Meeting, o Options) error {
 		ep.Windows[i].Label.Name = report.DisplayText(ep.Windows[i].Label.Name, emailWindowNameLen)
 	}
 	ep.MoreWindows = len(grouped) - len(ep.Windows)
+	for i, a := range v.Alerts {
+		if i == emailAlerts {
+			ep.MoreAlerts = len(v.Alerts) - i
+			break
+		}
+		said := make([]string, len(a.Said))
+		for k, s := range a.Said {
+			said[k] = report.DisplayText(s, emailIssueLen)
+		}
+		a.Said = said
+		ep.Alerts = append(ep.Alerts, a)
+	}
 	charts, err := pictures{v}.emailCharts()
 	if err != nil {
 		return err

@@ -238,3 +238,39 @@ func TestEmailHeaderInjection(t *testing.T) {
 		t.Errorf("subject %q", subj)
 	}
 }
+
+// The summary lists Zoom's alerts with what zoomqos saw then, in its HTML
+// and its text; a meeting without alerts has no such section.
+func TestEmailShowsZoomsAlerts(t *testing.T) {
+	parts := func(doc *report.Meeting) (text, html string) {
+		raw := writeEmail(t, doc, Options{})
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		alt := parseMIME(t, msg.Header, msg.Body).Parts[0].Parts[0]
+		return string(alt.Parts[0].Body), string(alt.Parts[1].Body)
+	}
+	m, sessions := reporttest.AlertedMeeting(8, 30)
+	doc := reporttest.Document(m, sessions, false)
+	in := doc.Result.Incidents[0]
+	incident := "during incident 1 (" + report.Clock.Format(in.Start) + "–" + report.Clock.Format(in.End) + ")"
+	text, html := parts(doc)
+	for _, want := range []string{
+		"ZOOM'S ALERTS (what zoomqos saw then)\r\n  13:55:00  Call Reconnection: no samples then\r\n",
+		"  14:18:30  Unstable audio quality, Unstable video quality: " + incident + "\r\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text part lacks %q:\n%s", want, text)
+		}
+	}
+	for _, want := range []string{">Zoom's alerts</div>", ">14:18:30</td>", "<bdi>Unstable audio quality</bdi>, <bdi>Unstable video quality</bdi></td>", ">" + incident + "</td>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the HTML part lacks %q", want)
+		}
+	}
+	text, html = parts(reporttest.Report(8, 30))
+	if strings.Contains(text, "ALERTS") || strings.Contains(html, "alerts") {
+		t.Error("a meeting without alerts has an alerts section in its e-mail")
+	}
+}

@@ -14,6 +14,7 @@ import (
 // line break of a name in the HTML, the text or the subject.
 func TestEmailIsolatesHostileText(t *testing.T) {
 	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver\u202C plans\r\nBcc: x@example.com", reporttest.HostileNames...)
+	m.Alerts = reporttest.Alerts(20, append([]string{reporttest.HostileScript}, reporttest.HostileNames...)...)
 	raw := writeEmail(t, reporttest.Document(m, sessions, false), Options{ReportName: "r.html"})
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -38,6 +39,14 @@ func TestEmailIsolatesHostileText(t *testing.T) {
 	}
 	if !strings.Contains(html, "<bdi>Q4 weiver plans  Bcc: x@example.com</bdi>") {
 		t.Error("the topic is not isolated in the HTML part")
+	}
+	// Zoom's words in its alerts: each isolated in the HTML, on the
+	// alert's one line in the text, markup as text.
+	if want := `<bdi>&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;</bdi>, <bdi>Eve gnp.exe</bdi>, <bdi>Mallory␛]0;owned␇␛[2J</bdi>, <bdi>Trudy  FAKE ROW</bdi>`; !strings.Contains(html, want) {
+		t.Errorf("the HTML part does not isolate the alert's issues: want %s", want)
+	}
+	if !strings.Contains(text, "</script><script>window.__pwned=1</script>, Eve gnp.exe, Mallory␛]0;owned␇␛[2J, Trudy  FAKE ROW, Oscar\uFFFD31m x, Peggy end: during incident 1 (") {
+		t.Errorf("the text part does not list the alert on a line of its own:\n%s", text)
 	}
 	if !strings.Contains(text, "  Eve gnp.exe: ") {
 		t.Errorf("the text part does not list Eve's session on a line of its own:\n%s", text)

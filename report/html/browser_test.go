@@ -127,8 +127,10 @@ func writePage(tb testing.TB, name string, write func(io.Writer) error) string {
 
 func TestReportInBrowser(t *testing.T) {
 	ctx := browsertest.Start(t)
-	// 60 sessions: more than the heatmap shows at once, so it is zoomed.
-	path := writeReport(t, reporttest.Report(60, 90), Options{})
+	// 60 sessions: more than the heatmap shows at once, so it is zoomed;
+	// with Zoom's alerts marked on the charts and its summaries.
+	m, sessions := reporttest.AlertedMeeting(60, 90)
+	path := writeReport(t, reporttest.Document(m, sessions, false), Options{})
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(browsertest.DesktopWidth, 900)); err != nil {
 		t.Fatal(err)
 	}
@@ -259,6 +261,8 @@ func TestHostileTextInBrowser(t *testing.T) {
 	const hebrew = "שלום עולם"
 	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver plans", reporttest.RLOName)
 	sessions[4].Session.UserName = hebrew // a bad-Wi-Fi session: among the worst
+	// Zoom's words in an alert come from outside: markup, an override.
+	m.Alerts = reporttest.Alerts(20, reporttest.HostileImg, reporttest.RLOName)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(browsertest.DesktopWidth, 900)); err != nil {
 		t.Fatal(err)
 	}
@@ -311,6 +315,23 @@ func TestHostileTextInBrowser(t *testing.T) {
 	})()`)
 	if !strings.Contains(tip, "<bdi>\u2068"+hebrew+"\u2069</bdi><br>") {
 		t.Errorf("the heatmap's tooltip: %q", tip)
+	}
+	// The alert's mark on a line chart: the axis tooltip at its time, and
+	// the mark's own, name it as text.
+	tips := browsertest.Eval[string](t, ctx, `(() => {
+		const el = document.querySelector('.chart[id^="chart-"]'), c = echarts.getInstanceByDom(el);
+		const s = c.getOption().series.find(s => s.id === 'alerts'), mark = s.markLine.data[s.markLine.data.length - 1];
+		const [x, y] = c.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [mark.xAxis, 0]);
+		c.dispatchAction({type: 'showTip', x: x, y: y - 20});
+		const d = Array.from(el.children).find(d => d.innerHTML.includes('zq-alert'));
+		return d ? d.innerHTML : '';
+	})()`)
+	if !strings.Contains(tips, `<div class="zq-alert">Zoom alert: `+"\u2068"+`&lt;img src=x onerror="window.__pwned=2"&gt;`+"\u2069"+`, `+"\u2068"+`Eve gnp.exe`+"\u2069"+` at 14:13:30</div>`) {
+		t.Errorf("the axis tooltip at the alert: %q", tips)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if pwned := browsertest.Eval[any](t, ctx, `window.__pwned`); pwned != nil {
+		t.Errorf("an alert's words ran as script: window.__pwned = %v", pwned)
 	}
 	browsertest.Screenshot(t, ctx, "zoomqos-hostile-screenshot.png")
 	if errs := log.Errors(); len(errs) > 0 {

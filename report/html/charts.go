@@ -49,7 +49,7 @@ const (
 // sessions minute by minute, the worst sessions as their own lines (each
 // with its windows, for the page to shade on demand) and, where the
 // quantity has a threshold, the threshold as a mark line and the
-// meeting-wide incidents shaded.
+// meeting-wide incidents shaded; and Zoom's alerts marked.
 func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 	q := l.Quantity
 	tl := b.Timeline
@@ -104,6 +104,9 @@ func (b *builder) lineChart(id string, l analyze.Line) chartSpec {
 	)
 	if len(ths) > 0 && len(median) > 0 {
 		b.addIncidents(line, median[0].x, median[len(median)-1].x)
+	}
+	if len(median) > 0 {
+		b.addAlerts(line, median[0].x, median[len(median)-1].x)
 	}
 	var sessions []sessionWindows
 	for _, i := range b.worstOn(l) {

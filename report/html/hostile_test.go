@@ -15,6 +15,7 @@ import (
 // no bidi control of a name is left in either.
 func TestReportIsolatesHostileText(t *testing.T) {
 	m, sessions := reporttest.Hostile(8, 20, "Q4 \u202Eweiver\u202C plans", reporttest.HostileNames...)
+	m.Alerts = reporttest.Alerts(20, reporttest.HostileNames...) // Zoom's words come from outside too
 	html := render(t, reporttest.Document(m, sessions, false), Options{Lines: -1})
 	body := dataBlock.ReplaceAllString(withoutRuntime(t, html), "")
 	title := regexp.MustCompile(`<title>(.*)</title>`).FindStringSubmatch(body)[1]
@@ -26,11 +27,15 @@ func TestReportIsolatesHostileText(t *testing.T) {
 
 	// Each name, shown as text, is in a <bdi> of its own: in the worst
 	// sessions, the windows and the participants, the devices, locations,
-	// networks and PC names.
+	// networks and PC names, and Zoom's alerts.
 	for _, want := range []string{"Eve gnp.exe", "Mallory␛]0;owned␇␛[2J", "Trudy  FAKE ROW", "Oscar\uFFFD31m x", "Peggy end"} {
 		if n, isolated := reporttest.IsolatedCount(body, want); n < 8 || isolated != n {
 			t.Errorf("%q shown %d times, %d of them isolated", want, n, isolated)
 		}
+	}
+	alerts := regexp.MustCompile(`(?s)<section id="alerts">.*?</section>`).FindString(body)
+	if want := `<td><bdi>Eve gnp.exe</bdi>, <bdi>Mallory␛]0;owned␇␛[2J</bdi>, <bdi>Trudy  FAKE ROW</bdi>, <bdi>Oscar` + "\uFFFD" + `31m x</bdi>, <bdi>Peggy end</bdi></td>`; !strings.Contains(alerts, want) {
+		t.Errorf("the alerts' section does not isolate each of Zoom's words:\n%s", alerts)
 	}
 	if !strings.Contains(body, `<bdi class="topic">Q4 weiver plans</bdi>`) {
 		t.Error("the topic is not isolated in the header")
@@ -41,15 +46,26 @@ func TestReportIsolatesHostileText(t *testing.T) {
 		}
 	}
 
-	// Chart labels: legends and the heatmap's rows.
-	labels := 0
+	// Chart labels: legends and the heatmap's rows; the alerts' marks.
+	labels, marks := 0, 0
 	for _, c := range parseData(t, html).Charts {
 		var names []any
 		if c.Kind == "heatmap" {
 			names = c.Option["yAxis"].([]any)[0].(map[string]any)["data"].([]any)
 		} else {
 			for _, s := range c.Option["series"].([]any)[2:] {
-				if s := s.(map[string]any); s["id"] != incidentSeriesID {
+				switch s := s.(map[string]any); s["id"] {
+				case incidentSeriesID:
+				case alertSeriesID:
+					for _, d := range s["markLine"].(map[string]any)["data"].([]any) {
+						name := d.(map[string]any)["name"].(string)
+						marks++
+						if n := strings.Count(name, "\u2068"); n == 0 || n != strings.Count(name, "\u2069") || (strings.Contains(name, "Eve") && n != 5) {
+							t.Fatalf("chart %s: alert %q does not isolate each issue", c.ID, name)
+						}
+						reporttest.Inert(t, "an alert's mark", strings.NewReplacer("\u2068", "", "\u2069", "").Replace(name), "")
+					}
+				default:
 					names = append(names, s["name"])
 				}
 			}
@@ -65,8 +81,8 @@ func TestReportIsolatesHostileText(t *testing.T) {
 			}
 		}
 	}
-	if labels < 8*32 {
-		t.Errorf("%d chart labels checked", labels)
+	if labels < 8*32 || marks < 30 {
+		t.Errorf("%d chart labels and %d alerts' marks checked", labels, marks)
 	}
 }
 

@@ -234,6 +234,7 @@ type page struct {
 	Heatmap    chartSpec
 	Metrics    []metricSection
 	Agreement  agreementView
+	Summaries  []zoomSummary // the sessions Zoom summarised, worst first
 	Lines      int
 
 	charts  []chartSpec
@@ -249,6 +250,7 @@ type sessionRow struct {
 	report.SessionRow
 	Ratings []zoomRating // Zoom's own, where it gave them
 	Facts   []zoomFact   // Zoom's other fields, where it gave them
+	Summary string       // the id of Zoom's summary of it, beside zoomqos's; empty when none
 }
 
 type streamTable struct {
@@ -273,8 +275,13 @@ var tableMetrics = []store.Metric{store.Latency, store.Jitter, store.AvgLoss, st
 func (b *builder) page() *page {
 	r := b.R
 	p := &page{View: b.View, ECharts: EChartsVersion, Lines: b.lines, Agreement: newAgreementView(&r.Agreement)}
-	for _, row := range b.View.Sessions {
-		p.Sessions = append(p.Sessions, sessionRow{SessionRow: row, Ratings: zoomRatings(row.S), Facts: zoomFacts(row.S)})
+	for i, row := range b.View.Sessions {
+		sr := sessionRow{SessionRow: row, Ratings: zoomRatings(row.S), Facts: zoomFacts(row.S)}
+		if z := zoomSummaryOf("zoom-summary-"+strconv.Itoa(i), row); z != nil {
+			sr.Summary = z.ID
+			p.Summaries = append(p.Summaries, *z)
+		}
+		p.Sessions = append(p.Sessions, sr)
 	}
 	for i := range p.Agreement.Disagreements {
 		d := &p.Agreement.Disagreements[i]

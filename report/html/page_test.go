@@ -254,7 +254,9 @@ func TestReportEscapesZoomStrings(t *testing.T) {
 }
 
 func TestRedactedReportHoldsNoPersonalData(t *testing.T) {
-	m, sessions := reporttest.Meeting(8, 20)
+	// With Zoom's alerts and summaries, which carry no personal data and
+	// stay.
+	m, sessions := reporttest.AlertedMeeting(8, 20)
 	// Person 3 rejoins: a second session, the same participant id.
 	again := sessions[3]
 	again.Session.JoinTime = again.Session.JoinTime.Add(30 * time.Minute)
@@ -280,7 +282,8 @@ func TestRedactedReportHoldsNoPersonalData(t *testing.T) {
 			t.Errorf("the redacted report holds %q", s)
 		}
 	}
-	for _, want := range []string{"Participant 1", "Participant 8", "ip-1", "pc-8", "(topic redacted)", "same pseudonym throughout"} {
+	for _, want := range []string{"Participant 1", "Participant 8", "ip-1", "pc-8", "(topic redacted)", "same pseudonym throughout",
+		`<section id="alerts">`, "<bdi>Unstable audio quality</bdi>", `<summary><bdi>Participant 1</bdi> · joined`, `<td class="zs-zoom">88.2</td>`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the redacted report lacks %q", want)
 		}

@@ -3,14 +3,16 @@ package html
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/report"
 	"github.com/zoomqos/zoomqos/store"
 )
 
-// What the page shows of Zoom's own view of each session (its ratings and
-// the participant fields the QoS samples do not carry), and of how Zoom's
+// What the page shows of Zoom's own view of each session (its ratings, the
+// participant fields the QoS samples do not carry, and its own summary of
+// the session's QoS beside zoomqos's percentiles), and of how Zoom's
 // ratings compare with zoomqos's verdicts (the terminal's and the e-mail's
 // words for that are report's: report.AgreementLine and the tables).
 
@@ -122,4 +124,68 @@ type kindDisagreement struct {
 	Kind  string
 	Label report.SessionLabel
 	analyze.Disagreement
+}
+
+// zoomSummary is Zoom's own summary of a session (the
+// participant_qos_summary event) beside zoomqos's percentiles over the
+// same session: a table per stream.
+type zoomSummary struct {
+	ID     string // the element's id, which the session's row links to
+	Label  report.SessionLabel
+	Join   time.Time
+	Sent   time.Time // when Zoom sent it
+	Tables []summaryTable
+}
+
+type summaryTable struct {
+	Stream string
+	Rows   []summaryRow
+}
+
+// summaryRow is one metric: Zoom's minimum, average and maximum, and
+// zoomqos's p50, p95 and maximum, as the page writes figures ("–" for
+// one not given, or a metric of which zoomqos has no value).
+type summaryRow struct {
+	Metric           string
+	Min, Avg, Max    string
+	P50, P95, OurMax string
+	Zoomqos          bool // zoomqos has values of the metric
+}
+
+// zoomSummaryOf sets a session's summary from Zoom beside zoomqos's
+// figures, its streams and metrics in zoomqos's order; nil when Zoom
+// sent none. Its values are in the units zoomqos stores (the metric's
+// name says which: kbps, ms, %, fps).
+func zoomSummaryOf(id string, row report.SessionRow) *zoomSummary {
+	z := row.S.ZoomSummary
+	if z == nil || len(z.Stats) == 0 {
+		return nil
+	}
+	out := &zoomSummary{ID: id, Label: row.Label, Join: row.Join, Sent: z.Time}
+	fig := func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return report.Num(*v)
+	}
+	for _, st := range store.Streams() {
+		t := summaryTable{Stream: st.String()}
+		for _, m := range store.Metrics() {
+			zs, ok := z.Stat(st, m)
+			if !ok {
+				continue
+			}
+			r := summaryRow{Metric: m.String(), Min: fig(zs.Min), Avg: fig(zs.Avg), Max: fig(zs.Max), P50: "–", P95: "–", OurMax: "–"}
+			if row.R != nil {
+				if s, ok := row.R.Streams[st][m]; ok {
+					r.P50, r.P95, r.OurMax, r.Zoomqos = report.Num(s.P50), report.Num(s.P95), report.Num(s.Max), true
+				}
+			}
+			t.Rows = append(t.Rows, r)
+		}
+		if len(t.Rows) > 0 {
+			out.Tables = append(out.Tables, t)
+		}
+	}
+	return out
 }

@@ -39,7 +39,7 @@
   // Data carry minutes from the meeting's start, which keeps the file
   // small; the axis wants times.
   function toTime(o) {
-    var incidents = [];
+    var incidents = [], alerts = [];
     (o.series || []).forEach(function (s) {
       (s.data || []).forEach(function (p) { p[0] = start + p[0] * MINUTE; });
       if (s.markArea && s.markArea.data) {
@@ -54,6 +54,15 @@
         s.markArea.blur = { itemStyle: { opacity: 1 } };
         s.markArea.tooltip = { formatter: function (p) { return esc(p.name); } };
         incidents = s.markArea.data;
+      } else if (s.id === "alerts") {
+        // Zoom's alerts: thin lines at their times, which stay as they
+        // are while a line is in focus, each named in its own tooltip and
+        // in the axis's at that minute.
+        s.markLine.data.forEach(function (d) { d.xAxis = start + d.xAxis * MINUTE; });
+        s.markLine.blur = { lineStyle: { opacity: 1 } };
+        s.markLine.tooltip = { formatter: function (p) { return esc(p.name); } };
+        s.emphasis = { disabled: true };
+        alerts = s.markLine.data;
       } else if (isSession(s)) {
         // A session's windows, shaded on demand (see shadeWindows): in
         // its line's colour, letting the mouse through to the lines.
@@ -63,7 +72,7 @@
     });
     // The incidents' legend entry is a band, as they are drawn.
     o.legend.data = o.series.map(function (s) { return s.id === "incidents" ? { name: s.name, icon: "rect" } : s.name; });
-    if (incidents.length && o.tooltip.trigger === "axis") { o.tooltip.formatter = axisTip(incidents); }
+    if ((incidents.length || alerts.length) && o.tooltip.trigger === "axis") { o.tooltip.formatter = axisTip(incidents, alerts); }
     o.useUTC = true;
     o.xAxis.forEach(function (a) {
       a.axisLabel = { hideOverlap: true, formatter: axisLabel };
@@ -74,14 +83,17 @@
   }
 
   // axisTip is a line chart's tooltip: the time, the incident it falls
-  // in, if any, and each line's value there, as ECharts lays it out
-  // (every name escaped and isolated).
-  function axisTip(incidents) {
+  // in, if any, Zoom's alerts within half a minute of it, and each line's
+  // value there, as ECharts lays it out (every name escaped and isolated).
+  function axisTip(incidents, alerts) {
     return function (ps) {
       if (!ps.length) { return ""; }
       var t = ps[0].axisValue, out = "<div>" + esc(ps[0].axisValueLabel) + "</div>";
       incidents.forEach(function (a) {
         if (t >= a[0].xAxis && t < a[1].xAxis) { out += '<div class="zq-incident">' + esc(a[0].name) + "</div>"; }
+      });
+      alerts.forEach(function (a) {
+        if (Math.abs(t - a.xAxis) <= MINUTE / 2) { out += '<div class="zq-alert">' + esc(a.name) + "</div>"; }
       });
       ps.forEach(function (p) {
         var v = p.value && p.value[1];
