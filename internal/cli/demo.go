@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -10,6 +16,7 @@ import (
 
 	"github.com/zoomqos/zoomqos/analyze"
 	"github.com/zoomqos/zoomqos/collect"
+	"github.com/zoomqos/zoomqos/collect/listen"
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/report/html"
@@ -32,7 +39,11 @@ func demoCommand(a *app) *cli.Command {
 		Description: `Starts the fake Zoom API (see zoomqos fakezoom) inside this process, collects
 a generated meeting through the real collector and Server-to-Server OAuth
 into a temporary database (or --db, which is kept), analyses it and writes its
-report. No Zoom account and no network are needed.
+report. It also receives the meeting's pushed events (QoS Subscription and
+alerts, see zoomqos listen) from the fake by signed webhook into the same
+database: Zoom's alerts and per-session summaries show in the report, and the
+samples the events carry join those the API gave. No Zoom account and no
+network are needed.
 
 Examples:
    zoomqos demo
@@ -106,6 +117,9 @@ func (a *app) runDemo(c *cli.Context) error {
 	status := c.App.ErrWriter
 	fmt.Fprintf(status, "Collected meeting %s from a fake Zoom API at %s through the real collector: %s in %s\n",
 		demoMeetingID, fz.URL, plural(collected.Added, "sample"), time.Since(start).Round(time.Millisecond))
+	if err := a.demoPush(c.Context, fz, db, status); err != nil {
+		return fmt.Errorf("the demo meeting's events by webhook: %w", err)
+	}
 	if keep {
 		fmt.Fprintf(status, "Database: %s\n", dbPath)
 	}
@@ -116,4 +130,46 @@ func (a *app) runDemo(c *cli.Context) error {
 	job := reportJob{meeting: demoUUID, version: c.App.Version, fileName: demoMeetingID, thresholds: analyze.DefaultThresholds(), redact: c.Bool("redact"),
 		html: html.Options{Lines: lines, Location: loc}, output: c.String("output"), mode: mode, db: dbPath}
 	return job.write(c.Context, db, c.App.Writer, status)
+}
+
+// demoPush has the fake send the demo meeting's events (per-minute QoS,
+// summaries, participant data, alerts) as signed webhooks to a listener on
+// a loopback port, as zoomqos listen receives them, into db.
+func (a *app) demoPush(ctx context.Context, fz *fakezoom.Running, db *store.DB, status io.Writer) error {
+	var key [24]byte
+	rand.Read(key[:])
+	secretToken := hex.EncodeToString(key[:])
+	a.secrets.Add(secretToken)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	committer := listen.NewCommitter(db, a.log, 4096)
+	defer committer.Close()
+	// The listener's and the sender's own lines (the URL validation)
+	// would only be noise here: every event must be acknowledged.
+	quiet := slog.New(slog.DiscardHandler)
+	hook := &listen.Webhook{Secret: []byte(secretToken), Committer: committer, Log: quiet}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- (&listen.Server{Webhook: hook, Path: "/zoom/events"}).Serve(ctx, ln) }()
+	sender, err := fakezoom.NewSender(fakezoom.SenderOptions{URL: "http://" + ln.Addr().String() + "/zoom/events", Secret: secretToken, Concurrency: 8, Logger: quiet})
+	if err != nil {
+		return err
+	}
+	o := fz.Options()
+	start := time.Now()
+	if err := sender.Send(ctx, fz.Events(o.Epoch.AddDate(0, 0, -1), o.Epoch)); err != nil {
+		return err
+	}
+	stop()
+	<-served
+	st, cs := sender.Stats(), committer.Stats()
+	if st.Acked != st.Deliveries {
+		return fmt.Errorf("%d of %d events were not acknowledged", st.Deliveries-st.Acked, st.Deliveries)
+	}
+	fmt.Fprintf(status, "Received the meeting's %s (QoS, summaries, participant data, alerts) from the fake by signed webhook, as zoomqos listen does: stored in %d writes to disk in %s\n",
+		plural(st.Deliveries, "event"), cs.Commits, time.Since(start).Round(time.Millisecond))
+	return nil
 }

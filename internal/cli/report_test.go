@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -114,6 +116,22 @@ func TestDemo(t *testing.T) {
 	}
 	if r := zoomqos(t, "", "--db", db, "meetings"); r.code != 0 || !strings.Contains(r.stdout, "85000000001") {
 		t.Errorf("meetings after the demo: %d %q", r.code, r.stdout)
+	}
+	// The meeting's events came by webhook too, and joined what the API
+	// gave: as many samples as collected, and Zoom's summaries.
+	var collected int
+	if _, err := fmt.Sscanf(r.stderr[strings.Index(r.stderr, "real collector: "):], "real collector: %d samples", &collected); err != nil || collected == 0 {
+		t.Fatalf("no count of samples collected in %q", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "by signed webhook, as zoomqos listen does") {
+		t.Errorf("the demo says nothing of the events: %q", r.stderr)
+	}
+	var ms []struct{ Samples, Sessions int }
+	if r := zoomqos(t, "", "--db", db, "meetings", "--format", "json"); r.code != 0 || json.Unmarshal([]byte(r.stdout), &ms) != nil || len(ms) != 1 || ms[0].Samples != collected {
+		t.Errorf("after the events, meetings says %q; %d samples were collected", r.stdout, collected)
+	}
+	if !hasZoomSummary(t, db) {
+		t.Error("no session has Zoom's summary")
 	}
 	oneLine(t, zoomqos(t, "", "demo", "--minutes", "1"), 2, "at least")
 }
@@ -241,4 +259,12 @@ func TestMailErrorsNameTheSettings(t *testing.T) {
 	if got := mailError(other); got != other {
 		t.Errorf("mailError changed %v into %v", other, got)
 	}
+}
+
+// hasZoomSummary reports whether analyze's JSON of the demo meeting gives a
+// session Zoom's summary.
+func hasZoomSummary(t *testing.T, db string) bool {
+	t.Helper()
+	r := zoomqos(t, "", "--db", db, "analyze", "--meeting", "85000000001", "--format", "json")
+	return r.code == 0 && strings.Contains(r.stdout, `"zoom_summary"`)
 }
