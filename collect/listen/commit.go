@@ -48,6 +48,11 @@ type job struct {
 // sender should try again later (a webhook answers 503, and Zoom retries).
 var ErrBusy = errors.New("too many events waiting to be stored")
 
+// ErrUnstorable is an event the store refuses as it is (a meeting UUID
+// with control characters, a time out of range): sending it again will
+// not help.
+var ErrUnstorable = errors.New("event cannot be stored")
+
 // ErrClosed means the committer was closed.
 var ErrClosed = errors.New("the listener is shutting down")
 
@@ -141,7 +146,7 @@ func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
 		Alerts:   page.Alerts,
 	})
 	if err != nil {
-		return Stored{Event: ev}, nil, err
+		return Stored{Event: ev}, nil, fmt.Errorf("%w: %w", ErrUnstorable, err)
 	}
 	return Stored{Event: ev}, &job{page: pp, what: ev.Name + " of " + ev.Meeting.ID(), done: make(chan struct{})}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomqos/zoomqos/collect"
 	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/store"
 	"github.com/zoomqos/zoomqos/store/storetest"
@@ -108,6 +109,7 @@ func TestRefusals(t *testing.T) {
 		{"malformed", []byte(`{"event":"meeting.participant_qos","payload":`), testSecret, now, 400},
 		{"no meeting", []byte(`{"event":"meeting.participant_qos","payload":{"object":{"participant":{"user_id":"1"}}}}`), testSecret, now, 400},
 		{"not JSON", []byte(`hello`), testSecret, now, 400},
+		{"a meeting ID with a control character", []byte(`{"event":"meeting.participant_qos","event_ts":1764584196412,"payload":{"object":{"uuid":"m\u0007==","participant":{"user_id":"1","qos":[]}}}}`), testSecret, now, 400},
 		{"too large", append(append([]byte(`{"event":"x","pad":"`), bytes.Repeat([]byte("a"), 70<<10)...), `"}`...), testSecret, now, 413},
 	} {
 		code, b := e.post(t, c.body, c.secret, c.ts)
@@ -222,6 +224,37 @@ func TestAlertsAndIgnoredEvents(t *testing.T) {
 	}
 }
 
+// What came by webhook is rebuilt from its raw copies by reparse, and
+// check finds the stored samples what they give.
+func TestEventsReparse(t *testing.T) {
+	e := newHookEnv(t)
+	ctx := context.Background()
+	for i := range 5 {
+		for _, u := range []string{"1", "2"} {
+			e.send(t, qosEvent("m1==", u, i, strconv.Itoa(20+i)+"kbps"))
+		}
+	}
+	e.send(t, []byte(`{"event":"meeting.participant_qos_summary","event_ts":1764587796000,"payload":{"object":{"uuid":"m1==","participant":{"user_id":"1","qos":[{"type":"audio_input","details":{"min_bitrate":"20kbps","avg_bitrate":"22 kbps","max_bitrate":"24kbps"}}]}}}}`))
+	before, _ := e.db.Load(ctx, "m1==")
+	res, probs, err := collect.Reparse(ctx, e.db, "m1==")
+	if err != nil || probs.Count != 0 {
+		t.Fatalf("reparse: %v %+v", err, probs)
+	}
+	if res.SamplesBefore != 10 || res.SamplesAfter != 10 || res.SessionsAfter != 2 || res.Documents != 11 {
+		t.Fatalf("reparse %+v", res)
+	}
+	after, _ := e.db.Load(ctx, "m1==")
+	if b, a := mustJSON(t, before), mustJSON(t, after); b != a {
+		t.Fatalf("reparse changed the sessions:\n%v\n%v", before, after)
+	}
+	if after[0].Session.ZoomSummary == nil && after[1].Session.ZoomSummary == nil {
+		t.Fatal("the summary is gone")
+	}
+	if problems, _, err := collect.Compare(ctx, e.db, "m1==", 10); err != nil || len(problems) != 0 {
+		t.Fatalf("compare: %v %v", err, problems)
+	}
+}
+
 func TestHealthz(t *testing.T) {
 	e := newHookEnv(t)
 	e.send(t, qosEvent("m1==", "1", 1, "20kbps"))
@@ -265,4 +298,13 @@ func TestGroupCommit(t *testing.T) {
 	if !strings.Contains(e.db.Path(), "") {
 		t.Fatal()
 	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
