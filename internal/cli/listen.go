@@ -201,31 +201,7 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 	if err := checkWSURL(ws.URL); err != nil {
 		return usageError{fmt.Errorf("--ws-url (or ZOOM_WS_URL) %q: %w", ws.URL, err)}
 	}
-	// The span since the last run stopped, if it was within Zoom's
-	// reach (the QoS API keeps past meetings for months).
-	if since, err := db.Bookmark(ctx, wsBookmark); err == nil && !since.IsZero() && time.Since(since) > time.Minute {
-		a.log.Info("filling the span since the last listener stopped", "from", since.UTC().Format(time.RFC3339))
-		go gaps.Fill(ctx, since, time.Now())
-	}
-	go func() {
-		t := time.NewTicker(30 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			// Everything received until a minute before the last write
-			// is stored, while the connection is up and nothing waits.
-			cs, ws := committer.Stats(), ws.Stats()
-			if ws.Connected && cs.Queued == 0 && !cs.LastCommit.IsZero() {
-				if err := db.SetBookmark(ctx, wsBookmark, cs.LastCommit.Add(-time.Minute)); err != nil && ctx.Err() == nil {
-					a.log.Warn("could not note how far events were received", "error", err)
-				}
-			}
-		}
-	}()
+	(&listen.Resume{DB: db, Bookmark: wsBookmark, Committer: committer, Socket: ws, Gaps: gaps, Log: a.log}).Start(ctx)
 	ln := listenHealthOnly(c)
 	if ln != "" {
 		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Health: func() (any, bool) {
