@@ -46,7 +46,6 @@ type Webhook struct {
 	refused  [4]atomic.Int64 // by reason: signature, malformed, busy, too large
 	ignored  atomic.Int64
 	valid    atomic.Int64 // URL validations answered
-	start    time.Time
 }
 
 func (h *Webhook) init() {
@@ -68,7 +67,6 @@ func (h *Webhook) init() {
 		}
 		h.slots = make(chan struct{}, h.MaxInFlight)
 		h.replays.seen = map[uint64]int64{}
-		h.start = h.Now()
 	})
 }
 
