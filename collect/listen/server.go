@@ -22,9 +22,11 @@ type Server struct {
 	Health  func() (any, bool)
 	TLSCert string // certificate and key files for HTTPS; empty: HTTP
 	TLSKey  string
+	// The timeouts of the HTTP server; zero: the constants below.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
-// Timeouts of the HTTP server.
+// Timeouts of the HTTP server, unless the Server's fields say otherwise.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -69,10 +71,10 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: or(s.ReadHeaderTimeout, ReadHeaderTimeout),
+		ReadTimeout:       or(s.ReadTimeout, ReadTimeout),
+		WriteTimeout:      or(s.WriteTimeout, WriteTimeout),
+		IdleTimeout:       or(s.IdleTimeout, IdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          nil,
 	}
@@ -98,4 +100,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("listen on %s: %w", ln.Addr(), e)
 	}
 	return err
+}
+
+// or returns d, or def when d is not set.
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
