@@ -28,8 +28,8 @@ type Committer struct {
 	parsers sync.Pool
 
 	commits, events, stored, present, failed atomic.Int64
-	lastCommit                       atomic.Int64 // Unix nanoseconds
-	done                             chan struct{}
+	lastCommit                               atomic.Int64 // Unix nanoseconds
+	done                                     chan struct{}
 
 	mu     sync.RWMutex // held to send on in, and to close it
 	closed bool
