@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -22,6 +25,9 @@ type Server struct {
 	Health  func() (any, bool)
 	TLSCert string // certificate and key files for HTTPS; empty: HTTP
 	TLSKey  string
+	// Log takes the HTTP server's own messages (a TLS handshake that
+	// failed, a connection refused), at debug level; nil: none.
+	Log *slog.Logger
 	// The timeouts of the HTTP server; zero: the constants below.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
@@ -76,7 +82,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      or(s.WriteTimeout, WriteTimeout),
 		IdleTimeout:       or(s.IdleTimeout, IdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
-		ErrorLog:          nil,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	if s.Log != nil {
+		hs.ErrorLog = slog.NewLogLogger(s.Log.Handler(), slog.LevelDebug)
 	}
 	errc := make(chan error, 1)
 	go func() {

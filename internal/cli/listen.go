@@ -149,7 +149,7 @@ func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []
 	if !strings.HasPrefix(path, "/") {
 		return usageError{fmt.Errorf("--path %q: a path begins with /", path)}
 	}
-	srv := &listen.Server{Webhook: hook, Path: path, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"),
+	srv := &listen.Server{Webhook: hook, Path: path, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"), Log: a.log,
 		Health: func() (any, bool) {
 			h := health{Status: "ok", Store: committer.Stats(), Webhook: hook.Stats()}
 			if watches != nil {
@@ -228,7 +228,7 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 	}()
 	ln := listenHealthOnly(c)
 	if ln != "" {
-		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Health: func() (any, bool) {
+		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Log: a.log, Health: func() (any, bool) {
 			st := ws.Stats()
 			h := health{Status: "ok", Store: committer.Stats(), Socket: &st}
 			if !st.Connected {
