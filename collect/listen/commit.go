@@ -51,6 +51,11 @@ var ErrBusy = errors.New("too many events waiting to be stored")
 // ErrClosed means the committer was closed.
 var ErrClosed = errors.New("the listener is shutting down")
 
+// ErrUnstorable means an event was read but holds what the store refuses
+// (a meeting ID with a control character, a time out of range): the
+// sender's fault, not the disk's, and the same every time it is sent.
+var ErrUnstorable = errors.New("event cannot be stored as it is")
+
 // NewCommitter starts a committer writing into db. queue bounds the events
 // waiting for the disk (and so the memory they hold); a Store beyond it
 // fails with ErrBusy at once.
@@ -78,8 +83,8 @@ type Stored struct {
 // once it is durable. An event already stored adds nothing. An event that
 // is not one zoomqos reads (a phone call's QoS, say) is Ignored. Malformed
 // JSON, or an event without the meeting it is about, is an error wrapping
-// zoom.ErrNotQoS or saying where the JSON is broken. A full queue is
-// ErrBusy at once.
+// zoom.ErrNotQoS or saying where the JSON is broken; an event the store
+// refuses is ErrUnstorable. A full queue is ErrBusy at once.
 func (c *Committer) Store(ctx context.Context, body []byte, source string) (Stored, error) {
 	st, j, err := c.prepare(body, source)
 	if err != nil || st.Ignored {
@@ -141,7 +146,7 @@ func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
 		Alerts:   page.Alerts,
 	})
 	if err != nil {
-		return Stored{Event: ev}, nil, err
+		return Stored{Event: ev}, nil, fmt.Errorf("%w: %w", ErrUnstorable, err)
 	}
 	return Stored{Event: ev}, &job{page: pp, what: ev.Name + " of " + ev.Meeting.ID(), done: make(chan struct{})}, nil
 }

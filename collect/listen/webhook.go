@@ -127,7 +127,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return // the sender went away; it will send the event again
-	case errors.Is(err, zoom.ErrNotQoS):
+	case errors.Is(err, zoom.ErrNotQoS), errors.Is(err, ErrUnstorable):
 		h.refuse(w, refusedMalformed, http.StatusBadRequest, "event not read", "error", err)
 		return
 	case err != nil && st.Event == nil:
