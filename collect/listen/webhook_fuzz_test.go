@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect/zoom"
-	"github.com/zoomqos/zoomqos/store"
+	"github.com/zoomqos/zoomqos/store/storetest"
 )
 
 // Whatever a correctly signed request holds, the endpoint answers it
@@ -33,14 +33,10 @@ func FuzzWebhook(f *testing.F) {
 	f.Add([]byte(`{"event":"meeting.alert","payload":{"object":{"uuid":"x","issues":[null,1,""]}}}`))
 	f.Add([]byte(`{"event":"phone.call_qos"}`))
 	f.Add([]byte(`null`))
+	db := storetest.MustOpen(f)
+	com := NewCommitter(db, nil, 16)
+	f.Cleanup(com.Close)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		dir := t.TempDir()
-		db, err := store.Open(context.Background(), filepath.Join(dir, "q.db"), store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		com := NewCommitter(db, nil, 16)
 		h := &Webhook{Secret: testSecret, Committer: com, MaxBody: 64 << 10, OnAlert: func(*zoom.Event) {}}
 		for i := range 2 { // the same event twice, as Zoom's retry sends it
 			ts := strconv.FormatInt(time.Now().Unix()+int64(i), 10)
@@ -55,7 +51,6 @@ func FuzzWebhook(f *testing.F) {
 				t.Fatalf("status %d for a signed request (try %d) of %q", w.Code, i+1, body)
 			}
 		}
-		com.Close()
 		r, err := db.Check(context.Background(), nil)
 		if err != nil {
 			t.Fatal(err)
