@@ -152,7 +152,9 @@ func TestTLSServesHTTPS(t *testing.T) {
 	}
 	// The server's own complaints go to the listener's log, at debug
 	// level, not to the process's stderr through the standard logger.
-	logged := func() bool { return strings.Contains(log.String(), "level=DEBUG") && strings.Contains(log.String(), "TLS handshake error") }
+	logged := func() bool {
+		return strings.Contains(log.String(), "level=DEBUG") && strings.Contains(log.String(), "TLS handshake error")
+	}
 	for deadline := time.Now().Add(guard); !logged() && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}

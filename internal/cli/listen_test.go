@@ -389,7 +389,7 @@ func TestListenSecretFromConfigAndSIGTERM(t *testing.T) {
 	}
 	log := l.log()
 	want := fmt.Sprintf(": %d events stored, 1 were stored before", len(events))
-	if !regexp.MustCompile(`(?m)^listened \d+s`+regexp.QuoteMeta(want)).MatchString(log) {
+	if !regexp.MustCompile(`(?m)^listened \d+s` + regexp.QuoteMeta(want)).MatchString(log) {
 		t.Errorf("no summary line %q in:\n%s", "listened Ns"+want, log)
 	}
 	if !strings.Contains(log, "level=DEBUG") && !strings.Contains(log, `"level":"DEBUG"`) {
