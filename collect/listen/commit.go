@@ -83,8 +83,8 @@ type Stored struct {
 // once it is durable. An event already stored adds nothing. An event that
 // is not one zoomqos reads (a phone call's QoS, say) is Ignored. Malformed
 // JSON, or an event without the meeting it is about, is an error wrapping
-// zoom.ErrNotQoS or saying where the JSON is broken. A full queue is
-// ErrBusy at once.
+// zoom.ErrNotQoS or saying where the JSON is broken; an event the store
+// refuses is ErrUnstorable. A full queue is ErrBusy at once.
 func (c *Committer) Store(ctx context.Context, body []byte, source string) (Stored, error) {
 	st, j, err := c.prepare(body, source)
 	if err != nil || st.Ignored {

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -22,9 +25,14 @@ type Server struct {
 	Health  func() (any, bool)
 	TLSCert string // certificate and key files for HTTPS; empty: HTTP
 	TLSKey  string
+	// Log takes the HTTP server's own messages (a TLS handshake that
+	// failed, a connection refused), at debug level; nil: none.
+	Log *slog.Logger
+	// The timeouts of the HTTP server; zero: the constants below.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
-// Timeouts of the HTTP server.
+// Timeouts of the HTTP server, unless the Server's fields say otherwise.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -69,12 +77,15 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: or(s.ReadHeaderTimeout, ReadHeaderTimeout),
+		ReadTimeout:       or(s.ReadTimeout, ReadTimeout),
+		WriteTimeout:      or(s.WriteTimeout, WriteTimeout),
+		IdleTimeout:       or(s.IdleTimeout, IdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
-		ErrorLog:          nil,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	if s.Log != nil {
+		hs.ErrorLog = slog.NewLogLogger(s.Log.Handler(), slog.LevelDebug)
 	}
 	errc := make(chan error, 1)
 	go func() {
@@ -98,4 +109,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("listen on %s: %w", ln.Addr(), e)
 	}
 	return err
+}
+
+// or returns d, or def when d is not set.
+func or(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }

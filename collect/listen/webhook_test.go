@@ -110,6 +110,7 @@ func TestRefusals(t *testing.T) {
 		{"no meeting", []byte(`{"event":"meeting.participant_qos","payload":{"object":{"participant":{"user_id":"1"}}}}`), testSecret, now, 400},
 		{"not JSON", []byte(`hello`), testSecret, now, 400},
 		{"a meeting ID with a control character", []byte(`{"event":"meeting.participant_qos","event_ts":1764584196412,"payload":{"object":{"uuid":"m\u0007==","participant":{"user_id":"1","qos":[]}}}}`), testSecret, now, 400},
+		{"a meeting ID the store refuses", []byte("{\"event\":\"meeting.participant_qos\",\"payload\":{\"object\":{\"uuid\":\"m1\x1c=\",\"participant\":{\"user_id\":\"1\"}}}}"), testSecret, now, 400},
 		{"too large", append(append([]byte(`{"event":"x","pad":"`), bytes.Repeat([]byte("a"), 70<<10)...), `"}`...), testSecret, now, 413},
 	} {
 		code, b := e.post(t, c.body, c.secret, c.ts)

@@ -87,6 +87,14 @@ func (a *app) runListen(c *cli.Context) error {
 	if c.Duration("interval") < time.Second {
 		return usageError{errors.New("--interval must be at least 1s")}
 	}
+	if path := c.String("path"); !strings.HasPrefix(path, "/") {
+		return usageError{fmt.Errorf("--path %q: a path begins with /", path)}
+	}
+	if ws {
+		if err := checkWSURL(c.String("ws-url")); err != nil {
+			return usageError{fmt.Errorf("--ws-url (or ZOOM_WS_URL) %q: %w", c.String("ws-url"), err)}
+		}
+	}
 	secretToken, _, err := a.value(c, "ZOOM_WEBHOOK_SECRET_TOKEN")
 	if err != nil {
 		return err
@@ -146,10 +154,7 @@ func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []
 		hook.OnAlert = watches.Alert
 	}
 	path := c.String("path")
-	if !strings.HasPrefix(path, "/") {
-		return usageError{fmt.Errorf("--path %q: a path begins with /", path)}
-	}
-	srv := &listen.Server{Webhook: hook, Path: path, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"),
+	srv := &listen.Server{Webhook: hook, Path: path, TLSCert: c.String("tls-cert"), TLSKey: c.String("tls-key"), Log: a.log,
 		Health: func() (any, bool) {
 			h := health{Status: "ok", Store: committer.Stats(), Webhook: hook.Stats()}
 			if watches != nil {
@@ -198,13 +203,10 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 		},
 		Gap: gaps.Fill,
 	}
-	if err := checkWSURL(ws.URL); err != nil {
-		return usageError{fmt.Errorf("--ws-url (or ZOOM_WS_URL) %q: %w", ws.URL, err)}
-	}
 	(&listen.Resume{DB: db, Bookmark: wsBookmark, Committer: committer, Socket: ws, Gaps: gaps, Log: a.log}).Start(ctx)
 	ln := listenHealthOnly(c)
 	if ln != "" {
-		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Health: func() (any, bool) {
+		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Log: a.log, Health: func() (any, bool) {
 			st := ws.Stats()
 			h := health{Status: "ok", Store: committer.Stats(), Socket: &st}
 			if !st.Connected {
