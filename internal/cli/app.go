@@ -404,7 +404,8 @@ func (a *app) resolveMeeting(c *cli.Context, db *store.DB, name string) (string,
 		return "", err
 	}
 	if note := resolvedNote(r, loc); note != "" {
-		fmt.Fprintln(c.App.ErrWriter, note)
+		// The topic is Zoom's text: shown inert, as in the tables.
+		fmt.Fprintln(c.App.ErrWriter, report.DisplayText(note, 600))
 	}
 	return r.ID, nil
 }

@@ -127,4 +127,13 @@ func TestListenHostileNamesInert(t *testing.T) {
 	if !strings.Contains(r.stdout, "Mallory␛]0;owned␇␛[2J") {
 		t.Errorf("analyze does not show the escape sequence, visibly, as text:\n%s", r.stdout)
 	}
+	// Naming it "latest" says on stderr which meeting was taken, with its
+	// topic: inert too.
+	for _, cmd := range [][]string{{"analyze"}, {"report", "-o", filepath.Join(t.TempDir(), "r.html")}, {"dump"}} {
+		r := zoomqos(t, "", append(append([]string{"--db", db}, cmd...), "--meeting", "latest")...)
+		if r.code != 0 || !strings.Contains(r.stderr, "the latest meeting:") {
+			t.Fatalf("%s --meeting latest: %d %s", cmd[0], r.code, r.stderr)
+		}
+		reporttest.Inert(t, cmd[0]+" --meeting latest's stderr", r.stderr, "\n")
+	}
 }
