@@ -18,7 +18,7 @@ import (
 func hostileEvents(uuid string, start time.Time) [][]byte {
 	names := append([]string{reporttest.HostileScript, reporttest.HostileImg}, reporttest.HostileNames...)
 	object := func(extra map[string]any) map[string]any {
-		o := map[string]any{"id": "85000000015", "uuid": uuid, "host_id": "h", "topic": reporttest.HostileTopic}
+		o := map[string]any{"id": "85000000015", "uuid": uuid, "host_id": "h", "topic": reporttest.HostileTopic + " " + reporttest.EscName + " " + reporttest.RLOName}
 		for k, v := range extra {
 			o[k] = v
 		}
