@@ -131,6 +131,9 @@ func (db *DB) PutPreparedBatch(ctx context.Context, pages []*PreparedPage) ([]Pa
 		return nil
 	})
 	if err != nil {
+		if at == "" {
+			return nil, wrapUnlessDamage(err, "store %d pages", len(pages))
+		}
 		return nil, wrapUnlessDamage(err, "store meeting %s", at)
 	}
 	return res, nil

@@ -28,6 +28,7 @@ type Committer struct {
 	parsers sync.Pool
 
 	commits, events, stored, present, failed atomic.Int64
+	failing                                  atomic.Bool  // the last write failed
 	lastCommit                               atomic.Int64 // Unix nanoseconds
 	done                                     chan struct{}
 
@@ -224,6 +225,7 @@ func (c *Committer) commit(batch []*job) {
 			c.commits.Add(1)
 		}
 	}
+	c.failing.Store(batch[len(batch)-1].err != nil)
 	for _, j := range batch {
 		c.events.Add(1)
 		switch {
@@ -256,6 +258,7 @@ type CommitStats struct {
 	Stored     int64     `json:"stored"`      // of which were new
 	Present    int64     `json:"present"`     // of which had been stored before
 	Failed     int64     `json:"failed"`      // of which could not be stored
+	Failing    bool      `json:"failing"`     // the last write failed: the database is not taking events
 	Commits    int64     `json:"commits"`     // write transactions, each one sync of the file
 	Queued     int       `json:"queued"`      // waiting now
 	LastCommit time.Time `json:"last_commit"` // zero before the first
@@ -263,7 +266,7 @@ type CommitStats struct {
 
 // Stats returns the committer's counts so far.
 func (c *Committer) Stats() CommitStats {
-	s := CommitStats{Events: c.events.Load(), Stored: c.stored.Load(), Present: c.present.Load(), Failed: c.failed.Load(),
+	s := CommitStats{Events: c.events.Load(), Stored: c.stored.Load(), Present: c.present.Load(), Failed: c.failed.Load(), Failing: c.failing.Load(),
 		Commits: c.commits.Load(), Queued: len(c.in)}
 	if n := c.lastCommit.Load(); n != 0 {
 		s.LastCommit = time.Unix(0, n).UTC()

@@ -34,6 +34,10 @@ type Webhook struct {
 	// MaxInFlight bounds the requests being handled at once (default
 	// 2048); more get 503 at once, which Zoom retries.
 	MaxInFlight int
+	// AnswerWithin bounds how long a request waits for its event to be
+	// stored (default 5 s; Zoom waits 3): past it the answer is 503, and
+	// the event, which may still be stored, comes again.
+	AnswerWithin time.Duration
 	// Source names where events came from in their raw copies (default
 	// "webhook").
 	Source string
@@ -42,6 +46,7 @@ type Webhook struct {
 	once     sync.Once
 	slots    chan struct{}
 	replays  replayCache
+	logGate  logGate
 	received atomic.Int64
 	refused  [4]atomic.Int64 // by reason: signature, malformed, busy, too large
 	ignored  atomic.Int64
@@ -55,6 +60,9 @@ func (h *Webhook) init() {
 		}
 		if h.MaxInFlight <= 0 {
 			h.MaxInFlight = 2048
+		}
+		if h.AnswerWithin <= 0 {
+			h.AnswerWithin = 5 * time.Second
 		}
 		if h.Source == "" {
 			h.Source = "webhook"
@@ -118,13 +126,21 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.replays.remember(sig, at, h.Now())
 		return
 	}
-	st, err := h.Committer.Store(r.Context(), body, h.Source)
+	// An answer goes out within AnswerWithin, stored or not: a sender
+	// that hears nothing sends again, and so does one told 503.
+	ctx, cancel := context.WithTimeout(r.Context(), h.AnswerWithin)
+	defer cancel()
+	st, err := h.Committer.Store(ctx, body, h.Source)
 	switch {
 	case errors.Is(err, ErrBusy), errors.Is(err, ErrClosed):
 		h.refuse(w, refusedBusy, http.StatusServiceUnavailable, "event not stored", "reason", err.Error())
 		return
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+	case r.Context().Err() != nil:
 		return // the sender went away; it will send the event again
+	case errors.Is(err, context.DeadlineExceeded):
+		h.refuse(w, refusedBusy, http.StatusServiceUnavailable, "event not stored in time; it may be stored still, and a copy adds nothing",
+			"within", h.AnswerWithin, "event", st.Event.Name, "meeting", st.Event.Meeting.ID())
+		return
 	case errors.Is(err, zoom.ErrNotQoS), errors.Is(err, ErrUnstorable):
 		h.refuse(w, refusedMalformed, http.StatusBadRequest, "event not read", "error", err)
 		return
@@ -132,7 +148,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, refusedMalformed, http.StatusBadRequest, "event not read", "error", err)
 		return
 	case err != nil:
-		h.Log.Error("event not stored", "event", st.Event.Name, "meeting", st.Event.Meeting.ID(), "error", err)
+		// The committer logged why.
 		http.Error(w, "", http.StatusInternalServerError)
 		return
 	}
@@ -147,11 +163,40 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuse answers a request it will not store, with the status alone, and
-// logs why.
+// logs why: once every 10 s for each reason at most, with how many were
+// refused since the last line, so that a flood does not flood the log.
 func (h *Webhook) refuse(w http.ResponseWriter, reason, status int, msg string, args ...any) {
 	h.refused[reason].Add(1)
-	h.Log.Warn(msg, append([]any{"status", status}, args...)...)
+	if n, ok := h.logGate.pass(reason, h.Now()); ok {
+		if n > 0 {
+			args = append(args, "refused_since_last_line", n)
+		}
+		h.Log.Warn(msg, append([]any{"status", status}, args...)...)
+	}
 	http.Error(w, "", status)
+}
+
+// logGate lets one log line a reason through every logEvery, counting the
+// rest.
+type logGate struct {
+	mu     sync.Mutex
+	last   [4]time.Time
+	silent [4]int
+}
+
+const logEvery = 10 * time.Second
+
+// pass reports whether a line for reason may be logged now, and how many
+// were held back since the last one.
+func (g *logGate) pass(reason int, now time.Time) (held int, ok bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.last[reason].IsZero() && now.Sub(g.last[reason]) < logEvery {
+		g.silent[reason]++
+		return 0, false
+	}
+	held, g.silent[reason], g.last[reason] = g.silent[reason], 0, now
+	return held, true
 }
 
 // urlValidation returns the plainToken of an endpoint.url_validation

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,4 +309,58 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// While another writer holds the database, an event is answered 503 within
+// AnswerWithin rather than left hanging, /healthz says the listener is
+// failing once a write gave up, and the event sent again afterwards is
+// stored once.
+func TestDatabaseHeldElsewhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.db")
+	db := storetest.MustOpenAt(t, path, store.Options{LockTimeout: 300 * time.Millisecond})
+	com := NewCommitter(db, nil, 64)
+	defer com.Close()
+	hook := &Webhook{Secret: testSecret, Committer: com, AnswerWithin: 100 * time.Millisecond}
+	srv := httptest.NewServer((&Server{Webhook: hook, Health: func() (any, bool) { s := com.Stats(); return s, !s.Failing }}).Handler())
+	defer srv.Close()
+	e := &hookEnv{db: db, hook: hook, com: com, srv: srv}
+
+	other := storetest.MustOpenAt(t, path, store.Options{})
+	release, err := other.Hold(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := qosEvent("m1==", "7", 3, "30kbps")
+	if code := e.send(t, ev); code != 503 {
+		t.Fatalf("while held elsewhere: %d, want 503", code)
+	}
+	// The write gives up after the lock timeout: then the listener says
+	// it is failing.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(srv.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 503 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("/healthz never said the listener was failing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	release()
+	if code := e.send(t, ev); code != 204 {
+		t.Fatalf("after the other writer let go: %d", code)
+	}
+	if m, err := db.Meeting(context.Background(), "m1=="); err != nil || m.Samples != 1 || m.Documents != 1 {
+		t.Fatalf("stored %+v %v", m, err)
+	}
+	resp, _ := http.Get(srv.URL + "/healthz")
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz after recovery: %d", resp.StatusCode)
+	}
 }

@@ -161,7 +161,10 @@ func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []
 				s := watches.Stats()
 				h.Alerts = &s
 			}
-			return h, true
+			if h.Store.Failing {
+				h.Status = "failing: the database does not take events (see the log)"
+			}
+			return h, !h.Store.Failing
 		}}
 	ln, err := net.Listen("tcp", c.String("addr"))
 	if err != nil {
