@@ -241,13 +241,18 @@ func mergeSessions(t *tree, seal sealer, enc []encodedSession, res *PageResult, 
 	for i := range enc {
 		e := &enc[i]
 		res.Sessions++
-		if err := t.placeSession(seal, e, c); err != nil {
+		adopted, err := t.placeSession(seal, e, c)
+		if err != nil {
 			return fmt.Errorf("session %s: %w", e.session.Participant, err)
 		}
 		merged := *e.session
 		var before []byte
 		if old := sb.Get(e.key); old == nil {
-			res.NewSessions++
+			if adopted {
+				res.SessionsChanged++ // a pushed session, now under the API's key
+			} else {
+				res.NewSessions++
+			}
 		} else {
 			p, err := seal.open(e.key, old, false)
 			if err != nil {

@@ -153,29 +153,31 @@ func userSession(users kv, seal sealer, userID string) ([]byte, error) {
 // rules above: it moves e to the key its user_id maps to (a pushed
 // session), or moves a pushed session over to e's key (a session from the
 // API). It keeps the users bucket up to date.
-func (t *tree) placeSession(seal sealer, e *encodedSession, c *counts) error {
+// It reports whether e took a pushed session over: e's key is new, but
+// the session is not.
+func (t *tree) placeSession(seal sealer, e *encodedSession, c *counts) (adopted bool, err error) {
 	uid := e.session.UserID
 	if uid == "" || (t.users == nil && !e.session.Pushed) {
-		return nil
+		return false, nil
 	}
 	users, err := t.userIndex(seal)
 	if err != nil {
-		return err
+		return false, err
 	}
 	at, err := userSession(users, seal, uid)
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch {
 	case at == nil || bytes.Equal(at, e.key):
 	case e.session.Pushed:
-		return e.rekey(seal, at)
+		return false, e.rekey(seal, at)
 	default:
-		if err := t.adopt(seal, at, e, c); err != nil {
-			return err
+		if adopted, err = t.adopt(seal, at, e, c); err != nil {
+			return false, err
 		}
 	}
-	return users.Put([]byte(uid), usersSealer(seal).sealed([]byte(uid), e.key))
+	return adopted, users.Put([]byte(uid), usersSealer(seal).sealed([]byte(uid), e.key))
 }
 
 // rekey moves an encoded session, with its samples, under another key.
@@ -201,17 +203,17 @@ func (e *encodedSession) rekey(seal sealer, key []byte) error {
 // adopt lets e, a session from the API, take over the pushed session at
 // key from: its fields merge under e's, and its samples move to e's key
 // unless e's key has a sample of that time already.
-func (t *tree) adopt(seal sealer, from []byte, e *encodedSession, c *counts) error {
+func (t *tree) adopt(seal sealer, from []byte, e *encodedSession, c *counts) (bool, error) {
 	v := t.sessions.Get(from)
 	if v == nil {
-		return nil
+		return false, nil
 	}
 	var prev Session
 	if err := readSession(seal, from, v, &prev); err != nil {
-		return err
+		return false, err
 	}
 	if !prev.Pushed {
-		return nil // another join of the same user_id, from the API too
+		return false, nil // another join of the same user_id, from the API too
 	}
 	type move struct{ from, to, value []byte }
 	var moves []move
@@ -228,25 +230,25 @@ func (t *tree) adopt(seal sealer, from []byte, e *encodedSession, c *counts) err
 		return nil
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, m := range moves {
 		if err := t.samples.Delete(m.from); err != nil {
-			return err
+			return false, err
 		}
 		if t.samples.Get(m.to) != nil {
 			c.samples--
 			continue
 		}
 		if err := t.samples.Put(m.to, m.value); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if err := t.sessions.Delete(from); err != nil {
-		return err
+		return false, err
 	}
 	prev.merge(e.session)
 	prev.Participant, prev.JoinTime, prev.Pushed = e.session.Participant, e.session.JoinTime, false
 	e.session = &prev
-	return nil
+	return true, nil
 }

@@ -50,10 +50,16 @@ func TestPushedSessionsJoinTheAPIs(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := MustOpenDB(t)
+			newSessions := 0
 			for _, p := range c.pages {
-				if _, err := db.PutPage(ctx, p); err != nil {
+				res, err := db.PutPage(ctx, p)
+				if err != nil {
 					t.Fatal(err)
 				}
+				newSessions += res.NewSessions
+			}
+			if newSessions != 1 {
+				t.Errorf("the pages said %d new sessions, want 1", newSessions)
 			}
 			check := func(when string) {
 				all, err := db.Load(ctx, "m")

@@ -25,9 +25,9 @@ type AlertWatches struct {
 	ctx     context.Context
 	mu      sync.Mutex
 	running map[string]bool
+	ended   map[string]time.Time // when a watch of a meeting ended
 	wg      sync.WaitGroup
 	started atomic.Int64
-	ended   atomic.Int64
 }
 
 // Start makes the watches run within ctx: they stop when it ends.
@@ -36,6 +36,7 @@ func (w *AlertWatches) Start(ctx context.Context) {
 	defer w.mu.Unlock()
 	w.ctx = ctx
 	w.running = map[string]bool{}
+	w.ended = map[string]time.Time{}
 	if w.Log == nil {
 		w.Log = slog.New(slog.DiscardHandler)
 	}
@@ -44,13 +45,25 @@ func (w *AlertWatches) Start(ctx context.Context) {
 	}
 }
 
+// StaleAlert is how old an alert may be and still start a watch: an
+// alert Zoom sent again (after 5, 20 or 60 minutes), or one replayed,
+// most likely is about a meeting that has ended.
+const StaleAlert = 10 * time.Minute
+
 // Alert starts watching the meeting an alert is about, unless it is
-// watched already.
+// watched already, a watch of it ended within StaleAlert (it was over, or
+// gave up), or the alert is older than StaleAlert.
 func (w *AlertWatches) Alert(ev *zoom.Event) {
 	id := ev.Meeting.ID()
+	now := time.Now()
 	w.mu.Lock()
-	if w.ctx == nil || w.ctx.Err() != nil || w.running[id] {
+	if w.ctx == nil || w.ctx.Err() != nil || w.running[id] || now.Sub(w.ended[id]) < StaleAlert {
 		w.mu.Unlock()
+		return
+	}
+	if !ev.Time.IsZero() && now.Sub(ev.Time) > StaleAlert {
+		w.mu.Unlock()
+		w.Log.Debug("alert too old to start a live watch", "meeting", id, "sent", ev.Time)
 		return
 	}
 	w.running[id] = true
@@ -68,8 +81,13 @@ func (w *AlertWatches) Alert(ev *zoom.Event) {
 		defer func() {
 			w.mu.Lock()
 			delete(w.running, id)
+			w.ended[id] = time.Now()
+			for m, t := range w.ended {
+				if time.Since(t) > StaleAlert {
+					delete(w.ended, m)
+				}
+			}
 			w.mu.Unlock()
-			w.ended.Add(1)
 		}()
 		c := &collect.Collector{Client: w.Client, DB: w.DB, Log: w.Log}
 		rep, err := c.Run(ctx, collect.Plan{Mode: collect.ModeLive, Watch: true, Interval: w.Interval, Concurrency: 1,

@@ -105,6 +105,14 @@ func TestAlertStartsLiveWatch(t *testing.T) {
 		}
 	}
 
+	// An alert sent again by Zoom an hour later (or replayed) starts
+	// nothing of its own.
+	stale := &zoom.Event{Name: "meeting.alert", Time: time.Now().Add(-time.Hour), Meeting: zoom.EventMeeting{UUID: "another-meeting=="}}
+	watches.Alert(stale)
+	if st := watches.Stats(); st.Started != 1 {
+		t.Errorf("a stale alert started a watch: %+v", st)
+	}
+
 	// Another alert about the same meeting, while it is watched: stored,
 	// but no second watch.
 	if code := e.send(t, alertBody(m, time.Now().Add(time.Second), "Unstable video quality")); code != 204 {
