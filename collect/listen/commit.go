@@ -119,6 +119,9 @@ func (c *Committer) Queue(ctx context.Context, body []byte, source string) (Stor
 
 // prepare parses an event and prepares its page for the store.
 func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
+	if !zoom.IsEvent(body) {
+		return Stored{}, nil, fmt.Errorf("%w: not an event notification (no \"event\" member)", zoom.ErrNotQoS)
+	}
 	p := c.parsers.Get().(*zoom.Parser)
 	var probs zoom.Problems
 	page, err := p.Parse(body, &probs)

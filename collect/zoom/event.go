@@ -173,7 +173,13 @@ func (p *Parser) eventObject(ev *Event, kind string, page *Page) error {
 	for first := true; p.s.more('}', first); first = false {
 		switch n := p.name(); string(n) {
 		case "id":
-			m.Number = p.str("payload.object.id")
+			raw := p.s.value()
+			text, _ := p.text(raw)
+			if n := store.NormalizeNumber(string(text)); store.IsMeetingNumber(n) {
+				m.Number = n
+			} else if kindOf(raw) != 'n' && len(text) > 0 {
+				p.probs.add(func() string { return "payload.object.id" }, raw)
+			}
 		case "uuid":
 			m.UUID = p.str("payload.object.uuid")
 		case "host_id":

@@ -157,4 +157,10 @@ func TestEventProblems(t *testing.T) {
 	if v, ok := page.Participants[0].Samples[0].Get(store.AudioInput, store.Latency); !ok || v != 12 {
 		t.Fatal("the rest is read")
 	}
+	// A meeting number that is not one is a problem, not a number.
+	doc = []byte(`{"event":"meeting.alert","event_ts":1764584100000,"payload":{"object":{"id":"</script>","uuid":"u1","issues":["Unstable audio quality"]}}}`)
+	page, probs = parseEvent(t, doc)
+	if page.Event.Meeting.Number != "" || probs.Count != 1 || probs.First[0].Path != "payload.object.id" {
+		t.Fatalf("number %q, problems %+v", page.Event.Meeting.Number, probs)
+	}
 }

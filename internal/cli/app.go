@@ -121,8 +121,8 @@ func newApp(a *app, stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: a.level}))
 	usageErr := func(c *cli.Context, err error, _ bool) error {
 		name := "zoomqos"
-		if c.Command != nil && c.Command.Name != "" {
-			name += " " + c.Command.Name
+		if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
+			name += " " + c.Command.Name // not the app's own root command
 		}
 		return usageError{fmt.Errorf("%w (see '%s --help')", err, name)}
 	}

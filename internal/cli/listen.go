@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -99,8 +100,24 @@ func (a *app) runListen(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if !ws && secretToken == "" {
-		return usageError{errors.New("no webhook secret token: set ZOOM_WEBHOOK_SECRET_TOKEN (your Zoom app's Feature page, \"Secret Token\") in the environment or the config file")}
+	if !ws {
+		if err := checkSecretToken(secretToken); err != nil {
+			return usageError{err}
+		}
+	}
+	// What can fail at the start fails before anything is opened: the
+	// certificate, the address.
+	if cert := c.String("tls-cert"); cert != "" {
+		if _, err := tls.LoadX509KeyPair(cert, c.String("tls-key")); err != nil {
+			return fmt.Errorf("--tls-cert %s and --tls-key %s: %w", cert, c.String("tls-key"), err)
+		}
+	}
+	var ln net.Listener
+	if addr := c.String("addr"); !ws || c.IsSet("addr") {
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", addr, err)
+		}
+		defer ln.Close()
 	}
 	var client *zoom.Client
 	if ws || c.Bool("alert-watch") {
@@ -129,26 +146,44 @@ func (a *app) runListen(c *cli.Context) error {
 	}
 	started := time.Now()
 	if ws {
-		err = a.listenWebSocket(ctx, c, client, db, committer, watches)
+		err = a.listenWebSocket(ctx, c, client, db, committer, watches, ln)
 	} else {
-		err = a.listenWebhooks(ctx, c, []byte(secretToken), committer, watches)
+		err = a.listenWebhooks(ctx, c, []byte(secretToken), committer, watches, ln)
 	}
 	stop()
 	committer.Close()
 	if watches != nil {
 		watches.Wait()
 	}
-	st := committer.Stats()
-	fmt.Fprintf(a.stderr, "listened %s: %d events stored, %d were stored before, %d writes to disk\n",
-		time.Since(started).Round(time.Second), st.Stored, st.Present, st.Commits)
-	if c.Context.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
+	stopped := c.Context.Err() != nil && (err == nil || errors.Is(err, context.Canceled))
+	if st := committer.Stats(); stopped || st.Events > 0 {
+		fmt.Fprintf(a.stderr, "listened %s: %d events stored, %d were stored before, %d writes to disk\n",
+			time.Since(started).Round(time.Second), st.Stored, st.Present, st.Commits)
+	}
+	if stopped {
 		return nil // Ctrl-C or SIGTERM: a server's normal end
 	}
 	return err
 }
 
+// checkSecretToken refuses a webhook secret token that cannot be Zoom's,
+// without quoting it: none, spaces at its ends (a copy gone wrong), or
+// shorter than 8 characters (Zoom's are 22).
+func checkSecretToken(t string) error {
+	const where = "ZOOM_WEBHOOK_SECRET_TOKEN (your Zoom app's Feature page, \"Secret Token\"; environment or config file)"
+	switch {
+	case t == "":
+		return errors.New("no webhook secret token: set " + where)
+	case strings.TrimSpace(t) != t:
+		return errors.New("the webhook secret token begins or ends with a space: copy it whole into " + where)
+	case len(t) < 8:
+		return fmt.Errorf("the webhook secret token is only %d characters: copy it whole into %s", len(t), where)
+	}
+	return nil
+}
+
 // listenWebhooks serves the webhook endpoint until ctx ends.
-func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []byte, committer *listen.Committer, watches *listen.AlertWatches) error {
+func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []byte, committer *listen.Committer, watches *listen.AlertWatches, ln net.Listener) error {
 	hook := &listen.Webhook{Secret: secretToken, Committer: committer, Log: a.log}
 	if watches != nil {
 		hook.OnAlert = watches.Alert
@@ -166,10 +201,6 @@ func (a *app) listenWebhooks(ctx context.Context, c *cli.Context, secretToken []
 			}
 			return h, !h.Store.Failing
 		}}
-	ln, err := net.Listen("tcp", c.String("addr"))
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	scheme := "http"
 	if srv.TLSCert != "" {
 		scheme = "https"
@@ -193,7 +224,7 @@ type health struct {
 const wsBookmark = "websocket"
 
 // listenWebSocket receives over Zoom's WebSocket until ctx ends.
-func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.Client, db *store.DB, committer *listen.Committer, watches *listen.AlertWatches) error {
+func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.Client, db *store.DB, committer *listen.Committer, watches *listen.AlertWatches, ln net.Listener) error {
 	gaps := &listen.GapFiller{Client: client, DB: db, Log: a.log, Webinars: true}
 	ws := &listen.WebSocket{
 		URL: c.String("ws-url"), Subscription: c.String("subscription"), Token: client.AccessToken, Log: a.log,
@@ -207,8 +238,7 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 		Gap: gaps.Fill,
 	}
 	(&listen.Resume{DB: db, Bookmark: wsBookmark, Committer: committer, Socket: ws, Gaps: gaps, Log: a.log}).Start(ctx)
-	ln := listenHealthOnly(c)
-	if ln != "" {
+	if ln != nil { // --addr given: /healthz there
 		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Log: a.log, Health: func() (any, bool) {
 			st := ws.Stats()
 			h := health{Status: "ok", Store: committer.Stats(), Socket: &st}
@@ -221,24 +251,11 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 			}
 			return h, st.Connected
 		}}
-		l, err := net.Listen("tcp", ln)
-		if err != nil {
-			return fmt.Errorf("listen: %w", err)
-		}
-		go srv.Serve(ctx, l)
-		fmt.Fprintf(a.stderr, "health on http://%s/healthz\n", l.Addr())
+		go srv.Serve(ctx, ln)
+		fmt.Fprintf(a.stderr, "health on http://%s/healthz\n", ln.Addr())
 	}
 	fmt.Fprintf(a.stderr, "receiving Zoom's events over %s (subscription %s); Ctrl-C stops\n", ws.URL, ws.Subscription)
 	return ws.Run(ctx)
-}
-
-// listenHealthOnly is where listen --websocket serves /healthz: --addr
-// when given on the command line, else nowhere.
-func listenHealthOnly(c *cli.Context) string {
-	if c.IsSet("addr") {
-		return c.String("addr")
-	}
-	return ""
 }
 
 // checkWSURL checks a WebSocket URL: ws or wss, with a host.

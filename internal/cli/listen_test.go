@@ -336,6 +336,43 @@ func TestListenRefusals(t *testing.T) {
 	}
 }
 
+// What fails at the start fails in one line, before anything is opened,
+// with no summary of a run that never was.
+func TestListenStartFailures(t *testing.T) {
+	noConfig(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		secret string
+		args   []string
+		code   int
+		says   []string
+	}{
+		{"port in use", testWebhookSecret, []string{"--addr", busy.Addr().String()}, 1, []string{"listen on " + busy.Addr().String(), "address already in use"}},
+		{"certificate missing", testWebhookSecret, []string{"--addr", "127.0.0.1:0", "--tls-cert", filepath.Join(dir, "no.pem"), "--tls-key", filepath.Join(dir, "no.key")}, 1, []string{"--tls-cert", "no.pem"}},
+		{"secret token too short", "abc", []string{"--addr", "127.0.0.1:0"}, 2, []string{"only 3 characters", "ZOOM_WEBHOOK_SECRET_TOKEN"}},
+		{"secret token with a space", " " + testWebhookSecret, []string{"--addr", "127.0.0.1:0"}, 2, []string{"begins or ends with a space"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("ZOOM_WEBHOOK_SECRET_TOKEN", tc.secret)
+			db := filepath.Join(t.TempDir(), "q.db")
+			r := zoomqos(t, "", append([]string{"--db", db, "listen"}, tc.args...)...)
+			oneLine(t, r, tc.code, tc.says...)
+			if strings.Contains(r.stderr, "listened") || strings.Contains(r.stderr+r.stdout, strings.TrimSpace(tc.secret)) {
+				t.Errorf("says %q", r.stderr)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Error("the database was created")
+			}
+		})
+	}
+}
+
 func TestListenHelp(t *testing.T) {
 	r := zoomqos(t, "", "listen", "--help")
 	if r.code != 0 {
