@@ -400,6 +400,15 @@ func (p *Parser) eventSummary(ev *Event, entries []eventQoS) *store.ZoomSummary 
 			}
 		})
 	}
+	// A stream of which Zoom gave nothing but zeros (a resolution of
+	// "0*0" and empty figures: nothing was shared) says nothing.
+	said := map[store.Stream]bool{}
+	for _, st := range z.Stats {
+		for _, v := range []*float64{st.Min, st.Avg, st.Max} {
+			said[st.Stream] = said[st.Stream] || (v != nil && *v != 0)
+		}
+	}
+	z.Stats = slices.DeleteFunc(z.Stats, func(st store.SummaryStat) bool { return !said[st.Stream] })
 	slices.SortFunc(z.Stats, func(a, b store.SummaryStat) int {
 		if a.Stream != b.Stream {
 			return int(a.Stream) - int(b.Stream)

@@ -111,6 +111,13 @@ func TestEventSummary(t *testing.T) {
 	if w.Avg == nil || *w.Avg != 640 {
 		t.Fatalf("resolution %+v", w)
 	}
+	// A stream with nothing but zeros (nothing shared) is left out.
+	doc := []byte(`{"event":"meeting.participant_qos_summary","event_ts":1764587796000,"payload":{"object":{"uuid":"u1","participant":{"user_id":"1","qos":[{"type":"as_input","details":{"min_bitrate":"","avg_bitrate":"","resolution":"0*0"}},{"type":"audio_input","details":{"avg_bitrate":"0kbps","max_bitrate":"20kbps"}}]}}}}`)
+	page, _ = parseEvent(t, doc)
+	z = page.Participants[0].Session.ZoomSummary
+	if _, ok := z.Stat(store.ASInput, store.Width); ok || len(z.Stats) != 1 {
+		t.Fatalf("stats %+v", z.Stats)
+	}
 }
 
 func TestEventAlert(t *testing.T) {
