@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -430,17 +431,343 @@ func TestWebSocketTokenRefusedEndsRun(t *testing.T) {
 	}
 }
 
-// A server that refuses the upgrade with a 4xx other than 429 (an unknown
-// subscription) ends Run: asking again cannot help.
+// A server that refuses the upgrade with a 4xx other than 401, 408 and
+// 429 (an unknown subscription, one the app may not use) ends Run at the
+// first attempt, asking again cannot help, and says what to check; the
+// log says so at once.
 func TestWebSocketUpgradeRefusedEndsRun(t *testing.T) {
-	f := startWS(t, wsPlay{Refuse: func(int) int { return http.StatusNotFound }})
+	for _, tc := range []struct {
+		status int
+		words  []string
+	}{
+		{http.StatusNotFound, []string{"HTTP 404", "no such subscription", "check the subscription ID"}},
+		{http.StatusForbidden, []string{"HTTP 403", "may not use this subscription", "check the subscription ID"}},
+		{http.StatusBadRequest, []string{"HTTP 400", "check the URL and the subscription ID"}},
+	} {
+		t.Run(http.StatusText(tc.status), func(t *testing.T) {
+			f := startWS(t, wsPlay{Refuse: func(int) int { return tc.status }})
+			var log zoomtest.Log
+			w, _ := newWS(f, &log)
+			_, ended := run(t, w)
+			err := ended()
+			zoomtest.MustSay(t, "Run", err, append(tc.words, f.URL+"?subscriptionId=sub-1&access_token=…")...)
+			if n := len(f.attemptsSoFar()); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+			if !strings.Contains(log.String(), "stopping: "+err.Error()) {
+				t.Errorf("the log does not say why Run stops:\n%s", log.String())
+			}
+		})
+	}
+}
+
+// tokens is a token source handing out a new token at each renewal, and
+// recording the tokens it was told were refused.
+type tokens struct {
+	mu      sync.Mutex
+	n       int
+	refused []string
+}
+
+func (s *tokens) Token(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("%s-%d", token, s.n), nil
+}
+
+func (s *tokens) Renew(_ context.Context, refused string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = append(s.refused, refused)
+	s.n++
+	return fmt.Sprintf("%s-%d", token, s.n), nil
+}
+
+func (s *tokens) renewed() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.refused...)
+}
+
+// A 401 on the upgrade means the token expired or was revoked: Run gets
+// a new one for the token refused and connects with it. Only when new
+// tokens are refused too, twice in a row, does Run end, and then its
+// error does not send the user to the subscription ID.
+func TestWebSocketTokenRefusedIsRenewed(t *testing.T) {
+	t.Run("once", func(t *testing.T) {
+		f := startWS(t, wsPlay{
+			Refuse:  func(n int) int { return map[bool]int{true: http.StatusUnauthorized}[n == 1] },
+			Session: func(n int, s *wsSession) { s.event(ev(n)) },
+		})
+		var log zoomtest.Log
+		w, got := newWS(f, &log)
+		src := &tokens{}
+		w.Token, w.Renew = src.Token, src.Renew
+		stop, _ := run(t, w)
+		if events := receive(t, got, 1); events[0] != ev(2) {
+			t.Errorf("event %q, want the second connection's", events[0])
+		}
+		if err := stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		a := f.attemptsSoFar()
+		if r := src.renewed(); len(r) != 1 || r[0] != token+"-0" || len(a) != 2 || a[1].query.Get("access_token") != token+"-1" {
+			t.Errorf("renewed for %q; attempts %+v: want the second with the new token", r, a)
+		}
+		if st := w.Stats(); st.Refused != 1 || st.Connections != 1 {
+			t.Errorf("stats %+v", st)
+		}
+		if !strings.Contains(log.String(), "refused the access token, expired or revoked") {
+			t.Errorf("the log does not say the token was refused:\n%s", log.String())
+		}
+	})
+	t.Run("new ones too", func(t *testing.T) {
+		f := startWS(t, wsPlay{Refuse: func(int) int { return http.StatusUnauthorized }})
+		var log zoomtest.Log
+		w, _ := newWS(f, &log)
+		src := &tokens{}
+		w.Token, w.Renew = src.Token, src.Renew
+		_, ended := run(t, w)
+		err := ended()
+		zoomtest.MustSay(t, "Run", err, "HTTP 401", "refused the access token", "2 new ones", f.URL+"?subscriptionId=sub-1&access_token=…")
+		if err != nil && strings.Contains(err.Error(), "subscription ID") {
+			t.Errorf("a refused token blamed on the subscription ID: %v", err)
+		}
+		if r, a := src.renewed(), f.attemptsSoFar(); len(a) != 3 || len(r) != 2 || r[0] != token+"-0" || r[1] != token+"-1" {
+			t.Errorf("%d attempts, renewed for %q: want 3 attempts, renewing each token refused but the last", len(a), r)
+		}
+		if !strings.Contains(log.String(), "stopping: ") {
+			t.Errorf("the log does not say why Run stops:\n%s", log.String())
+		}
+	})
+}
+
+// zoomRestarts serves a fake Zoom account on a loopback port that stays
+// while the fake behind it is replaced, as a Zoom that forgot the tokens
+// it issued (revoked, or expired early): its connections dropped, its
+// tokens gone.
+type zoomRestarts struct {
+	URL  string
+	opts fakezoom.Options
+
+	mu    sync.Mutex
+	srv   *fakezoom.Server
+	conns map[net.Conn]bool
+}
+
+func startZoom(t *testing.T, o fakezoom.Options) *zoomRestarts {
+	t.Helper()
+	z := &zoomRestarts{srv: fakezoom.NewServer(o), conns: map[net.Conn]bool{}}
+	z.opts = z.srv.Options()
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		z.mu.Lock()
+		srv := z.srv
+		z.mu.Unlock()
+		srv.ServeHTTP(w, r)
+	}))
+	ts.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		z.mu.Lock()
+		defer z.mu.Unlock()
+		switch s {
+		case http.StateNew:
+			z.conns[c] = true
+		case http.StateClosed:
+			delete(z.conns, c)
+		}
+	}
+	ts.Start()
+	z.URL = ts.URL
+	t.Cleanup(func() {
+		z.dropConnections()
+		ts.Close()
+	})
+	return z
+}
+
+// restart puts a new fake, with the same options, behind the port.
+func (z *zoomRestarts) restart() {
+	z.mu.Lock()
+	z.srv = fakezoom.NewServer(z.opts)
+	z.mu.Unlock()
+	z.dropConnections()
+}
+
+// dropConnections closes every connection, WebSocket ones too.
+func (z *zoomRestarts) dropConnections() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for c := range z.conns {
+		c.Close()
+	}
+	clear(z.conns)
+}
+
+func (z *zoomRestarts) issued() []string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.srv.IssuedTokens()
+}
+
+// waitFor waits until cond holds, failing the test if it does not within
+// the guard.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(guard); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s", what)
+		}
+	}
+}
+
+// The reviewer's case: listen --websocket against zoomqos fakezoom, the
+// fake stopped and started again, its tokens forgotten. The zoom.Client
+// still holds the token, which the new fake refuses (401, code 124): the
+// listener gets a new one and connects again, and goes on.
+func TestWebSocketGoesOnWhenZoomForgetsTheToken(t *testing.T) {
+	z := startZoom(t, fakezoom.Options{Seed: 1, PastMeetings: 1, Subscription: "sub-1"})
+	client, err := zoom.NewClient(zoom.ClientConfig{APIURL: z.URL + "/v2", TokenURL: z.URL + "/oauth/token",
+		Credentials: zoom.Credentials{AccountID: z.opts.AccountID, ClientID: z.opts.ClientID, ClientSecret: z.opts.ClientSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log zoomtest.Log
+	w := &WebSocket{URL: "ws" + strings.TrimPrefix(z.URL, "http") + "/ws", Subscription: "sub-1",
+		Token: client.AccessToken, Renew: client.RenewToken,
+		Deliver:    func(context.Context, []byte) error { return nil },
+		MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, Log: log.Logger()}
+	stop, _ := run(t, w)
+	waitFor(t, "the first connection", func() bool { return w.Stats().Connections == 1 })
+	for i := range 2 {
+		z.restart()
+		waitFor(t, "a connection after the restart", func() bool { return w.Stats().Connections == int64(i+2) })
+		if issued := z.issued(); len(issued) != 1 {
+			t.Errorf("restart %d: the new fake issued %d tokens, want 1", i+1, len(issued))
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("Run: %v\n%s", err, log.String())
+	}
+	if st := client.Stats(); st.TokenRequests != 3 {
+		t.Errorf("%d tokens obtained, want 3", st.TokenRequests)
+	}
+	if st := w.Stats(); st.Refused < 2 || st.Reconnects != 2 {
+		t.Errorf("stats %+v: want two reconnects, each after a refusal", st)
+	}
+	if logs := log.String(); !strings.Contains(logs, "HTTP 401") || !strings.Contains(logs, "asking for a new one") || strings.Contains(logs, "stopping") {
+		t.Errorf("the log does not say the token was refused and renewed:\n%s", logs)
+	}
+}
+
+// When Run ends for an error, the log says so at once, not only once the
+// gap fill under way has ended.
+func TestWebSocketSaysItStopsBeforeTheGapFillEnds(t *testing.T) {
+	f := startWS(t, wsPlay{
+		Refuse: func(n int) int { return map[bool]int{true: http.StatusNotFound}[n == 3] },
+		Session: func(n int, s *wsSession) {
+			s.event(ev(n))
+			s.c.Close(websocket.StatusGoingAway, "restarting")
+		},
+	})
 	var log zoomtest.Log
 	w, _ := newWS(f, &log)
+	filling, release := make(chan struct{}), make(chan struct{})
+	w.Gap = func(context.Context, time.Time, time.Time) {
+		close(filling)
+		<-release
+	}
 	_, ended := run(t, w)
-	err := ended()
-	zoomtest.MustSay(t, "Run", err, "HTTP 404", "subscription", f.URL+"?subscriptionId=sub-1&access_token=…")
-	if n := len(f.attemptsSoFar()); n != 1 {
-		t.Errorf("%d attempts, want 1", n)
+	select {
+	case <-filling:
+	case <-time.After(guard):
+		t.Fatal("no gap to fill")
+	}
+	waitFor(t, "the log to say Run stops", func() bool { return strings.Contains(log.String(), "stopping: ") })
+	close(release)
+	zoomtest.MustSay(t, "Run", ended(), "HTTP 404")
+	if !strings.Contains(log.String(), "gap fill under way") {
+		t.Errorf("the log does not say what Run waits for:\n%s", log.String())
+	}
+}
+
+// A connection that worked (it brought an event) is followed by the next
+// attempt at once, however long the backoff: with waits of an hour, the
+// events of five connections in a row, each closed after one, still
+// arrive.
+func TestWebSocketReconnectsAtOnceAfterAConnectionThatWorked(t *testing.T) {
+	f := startWS(t, wsPlay{Session: func(n int, s *wsSession) {
+		s.event(ev(n))
+		if n < 5 {
+			s.c.Close(websocket.StatusGoingAway, "restarting")
+		}
+	}})
+	var log zoomtest.Log
+	w, got := newWS(f, &log)
+	w.MinBackoff, w.MaxBackoff = time.Hour, time.Hour
+	stop, _ := run(t, w)
+	events := receive(t, got, 5)
+	stop()
+	for i, e := range events {
+		if e != ev(i+1) {
+			t.Errorf("event %d: %s, want %s", i, e, ev(i+1))
+		}
+	}
+	if st := w.Stats(); st.Connections != 5 || st.Refused != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// After a connection that worked, the waits start over: the first failed
+// attempt after it is attempt 1 again, with the shortest wait.
+func TestWebSocketBackoffStartsOverAfterAConnectionThatWorked(t *testing.T) {
+	f := startWS(t, wsPlay{
+		Refuse: func(n int) int {
+			if n <= 3 || n == 5 {
+				return http.StatusServiceUnavailable
+			}
+			return 0
+		},
+		Session: func(n int, s *wsSession) {
+			s.event(ev(n))
+			if n == 4 {
+				s.c.Close(websocket.StatusGoingAway, "restarting")
+			}
+		},
+	})
+	var log zoomtest.Log
+	w, got := newWS(f, &log)
+	w.MinBackoff, w.MaxBackoff = time.Millisecond, time.Hour
+	stop, _ := run(t, w)
+	if events := receive(t, got, 2); events[0] != ev(4) || events[1] != ev(6) {
+		t.Errorf("events %q", events)
+	}
+	stop()
+	var attempts []string
+	for line := range strings.SplitSeq(log.String(), "\n") {
+		if strings.Contains(line, "could not connect") {
+			_, a, _ := strings.Cut(line, "attempt=")
+			a, _, _ = strings.Cut(a, " ")
+			attempts = append(attempts, a)
+		}
+	}
+	if got, want := strings.Join(attempts, ","), "1,2,3,1"; got != want {
+		t.Errorf("failed attempts numbered %s, want %s:\n%s", got, want, log.String())
+	}
+}
+
+// /healthz shows the stats in snake_case, the gap time in seconds, and
+// no zero times.
+func TestWSStatsJSON(t *testing.T) {
+	b, err := json.Marshal(WSStats{Connections: 3, Reconnects: 2, GapTime: 1500 * time.Millisecond, HeartbeatsSent: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"connected":false,"connections":3,"reconnects":2,"refused":0,"messages":0,"delivered":0,"failed":0,"bad":0,"other":0,"heartbeats_sent":4,"heartbeats_acked":0,"gaps":0,"gap_seconds":1.5}`; got != want {
+		t.Errorf("JSON\n%s, want\n%s", got, want)
+	}
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	b, _ = json.Marshal(&WSStats{Connected: true, Since: at, LastEvent: at.Add(time.Second)})
+	if s := string(b); !strings.Contains(s, `"since":"2026-11-20T12:00:00Z"`) || !strings.Contains(s, `"last_event":"2026-11-20T12:00:01Z"`) || !strings.Contains(s, `"gap_seconds":0`) {
+		t.Errorf("JSON %s", s)
 	}
 }
 

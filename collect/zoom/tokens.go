@@ -204,6 +204,18 @@ func (c *Client) AccessToken(ctx context.Context) (string, error) {
 	return tok, nil
 }
 
+// RenewToken is AccessToken for a connection that Zoom refused with the
+// token refused (HTTP 401, code 124: expired or revoked): it drops that
+// token and returns a new one, as API requests do after such an answer.
+// If another request renewed the token meanwhile, that newer one comes
+// back and no other is fetched. A fixed token the user gave cannot be
+// renewed: ErrTokenRefused, saying what to do. Like AccessToken it tries
+// once, and no error holds a secret.
+func (c *Client) RenewToken(ctx context.Context, refused string) (string, error) {
+	c.tokens.invalidate(refused)
+	return c.AccessToken(ctx)
+}
+
 func orElse(a, b string) string {
 	if a != "" {
 		return a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,5 +120,54 @@ func TestAccessToken(t *testing.T) {
 	_, err = gone.AccessToken(context.Background())
 	if err == nil || errors.Is(err, ErrCredentialsRefused) {
 		t.Errorf("unreachable token URL: %v; want an error worth another try", err)
+	}
+}
+
+// RenewToken replaces a token a connection was refused with (expired by
+// the fake's clock while the client still holds it): the next AccessToken
+// is the new one, the fake takes it, and renewing the refused token again
+// (a second connection refused with it) fetches no third. A fixed token
+// cannot be renewed: ErrTokenRefused, saying what to do.
+func TestRenewToken(t *testing.T) {
+	o := pastOnly(1, 2)
+	var later atomic.Bool
+	o.Clock = func() time.Time {
+		if later.Load() {
+			return epoch.Add(2 * time.Hour) // past the tokens' hour
+		}
+		return epoch
+	}
+	fz, client := account(t, o)
+	ctx := context.Background()
+	old, err := client.AccessToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later.Store(true)
+	fresh, err := client.RenewToken(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh == old || fresh == "" {
+		t.Fatalf("renewed %q, refused %q: want a new one", fresh, old)
+	}
+	if now, err := client.AccessToken(ctx); err != nil || now != fresh {
+		t.Errorf("AccessToken after the renewal: %q, %v; want the new token", now, err)
+	}
+	if again, err := client.RenewToken(ctx, old); err != nil || again != fresh {
+		t.Errorf("renewing the old token again: %q, %v; want the new one kept", again, err)
+	}
+	if _, err := getMeeting(t, client, fz.Meetings()[0].UUID); err != nil {
+		t.Errorf("an API request with the new token: %v", err)
+	}
+	if issued := fz.IssuedTokens(); len(issued) != 2 || issued[1] != fresh {
+		t.Errorf("the fake issued %q, want the old and the new token", issued)
+	}
+
+	fixed, _ := NewClient(ClientConfig{Credentials: Credentials{AccessToken: "fixed-token"}, APIURL: fz.APIURL})
+	_, err = fixed.RenewToken(ctx, "fixed-token")
+	zoomtest.MustSay(t, "a fixed token renewed", err, "Zoom refused the access token from Credentials.AccessToken", "cannot be renewed")
+	if !errors.Is(err, ErrTokenRefused) {
+		t.Errorf("%v is not ErrTokenRefused", err)
 	}
 }

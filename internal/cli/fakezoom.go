@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -46,8 +47,9 @@ when not answered 2xx within 3 s, then dropped. The secret token comes from
 the environment variable ZOOM_WEBHOOK_SECRET_TOKEN, never from a flag; it is
 never printed. By default the live meetings' events are sent as they happen;
 --replay-from DATE first sends the events of the past meetings from DATE to
---replay-to (default now), then goes on live. Status and a summary (events
-acknowledged, dropped, p50/p99 answer time) go to standard error.
+--replay-to (default now), then goes on live. Status every 5 s while events
+go out, and a summary at the end, also after Ctrl-C (events acknowledged,
+dropped, p50/p99 answer time), go to standard error.
 
 The WebSocket endpoint, as Zoom's wss://ws.zoom.us/ws, is always on:
 ws://ADDR/ws?subscriptionId=ID&access_token=TOKEN, with a token from the
@@ -111,18 +113,27 @@ Examples:
 			})
 			ctx, cancel := context.WithCancelCause(c.Context)
 			defer cancel(nil)
+			sent := make(chan struct{})
 			if url := c.String("send-to"); url != "" {
 				snd, err := a.fakeSender(c, url)
 				if err != nil {
 					return err
 				}
 				go func() {
-					if err := sendEvents(ctx, a.log, snd, srv, replayFrom, replayTo); err != nil {
+					defer close(sent)
+					if err := sendEvents(ctx, a.log, snd, srv, replayFrom, replayTo, senderStatusEvery); err != nil {
 						cancel(err)
 					}
 				}()
+			} else {
+				close(sent)
 			}
 			err = serveFake(ctx, c.App.Writer, c.String("addr"), srv)
+			// The sender stops with the server (Ctrl-C, or a port taken):
+			// its deliveries under way end with ctx, then it writes its
+			// summary, which must come before the command returns.
+			cancel(nil)
+			<-sent
 			if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 				return cause
 			}
@@ -190,10 +201,20 @@ func replayRange(fromText, toText string, now time.Time) (from, to time.Time, er
 	return from, to, nil
 }
 
+// senderStatusEvery is how often, at most, the webhook sender logs how far
+// it got.
+const senderStatusEvery = 5 * time.Second
+
 // sendEvents posts the replay range's events, if any, then the live ones
-// until ctx ends, and logs what the endpoint acknowledged.
-func sendEvents(ctx context.Context, log *slog.Logger, snd *fakezoom.Sender, srv *fakezoom.Server, from, to time.Time) error {
+// until ctx ends, logging how far it got every so often (while events
+// go out) and, at the end, what the endpoint acknowledged.
+func sendEvents(ctx context.Context, log *slog.Logger, snd *fakezoom.Sender, srv *fakezoom.Server, from, to time.Time, every time.Duration) error {
+	sctx, stopStatus := context.WithCancel(ctx)
+	var status sync.WaitGroup
+	status.Go(func() { senderStatus(sctx, log, snd, every) })
 	defer func() {
+		stopStatus()
+		status.Wait()
 		st := snd.Stats()
 		log.Info("webhook sender done", "events", st.Deliveries, "acked", st.Acked, "dropped", st.Dropped,
 			"pending", st.Pending, "tries", st.Attempts, "unanswered", st.Unanswered, "p50", st.P50, "p99", st.P99)
@@ -213,6 +234,28 @@ func sendEvents(ctx context.Context, log *slog.Logger, snd *fakezoom.Sender, srv
 		return fmt.Errorf("--send-to: %w", err)
 	}
 	return nil
+}
+
+// senderStatus logs the sender's counts every interval until ctx ends,
+// skipping the intervals in which nothing was sent or answered.
+func senderStatus(ctx context.Context, log *slog.Logger, snd *fakezoom.Sender, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last fakezoom.SendStats
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		st := snd.Stats()
+		if st.Deliveries == last.Deliveries && st.Attempts == last.Attempts {
+			continue
+		}
+		last = st
+		log.Info("webhook sender", "events", st.Deliveries, "acked", st.Acked, "dropped", st.Dropped,
+			"pending", st.Pending, "p50", st.P50, "p99", st.P99)
+	}
 }
 
 // serveFake listens on addr and serves until ctx ends.
