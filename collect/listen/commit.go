@@ -257,14 +257,14 @@ func (c *Committer) Close() {
 
 // CommitStats count the committer's work.
 type CommitStats struct {
-	Events     int64     `json:"events"`      // events that went through the queue
-	Stored     int64     `json:"stored"`      // of which were new
-	Present    int64     `json:"present"`     // of which had been stored before
-	Failed     int64     `json:"failed"`      // of which could not be stored
-	Failing    bool      `json:"failing"`     // the last write failed: the database is not taking events
-	Commits    int64     `json:"commits"`     // write transactions, each one sync of the file
-	Queued     int       `json:"queued"`      // waiting now
-	LastCommit time.Time `json:"last_commit"` // zero before the first
+	Events     int64     `json:"events"`               // events that went through the queue
+	Stored     int64     `json:"stored"`               // of which were new
+	Present    int64     `json:"present"`              // of which had been stored before
+	Failed     int64     `json:"failed"`               // of which could not be stored
+	Failing    bool      `json:"failing"`              // the last write failed: the database is not taking events
+	Commits    int64     `json:"commits"`              // write transactions, each one sync of the file
+	Queued     int       `json:"queued"`               // waiting now
+	LastCommit time.Time `json:"last_commit,omitzero"` // zero before the first
 }
 
 // Stats returns the committer's counts so far.

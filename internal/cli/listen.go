@@ -227,7 +227,7 @@ const wsBookmark = "websocket"
 func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.Client, db *store.DB, committer *listen.Committer, watches *listen.AlertWatches, ln net.Listener) error {
 	gaps := &listen.GapFiller{Client: client, DB: db, Log: a.log, Webinars: true}
 	ws := &listen.WebSocket{
-		URL: c.String("ws-url"), Subscription: c.String("subscription"), Token: client.AccessToken, Log: a.log,
+		URL: c.String("ws-url"), Subscription: c.String("subscription"), Token: client.AccessToken, Renew: client.RenewToken, Log: a.log,
 		Deliver: func(ctx context.Context, event []byte) error {
 			st, err := committer.Queue(ctx, event, "websocket")
 			if err == nil && watches != nil && !st.Ignored && st.Event.Kind() == "alert" {
