@@ -115,7 +115,7 @@ func TestFakezoomSenderSummaryOnCtrlC(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("fakezoom did not return after Ctrl-C")
 		}
-		out, late := stderr.end()
+		out, _ := stderr.end()
 		if code != 0 {
 			t.Errorf("run %d: exit status %d after Ctrl-C:\n%s", run, code, out)
 		}
@@ -130,7 +130,7 @@ func TestFakezoomSenderSummaryOnCtrlC(t *testing.T) {
 			t.Errorf("run %d: the secret shows:\n%s", run, out)
 		}
 		time.Sleep(10 * time.Millisecond) // a straggler has its chance to show
-		if _, late = stderr.end(); len(late) > 0 {
+		if _, late := stderr.end(); len(late) > 0 {
 			t.Errorf("run %d: written after the command returned: %q", run, late)
 		}
 	}
