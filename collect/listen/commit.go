@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -212,13 +213,14 @@ func (c *Committer) commit(batch []*job) {
 	}
 	res, err := c.db.PutPreparedBatch(ctx, pages)
 	c.commits.Add(1)
-	c.lastCommit.Store(time.Now().UnixNano())
 	switch {
 	case err == nil:
 		for i, j := range batch {
 			j.res = res[i]
 		}
-	case len(batch) == 1 || errors.Is(err, store.ErrNotDatabase):
+	case len(batch) == 1 || errors.Is(err, store.ErrNotDatabase) || errors.Is(err, store.ErrLocked) || errors.Is(err, store.ErrNewerSchema):
+		// The file, not an event: each on its own would fail the same,
+		// each after the lock timeout.
 		for _, j := range batch {
 			j.err = err
 		}
@@ -229,6 +231,11 @@ func (c *Committer) commit(batch []*job) {
 		}
 	}
 	c.failing.Store(batch[len(batch)-1].err != nil)
+	if !slices.ContainsFunc(batch, func(j *job) bool { return j.err != nil }) {
+		// The bookmark of a WebSocket (Resume) trusts this: every event
+		// queued before it is on disk.
+		c.lastCommit.Store(time.Now().UnixNano())
+	}
 	for _, j := range batch {
 		c.events.Add(1)
 		switch {
