@@ -18,8 +18,10 @@ import (
 // with the SQL that docs/WAREHOUSE.md gives for them, read from the
 // document itself, and get zoomqos analyze's p50, p90, p95 and p99 for
 // every meeting, session, stream and metric and its degraded shares for
-// every meeting and stream. Should the document's SQL or the export drift,
-// these fail. The engines come from npm (.ci/deps installs them beside
+// every meeting and stream. The sections load one day (2026-11-02, the
+// incident meeting's) a second time in place of the first: should that
+// leave the day's rows twice, the counts show it. Should the document's SQL
+// or the export drift, these fail. The engines come from npm (.ci/deps installs them beside
 // their scripts, in testdata/duckdb and testdata/clickhouse); each test
 // skips without its engine unless its variable is "require", as in CI.
 
