@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,112 +192,6 @@ func readParquet(t *testing.T, pf *parquet.File) []map[string]any {
 	return out
 }
 
-// The proof with a real engine: DuckDB reads the Parquet export and its
-// quantile_cont gives zoomqos analyze's p50, p95 and p99 for every
-// meeting, session, stream and metric. DuckDB comes from npm
-// (@duckdb/node-api, which .ci/deps installs into testdata/duckdb); the
-// test skips without it unless ZOOMQOS_DUCKDB_TESTS=require.
-func TestExportMatchesDuckDB(t *testing.T) {
-	duckdb := nodeEngine(t, "DuckDB", "testdata/duckdb/quantiles.mjs", "@duckdb/node-api", "ZOOMQOS_DUCKDB_TESTS")
-	db := exportDB(t)
-	out := filepath.Join(t.TempDir(), "all.parquet")
-	if r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "-o", out); r.code != 0 {
-		t.Fatalf("export: %s", r.stderr)
-	}
-	got := duckdb(out)
-	type duck struct {
-		Kind                                 string
-		Samples, Degraded                    int
-		Meeting, Participant, Stream, Metric string
-		SessionMS                            *int64 `json:"session_ms"`
-		N                                    int
-		P50, P95, P99                        float64
-	}
-	ducks := map[string]duck{}
-	sc := bufio.NewScanner(bytes.NewReader(got))
-	for sc.Scan() {
-		var d duck
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
-		if d.Kind == "degraded" {
-			ducks[fmt.Sprint(d.Meeting, "|degraded|", d.Stream)] = d
-			continue
-		}
-		ms := int64(-1)
-		if d.SessionMS != nil {
-			ms = *d.SessionMS
-		}
-		ducks[fmt.Sprint(d.Meeting, "|", d.Participant, "|", ms, "|", d.Stream, "|", d.Metric)] = d
-	}
-
-	compared := 0
-	for _, meeting := range []string{incidentMeeting, demoMeetingID} {
-		r := zoomqos(t, "", "--db", db, "analyze", "--meeting", meeting, "--format", "json")
-		var a struct {
-			Meeting  string // the ID it is stored and exported under
-			Degraded map[string]struct{ Samples, Degraded int }
-			Sessions []struct {
-				Participant, Session string
-				Streams              map[string]map[string]struct {
-					Count         int
-					P50, P95, P99 float64
-				}
-			}
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
-			t.Fatal(err)
-		}
-		meeting := a.Meeting
-		// The degraded shares, by the SQL of docs/WAREHOUSE.md.
-		for st, z := range a.Degraded {
-			key := fmt.Sprint(meeting, "|degraded|", st)
-			d, ok := ducks[key]
-			delete(ducks, key)
-			if !ok || d.Samples != z.Samples || d.Degraded != z.Degraded {
-				t.Errorf("%s: DuckDB %d of %d degraded, zoomqos %d of %d", key, d.Degraded, d.Samples, z.Degraded, z.Samples)
-			}
-		}
-		for _, s := range a.Sessions {
-			ms := int64(-1)
-			if s.Session != "" {
-				ts, err := time.Parse(time.RFC3339Nano, s.Session)
-				if err != nil {
-					t.Fatal(err)
-				}
-				ms = ts.UnixMilli()
-			}
-			for st, metrics := range s.Streams {
-				for m, z := range metrics {
-					key := fmt.Sprint(meeting, "|", s.Participant, "|", ms, "|", st, "|", m)
-					d, ok := ducks[key]
-					if !ok {
-						t.Errorf("%s: in zoomqos, not in DuckDB", key)
-						continue
-					}
-					delete(ducks, key)
-					compared++
-					if d.N != z.Count {
-						t.Errorf("%s: count %d in DuckDB, %d in zoomqos", key, d.N, z.Count)
-					}
-					for i, pair := range [][2]float64{{d.P50, z.P50}, {d.P95, z.P95}, {d.P99, z.P99}} {
-						if diff := math.Abs(pair[0] - pair[1]); diff > 1e-9*math.Max(1, math.Abs(pair[1])) {
-							t.Errorf("%s: p%s %v in DuckDB, %v in zoomqos", key, []string{"50", "95", "99"}[i], pair[0], pair[1])
-						}
-					}
-				}
-			}
-		}
-	}
-	for key := range ducks {
-		t.Errorf("%s: in DuckDB, not in zoomqos", key)
-	}
-	if compared < 1000 {
-		t.Errorf("only %d groups compared", compared)
-	}
-	t.Logf("%d session/stream/metric groups agree to 1e-9", compared)
-}
-
 // Canceled, an export leaves no file, whole or half, and says how to go on.
 func TestExportCanceledLeavesNothing(t *testing.T) {
 	db := incidentDB(t)
@@ -324,10 +217,11 @@ func TestExportCanceledLeavesNothing(t *testing.T) {
 }
 
 // nodeEngine returns a function that runs a Node.js script of testdata
-// on a file and returns what it prints. The script's npm packages are in
-// node_modules beside it (.ci/deps installs them); without them or node
-// the test skips, or fails if env is set to require.
-func nodeEngine(t *testing.T, name, script, module, env string) func(file string) []byte {
+// with arguments and standard input and returns what it prints. The
+// script's npm packages are in node_modules beside it (.ci/deps installs
+// them); without them or node the test skips, or fails if env is set to
+// require.
+func nodeEngine(t *testing.T, name, script, module, env string) func(stdin []byte, args ...string) []byte {
 	t.Helper()
 	script, _ = filepath.Abs(script)
 	modules := filepath.Join(filepath.Dir(script), "node_modules", module)
@@ -340,9 +234,10 @@ func nodeEngine(t *testing.T, name, script, module, env string) func(file string
 		}
 		t.Skip(msg)
 	}
-	return func(file string) []byte {
+	return func(stdin []byte, args ...string) []byte {
 		t.Helper()
-		cmd := exec.Command(node, script, file)
+		cmd := exec.Command(node, append([]string{script}, args...)...)
+		cmd.Stdin = bytes.NewReader(stdin)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -373,7 +268,7 @@ func TestExportReadsInArrowRS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sc := bufio.NewScanner(bytes.NewReader(arrow(pq)))
+	sc := bufio.NewScanner(bytes.NewReader(arrow(nil, pq)))
 	sc.Buffer(nil, 1<<20)
 	sc.Scan()
 	var schema struct{ Fields [][3]any }
