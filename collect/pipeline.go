@@ -23,6 +23,10 @@ type doc struct {
 	data     []byte // owned by the pipeline once added
 	complete bool   // a marker, not a document
 	liveCopy bool   // a live poll: keep the raw copy only if it brought new samples
+	// file, when set, is the imported file the document is from: a bad
+	// document stops its file (the later documents of the file are not
+	// committed) rather than the pipeline.
+	file *file
 }
 
 // job is a doc being parsed and prepared.
@@ -110,6 +114,16 @@ func (p *pipeline) write() {
 		if err != nil {
 			continue // drain after a failure
 		}
+		if f := j.file; f != nil && (f.err != nil || j.err != nil && p.ctx.Err() == nil) {
+			if f.err == nil {
+				f.err = j.err // a bad document: its file stops, the others go on
+			} // else after a bad document of its file: not committed
+			if release != nil && len(p.order) == 0 {
+				release()
+				release = nil
+			}
+			continue
+		}
 		if release == nil && j.err == nil {
 			release, j.err = p.hold()
 		}
@@ -176,6 +190,10 @@ func (p *pipeline) add(ctx context.Context, d doc) error {
 	close(j.done)
 	return j.err
 }
+
+// failed reports whether a commit has failed, after which nothing more is
+// committed.
+func (p *pipeline) failed() bool { return p.ctx.Err() != nil }
 
 // close waits for every queued document to be committed and returns the
 // first error.
