@@ -38,7 +38,8 @@ the files in it and its subdirectories whose names end in .json, .ndjson or
 (its latest instance) or 'latest', or else the ID to store them under.
 Without --meeting, each file belongs to the meeting whose number (9 to 11
 digits) is the first such run of digits in its name, or else in the name of
-the nearest directory above it that has one: 85012345678-qos-1.json, or
+the nearest directory above it that has one, up to the directory given (a
+file given by name: its own directory): 85012345678-qos-1.json, or
 85012345678/page-1.json. Zoom's responses do not name their meeting, so
 save them under such names; a file without one is refused, and the others
 imported. Data imported under a meeting number moves into its instance (UUID)
@@ -155,14 +156,14 @@ type importInput struct {
 func importPaths(args []string, named bool) ([]importInput, error) {
 	var out []importInput
 	var errs []error
-	add := func(name string) {
+	add := func(name, top string) {
 		in := importInput{name: name}
 		if !named {
 			if name == "-" {
 				errs = append(errs, usageError{errors.New("import -: standard input names no meeting: give --meeting")})
 				return
 			}
-			if in.meeting = meetingInPath(name); in.meeting == "" {
+			if in.meeting = meetingInPath(name, top); in.meeting == "" {
 				errs = append(errs, fmt.Errorf("import %s: no meeting number (9 to 11 digits) in its name or its directory's: "+
 					"rename it like 85012345678-qos-1.json, or give --meeting", name))
 				return
@@ -172,12 +173,12 @@ func importPaths(args []string, named bool) ([]importInput, error) {
 	}
 	for _, arg := range args {
 		if arg == "-" {
-			add(arg)
+			add(arg, "")
 			continue
 		}
 		fi, err := os.Stat(arg)
 		if err != nil || !fi.IsDir() {
-			add(arg) // opening it says what is wrong with it
+			add(arg, filepath.Dir(arg)) // opening it says what is wrong with it
 			continue
 		}
 		var found []string
@@ -200,7 +201,7 @@ func importPaths(args []string, named bool) ([]importInput, error) {
 			errs = append(errs, fmt.Errorf("import: %w", err))
 		}
 		for _, f := range found { // WalkDir goes in lexical order
-			add(f)
+			add(f, arg)
 		}
 	}
 	return out, errors.Join(errs...)
@@ -218,18 +219,21 @@ func importable(name string) bool {
 }
 
 // meetingInPath returns the meeting number a file's path gives: the first
-// run of 9 to 11 digits in its name, or else in the nearest directory name
-// above it that has one; "" if none does.
-func meetingInPath(path string) string {
-	for dir := filepath.Clean(path); ; {
-		if n := meetingNumberIn(filepath.Base(dir)); n != "" {
+// run of 9 to 11 digits in its name, or else in the name of the nearest
+// directory above it, up to top, that has one; "" if none does. The
+// directories above top (the one named on the command line, or a named
+// file's own) are not the user's naming: /tmp/run1234567890/ says nothing.
+func meetingInPath(path, top string) string {
+	top = filepath.Clean(top)
+	for p := filepath.Clean(path); ; {
+		if n := meetingNumberIn(filepath.Base(p)); n != "" {
 			return n
 		}
-		up := filepath.Dir(dir)
-		if up == dir || up == "." {
+		up := filepath.Dir(p)
+		if p == top || up == p || len(up) < len(top) {
 			return ""
 		}
-		dir = up
+		p = up
 	}
 }
 
