@@ -161,7 +161,9 @@ type Interrupted struct {
 	Err   error  // the context's error
 }
 
-func (e *Interrupted) Error() string { return "interrupted while importing " + e.Input + ": " + e.Err.Error() }
+func (e *Interrupted) Error() string {
+	return "interrupted while importing " + e.Input + ": " + e.Err.Error()
+}
 func (e *Interrupted) Unwrap() error { return e.Err }
 
 // fileError words what went wrong with one input, or is nil.
