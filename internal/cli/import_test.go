@@ -1,9 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,4 +97,87 @@ func TestImportNamesTheMeeting(t *testing.T) {
 	}
 	r = zoomqos(t, `{"user_id":"1"}`, "--db", db, "import", "-")
 	oneLine(t, r, 2, "needs --meeting ID", "standard input names no meeting")
+}
+
+// BenchmarkImportDirectory runs `zoomqos import DIR` end to end,
+// in-process, into a new database: a folder of saved QoS list pages, one
+// file a page, in the shapes Zoom sends (zoomtest.WriteSavedMeetings; 30
+// meetings × 50 sessions × 60 minutes: 90,000 samples, about 250 MB), and
+// the meetings' details. With node and @duckdb/node-api in testdata/duckdb
+// (.ci/deps), it then has DuckDB read the same pages with read_json and
+// unnest them into a table of one row a sample (docs/bench/import-duckdb.mjs,
+// best of three), and reports DuckDB's samples/s and how many times faster
+// the import is. ZOOMQOS_BENCH_MEETINGS sets the number of meetings.
+func BenchmarkImportDirectory(b *testing.B) {
+	meetings := 30
+	if n, err := strconv.Atoi(os.Getenv("ZOOMQOS_BENCH_MEETINGS")); err == nil && n > 0 {
+		meetings = n
+	}
+	dir := b.TempDir()
+	pages := filepath.Join(dir, "saved")
+	os.Mkdir(pages, 0o700)
+	files, err := zoomtest.WriteSavedMeetings(pages, zoomtest.SavedMeetings{Meetings: meetings, Participants: 50, Minutes: 60, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples, size := 0, int64(0)
+	for _, f := range files {
+		samples += f.Samples
+		if fi, err := os.Stat(f.Path); err == nil {
+			size += fi.Size()
+		}
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db := filepath.Join(dir, fmt.Sprintf("qos-%d.db", i))
+		var out, errb bytes.Buffer
+		if code := Run(context.Background(), "", []string{"zoomqos", "--db", db, "import", pages}, nil, &out, &errb); code != 0 {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+		if want := fmt.Sprintf("samples       %d added", samples); !strings.Contains(out.String(), want) {
+			b.Fatalf("import did not say %q:\n%s", want, out.String())
+		}
+		b.StopTimer()
+		os.Remove(db)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	ours := float64(samples*b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(ours, "samples/s")
+
+	script, _ := filepath.Abs("docs/bench/import-duckdb.mjs")
+	engine, _ := filepath.Abs("testdata/duckdb")
+	node, err := exec.LookPath("node")
+	if _, modErr := os.Stat(filepath.Join(engine, "node_modules", "@duckdb", "node-api")); err != nil || modErr != nil {
+		b.Log("DuckDB comparison skipped: needs node and testdata/duckdb/node_modules/@duckdb/node-api (run .ci/deps)")
+		return
+	}
+	// Node resolves the module from the script's directory: run a copy there.
+	copyPath := filepath.Join(engine, "import-duckdb.mjs")
+	src, err := os.ReadFile(script)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(copyPath, src, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(copyPath)
+	cmd := exec.Command(node, copyPath, filepath.Join(pages, "*-qos-*.json"), "--runs", "3")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	outb, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("DuckDB: %v\n%s", err, stderr.String())
+	}
+	var duck struct {
+		Samples int     `json:"samples"`
+		BestMS  float64 `json:"best_ms"`
+	}
+	if err := json.Unmarshal(outb, &duck); err != nil || duck.Samples != samples {
+		b.Fatalf("DuckDB said %s (%v), want %d samples", outb, err, samples)
+	}
+	theirs := float64(duck.Samples) / (duck.BestMS / 1000)
+	b.ReportMetric(theirs, "duckdb-samples/s")
+	b.ReportMetric(ours/theirs, "x-duckdb")
 }
