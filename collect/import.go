@@ -14,7 +14,7 @@ import (
 
 // Importer loads saved Zoom QoS responses into the store, committing
 // documents in input order, so that an interrupted import keeps every
-// document finished before it and a re-run adds only what is missing.
+// document committed before it and a re-run adds only what is missing.
 type Importer struct {
 	DB      *store.DB
 	Meeting store.Meeting // ID and Type of the meeting File's responses belong to
@@ -81,9 +81,10 @@ func (im *Importer) File(ctx context.Context, name string, r io.Reader) error {
 }
 
 // Files imports every document of the inputs, each into its meeting. The
-// inputs are read one after the other, their documents parsed and
-// compressed on every core and committed in input order, each in its own
-// transaction. Malformed JSON, or a document that is not a QoS response,
+// inputs are read one after the other through one pipeline, so that a
+// file's documents are parsed and compressed on every core while those of
+// the files before it are committed; they are committed in input order,
+// those ready together in one transaction (see pipeline). Malformed JSON, or a document that is not a QoS response,
 // stops its input with an error naming it and the byte offset; the
 // documents before it stay imported, and the other inputs are imported.
 // The error joins one error a bad input, in input order; when ctx ends,

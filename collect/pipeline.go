@@ -41,9 +41,12 @@ type job struct {
 }
 
 // pipeline parses documents and prepares them for the store on every core
-// and commits them in the order they were added, one write transaction
-// each. Commits run on a context that Ctrl-C does not cancel, so that every
-// document fully received is stored: an interruption loses at most what is
+// and commits them in the order they were added: a document in a write
+// transaction of its own when the writer keeps up, and the documents
+// already prepared behind it in the same one when it does not (at most
+// maxBatch; one sync of the file for all of them). Commits run on a
+// context that Ctrl-C does not cancel, so that every document fully
+// received is stored: an interruption loses at most what is
 // still in flight. The store's file is held while documents are ready to
 // commit and let go as soon as none is, so that other processes can read
 // the database while a long collection runs; while one of them holds it,
