@@ -98,18 +98,6 @@ func (s *scanner) name() []byte {
 // str reads a string at the current position and returns it raw.
 func (s *scanner) str() []byte {
 	start := s.i
-	// Most strings are a few bytes ("bitrate", "23 kbps"): a plain loop
-	// finds their end sooner than a call to IndexByte would.
-	for j := s.i + 1; j < len(s.b) && j <= start+16; j++ {
-		switch s.b[j] {
-		case '"':
-			s.i = j + 1
-			return s.b[start:s.i]
-		case '\\':
-			goto escaped
-		}
-	}
-escaped:
 	for j := s.i + 1; j < len(s.b); {
 		q := bytes.IndexByte(s.b[j:], '"')
 		if q < 0 {

@@ -37,16 +37,6 @@ const (
 // unitShift returns the power of ten that converts a value in unit (any
 // case) to its quantity's unit; the empty unit is the quantity's own.
 func unitShift(unit []byte, q quantity) (int, bool) {
-	// The units Zoom sends, as it sends them, without folding.
-	switch {
-	case len(unit) == 0:
-		return 0, true
-	case q == qBitrate && (string(unit) == "kbps" || string(unit) == "Kbps"),
-		q == qDuration && string(unit) == "ms",
-		q == qPercent && string(unit) == "%",
-		q == qFPS && string(unit) == "fps":
-		return 0, true
-	}
 	var buf [8]byte
 	if len(unit) > len(buf) {
 		return 0, false
