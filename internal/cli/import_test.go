@@ -109,7 +109,8 @@ func TestImportNamesTheMeeting(t *testing.T) {
 // (.ci/deps), it then has DuckDB read the same pages with read_json and
 // unnest them into a table of one row a sample (docs/bench/import-duckdb.mjs,
 // best of three), and reports DuckDB's samples/s and how many times faster
-// the import is. ZOOMQOS_BENCH_MEETINGS sets the number of meetings.
+// the import is. ZOOMQOS_BENCH_MEETINGS sets the number of meetings;
+// ZOOMQOS_BENCH_SAVED=DIR writes the folder into DIR and leaves it there.
 func BenchmarkImportDirectory(b *testing.B) {
 	meetings := 30
 	if n, err := strconv.Atoi(os.Getenv("ZOOMQOS_BENCH_MEETINGS")); err == nil && n > 0 {
@@ -117,7 +118,10 @@ func BenchmarkImportDirectory(b *testing.B) {
 	}
 	dir := b.TempDir()
 	pages := filepath.Join(dir, "saved")
-	os.Mkdir(pages, 0o700)
+	if keep := os.Getenv("ZOOMQOS_BENCH_SAVED"); keep != "" {
+		pages = keep // kept, for timing the command as a process
+	}
+	os.MkdirAll(pages, 0o700)
 	files, err := zoomtest.WriteSavedMeetings(pages, zoomtest.SavedMeetings{Meetings: meetings, Participants: 50, Minutes: 60, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
