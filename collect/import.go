@@ -94,6 +94,11 @@ func (im *Importer) Files(ctx context.Context, inputs []Input) error {
 	if im.log == nil {
 		im.log = slog.New(slog.DiscardHandler)
 	}
+	// Every meeting's report exists before the pipeline's writer counts
+	// into them: it only reads the map.
+	for i := range inputs {
+		im.meeting(inputs[i].Meeting)
+	}
 	p := newPipeline(ctx, im.DB, func(j *job) {
 		j.file.committed++
 		im.count(j)
