@@ -239,3 +239,38 @@ func TestImportCutGzip(t *testing.T) {
 		})
 	}
 }
+
+// A bad document stops its own file, not the import: the documents before
+// it and the other files' are committed, each into its meeting, the ones
+// after it are not, and the error names the file.
+func TestImportFilesBadDocumentStopsItsFile(t *testing.T) {
+	db := openDB(t)
+	sample := func(user string) string {
+		return `{"user_id":"` + user + `","join_time":"2022-03-01T10:00:00Z","user_qos":[{"date_time":"2022-03-01T10:01:00Z","audio_input":{"latency":"20 ms"}}]}`
+	}
+	in := func(name, meeting, data string) Input {
+		return Input{Name: name, Meeting: store.Meeting{ID: meeting, Type: store.Past},
+			Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(data)), nil }}
+	}
+	im := &Importer{DB: db}
+	err := im.Files(context.Background(), []Input{
+		in("a.ndjson", "850000000001", sample("1")+"\n"+sample("2")),
+		in("b.ndjson", "850000000002", sample("1")+"\n"+`{"code":124,"message":"Invalid access token."}`+"\n"+sample("2")),
+		in("c.json", "850000000002", sample("3")),
+	})
+	if err == nil || !strings.Contains(err.Error(), "b.ndjson: document at byte") ||
+		!strings.Contains(err.Error(), "(the 1 document(s) before it were imported)") || strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("error = %v, want one line naming b.ndjson", err)
+	}
+	for id, want := range map[string]int{"850000000001": 2, "850000000002": 2} {
+		if m, err := db.Meeting(context.Background(), id); err != nil || m.Samples != want {
+			t.Errorf("meeting %s: %d samples (%v), want %d", id, m.Samples, err, want)
+		}
+	}
+	if ms := im.Meetings(); len(ms) != 2 || ms[0].Files != 1 || ms[0].Added != 2 || ms[1].Files != 2 || ms[1].Added != 2 {
+		t.Errorf("meetings = %+v", ms)
+	}
+	if r := im.Report(); r.Files != 3 || r.Documents != 4 || r.Added != 4 {
+		t.Errorf("report = %+v", r)
+	}
+}

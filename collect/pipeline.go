@@ -23,6 +23,10 @@ type doc struct {
 	data     []byte // owned by the pipeline once added
 	complete bool   // a marker, not a document
 	liveCopy bool   // a live poll: keep the raw copy only if it brought new samples
+	// file, when set, is the imported file the document is from: a bad
+	// document stops its file (the later documents of the file are not
+	// committed) rather than the pipeline.
+	file *file
 }
 
 // job is a doc being parsed and prepared.
@@ -37,9 +41,12 @@ type job struct {
 }
 
 // pipeline parses documents and prepares them for the store on every core
-// and commits them in the order they were added, one write transaction
-// each. Commits run on a context that Ctrl-C does not cancel, so that every
-// document fully received is stored: an interruption loses at most what is
+// and commits them in the order they were added: a document in a write
+// transaction of its own when the writer keeps up, and the documents
+// already prepared behind it in the same one when it does not (at most
+// maxBatch; one sync of the file for all of them). Commits run on a
+// context that Ctrl-C does not cancel, so that every document fully
+// received is stored: an interruption loses at most what is
 // still in flight. The store's file is held while documents are ready to
 // commit and let go as soon as none is, so that other processes can read
 // the database while a long collection runs; while one of them holds it,
@@ -63,7 +70,7 @@ type pipeline struct {
 func newPipeline(ctx context.Context, db *store.DB, onCommit func(*job)) *pipeline {
 	workers := runtime.GOMAXPROCS(0)
 	p := &pipeline{db: db, onCommit: onCommit, log: slog.New(slog.DiscardHandler), waitCtx: ctx,
-		jobs: make(chan *job, workers), order: make(chan *job, 2*workers), done: make(chan error, 1)}
+		jobs: make(chan *job, workers), order: make(chan *job, maxBatch+2*workers), done: make(chan error, 1)}
 	p.ctx, p.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
 	for range workers {
 		p.wg.Add(1)
@@ -105,36 +112,125 @@ func (p *pipeline) logTo(l *slog.Logger) *pipeline {
 func (p *pipeline) write() {
 	var err error
 	var release func()
-	for j := range p.order {
+	var next *job // taken from the queue, not yet committed
+	closed := false
+	for {
+		j := next
+		next = nil
+		if j == nil {
+			if closed {
+				break
+			}
+			var ok bool
+			if j, ok = <-p.order; !ok {
+				break
+			}
+		}
 		<-j.done
 		if err != nil {
 			continue // drain after a failure
 		}
+		if f := j.file; f != nil && (f.err != nil || j.err != nil && p.ctx.Err() == nil) {
+			if f.err == nil {
+				f.err = j.err // a bad document: its file stops, the others go on
+			} // else after a bad document of its file: not committed
+			if release != nil && len(p.order) == 0 {
+				release()
+				release = nil
+			}
+			continue
+		}
 		if release == nil && j.err == nil {
 			release, j.err = p.hold()
 		}
+		batch := []*job{j}
 		switch {
 		case j.err != nil:
 		case j.complete:
 			j.err = p.db.MarkCollected(p.ctx, j.meeting.ID, time.Now())
 		default:
-			j.res, j.err = p.db.PutPrepared(p.ctx, j.pp)
+			// The documents already prepared behind it go in the same
+			// transaction: one sync of the file for all of them.
+			for len(batch) < maxBatch && next == nil && !closed {
+				select {
+				case k, ok := <-p.order:
+					switch {
+					case !ok:
+						closed = true
+					case k.ready() && k.err == nil && !k.complete && (k.file == nil || k.file.err == nil):
+						batch = append(batch, k)
+					default:
+						next = k
+					}
+					continue
+				default:
+				}
+				break
+			}
+			p.commit(batch)
+			j.err = batch[0].err
+			for _, k := range batch[1:] {
+				if j.err == nil {
+					j.err = k.err
+				}
+			}
 		}
-		if release != nil && (len(p.order) == 0 || j.err != nil) {
+		if release != nil && ((len(p.order) == 0 && next == nil) || j.err != nil) {
 			release() // nothing else ready: let other processes in
 			release = nil
+		}
+		for _, k := range batch {
+			if k.err != nil {
+				break
+			}
+			p.onCommit(k)
 		}
 		if j.err != nil {
 			err = j.err
 			p.cancel(err)
 			continue
 		}
-		p.onCommit(j)
 	}
 	if release != nil {
 		release()
 	}
 	p.done <- err
+}
+
+// maxBatch is the most documents committed in one transaction.
+const maxBatch = 16
+
+// ready reports whether a job is prepared (or failed).
+func (j *job) ready() bool {
+	select {
+	case <-j.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// commit stores prepared documents in order, in one transaction when there
+// are several; if that fails, one at a time, so that the documents before
+// the one that fails are stored and the error is that one's.
+func (p *pipeline) commit(batch []*job) {
+	if len(batch) > 1 {
+		pps := make([]*store.PreparedPage, len(batch))
+		for i, k := range batch {
+			pps[i] = k.pp
+		}
+		if res, err := p.db.PutPreparedBatch(p.ctx, pps); err == nil {
+			for i, k := range batch {
+				k.res = res[i]
+			}
+			return
+		}
+	}
+	for _, k := range batch {
+		if k.res, k.err = p.db.PutPrepared(p.ctx, k.pp); k.err != nil {
+			return
+		}
+	}
 }
 
 // hold opens the store's file for a run of commits, waiting as long as
@@ -176,6 +272,10 @@ func (p *pipeline) add(ctx context.Context, d doc) error {
 	close(j.done)
 	return j.err
 }
+
+// failed reports whether a commit has failed, after which nothing more is
+// committed.
+func (p *pipeline) failed() bool { return p.ctx.Err() != nil }
 
 // close waits for every queued document to be committed and returns the
 // first error.

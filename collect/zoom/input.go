@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 
@@ -69,6 +70,17 @@ func (g *gzipCounter) Read(p []byte) (int, error) {
 // Documents before a syntax error, or before the cut in a cut-off gzip
 // file (a *GzipError), are passed to fn before the error is returned.
 func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error) {
+	if whole, ok, err := readWhole(r); err != nil {
+		return err
+	} else if ok && !(len(whole) >= 2 && whole[0] == 0x1f && whole[1] == 0x8b) {
+		var bom int64
+		if bytes.HasPrefix(whole, []byte("\xef\xbb\xbf")) {
+			whole, bom = whole[3:], 3
+		}
+		// The decoder reads a bytes.Buffer in place: no copy, no buffer
+		// grown a document at a time.
+		return documents(jsontext.NewDecoder(bytes.NewBuffer(whole), decodeOptions...), bom, fn)
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, zerr := gzip.NewReader(br)
@@ -94,7 +106,45 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error)
 		br.Discard(3)
 		bom = 3
 	}
-	dec := jsontext.NewDecoder(br, decodeOptions...)
+	return documents(jsontext.NewDecoder(br, decodeOptions...), bom, fn)
+}
+
+// wholeLimit is the largest regular file Documents reads at once.
+const wholeLimit = 256 << 20
+
+// readWhole reads all of r when it is a regular file of at most wholeLimit
+// bytes (a saved page is one or two megabytes): ok is false, and nothing
+// read, for anything else (a pipe keeps its documents coming one by one).
+func readWhole(r io.Reader) (b []byte, ok bool, err error) {
+	st, isFile := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !isFile {
+		return nil, false, nil
+	}
+	fi, err := st.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > wholeLimit {
+		return nil, false, nil
+	}
+	b = make([]byte, 0, fi.Size()+1) // +1: the EOF is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, true, nil
+		}
+		if err != nil {
+			return nil, true, err
+		}
+		if len(b) == cap(b) {
+			if len(b) > wholeLimit {
+				return nil, true, fmt.Errorf("the file grew past %d bytes while read", wholeLimit)
+			}
+			b = append(b, 0)[:len(b)] // it grew while read
+		}
+	}
+}
+
+// documents reads the documents of an input, bom bytes after its start.
+func documents(dec *jsontext.Decoder, bom int64, fn func(offset int64, doc []byte) error) error {
 	n := 0
 	// start is where the next value begins: after the whitespace the
 	// decoder has peeked past.

@@ -1,7 +1,9 @@
 // Package zoomtest holds what the tests of the Zoom client (collect/zoom)
 // and of the collector (collect) both need to look at a client's work: a
 // log that records what the client said, and a check of what an error
-// says. It imports nothing of zoomqos; only tests import it.
+// says; and a folder of saved QoS responses in the shapes Zoom really sends
+// (savedpages.go), for the import's tests and benchmarks. It imports
+// nothing of zoomqos; only tests import it.
 package zoomtest
 
 import (
