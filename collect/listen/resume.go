@@ -30,6 +30,9 @@ func (r *Resume) Start(ctx context.Context) {
 	if r.Every <= 0 {
 		r.Every = 30 * time.Second
 	}
+	if r.Log == nil {
+		r.Log = slog.New(slog.DiscardHandler)
+	}
 	if since, err := r.DB.Bookmark(ctx, r.Bookmark); err == nil && !since.IsZero() && time.Since(since) > time.Minute {
 		r.Log.Info("filling the span since the last listener stopped", "from", since.UTC().Format(time.RFC3339))
 		go r.Gaps.Fill(ctx, since, time.Now())
