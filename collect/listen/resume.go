@@ -3,6 +3,7 @@ package listen
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/zoomqos/zoomqos/store"
@@ -20,6 +21,8 @@ type Resume struct {
 	Gaps      *GapFiller
 	Log       *slog.Logger
 	Every     time.Duration // how often the bookmark moves (default 30 s)
+
+	wg sync.WaitGroup
 }
 
 // Start fills the span since the bookmark, if it is more than a minute
@@ -35,9 +38,15 @@ func (r *Resume) Start(ctx context.Context) {
 	}
 	if since, err := r.DB.Bookmark(ctx, r.Bookmark); err == nil && !since.IsZero() && time.Since(since) > time.Minute {
 		r.Log.Info("filling the span since the last listener stopped", "from", since.UTC().Format(time.RFC3339))
-		go r.Gaps.Fill(ctx, since, time.Now())
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.Gaps.Fill(ctx, since, time.Now())
+		}()
 	}
+	r.wg.Add(1)
 	go func() {
+		defer r.wg.Done()
 		t := time.NewTicker(r.Every)
 		defer t.Stop()
 		for {
@@ -56,3 +65,7 @@ func (r *Resume) Start(ctx context.Context) {
 		}
 	}()
 }
+
+// Wait waits for the fill and the bookmark's mover to end, after the
+// context given to Start ended.
+func (r *Resume) Wait() { r.wg.Wait() }

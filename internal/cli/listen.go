@@ -237,8 +237,12 @@ func (a *app) listenWebSocket(ctx context.Context, c *cli.Context, client *zoom.
 		},
 		Gap: gaps.Fill,
 	}
-	(&listen.Resume{DB: db, Bookmark: wsBookmark, Committer: committer, Socket: ws, Gaps: gaps, Log: a.log}).Start(ctx)
-	if ln != nil { // --addr given: /healthz there
+	resume := &listen.Resume{DB: db, Bookmark: wsBookmark, Committer: committer, Socket: ws, Gaps: gaps, Log: a.log}
+	resumeCtx, endResume := context.WithCancel(ctx)
+	resume.Start(resumeCtx)
+	defer resume.Wait()
+	defer endResume() // runs first: Run has returned, for good or for an error
+	if ln != nil {    // --addr given: /healthz there
 		srv := &listen.Server{Webhook: http.NotFoundHandler(), Path: "/zoom-events-not-served-with-websocket", Log: a.log, Health: func() (any, bool) {
 			st := ws.Stats()
 			h := health{Status: "ok", Store: committer.Stats(), Socket: &st}
