@@ -96,9 +96,36 @@ func (p *pipeline) prepare(parser *zoom.Parser, j *job) {
 		j.err = fmt.Errorf("%s: %w", j.what, err)
 		return
 	}
+	if other := otherMeeting(page.Details, j.meeting); j.file != nil && other != "" {
+		// A file's name chose the meeting; the document says it is
+		// another's: stored here it would give this one a wrong number,
+		// topic and times.
+		j.err = fmt.Errorf("%s: the details of meeting %s, not of %s: import them into their own meeting", j.what, other, j.meeting.ID)
+		return
+	}
 	j.page = page
 	j.pp, j.err = p.db.PreparePage(&store.Page{Meeting: j.meeting, Source: j.source, Raw: j.data,
 		RawIfChanged: j.liveCopy, Sessions: page.Participants, Details: page.Details})
+}
+
+// otherMeeting returns the meeting a details document names when it is
+// not m (by UUID, when m is stored under one, or by number); "" when it is
+// m or cannot be told.
+func otherMeeting(d *store.MeetingDetails, m store.Meeting) string {
+	if d == nil {
+		return ""
+	}
+	if d.UUID != "" && !store.IsMeetingNumber(m.ID) && d.UUID != m.ID {
+		return d.UUID
+	}
+	number := m.Number
+	if number == "" && store.IsMeetingNumber(m.ID) {
+		number = m.ID
+	}
+	if d.Number != "" && number != "" && d.Number != number {
+		return d.Number
+	}
+	return ""
 }
 
 // logTo sets the logger that says when the pipeline waits for the file.

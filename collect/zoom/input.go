@@ -80,6 +80,10 @@ func Documents(r io.Reader, fn func(offset int64, doc []byte) error) (err error)
 		// The decoder reads a bytes.Buffer in place: no copy, no buffer
 		// grown a document at a time.
 		return documents(jsontext.NewDecoder(bytes.NewBuffer(whole), decodeOptions...), bom, fn)
+	} else if ok {
+		// A gzip file, read whole already: it is decompressed as a
+		// stream, from those bytes.
+		r = bytes.NewReader(whole)
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {

@@ -192,9 +192,16 @@ func importPaths(args []string, named bool) ([]importInput, error) {
 				}
 				return nil
 			}
-			if !d.IsDir() && importable(d.Name()) {
-				found = append(found, path)
+			if d.IsDir() || !importable(d.Name()) {
+				return nil
 			}
+			// A pipe, a device or a link to a directory in a folder is
+			// not a saved answer: reading a FIFO would wait for ever.
+			if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+				errs = append(errs, fmt.Errorf("import %s: not a regular file: left out", path))
+				return nil
+			}
+			found = append(found, path)
 			return nil
 		})
 		if err != nil {
@@ -224,6 +231,14 @@ func importable(name string) bool {
 // directories above top (the one named on the command line, or a named
 // file's own) are not the user's naming: /tmp/run1234567890/ says nothing.
 func meetingInPath(path, top string) string {
+	// The names as they are on disk: "page-1.json" in the meeting's own
+	// directory, given as it is, is in that directory.
+	if a, err := filepath.Abs(path); err == nil {
+		path = a
+	}
+	if a, err := filepath.Abs(top); err == nil {
+		top = a
+	}
 	top = filepath.Clean(top)
 	for p := filepath.Clean(path); ; {
 		if n := meetingNumberIn(filepath.Base(p)); n != "" {
@@ -309,9 +324,18 @@ func printImport(w io.Writer, im *collect.Importer) {
 		fmt.Fprintf(w, "meeting %s (%s): %s, %s (%d new)\n", m.ID, m.Type,
 			plural(r.Files, "file"), plural(r.Documents, "document"), r.RawNew)
 	} else {
-		fmt.Fprintf(w, "%d meetings (%s): %s, %s (%d new)\n", len(ms), ms[0].Meeting.Type,
+		n := 0
+		for _, m := range ms {
+			if m.Documents > 0 {
+				n++
+			}
+		}
+		fmt.Fprintf(w, "%d meetings (%s): %s, %s (%d new)\n", n, ms[0].Meeting.Type,
 			plural(r.Files, "file"), plural(r.Documents, "document"), r.RawNew)
 		for _, m := range ms {
+			if m.Documents == 0 {
+				continue // its files were refused, each said why
+			}
 			fmt.Fprintf(w, "  meeting %s: %s, %d sessions (%d new), samples %d added, %d already present, %d replaced\n",
 				m.Meeting.ID, plural(m.Documents, "document"), m.Sessions, m.NewSessions, m.Added, m.Present, m.Replaced)
 		}

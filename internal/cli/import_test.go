@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -86,6 +87,80 @@ func TestImportDirectory(t *testing.T) {
 	// The details beside the pages named the meeting's topic.
 	if m, _ := s.Meeting(context.Background(), "85000000002"); m.Topic != "Weekly sync 1" {
 		t.Errorf("meeting 85000000002: topic %q", m.Topic)
+	}
+}
+
+// Files as users keep them: gzip-compressed, a pipe left in the folder, a
+// page named only by its own directory and given from inside it, another
+// meeting's details put beside the pages.
+func TestImportFilesAsTheyAre(t *testing.T) {
+	dir := t.TempDir()
+	files, err := zoomtest.WriteSavedMeetings(dir, zoomtest.SavedMeetings{Meetings: 2, Participants: 20, Minutes: 5, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages, details []string
+	for _, f := range files {
+		if strings.Contains(f.Path, "-meeting") {
+			details = append(details, f.Path)
+		} else {
+			pages = append(pages, f.Path)
+		}
+	}
+	// The first meeting's pages compressed, one of them cut before its
+	// end (the trailer and the last bytes missing).
+	for i, p := range pages[:2] {
+		b, _ := os.ReadFile(p)
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write(b)
+		zw.Write([]byte("\n"))
+		zw.Write(b) // two documents: the first whole before any cut
+		zw.Close()
+		out := z.Bytes()
+		if i == 1 {
+			out = out[:len(out)-100]
+		}
+		os.WriteFile(p+".gz", out, 0o600)
+		os.Remove(p)
+	}
+	// A FIFO in the folder, which nobody writes to.
+	if err := syscall.Mkfifo(filepath.Join(dir, "85000000001-fifo.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The second meeting's details under the first meeting's name.
+	other, _ := os.ReadFile(details[1])
+	os.WriteFile(filepath.Join(dir, "85000000001-other-meeting.json"), other, 0o600)
+
+	db := tempDB(t)
+	r := zoomqos(t, "", "--db", db, "import", dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 for the files refused: %s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"85000000001-fifo.json: not a regular file", "the gzip stream is cut off", "85000000001-other-meeting.json", "the details of meeting 85000000002, not of 85000000001"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	s, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Meeting(context.Background(), "85000000001")
+	s.Close()
+	if err != nil || m.Samples != 100 || m.Topic == "" || m.Number != "85000000001" {
+		t.Fatalf("meeting 85000000001: %+v %v (the compressed pages, the cut one's first copy, its own details)", m, err)
+	}
+
+	// A page given from inside its meeting's directory.
+	sub := filepath.Join(t.TempDir(), "85000000007")
+	os.MkdirAll(sub, 0o700)
+	b, _ := os.ReadFile(pages[2])
+	os.WriteFile(filepath.Join(sub, "page-1.json"), b, 0o600)
+	t.Chdir(sub)
+	abs, _ := filepath.Abs(db)
+	if r := zoomqos(t, "", "--db", abs, "import", "page-1.json"); r.code != 0 || !strings.Contains(r.stdout, "meeting 85000000007") {
+		t.Errorf("import page-1.json inside 85000000007/: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
