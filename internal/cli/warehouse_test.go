@@ -31,23 +31,36 @@ func TestExportMatchesDuckDB(t *testing.T) {
 }
 
 // ClickHouse is chDB, ClickHouse embedded in a library (npm's chdb), with
-// its own MergeTree tables in a temporary directory.
+// its own MergeTree tables in a temporary directory. The document's SQL runs
+// twice: as the server comes (use_hive_partitioning on) and with hive
+// partitioning off, as on older servers, where a load that took day from the
+// day= folders would put every row in 1970-01-01 and the day replaced would
+// then count twice; the document's load takes day from the file's path.
 func TestExportMatchesClickHouse(t *testing.T) {
-	clickhouse := nodeEngine(t, "ClickHouse", "testdata/clickhouse/run.mjs", "chdb", "ZOOMQOS_CLICKHOUSE_TESTS")
-	checkWarehouseSQL(t, "ClickHouse", clickhouse)
+	for _, c := range []struct{ name, set string }{{"hive partitioning on", ""}, {"hive partitioning off", "SET use_hive_partitioning = 0;"}} {
+		t.Run(c.name, func(t *testing.T) {
+			clickhouse := nodeEngine(t, "ClickHouse", "testdata/clickhouse/run.mjs", "chdb", "ZOOMQOS_CLICKHOUSE_TESTS")
+			var first []string
+			if c.set != "" {
+				first = append(first, c.set)
+			}
+			checkWarehouseSQL(t, "ClickHouse", clickhouse, first...)
+		})
+	}
 }
 
 // checkWarehouseSQL exports exportDB's two meetings split by day, runs the
-// SQL of the document's section for engine on it and compares what the
-// engine answers with zoomqos analyze --format json.
-func checkWarehouseSQL(t *testing.T, engine string, run func(stdin []byte, args ...string) []byte) {
+// SQL of the document's section for engine on it (after the statements
+// first, a session's settings) and compares what the engine answers with
+// zoomqos analyze --format json.
+func checkWarehouseSQL(t *testing.T, engine string, run func(stdin []byte, args ...string) []byte, first ...string) {
 	t.Helper()
 	db := exportDB(t)
 	dir := filepath.Join(t.TempDir(), "export")
 	if r := zoomqos(t, "", "--db", db, "export", "--from", "2026-01-01", "--split", "day", "-o", dir); r.code != 0 {
 		t.Fatalf("export: %s", r.stderr)
 	}
-	statements, err := json.Marshal(warehouseSQL(t, engine, dir))
+	statements, err := json.Marshal(append(first, warehouseSQL(t, engine, dir)...))
 	if err != nil {
 		t.Fatal(err)
 	}
