@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/zoomqos/zoomqos/collect"
-	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/zoomtest"
 	"github.com/zoomqos/zoomqos/store"
@@ -22,19 +21,12 @@ import (
 func TestGapFillerFillsTheGap(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Minute)
 	from, to := now.Add(-10*time.Minute), now.Add(-2*time.Minute)
-	fz := fakezoom.Start(fakezoom.Options{Seed: 3, Epoch: now, Clock: func() time.Time { return now }, Meetings: []fakezoom.MeetingSpec{
+	fz, client := fakeClient(t, fakezoom.Options{Seed: 3, Epoch: now, Clock: func() time.Time { return now }, Meetings: []fakezoom.MeetingSpec{
 		{UUID: "live-through", Start: now.Add(-20 * time.Minute), Duration: time.Hour, Participants: 4, NoRejoins: true},
 		{UUID: "ended-in-gap", Start: now.Add(-40 * time.Minute), Duration: 35 * time.Minute, Participants: 3},
 		{UUID: "ended-before", Start: now.Add(-3 * time.Hour), Duration: 30 * time.Minute, Participants: 3},
 		{UUID: "done-before", Start: now.Add(-30 * time.Minute), Duration: 25 * time.Minute, Participants: 3},
 	}})
-	t.Cleanup(fz.Close)
-	o := fz.Options()
-	client, err := zoom.NewClient(zoom.ClientConfig{APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 1000, ListRate: 60000,
-		Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	before := &collect.Collector{Client: client, DB: db}
@@ -50,7 +42,7 @@ func TestGapFillerFillsTheGap(t *testing.T) {
 	// Every participant of the live meeting has a sample for each minute
 	// of the gap.
 	minutes := map[string]map[time.Time]bool{}
-	err = db.ForEachSample(ctx, "live-through", func(s *store.Session, smp *store.Sample) error {
+	err := db.ForEachSample(ctx, "live-through", func(s *store.Session, smp *store.Sample) error {
 		if minutes[s.Participant] == nil {
 			minutes[s.Participant] = map[time.Time]bool{}
 		}

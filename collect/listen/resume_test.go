@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomqos/zoomqos/collect/zoom"
 	"github.com/zoomqos/zoomqos/collect/zoom/fakezoom"
 	"github.com/zoomqos/zoomqos/store/storetest"
 )
@@ -15,17 +14,10 @@ import (
 // that ended before the bookmark is not.
 func TestResumeFillsSinceTheBookmark(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Minute)
-	fz := fakezoom.Start(fakezoom.Options{Seed: 4, Epoch: now, Clock: func() time.Time { return now }, Meetings: []fakezoom.MeetingSpec{
+	_, client := fakeClient(t, fakezoom.Options{Seed: 4, Epoch: now, Clock: func() time.Time { return now }, Meetings: []fakezoom.MeetingSpec{
 		{UUID: "ended-while-down", Start: now.Add(-50 * time.Minute), Duration: 40 * time.Minute, Participants: 3},
 		{UUID: "ended-before", Start: now.Add(-4 * time.Hour), Duration: 30 * time.Minute, Participants: 3},
 	}})
-	t.Cleanup(fz.Close)
-	o := fz.Options()
-	client, err := zoom.NewClient(zoom.ClientConfig{APIURL: fz.APIURL, TokenURL: fz.TokenURL, Rate: 1000, ListRate: 60000,
-		Credentials: zoom.Credentials{AccountID: o.AccountID, ClientID: o.ClientID, ClientSecret: o.ClientSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := storetest.MustOpen(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := db.SetBookmark(ctx, "websocket", now.Add(-time.Hour)); err != nil {
