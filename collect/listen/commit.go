@@ -120,9 +120,6 @@ func (c *Committer) Queue(ctx context.Context, body []byte, source string) (Stor
 
 // prepare parses an event and prepares its page for the store.
 func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
-	if !zoom.IsEvent(body) {
-		return Stored{}, nil, fmt.Errorf("%w: not an event notification (no \"event\" member)", zoom.ErrNotQoS)
-	}
 	p := c.parsers.Get().(*zoom.Parser)
 	var probs zoom.Problems
 	page, err := p.Parse(body, &probs)
@@ -131,10 +128,12 @@ func (c *Committer) prepare(body []byte, source string) (Stored, *job, error) {
 	switch {
 	case errors.As(err, &notRead):
 		return Stored{Event: &zoom.Event{Name: notRead.Name}, Ignored: true}, nil, nil
+	case (err != nil && errors.Is(err, zoom.ErrNotQoS) || err == nil && page.Event == nil) && !zoom.IsEvent(body):
+		// An API answer's wording ("neither participants nor
+		// user_qos") would mislead here.
+		return Stored{}, nil, fmt.Errorf("%w: not an event notification (no \"event\" member)", zoom.ErrNotQoS)
 	case err != nil:
 		return Stored{Event: page.Event}, nil, err
-	case page.Event == nil:
-		return Stored{}, nil, fmt.Errorf("%w: not an event notification", zoom.ErrNotQoS)
 	}
 	ev := page.Event
 	if probs.Count > 0 {

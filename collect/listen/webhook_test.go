@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -296,9 +295,6 @@ func TestGroupCommit(t *testing.T) {
 	}
 	if st := e.com.Stats(); st.Commits >= senders*each {
 		t.Logf("commits %d for %d events: no grouping on this run", st.Commits, senders*each)
-	}
-	if !strings.Contains(e.db.Path(), "") {
-		t.Fatal()
 	}
 }
 
